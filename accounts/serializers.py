@@ -1,0 +1,68 @@
+from django.contrib.auth.password_validation import validate_password
+from rest_framework import serializers
+
+from .models import User
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32, default="")
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    language = serializers.ChoiceField(choices=User.Language.choices, default=User.Language.ZH_HANS)
+
+    def validate_username(self, value: str) -> str:
+        if User.objects.filter(username__iexact=value).exists():
+            raise serializers.ValidationError("This username is already taken.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        candidate = User(username=attrs["username"], email=attrs.get("email", ""))
+        try:
+            validate_password(attrs["password"], candidate)
+        except Exception as exc:  # django ValidationError: report as a field error
+            raise serializers.ValidationError({"password": list(exc.messages)}) from exc
+        return attrs
+
+
+class TokenInputSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class OutletRoleSerializer(serializers.Serializer):
+    outlet = serializers.CharField()
+    outlet_name = serializers.CharField()
+    role = serializers.CharField()
+
+
+class MeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    phone = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    language = serializers.CharField()
+    email_notifications = serializers.BooleanField()
+    sms_notifications = serializers.BooleanField()
+    roles = serializers.ListField(child=serializers.CharField())
+    outlet_staff = OutletRoleSerializer(many=True)
+    brand_admin = serializers.ListField(child=serializers.CharField())
+    alliance_admin = serializers.BooleanField()
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    language = serializers.ChoiceField(choices=User.Language.choices, required=False)
+    email_notifications = serializers.BooleanField(required=False)
+    sms_notifications = serializers.BooleanField(required=False)

@@ -1,0 +1,100 @@
+import pytest
+
+from accounts.models import User
+from accounts.tests.factories import PASSWORD, UserFactory
+from outlets.models import OutletMembership
+from vehicles.tests.factories import BrandMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_register_token_me_round_trip(api):
+    registered = api.post(
+        "/api/v1/auth/register/",
+        {"username": "lihua", "password": "Wenjie-M9-2026", "email": "li@example.com"},
+    )
+    assert registered.status_code == 201, registered.json()
+    assert registered.json()["roles"] == ["owner"]
+
+    token = api.post("/api/v1/auth/token/", {"username": "lihua", "password": "Wenjie-M9-2026"})
+    assert token.status_code == 200
+    assert token.json()["token"] == registered.json()["token"]
+
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    me = api.get("/api/v1/me/").json()
+    assert me["username"] == "lihua"
+    assert me["email"] == "li@example.com"
+    assert me["roles"] == ["owner"]
+    assert me["alliance_admin"] is False
+
+
+def test_register_refuses_taken_username_and_weak_password(api):
+    UserFactory(username="taken")
+    response = api.post("/api/v1/auth/register/", {"username": "TAKEN", "password": "123"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert "username" in body["fields"]
+    assert User.objects.filter(username__iexact="taken").count() == 1
+
+
+def test_register_weak_password_is_a_field_error(api):
+    response = api.post("/api/v1/auth/register/", {"username": "newbie", "password": "12345678"})
+    assert response.status_code == 400
+    assert "password" in response.json()["fields"]
+    assert not User.objects.filter(username="newbie").exists()
+
+
+def test_wrong_password_is_refused(api):
+    UserFactory(username="wang")
+    response = api.post("/api/v1/auth/token/", {"username": "wang", "password": "wrong"})
+    assert response.status_code == 401
+    assert response.json() == {
+        "code": "authentication_failed",
+        "detail": "Wrong username or password.",
+    }
+
+
+def test_login_attempts_are_throttled(api, settings):
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"]
+    allowed = int(rate.split("/")[0])
+    UserFactory(username="zhang")
+    statuses = {
+        api.post("/api/v1/auth/token/", {"username": "zhang", "password": "bad"}).status_code
+        for _ in range(allowed)
+    }
+    assert statuses == {401}
+    blocked = api.post("/api/v1/auth/token/", {"username": "zhang", "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert blocked.json()["code"] == "throttled"
+    assert "Retry-After" in blocked.headers
+
+
+def test_me_requires_authentication(api):
+    response = api.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_me_lists_staff_and_brand_admin_roles(api):
+    from outlets.tests.factories import OutletFactory
+
+    user = UserFactory()
+    outlet = OutletFactory(code="SH-PUDONG-01")
+    OutletMembership.objects.create(user=user, outlet=outlet, role="advisor")
+    BrandMembershipFactory(user=user)
+    api.force_authenticate(user)
+    me = api.get("/api/v1/me/").json()
+    assert me["roles"] == ["owner", "outlet_staff", "brand_admin"]
+    assert me["outlet_staff"] == [
+        {"outlet": "SH-PUDONG-01", "outlet_name": outlet.name, "role": "advisor"}
+    ]
+    assert me["brand_admin"] == ["AITO"]
+
+
+def test_me_patch_changes_language_and_opt_outs(owner_api, owner):
+    response = owner_api.patch("/api/v1/me/", {"language": "zh-hans", "sms_notifications": False})
+    assert response.status_code == 200
+    owner.refresh_from_db()
+    assert owner.language == "zh-hans"
+    assert owner.sms_notifications is False

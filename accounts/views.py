@@ -1,0 +1,76 @@
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from .selectors import user_roles
+from .serializers import (
+    MeOutputSerializer,
+    MeUpdateSerializer,
+    RegisterInputSerializer,
+    TokenInputSerializer,
+    TokenOutputSerializer,
+)
+from .services import user_register, user_token, user_update
+
+
+def _me_payload(user) -> dict:
+    fields = ["id", "username", "email", "phone", "first_name", "last_name", "language"]
+    fields += ["email_notifications", "sms_notifications"]
+    return MeOutputSerializer(
+        {**{f: getattr(user, f) for f in fields}, **user_roles(user=user)}
+    ).data
+
+
+class RegisterView(APIView):
+    # Token auth only so that a refusal is a 401 with WWW-Authenticate, never a CSRF 403.
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "register"
+
+    @extend_schema(request=RegisterInputSerializer, responses={201: MeOutputSerializer})
+    def post(self, request):
+        serializer = RegisterInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_register(**serializer.validated_data)
+        return Response(
+            {**_me_payload(user), "token": user_token(user=user)}, status=status.HTTP_201_CREATED
+        )
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token. Attempts are throttled."""
+
+    # Token auth only so that a refusal is a 401 with WWW-Authenticate, never a CSRF 403.
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer})
+    def post(self, request):
+        serializer = TokenInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(request, **serializer.validated_data)
+        if user is None:
+            raise AuthenticationFailed("Wrong username or password.")
+        return Response({"token": user_token(user=user)})
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: MeOutputSerializer})
+    def get(self, request):
+        return Response(_me_payload(request.user))
+
+    @extend_schema(request=MeUpdateSerializer, responses={200: MeOutputSerializer})
+    def patch(self, request):
+        serializer = MeUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = user_update(user=request.user, **serializer.validated_data)
+        return Response(_me_payload(user))

@@ -1,0 +1,68 @@
+"""Fixtures shared by every app's tests: API clients per role, a clean cache."""
+
+import uuid
+
+import pytest
+import redis
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import AdminFactory, UserFactory
+
+
+def pytest_configure(config):
+    # Own cache keys per run: the cache shares Redis with the broker and other runs, so tests
+    # must never FLUSHDB; they delete only their own keys.
+    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Throttle counters live in Redis: each test starts with none of this run's keys."""
+    yield
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_owner(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def owner_api(owner):
+    return client_for(owner)
+
+
+@pytest.fixture
+def other_owner_api(other_owner):
+    return client_for(other_owner)
+
+
+@pytest.fixture
+def alliance_admin(db):
+    return AdminFactory()
+
+
+@pytest.fixture
+def admin_api(alliance_admin):
+    return client_for(alliance_admin)

@@ -1,0 +1,112 @@
+"""API conventions: the one error shape, pagination, and domain errors as HTTP answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .exceptions import DomainError
+
+DRF_CODES = {
+    exceptions.ValidationError: "invalid",
+    exceptions.ParseError: "malformed_request",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def error_body(code: str, detail: str, fields: dict | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "detail": detail}
+    if fields:
+        body["fields"] = fields
+    return body
+
+
+def _first_message(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for item in value.values():
+            found = _first_message(item)
+            if found:
+                return found
+        return None
+    if isinstance(value, list):
+        for item in value:
+            found = _first_message(item)
+            if found:
+                return found
+        return None
+    return str(value) if value else None
+
+
+def _validation_body(detail: Any) -> dict[str, Any]:
+    non_field_key = api_settings.NON_FIELD_ERRORS_KEY
+    if isinstance(detail, dict):
+        fields = {key: value for key, value in detail.items() if key != non_field_key}
+        general = detail.get(non_field_key)
+        message = _first_message(general) or "Some fields are not valid."
+        if fields and general:
+            fields[non_field_key] = general
+        return error_body("invalid", message, fields or None)
+    return error_body("invalid", _first_message(detail) or "The request is not valid.")
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Render every API error as `{"code", "detail", "fields"?}`."""
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.detail, exc.fields), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = _validation_body(exc.detail)
+        return response
+    code = next((c for cls, c in DRF_CODES.items() if isinstance(exc, cls)), None)
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    if code is None:
+        code = getattr(detail, "code", None) or "error"
+    response.data = error_body(str(code), str(_first_message(detail) or detail))
+    return response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """JSON for API paths (the one error shape), Django's page for everything else."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found", "Not found."), status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("server_error", "Something went wrong on our side."),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    return defaults.server_error(request)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HimaServiceConfig(AppConfig):
+    name = "hima_service"
+    verbose_name = "HIMA Service"

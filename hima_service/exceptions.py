@@ -1,0 +1,46 @@
+"""Domain exceptions: raised by services, turned into HTTP answers only in `hima_service.api`."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A broken business rule. `code` is stable for clients; `fields` names the inputs at fault."""
+
+    status_code = 400
+    code = "invalid"
+    default_detail = "The request breaks a rule of the service."
+
+    def __init__(self, detail: str | None = None, *, fields: dict[str, list[str]] | None = None):
+        self.detail = detail or self.default_detail
+        self.fields = fields
+        super().__init__(self.detail)
+
+
+class RuleViolation(DomainError):
+    """Input that is well-formed but not allowed (outside hours, not authorized, too late…)."""
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+    default_detail = "Not found."
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"
+    default_detail = "The request conflicts with the current state."
+
+
+class SlotTaken(Conflict):
+    code = "slot_taken"
+    default_detail = "That time was just taken; please choose another."
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+    def __init__(self, current: str, target: str):
+        super().__init__(f"A booking that is {current} cannot become {target}.")
+        self.current = current
+        self.target = target

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from hima_service.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo network (brands, outlets, people, vehicles, bookings). Idempotent."
+
+    def handle(self, *args, **options):
+        logins = seed_demo()
+        self.stdout.write(self.style.SUCCESS("Demo network loaded."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<22} {login.role:<16} {login.note}")

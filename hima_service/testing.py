@@ -1,0 +1,112 @@
+"""Helpers for tests that need real processes: a Celery worker on the real Redis."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from hima_service.celery import app as celery_app
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def current_database_url() -> str:
+    """The URL of the database this process uses now (the test database under pytest)."""
+    db = connection.settings_dict
+    auth = db.get("USER") or ""
+    if db.get("PASSWORD"):
+        auth += f":{db['PASSWORD']}"
+    host = db.get("HOST") or "127.0.0.1"
+    return f"postgres://{auth}{'@' if auth else ''}{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def worker_env(queue: str, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": current_database_url(), "CELERY_QUEUE": queue}
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def celery_queue() -> Iterator[str]:
+    """Route this process's tasks to a fresh queue so that no other run's worker takes them."""
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield queue
+    finally:
+        celery_app.conf.task_default_queue = previous
+
+
+def start_worker(
+    queue: str, *, concurrency: int = 2, log_path: Path | None = None, **env: str
+) -> subprocess.Popen:
+    """Start a real `celery worker` process consuming `queue` against the current database."""
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hima_service",
+            "worker",
+            "-Q",
+            queue,
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{queue}-{uuid.uuid4().hex[:6]}@%h",
+        ],
+        cwd=BASE_DIR,
+        env=worker_env(queue, **env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop_worker(process: subprocess.Popen, *, timeout: float = 20) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def running_worker(*, concurrency: int = 2, **env: str) -> Iterator[str]:
+    """A real worker on a fresh queue for the duration of the block; yields the queue name."""
+    with celery_queue() as queue:
+        process = start_worker(queue, concurrency=concurrency, **env)
+        try:
+            yield queue
+        finally:
+            stop_worker(process)
+
+
+def wait_until(predicate, *, timeout: float = 30, interval: float = 0.2) -> bool:
+    """Poll `predicate` until it is truthy or `timeout` seconds pass; return its last verdict."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if predicate():
+            return True
+        if time.monotonic() >= deadline:
+            return bool(predicate())
+        time.sleep(interval)

@@ -1,0 +1,214 @@
+from decimal import Decimal
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vehicles.models import Brand
+
+
+class Capability(models.TextChoices):
+    GENERAL = "general", _("general")
+    EV_BATTERY = "ev_battery", _("EV battery")
+    BODY_PAINT = "body_paint", _("body and paint")
+    ADAS_CALIBRATION = "adas_calibration", _("ADAS calibration")
+    TYRE = "tyre", _("tyre")
+
+
+class Amenity(models.TextChoices):
+    DINING = "dining", _("dining")
+    KIDS_AREA = "kids_area", _("kids' area")
+    BUSINESS_LOUNGE = "business_lounge", _("business lounge")
+    CHARGING = "charging", _("charging")
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(_("%(value)s is not an IANA time zone."), params={"value": value})
+
+
+class ServiceType(models.Model):
+    """The alliance-wide standard: the same labour time, price and checklist at every outlet."""
+
+    class Category(models.TextChoices):
+        MAINTENANCE = "maintenance", _("maintenance")
+        REPAIR = "repair", _("repair")
+        DIAGNOSTICS = "diagnostics", _("diagnostics")
+        TYRE = "tyre", _("tyre")
+        BATTERY = "battery", _("battery")
+        ADAS = "adas", _("ADAS")
+        BODYWORK = "bodywork", _("bodywork")
+        RECALL = "recall", _("recall")
+        SOFTWARE = "software", _("software")
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=96)
+    name_zh = models.CharField(max_length=96, blank=True)
+    category = models.CharField(max_length=16, choices=Category.choices)
+    labour_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)]
+    )
+    capability = models.CharField(max_length=24, choices=Capability.choices)
+    price = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    checklist = models.JSONField(default=list, help_text=_("The items a technician must tick."))
+    counts_as_maintenance = models.BooleanField(
+        default=False, help_text=_("Completing it resets the maintenance interval.")
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["category", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(labour_minutes__gt=0), name="servicetype_labour_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="servicetype_price_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class Outlet(models.Model):
+    class Kind(models.TextChoices):
+        SERVICE_CENTRE = "service_centre", _("service centre")
+        FLAGSHIP = "flagship", _("Harmony flagship space")
+        EXPRESS = "express", _("express point")
+
+    code = models.SlugField(max_length=32, unique=True, allow_unicode=False)
+    name = models.CharField(max_length=128)
+    name_zh = models.CharField(max_length=128, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SERVICE_CENTRE)
+    address = models.CharField(max_length=255)
+    city = models.CharField(max_length=64, db_index=True)
+    province = models.CharField(max_length=64, blank=True)
+    country = models.CharField(max_length=2, default="CN")
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    time_zone = models.CharField(
+        max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
+    )
+    phone = models.CharField(max_length=32, blank=True)
+    brands = models.ManyToManyField(Brand, related_name="outlets")
+    services = models.ManyToManyField(ServiceType, related_name="outlets")
+    amenities = ArrayField(
+        models.CharField(max_length=24, choices=Amenity.choices), default=list, blank=True
+    )
+    night_service = models.BooleanField(
+        _("Starry Night Service"), default=False, help_text=_("Overnight pickup, service, return.")
+    )
+    night_capacity = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Night-service cars the outlet takes per night.")
+    )
+    slot_step_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
+    turnover_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Bay preparation time between two bookings.")
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(slot_step_minutes__gte=5), name="outlet_slot_step_min"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(night_service=True) | models.Q(night_capacity=0),
+                name="outlet_night_capacity_needs_service",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class OpeningHours(models.Model):
+    """One opening interval on a weekday (0 = Monday); several per day make a lunch break."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(validators=[MaxValueValidator(6)])
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["outlet", "weekday", "opens"]
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="hours_weekday_range"),
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="hours_closes_after_opens"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet.code} day {self.weekday} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class Closure(models.Model):
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField()
+    reason = models.CharField(max_length=128, blank=True)
+
+    class Meta:
+        ordering = ["outlet", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["outlet", "date"], name="closure_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet.code} closed {self.date}"
+
+
+class Bay(models.Model):
+    """A workplace at an outlet: the capacity that bookings consume."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="bays")
+    name = models.CharField(max_length=32)
+    capabilities = ArrayField(models.CharField(max_length=24, choices=Capability.choices))
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["outlet", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["outlet", "name"], name="bay_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet.code}/{self.name}"
+
+
+class OutletMembership(models.Model):
+    """Makes a user staff of an outlet: sees and runs that outlet's queue."""
+
+    class Role(models.TextChoices):
+        ADVISOR = "advisor", _("service advisor")
+        TECHNICIAN = "technician", _("technician")
+        MANAGER = "manager", _("manager")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outlet_memberships"
+    )
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "outlet"], name="outletmembership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} at {self.outlet.code}"

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from hima_service.exceptions import Conflict
+
+from .models import OdometerReading, Vehicle, VehicleModel
+from .vin import normalize_vin, vin_model_years
+
+VIN_TAKEN = "A vehicle with this VIN is already registered."
+UNSET = object()  # "not given", as opposed to an explicit None that clears a field
+
+
+def _check_vin(vin: str) -> str:
+    try:
+        return normalize_vin(vin)
+    except ValidationError as exc:
+        raise ValidationError({"vin": exc.messages}) from exc
+
+
+def _model_year_for(vin: str, model_year: int | None) -> int:
+    candidates = vin_model_years(vin)
+    if model_year is None:
+        if not candidates:
+            raise ValidationError({"vin": ["The model-year code does not give a past year."]})
+        return candidates[0]
+    if model_year not in candidates:
+        raise ValidationError(
+            {"model_year": [f"The VIN's year code stands for {' or '.join(map(str, candidates))}."]}
+        )
+    return model_year
+
+
+@transaction.atomic
+def vehicle_create(
+    *,
+    owner: User,
+    vin: str,
+    model: VehicleModel,
+    model_year: int | None = None,
+    plate: str = "",
+    odometer_km: int = 0,
+    delivery_date: date | None = None,
+) -> Vehicle:
+    """Register a vehicle to its owner. A VIN is unique across the platform (unique index)."""
+    vin = _check_vin(vin)
+    vehicle = Vehicle(
+        owner=owner,
+        vin=vin,
+        model=model,
+        model_year=_model_year_for(vin, model_year),
+        plate=plate.strip().upper(),
+        odometer_km=odometer_km,
+        delivery_date=delivery_date,
+    )
+    try:
+        with transaction.atomic():
+            vehicle.save()
+    except IntegrityError as exc:
+        raise ValidationError({"vin": [VIN_TAKEN]}) from exc
+    OdometerReading.objects.create(vehicle=vehicle, km=odometer_km, recorded_at=timezone.now())
+    return vehicle
+
+
+@transaction.atomic
+def vehicle_update(
+    *,
+    vehicle: Vehicle,
+    plate: str | None = None,
+    odometer_km: int | None = None,
+    delivery_date: date | None | object = UNSET,
+    odometer_source: str = OdometerReading.Source.OWNER,
+) -> Vehicle:
+    """Change a vehicle's details. The odometer only ever increases (row locked to compare)."""
+    locked = Vehicle.objects.select_for_update().select_related("model__brand").get(pk=vehicle.pk)
+    changed: list[str] = []
+    if plate is not None:
+        locked.plate = plate.strip().upper()
+        changed.append("plate")
+    if delivery_date is not UNSET:
+        locked.delivery_date = delivery_date
+        changed.append("delivery_date")
+    if odometer_km is not None and odometer_km != locked.odometer_km:
+        if odometer_km < locked.odometer_km:
+            raise ValidationError(
+                {
+                    "odometer_km": [
+                        f"The odometer cannot go down (it reads {locked.odometer_km} km)."
+                    ]
+                }
+            )
+        locked.odometer_km = odometer_km
+        changed.append("odometer_km")
+        OdometerReading.objects.create(
+            vehicle=locked, km=odometer_km, source=odometer_source, recorded_at=timezone.now()
+        )
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def vehicle_delete(*, vehicle: Vehicle) -> None:
+    """Remove a vehicle that has never been booked; a booked one keeps the service history."""
+    if vehicle.bookings.exists():
+        raise Conflict("This vehicle has bookings and its service history must be kept.")
+    vehicle.delete()

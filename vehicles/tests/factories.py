@@ -1,0 +1,38 @@
+import factory
+
+from accounts.tests.factories import UserFactory
+from vehicles.models import Brand, BrandMembership, Vehicle, VehicleModel
+from vehicles.vin import make_vin
+
+
+def brand(code: str = "AITO") -> Brand:
+    """The seeded brand (the five come from a data migration)."""
+    return Brand.objects.get(code=code)
+
+
+def vehicle_model(code: str = "aito-m7") -> VehicleModel:
+    return VehicleModel.objects.select_related("brand").get(code=code)
+
+
+def valid_vin(n: int, wmi: str = "LM8") -> str:
+    # Position 10 'R' is model year 2024.
+    return make_vin(f"{wmi}AB2C3", f"R{n:07d}")
+
+
+class VehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    owner = factory.SubFactory(UserFactory)
+    vin = factory.Sequence(valid_vin)
+    model = factory.LazyFunction(vehicle_model)
+    model_year = 2024
+    odometer_km = 12000
+
+
+class BrandMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BrandMembership
+
+    user = factory.SubFactory(UserFactory)
+    brand = factory.LazyFunction(brand)
