@@ -44,3 +44,8 @@ class InvalidTransition(Conflict):
         super().__init__(f"A booking that is {current} cannot become {target}.")
         self.current = current
         self.target = target
+
+
+class VehicleBusy(Conflict):
+    code = "vehicle_busy"
+    default_detail = "This vehicle already has a booking at that time."
