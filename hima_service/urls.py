@@ -7,6 +7,8 @@ from .views import healthz
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("vehicles.urls")),
+    path("", include("outlets.urls")),
+    path("", include("bookings.urls")),
 ]
 
 urlpatterns = [

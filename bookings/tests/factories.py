@@ -1,0 +1,48 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from bookings.models import Booking, BookingService
+from outlets.tests.factories import BayFactory, OutletFactory, ServiceTypeFactory
+from vehicles.tests.factories import VehicleFactory
+
+
+def next_local(hour: int, *, days: int = 1, tz: str = "Asia/Shanghai") -> dt.datetime:
+    """An aware datetime `days` ahead at `hour`:00 in the zone (default: the outlets' zone)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+    day = timezone.now().astimezone(zone).date() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=zone)
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A confirmed one-hour booking tomorrow at 10:00 on a general bay; inserted directly,
+    bypassing the reservation rules (tests of those rules call the services)."""
+
+    class Meta:
+        model = Booking
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"HS-T{n:05d}")
+    vehicle = factory.SubFactory(VehicleFactory)
+    owner = factory.SelfAttribute("vehicle.owner")
+    outlet = factory.SubFactory(OutletFactory)
+    bay = factory.SubFactory(BayFactory, outlet=factory.SelfAttribute("..outlet"))
+    start = factory.LazyFunction(lambda: next_local(10))
+    end = factory.LazyAttribute(lambda b: b.start + dt.timedelta(minutes=60))
+    bay_released_at = factory.SelfAttribute("end")
+    status = Booking.Status.CONFIRMED
+
+    @factory.post_generation
+    def services(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        for service in extracted or [ServiceTypeFactory(code="general-maintenance")]:
+            BookingService.objects.create(
+                booking=obj,
+                service_type=service,
+                labour_minutes=service.labour_minutes,
+                price=service.price,
+            )
