@@ -245,6 +245,8 @@ class Notification(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Facts frozen when the message was recorded (e.g. why maintenance is due), for the text.
+    context = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -255,13 +257,45 @@ class Notification(models.Model):
                 name="notification_pending_due",
                 condition=models.Q(status="pending"),
             ),
+            # The booking detail lists a booking's notifications in due order.
+            models.Index(fields=["booking", "due_at"], name="notification_booking_due"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(booking__isnull=False) | models.Q(vehicle__isnull=False),
                 name="notification_has_subject",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="notification_sent_has_time",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.key
+
+
+class NotificationDelivery(models.Model):
+    """The sent log: one row per notification handed to its channel, written in the same
+    transaction that marks the notification sent. The one-to-one key makes "sent twice"
+    impossible to record, whatever the workers do."""
+
+    notification = models.OneToOneField(
+        Notification, on_delete=models.CASCADE, related_name="delivery"
+    )
+    key = models.CharField(max_length=200)
+    channel = models.CharField(max_length=8, choices=Notification.Channel.choices)
+    address = models.CharField(max_length=254)
+    language = models.CharField(max_length=8)
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField()
+    # What the channel answered (an HTTP gateway's message id, say); empty for the console.
+    provider_ref = models.CharField(max_length=128, blank=True)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        verbose_name_plural = "notification deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.address}"
