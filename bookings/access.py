@@ -1,0 +1,56 @@
+"""Who may do what with a booking (DESIGN rule 4). Scopes decide what a user can see at all;
+anything outside a user's scope answers 404, inside it a forbidden action answers 403."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from accounts.models import User
+
+from .models import Booking
+
+
+def staff_outlet_ids(user: User) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_staff_outlet_ids", None)
+    if cached is None:
+        cached = set(user.outlet_memberships.values_list("outlet_id", flat=True))
+        user._staff_outlet_ids = cached
+    return cached
+
+
+def admin_brand_ids(user: User) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_admin_brand_ids", None)
+    if cached is None:
+        cached = set(user.brand_memberships.values_list("brand_id", flat=True))
+        user._admin_brand_ids = cached
+    return cached
+
+
+def booking_scope(user: User) -> Q | None:
+    """The bookings a user may read: own, their outlets', their brand's; None means all."""
+    if user.is_alliance_admin:
+        return None
+    scope = Q(owner=user)
+    if outlets := staff_outlet_ids(user):
+        scope |= Q(outlet_id__in=outlets)
+    if brands := admin_brand_ids(user):
+        scope |= Q(vehicle__model__brand_id__in=brands)
+    return scope
+
+
+def is_staff_of(user: User, outlet_id: int) -> bool:
+    return user.is_alliance_admin or outlet_id in staff_outlet_ids(user)
+
+
+def may_run(user: User, booking: Booking) -> bool:
+    """Staff transitions: the booking's outlet staff and alliance admins."""
+    return is_staff_of(user, booking.outlet_id)
+
+
+def may_change(user: User, booking: Booking) -> bool:
+    """Reschedule and cancel: the owner, the outlet's staff and alliance admins."""
+    return booking.owner_id == user.pk or may_run(user, booking)

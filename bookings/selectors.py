@@ -1,0 +1,149 @@
+"""Reads on bookings, with their joins decided once, here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import User
+from outlets.models import Outlet
+
+from .access import booking_scope, is_staff_of
+from .models import Booking, BookingEvent, BookingService
+
+
+def _with_details(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    return bookings.select_related(
+        "outlet", "bay", "owner", "vehicle__model__brand", "feedback"
+    ).prefetch_related(
+        Prefetch(
+            "booking_services",
+            queryset=BookingService.objects.select_related("service_type").order_by("id"),
+        )
+    )
+
+
+def booking_list(
+    *,
+    user: User,
+    status: list[str] | None = None,
+    outlet: str | None = None,
+    brand: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[Booking]:
+    """Bookings the user may read (rule 4), filtered; newest start last."""
+    bookings = Booking.objects.all()
+    scope = booking_scope(user)
+    if scope is not None:
+        bookings = bookings.filter(scope)
+    if status:
+        bookings = bookings.filter(status__in=status)
+    if outlet:
+        bookings = bookings.filter(outlet__code__iexact=outlet)
+    if brand:
+        bookings = bookings.filter(vehicle__model__brand__code__iexact=brand)
+    zone = timezone.get_current_timezone()
+    if date_from:
+        bookings = bookings.filter(start__gte=datetime.combine(date_from, time.min, tzinfo=zone))
+    if date_to:
+        bookings = bookings.filter(
+            start__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone)
+        )
+    return _with_details(bookings).order_by("start", "id")
+
+
+def booking_get(*, user: User, reference: str) -> Booking:
+    """A booking the user may read; outside their scope it answers 404 like a missing one."""
+    bookings = Booking.objects.all()
+    scope = booking_scope(user)
+    if scope is not None:
+        bookings = bookings.filter(scope)
+    return get_object_or_404(_with_details(bookings), reference=reference.upper())
+
+
+def booking_events(*, booking: Booking) -> QuerySet[BookingEvent]:
+    return booking.events.select_related("actor").order_by("created_at", "id")
+
+
+def outlet_for_staff(*, user: User, code: str) -> Outlet:
+    """The outlet, when the user is its staff (or an alliance admin); otherwise 404."""
+    outlet = get_object_or_404(Outlet, code__iexact=code)
+    if not is_staff_of(user, outlet.pk):
+        raise_not_found()
+    return outlet
+
+
+def raise_not_found() -> None:
+    from django.http import Http404
+
+    raise Http404
+
+
+@dataclass
+class QueueEntry:
+    booking: Booking
+    waiting_minutes: int | None
+    estimated_start: datetime | None
+
+
+def _earliest_gap(busy: list[tuple], after: datetime, length: timedelta) -> datetime:
+    """The first moment >= after from which `length` fits between the busy intervals."""
+    candidate = after
+    for begin, end, _ in sorted(busy):
+        if end <= candidate:
+            continue
+        if begin >= candidate + length:
+            break
+        candidate = max(candidate, end)
+    return candidate
+
+
+def outlet_queue(*, outlet: Outlet, day: date, now: datetime | None = None) -> list[QueueEntry]:
+    """The day's board at an outlet: bookings and walk-ins in order, how long the arrived ones
+    have waited, and when those still waiting can expect to start (a simulation over the bays:
+    work running now, bookings ahead, and the waiting line in arrival order)."""
+    now = now or timezone.now()
+    zone = ZoneInfo(outlet.time_zone)
+    day_start = datetime.combine(day, time.min, tzinfo=zone)
+    bookings = list(
+        _with_details(
+            Booking.objects.filter(
+                outlet=outlet, start__gte=day_start, start__lt=day_start + timedelta(days=1)
+            )
+        ).order_by("start", "id")
+    )
+    bays = list(outlet.bays.filter(is_active=True).order_by("name"))
+    # bay id -> [(busy from, busy until, booking id)]
+    busy: dict[int, list[tuple[datetime, datetime, int | None]]] = {bay.pk: [] for bay in bays}
+    for b in bookings:
+        if b.bay_id in busy and b.status in Booking.ACTIVE_STATUSES:
+            begin = b.started_at or b.start
+            busy[b.bay_id].append((begin, max(begin + (b.bay_released_at - b.start), now), b.pk))
+    entries = []
+    for b in bookings:
+        waiting = estimate = None
+        if b.status == Booking.Status.CHECKED_IN and b.checked_in_at:
+            waiting = max(0, int((now - b.checked_in_at).total_seconds() // 60))
+        if b.status in (Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN):
+            if b.bay_id:
+                others = [iv for iv in busy.get(b.bay_id, []) if iv[2] != b.pk]
+                estimate = _earliest_gap(others, max(b.start, now), b.end - b.start)
+            else:
+                needed = {line.service_type.capability for line in b.booking_services.all()}
+                length = b.bay_released_at - b.start
+                options = [
+                    (_earliest_gap(busy[bay.pk], now, length), bay.pk)
+                    for bay in bays
+                    if needed <= set(bay.capabilities)
+                ]
+                if options:
+                    estimate, bay_id = min(options)
+                    busy[bay_id].append((estimate, estimate + length, None))
+        entries.append(QueueEntry(booking=b, waiting_minutes=waiting, estimated_start=estimate))
+    return entries
