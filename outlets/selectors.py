@@ -1,0 +1,99 @@
+"""Reads of outlets and the catalog, with their joins and prefetches decided here, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.utils import timezone
+
+from accounts.models import User
+from hima_service.exceptions import NotFound
+
+from .models import Bay, Closure, Outlet, OutletMembership, ServiceType
+
+
+def service_type_list() -> QuerySet[ServiceType]:
+    """The active standard catalog."""
+    return ServiceType.objects.filter(is_active=True).order_by("category", "code")
+
+
+def outlet_list() -> QuerySet[Outlet]:
+    """Active outlets with what the list shows (brands, offered services) prefetched: the list
+    costs the same few queries for 1 outlet or 100."""
+    return Outlet.objects.filter(is_active=True).prefetch_related(
+        Prefetch("brands", to_attr="brand_list"),
+        Prefetch(
+            "services",
+            queryset=ServiceType.objects.filter(is_active=True).order_by("code"),
+            to_attr="service_list",
+        ),
+    )
+
+
+def outlet_local_today(*, outlet: Outlet) -> dt.date:
+    """Today's date where the outlet is (Munich and Shanghai disagree for 6–7 hours a day)."""
+    return timezone.now().astimezone(ZoneInfo(outlet.time_zone)).date()
+
+
+def outlet_closures_ahead(*, outlet: Outlet) -> QuerySet[Closure]:
+    return outlet.closures.filter(date__gte=outlet_local_today(outlet=outlet)).order_by("date")
+
+
+def outlet_get(*, code: str) -> Outlet:
+    """An active outlet by code with everything its detail page shows; 404 when unknown.
+
+    Sets `closures_ahead` (from today in the outlet's own zone) and `active_bays`."""
+    outlet = (
+        Outlet.objects.filter(is_active=True, code__iexact=code)
+        .prefetch_related(
+            Prefetch("brands", to_attr="brand_list"),
+            Prefetch(
+                "services",
+                queryset=ServiceType.objects.filter(is_active=True).order_by("category", "code"),
+                to_attr="service_list",
+            ),
+            "opening_hours",
+            Prefetch("bays", queryset=Bay.objects.filter(is_active=True), to_attr="active_bays"),
+        )
+        .first()
+    )
+    if outlet is None:
+        raise NotFound("No outlet has this code.")
+    outlet.closures_ahead = list(outlet_closures_ahead(outlet=outlet))
+    return outlet
+
+
+def outlet_for_manager(*, user: User, code: str) -> Outlet:
+    """The outlet `user` may manage: a manager membership there, or an alliance admin.
+
+    Everyone else — owners, staff of other outlets, and advisors or technicians of this one —
+    gets the same 404 as for an unknown code (DESIGN rule 4: someone else's object is 404)."""
+    outlets = Outlet.objects.filter(code__iexact=code)
+    if not user.is_alliance_admin:
+        outlets = outlets.filter(
+            memberships__user=user, memberships__role=OutletMembership.Role.MANAGER
+        )
+    outlet = outlets.first()
+    if outlet is None:
+        raise NotFound("No outlet with this code is managed by you.")
+    return outlet
+
+
+def outlet_hours(*, outlet: Outlet) -> Outlet:
+    """The outlet with its opening hours prefetched (for the weekly view after an edit)."""
+    prefetch_related_objects([outlet], "opening_hours")
+    return outlet
+
+
+def bay_list(*, outlet: Outlet) -> QuerySet[Bay]:
+    """Every bay of the outlet, inactive ones too (a manager reactivates them here)."""
+    return Bay.objects.filter(outlet=outlet).order_by("name")
+
+
+def bay_get(*, outlet: Outlet, bay_id: int) -> Bay:
+    bay = bay_list(outlet=outlet).filter(pk=bay_id).first()
+    if bay is None:
+        raise NotFound("This outlet has no such bay.")
+    return bay

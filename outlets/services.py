@@ -1,0 +1,231 @@
+"""Writes on outlets: what a manager may change (hours, closures, bays), with its rules.
+
+Bookings are reached only through reverse relations (`outlet.bookings`, `bay.bookings`): imports
+flow bookings → outlets, never back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any, TypedDict
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from hima_service.exceptions import Conflict, NotFound
+
+from .models import Bay, Capability, Closure, OpeningHours, Outlet
+from .selectors import outlet_local_today
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+UNSET: Any = object()  # "not given", as opposed to an explicit value
+
+
+class Interval(TypedDict):
+    weekday: int
+    opens: dt.time
+    closes: dt.time
+
+
+def validate_week(intervals: Iterable[Interval]) -> None:
+    """Raise ValidationError({"hours": [...]}) unless every interval is on weekday 0–6, closes
+    after it opens, and overlaps (or touches) no other interval of its day. Shared with the admin
+    so that both enforce one rule."""
+    errors: list[str] = []
+    by_day: dict[int, list[Interval]] = {}
+    for interval in intervals:
+        day, opens, closes = interval["weekday"], interval["opens"], interval["closes"]
+        if not 0 <= day <= 6:
+            errors.append(f"Weekday {day} does not exist: use 0 (Monday) to 6 (Sunday).")
+            continue
+        if closes <= opens:
+            errors.append(f"{WEEKDAYS[day]}: {opens:%H:%M}–{closes:%H:%M} closes before it opens.")
+            continue
+        by_day.setdefault(day, []).append(interval)
+    for day, day_intervals in sorted(by_day.items()):
+        day_intervals.sort(key=lambda i: i["opens"])
+        for before, after in zip(day_intervals, day_intervals[1:], strict=False):
+            # Touching intervals are one interval written twice: refused, to keep one truth.
+            if after["opens"] <= before["closes"]:
+                errors.append(
+                    f"{WEEKDAYS[day]}: {before['opens']:%H:%M}–{before['closes']:%H:%M} and "
+                    f"{after['opens']:%H:%M}–{after['closes']:%H:%M} overlap."
+                )
+    if errors:
+        raise ValidationError({"hours": errors})
+
+
+@transaction.atomic
+def outlet_hours_replace(*, outlet: Outlet, intervals: Sequence[Interval]) -> Outlet:
+    """Replace the whole week's opening intervals at once; locks the outlet row so that two
+    managers saving at the same time leave one week, not a mix of both.
+
+    Existing bookings are kept: changing hours only shapes future availability."""
+    validate_week(intervals)
+    Outlet.objects.select_for_update().filter(pk=outlet.pk).first()
+    OpeningHours.objects.filter(outlet=outlet).delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(outlet=outlet, weekday=i["weekday"], opens=i["opens"], closes=i["closes"])
+        for i in intervals
+    )
+    return outlet
+
+
+def _day_bounds(*, outlet: Outlet, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants at which `day` starts and ends in the outlet's zone (23 or 25 h on DST days)."""
+    zone = ZoneInfo(outlet.time_zone)
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    return start, end
+
+
+def _active_bookings(related: Any) -> QuerySet:
+    """Active bookings through a reverse relation (`outlet.bookings`, `bay.bookings`); the
+    Booking model is reached as the relation's model, so outlets never imports bookings."""
+    return related.filter(status__in=related.model.ACTIVE_STATUSES)
+
+
+def _references(bookings: QuerySet, *, limit: int = 10) -> str:
+    references = list(bookings.order_by("start").values_list("reference", flat=True)[: limit + 1])
+    named = ", ".join(references[:limit])
+    return named + (" and more" if len(references) > limit else "")
+
+
+@transaction.atomic
+def closure_create(*, outlet: Outlet, date: dt.date, reason: str = "") -> Closure:
+    """Close the outlet for a day. Refused for a past day, a day already closed, or a day that
+    still holds active bookings (they must be moved first: a closure never strands a customer).
+
+    Locks the outlet row so that the booking check and the insert see the same day."""
+    if date < outlet_local_today(outlet=outlet):
+        raise ValidationError({"date": ["This day is in the past."]})
+    Outlet.objects.select_for_update().filter(pk=outlet.pk).first()
+    if outlet.closures.filter(date=date).exists():
+        raise ValidationError({"date": ["The outlet is already closed on that day."]})
+    day_start, day_end = _day_bounds(outlet=outlet, day=date)
+    booked = _active_bookings(outlet.bookings).filter(start__lt=day_end, end__gt=day_start)
+    if booked.exists():
+        raise Conflict(
+            f"{booked.count()} active booking(s) on {date:%Y-%m-%d} must be moved or cancelled "
+            f"first: {_references(booked)}.",
+            fields={"date": ["The outlet has active bookings on that day."]},
+        )
+    try:
+        with transaction.atomic():
+            return Closure.objects.create(outlet=outlet, date=date, reason=reason.strip())
+    except IntegrityError as exc:  # a concurrent request closed the same day first
+        raise ValidationError({"date": ["The outlet is already closed on that day."]}) from exc
+
+
+@transaction.atomic
+def closure_delete(*, outlet: Outlet, date: dt.date) -> None:
+    """Reopen a closed day."""
+    deleted, _ = Closure.objects.filter(outlet=outlet, date=date).delete()
+    if not deleted:
+        raise NotFound("The outlet is not closed on that day.")
+
+
+def _clean_capabilities(capabilities: Iterable[str]) -> list[str]:
+    allowed = set(Capability.values)
+    cleaned: list[str] = []
+    for capability in capabilities:
+        if capability not in allowed:
+            raise ValidationError({"capabilities": [f"{capability!r} is not a capability."]})
+        if capability not in cleaned:
+            cleaned.append(capability)
+    if not cleaned:
+        raise ValidationError({"capabilities": ["A bay needs at least one capability."]})
+    return cleaned
+
+
+def _check_name_free(*, outlet: Outlet, name: str, bay: Bay | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": ["A bay needs a name."]})
+    taken = Bay.objects.filter(outlet=outlet, name__iexact=name)
+    if bay is not None:
+        taken = taken.exclude(pk=bay.pk)
+    if taken.exists():
+        raise ValidationError({"name": ["This outlet already has a bay with this name."]})
+    return name
+
+
+@transaction.atomic
+def bay_create(
+    *, outlet: Outlet, name: str, capabilities: Iterable[str], is_active: bool = True
+) -> Bay:
+    """Add a bay (capacity) to the outlet; its name is unique at the outlet."""
+    name = _check_name_free(outlet=outlet, name=name)
+    capabilities = _clean_capabilities(capabilities)
+    try:
+        with transaction.atomic():
+            return Bay.objects.create(
+                outlet=outlet, name=name, capabilities=capabilities, is_active=is_active
+            )
+    except IntegrityError as exc:  # the same name created concurrently
+        raise ValidationError({"name": ["This outlet already has a bay with this name."]}) from exc
+
+
+@transaction.atomic
+def bay_update(
+    *,
+    bay: Bay,
+    name: str = UNSET,
+    capabilities: Iterable[str] = UNSET,
+    is_active: bool = UNSET,
+) -> Bay:
+    """Rename a bay, change its capabilities or (de)activate it.
+
+    A bay that still holds future active bookings can be neither deactivated nor stripped of a
+    capability those bookings need: 409 naming them, so the manager moves them first.
+
+    Locks the bay row FOR UPDATE before looking at its bookings: a booking being inserted on
+    this bay holds a key-share lock on it, so this waits for that insert to commit and then
+    sees it, instead of deactivating a bay under a booking it did not see."""
+    locked = Bay.objects.select_for_update().get(pk=bay.pk)
+    upcoming = _active_bookings(locked.bookings).filter(end__gt=timezone.now())
+    changed: list[str] = []
+
+    if name is not UNSET:
+        locked.name = _check_name_free(outlet=locked.outlet, name=name, bay=locked)
+        changed.append("name")
+
+    if capabilities is not UNSET:
+        new = _clean_capabilities(capabilities)
+        removed = set(locked.capabilities) - set(new)
+        if removed:
+            needing = upcoming.filter(
+                booking_services__service_type__capability__in=removed
+            ).distinct()
+            if needing.exists():
+                raise Conflict(
+                    f"Bay {locked.name} has upcoming bookings that need "
+                    f"{', '.join(sorted(removed))}: {_references(needing)}. Move them first.",
+                    fields={"capabilities": ["Upcoming bookings need the removed capability."]},
+                )
+        locked.capabilities = new
+        changed.append("capabilities")
+
+    if is_active is not UNSET:
+        if locked.is_active and not is_active and upcoming.exists():
+            raise Conflict(
+                f"Bay {locked.name} has {upcoming.count()} upcoming booking(s): "
+                f"{_references(upcoming)}. Move them to another bay first.",
+                fields={"is_active": ["The bay has upcoming bookings."]},
+            )
+        locked.is_active = is_active
+        changed.append("is_active")
+
+    if changed:
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=changed)
+        except IntegrityError as exc:
+            raise ValidationError(
+                {"name": ["This outlet already has a bay with this name."]}
+            ) from exc
+    return locked
