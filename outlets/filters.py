@@ -56,7 +56,8 @@ class OutletFilter(django_filters.FilterSet):
     )
     # Repeatable; an outlet must offer every one given (one join per code, so no duplicates).
     service = django_filters.ModelMultipleChoiceFilter(
-        field_name="services",
+        # to_field_name makes the predicate the code itself, hence the `__code` path.
+        field_name="services__code",
         queryset=ServiceType.objects.filter(is_active=True),
         to_field_name="code",
         conjoined=True,
