@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -178,7 +179,43 @@ CELERY_RESULT_EXPIRES = timedelta(hours=1)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="hima")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Scans, not countdowns: due times live on rows; beat only wakes the scans. `expires` drops a
+# scan message that waited longer than its period (no pile-up while workers are down).
+CELERY_BEAT_SCHEDULE: dict = {
+    "notifications-dispatch-due": {
+        "task": "bookings.dispatch_due_notifications",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "bookings-mark-no-shows": {
+        "task": "bookings.mark_no_shows",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "vehicles-maintenance-due": {
+        "task": "bookings.record_maintenance_due",
+        "schedule": crontab(hour=9, minute=0),
+        "options": {"expires": 3600},
+    },
+}
+
+# --- Notifications (bookings.channels, bookings.delivery) ---
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HIMA Service <noreply@hima.example>")
+NOTIFICATION_BACKENDS = {
+    "sms": env.str("NOTIFICATION_SMS_BACKEND", default="bookings.channels.ConsoleSmsBackend"),
+    "email": env.str("NOTIFICATION_EMAIL_BACKEND", default="bookings.channels.DjangoEmailBackend"),
+}
+# For bookings.channels.HttpSmsBackend: JSON POST to this URL (format in that module).
+NOTIFICATION_SMS_HTTP_URL = env.str("NOTIFICATION_SMS_HTTP_URL", default="")
+NOTIFICATION_SMS_HTTP_TOKEN = env.str("NOTIFICATION_SMS_HTTP_TOKEN", default="")
+NOTIFICATION_SMS_HTTP_TIMEOUT = env.float("NOTIFICATION_SMS_HTTP_TIMEOUT", default=10.0)
+# A claim older than this is taken back (its worker died); keep it above the send timeout.
+NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=300)
+NOTIFICATION_SCAN_BATCH = env.int("NOTIFICATION_SCAN_BATCH", default=500)
+NOTIFICATION_SCAN_MAX_BATCHES = env.int("NOTIFICATION_SCAN_MAX_BATCHES", default=40)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

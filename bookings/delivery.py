@@ -1,0 +1,325 @@
+"""Claiming due notifications and delivering them, exactly once.
+
+The flow
+    1. `notifications_dispatch_due` (beat, every minute) claims due pending rows in batches with
+       one `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id`, setting
+       `claimed_until = now + lease`, and queues one `deliver_notification` task per id. Two
+       scans at once claim disjoint rows. A row whose worker died stays pending; when its lease
+       runs out the next scan claims it again, so nothing waits on Redis redelivery.
+    2. `notification_deliver` locks the row (`FOR UPDATE SKIP LOCKED`: a row being delivered
+       elsewhere is left to that worker), returns if it is not pending, renders the message,
+       hands it to the channel and then, in the same transaction, writes the sent-log row
+       (`NotificationDelivery`, one-to-one with the notification) and marks the row sent.
+
+What "exactly once" means here
+    * Recorded exactly once: a notification is marked sent and logged at most once (the row
+      lock, the pending check and the one-to-one sent log make a second record impossible),
+      and at least once (a crash before commit leaves it pending, and the scan takes it again
+      after the lease). Running beat twice, a task twice or two workers on one id cannot
+      produce a second send of a row that is already sent.
+    * Its limit: the channel call happens before the commit. If a worker dies in the few
+      milliseconds after the channel accepted a message and before the commit, the row is still
+      pending and is sent again later. No sender can close that gap without the receiver's help,
+      so every message carries its notification key as an idempotency key (the HTTP SMS
+      gateway's `Idempotency-Key`, the e-mail's Message-ID): a gateway that honours it turns
+      that resend into a no-op. With the console backend such a resend shows as a second log
+      line; the sent log still holds one row. The alternative order (commit, then send) would
+      lose the message instead, which the product forbids.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from hima_service.celery import app as celery_app
+
+from .channels import OutgoingMessage, backend_for
+from .models import Booking, Notification, NotificationDelivery
+from .notifications import REMINDERS
+
+logger = logging.getLogger(__name__)
+
+Status = Notification.Status
+LANGUAGES = ("zh-hans", "en")
+
+CLAIM_SQL = """
+WITH due AS (
+    SELECT id FROM bookings_notification
+    WHERE status = 'pending' AND due_at <= %(now)s
+      AND (claimed_until IS NULL OR claimed_until < %(now)s)
+    ORDER BY due_at, id
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE bookings_notification AS n SET claimed_until = %(until)s
+FROM due WHERE n.id = due.id
+RETURNING n.id
+"""
+
+
+@transaction.atomic
+def notifications_claim_due(
+    *, now: datetime | None = None, limit: int | None = None, lease: timedelta | None = None
+) -> list[int]:
+    """Claim up to `limit` due pending rows (unclaimed, or whose lease ran out); rows locked
+    by another scan or a delivery are skipped, never waited for."""
+    now = now or timezone.now()
+    lease = lease or timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLAIM_SQL,
+            {"now": now, "until": now + lease, "limit": limit or settings.NOTIFICATION_SCAN_BATCH},
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _release(ids: list[int]) -> None:
+    Notification.objects.filter(pk__in=ids, status=Status.PENDING).update(claimed_until=None)
+
+
+def _enqueue(ids: list[int]) -> None:
+    """Queue one delivery task per id on one broker connection."""
+    from .tasks import deliver_notification
+
+    with celery_app.producer_or_acquire() as producer:
+        for pk in ids:
+            deliver_notification.apply_async((pk,), producer=producer)
+
+
+def notifications_dispatch_due(
+    *,
+    now: datetime | None = None,
+    batch_size: int | None = None,
+    max_batches: int | None = None,
+    lease: timedelta | None = None,
+) -> int:
+    """Claim due notifications batch by batch and queue their delivery; returns how many.
+
+    Each batch is claimed and committed before it is queued, so a worker never looks for a row
+    that is not there yet. If the broker is down, the batch's claim is released (the database
+    is up) so that the next scan takes it at once, and the error propagates to the task.
+    """
+    batch_size = batch_size or settings.NOTIFICATION_SCAN_BATCH
+    max_batches = max_batches or settings.NOTIFICATION_SCAN_MAX_BATCHES
+    total = 0
+    for _ in range(max_batches):
+        ids = notifications_claim_due(now=now, limit=batch_size, lease=lease)
+        if not ids:
+            break
+        try:
+            _enqueue(ids)
+        except Exception:
+            _release(ids)
+            raise
+        total += len(ids)
+        if len(ids) < batch_size:
+            break
+    return total
+
+
+def notifications_kick(*, notification_ids: list[int]) -> None:
+    """Best effort, after commit: queue delivery of messages due now so they leave at once.
+
+    Never raises: it runs after the booking committed, and a broker outage must not turn a
+    successful booking into an error. The rows stay pending and the beat scan sends them.
+    """
+    from .tasks import deliver_notification
+
+    try:
+        # A fresh connection and no publish retries: a dead broker costs one refused connect.
+        with celery_app.connection_for_write() as conn:
+            for pk in notification_ids:
+                deliver_notification.apply_async((pk,), connection=conn, retry=False)
+    except Exception as exc:  # any broker failure; the scan is the guarantee
+        logger.warning(
+            "Could not queue %d notification(s) now (%s); the beat scan will send them.",
+            len(notification_ids),
+            exc,
+        )
+
+
+# --- delivery ---------------------------------------------------------------------------
+
+
+def _address(notification: Notification) -> str:
+    user = notification.recipient
+    return user.phone if notification.channel == Notification.Channel.SMS else user.email
+
+
+def _skip_reason(notification: Notification) -> str:
+    """Why this message should not go out any more, or "" when it should."""
+    user = notification.recipient
+    if notification.channel == Notification.Channel.SMS and not user.sms_notifications:
+        return "owner opted out of SMS"
+    if notification.channel == Notification.Channel.EMAIL and not user.email_notifications:
+        return "owner opted out of e-mail"
+    if not _address(notification):
+        return "no address for this channel"
+    booking = notification.booking
+    if (
+        notification.kind in REMINDERS
+        and booking is not None
+        and booking.status != Booking.Status.CONFIRMED
+    ):
+        return f"booking is {booking.status}"
+    return ""
+
+
+def _when(moment: datetime, zone_name: str, language: str) -> str:
+    """A time in the outlet's zone, with the zone and its offset spelled out."""
+    local = moment.astimezone(ZoneInfo(zone_name))
+    offset = local.strftime("%z")
+    utc = f"UTC{offset[:3]}:{offset[3:]}"
+    if language == "zh-hans":
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}（{zone_name}，{utc}）"
+    return f"{local:%a %-d %b %Y, %H:%M} ({zone_name}, {utc})"
+
+
+def _context(notification: Notification, language: str) -> dict:
+    user = notification.recipient
+    context: dict = {
+        "name": user.first_name or user.username,
+        "kind": notification.kind,
+        "facts": notification.context,
+    }
+    booking = notification.booking
+    if booking is not None:
+        outlet = booking.outlet
+        vehicle = booking.vehicle
+        context.update(
+            reference=booking.reference,
+            outlet_name=(outlet.name_zh or outlet.name) if language == "zh-hans" else outlet.name,
+            outlet_address=outlet.address,
+            outlet_phone=outlet.phone,
+            when=_when(booking.start, outlet.time_zone, language),
+            vehicle=vehicle,
+        )
+    vehicle = notification.vehicle or (booking.vehicle if booking else None)
+    if vehicle is not None:
+        model = vehicle.model
+        context["vehicle_name"] = (
+            f"{model.brand.name_zh or model.brand.name} {model.name_zh or model.name}"
+            if language == "zh-hans"
+            else f"{model.brand.name} {model.name}"
+        )
+        context["vehicle_id"] = vehicle.plate or f"VIN …{vehicle.vin[-6:]}"
+    return context
+
+
+def notification_render(notification: Notification) -> OutgoingMessage:
+    """The message in the owner's language: template `notifications/<kind>.<lang>.txt`, whose
+    first line is the subject and the rest the body."""
+    language = notification.recipient.language
+    if language not in LANGUAGES:
+        language = "en"
+    with translation.override(language):
+        text = render_to_string(
+            f"notifications/{notification.kind}.{language}.txt",
+            _context(notification, language),
+        )
+    subject, _, body = text.strip().partition("\n")
+    return OutgoingMessage(
+        key=notification.key,
+        channel=notification.channel,
+        to=_address(notification),
+        subject=subject.strip(),
+        body=body.strip(),
+        language=language,
+    )
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off: base, 2×base, 4×base… capped at one hour."""
+    base = settings.NOTIFICATION_RETRY_BASE_SECONDS
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+@transaction.atomic
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> str:
+    """Send one notification if it is still pending and due; returns what happened
+    ("sent", "retry", "failed", "skipped", "busy", "not_due", or the status it already had).
+
+    Locks the row with SKIP LOCKED for the whole send: a row being delivered by another worker
+    is left to it. The sent-log row and the status change commit together (module doc)."""
+    notification = (
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related(
+            "recipient",
+            "booking__outlet",
+            "booking__vehicle__model__brand",
+            "vehicle__model__brand",
+        )
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None:
+        return "busy"
+    if notification.status != Status.PENDING:
+        return str(notification.status)
+    now = now or timezone.now()
+    if notification.due_at > now:
+        # Moved later (a reschedule) after it was queued: the scan sends it when it is due.
+        return "not_due"
+    reason = _skip_reason(notification)
+    if reason:
+        notification.status = Status.SKIPPED
+        notification.last_error = reason
+        notification.claimed_until = None
+        notification.save(update_fields=["status", "last_error", "claimed_until"])
+        return "skipped"
+
+    notification.attempts += 1
+    try:
+        message = notification_render(notification)
+        provider_ref = backend_for(notification.channel).send(message)
+    except Exception as exc:  # any channel or template failure: retried, then recorded
+        return _record_failure(notification, exc, now)
+
+    sent_at = timezone.now()
+    NotificationDelivery.objects.create(
+        notification=notification,
+        key=notification.key,
+        channel=notification.channel,
+        address=message.to,
+        language=message.language,
+        subject=message.subject[:255],
+        body=message.body,
+        provider_ref=provider_ref or "",
+        sent_at=sent_at,
+    )
+    notification.status = Status.SENT
+    notification.sent_at = sent_at
+    notification.claimed_until = None
+    notification.last_error = ""
+    notification.save(
+        update_fields=["status", "sent_at", "attempts", "claimed_until", "last_error"]
+    )
+    return "sent"
+
+
+def _record_failure(notification: Notification, exc: Exception, now: datetime) -> str:
+    notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    notification.claimed_until = None
+    if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        notification.status = Status.FAILED
+        outcome = "failed"
+        logger.error("Notification %s failed for good: %s", notification.key, exc)
+    else:
+        notification.due_at = now + _retry_delay(notification.attempts)
+        outcome = "retry"
+        logger.warning(
+            "Notification %s attempt %d failed (%s); next try at %s",
+            notification.key,
+            notification.attempts,
+            exc,
+            notification.due_at.isoformat(),
+        )
+    notification.save(update_fields=["status", "attempts", "due_at", "claimed_until", "last_error"])
+    return outcome

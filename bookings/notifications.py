@@ -1,0 +1,251 @@
+"""The notification outbox: messages recorded in the transaction of the change behind them.
+
+The booking services call the `notify_*` functions *inside* their transaction, so a rolled-back
+booking leaves no notification and a committed one never lacks its messages. Each row is one
+(subject, kind, channel) with a deterministic unique `key`; recording is
+`INSERT … ON CONFLICT DO NOTHING`, so calling a `notify_*` twice records nothing new.
+
+Rows carry their due time; nothing waits in Redis. The beat scan (`bookings.delivery`) is what
+makes delivery correct; the on-commit kick below only makes messages that are due now go out at
+once, and a broker outage at that moment is logged and left to the scan.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Booking, BookingEvent, Notification
+
+logger = logging.getLogger(__name__)
+
+Kind = Notification.Kind
+Channel = Notification.Channel
+Status = Notification.Status
+
+# Reminders and how long before the start each is due.
+REMINDERS: dict[str, timedelta] = {
+    Kind.REMINDER_24H: timedelta(hours=24),
+    Kind.REMINDER_2H: timedelta(hours=2),
+}
+FEEDBACK_AFTER = timedelta(hours=2)
+
+
+def recipient_channels(user: User) -> list[str]:
+    """The channels a user receives on: not opted out, and with an address to send to."""
+    channels = []
+    if user.sms_notifications and user.phone:
+        channels.append(Channel.SMS)
+    if user.email_notifications and user.email:
+        channels.append(Channel.EMAIL)
+    return channels
+
+
+def _stamp(moment: datetime) -> str:
+    """A compact UTC stamp for keys: the same instant always gives the same text."""
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
+
+
+def booking_key(booking: Booking, kind: str, channel: str, *occurrence: object) -> str:
+    return ":".join(["booking", str(booking.pk), kind, *map(str, occurrence), channel])
+
+
+def reminder_key(booking: Booking, kind: str, channel: str) -> str:
+    # The start is part of the key: a reminder for a new start is a new message, even when the
+    # reminder for the old start was already sent.
+    return booking_key(booking, kind, channel, _stamp(booking.start))
+
+
+def _record(rows: Iterable[Notification]) -> list[int]:
+    """Insert the rows, ignoring any whose key exists; kick delivery of those due now."""
+    rows = list(rows)
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    now = timezone.now()
+    due_now = list(
+        Notification.objects.filter(
+            key__in=[row.key for row in rows], status=Status.PENDING, due_at__lte=now
+        ).values_list("pk", flat=True)
+    )
+    if due_now:
+        from .delivery import notifications_kick
+
+        transaction.on_commit(lambda: notifications_kick(notification_ids=due_now))
+    return due_now
+
+
+def _booking_rows(
+    booking: Booking, kind: str, due_at: datetime, *occurrence: object, **context: object
+) -> list[Notification]:
+    return [
+        Notification(
+            key=booking_key(booking, kind, channel, *occurrence),
+            kind=kind,
+            channel=channel,
+            recipient_id=booking.owner_id,
+            booking=booking,
+            due_at=due_at,
+            context=context,
+        )
+        for channel in recipient_channels(booking.owner)
+    ]
+
+
+def _reminder_rows(booking: Booking, now: datetime) -> list[Notification]:
+    """Reminders for the booking's current start whose time has not passed yet."""
+    rows = []
+    for kind, before in REMINDERS.items():
+        due_at = booking.start - before
+        if due_at <= now:
+            continue
+        rows.extend(
+            Notification(
+                key=reminder_key(booking, kind, channel),
+                kind=kind,
+                channel=channel,
+                recipient_id=booking.owner_id,
+                booking=booking,
+                due_at=due_at,
+            )
+            for channel in recipient_channels(booking.owner)
+        )
+    return rows
+
+
+@transaction.atomic
+def notify_booking_created(*, booking: Booking) -> None:
+    """Confirmation now; reminders 24 h and 2 h before the start (those not yet past)."""
+    now = timezone.now()
+    _record(
+        [
+            *_booking_rows(booking, Kind.CONFIRMATION, now),
+            *_reminder_rows(booking, now),
+        ]
+    )
+
+
+@transaction.atomic
+def notify_booking_rescheduled(*, booking: Booking) -> None:
+    """A "rescheduled" message now, and the pending reminders moved to the new start.
+
+    The message's key names the occurrence: the booking's latest event (the booking service
+    writes the "rescheduled" event first) and the new start, so each reschedule is its own
+    message while a repeated call for the same one records nothing.
+    """
+    now = timezone.now()
+    last_event = BookingEvent.objects.filter(booking=booking).aggregate(last=Max("pk"))["last"]
+    occurrence = (f"e{last_event or 0}", _stamp(booking.start))
+    rows = _booking_rows(
+        booking, Kind.RESCHEDULED, now, *occurrence, start=booking.start.isoformat()
+    )
+    _move_reminders(booking, now)
+    _record([*rows, *_reminder_rows(booking, now)])
+
+
+def _move_reminders(booking: Booking, now: datetime) -> None:
+    """Move each pending reminder to the new start; skip those whose new time has passed.
+
+    The rows are locked: a worker delivering one right now finishes first, and the row is then
+    no longer pending, so it is left alone (a reminder for the new start is recorded instead).
+    """
+    pending = list(
+        Notification.objects.select_for_update()
+        .filter(booking=booking, kind__in=list(REMINDERS), status=Status.PENDING)
+        .order_by("pk")
+    )
+    if not pending:
+        return
+    taken = set(
+        Notification.objects.filter(
+            key__in=[reminder_key(booking, row.kind, row.channel) for row in pending]
+        ).values_list("key", flat=True)
+    )
+    for row in pending:
+        new_key = reminder_key(booking, row.kind, row.channel)
+        if new_key == row.key:
+            continue
+        new_due = booking.start - REMINDERS[row.kind]
+        if new_due <= now or new_key in taken:
+            row.status = Status.SKIPPED
+            row.claimed_until = None
+            row.save(update_fields=["status", "claimed_until"])
+            continue
+        row.key = new_key
+        row.due_at = new_due
+        row.attempts = 0
+        row.claimed_until = None
+        row.last_error = ""
+        row.save(update_fields=["key", "due_at", "attempts", "claimed_until", "last_error"])
+        taken.add(new_key)
+
+
+@transaction.atomic
+def notify_booking_cancelled(*, booking: Booking) -> None:
+    """A "cancelled" message now; the pending reminders are skipped."""
+    now = timezone.now()
+    # UPDATE waits for a worker that holds a reminder's lock, then re-checks `pending`.
+    Notification.objects.filter(
+        booking=booking, kind__in=list(REMINDERS), status=Status.PENDING
+    ).update(status=Status.SKIPPED, claimed_until=None)
+    _record(_booking_rows(booking, Kind.CANCELLED, now))
+
+
+@transaction.atomic
+def notify_booking_ready(*, booking: Booking) -> None:
+    """The car is ready for pickup: tell the owner now."""
+    _record(_booking_rows(booking, Kind.READY_FOR_PICKUP, timezone.now()))
+
+
+@transaction.atomic
+def notify_booking_completed(*, booking: Booking) -> None:
+    """Ask for feedback 2 h after completion."""
+    completed_at = booking.completed_at or timezone.now()
+    _record(_booking_rows(booking, Kind.FEEDBACK_REQUEST, completed_at + FEEDBACK_AFTER))
+
+
+def maintenance_key(vehicle_id: int, month: str, channel: str) -> str:
+    return f"vehicle:{vehicle_id}:{Kind.MAINTENANCE_DUE}:{month}:{channel}"
+
+
+@transaction.atomic
+def notify_maintenance_due(
+    *, vehicle_id: int, owner: User, month: str, now: datetime, **context: object
+) -> int:
+    """One maintenance_due per vehicle, channel and calendar month (`month` is "YYYY-MM"): the
+    key holds the month, so a second run in the same month records nothing. Returns the number
+    of rows that were new."""
+    rows = [
+        Notification(
+            key=maintenance_key(vehicle_id, month, channel),
+            kind=Kind.MAINTENANCE_DUE,
+            channel=channel,
+            recipient=owner,
+            vehicle_id=vehicle_id,
+            due_at=now,
+            context={"month": month, **context},
+        )
+        for channel in recipient_channels(owner)
+    ]
+    if not rows:
+        return 0
+    keys = [row.key for row in rows]
+    existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(set(keys) - existing)
+
+
+def booking_notifications(booking: Booking) -> QuerySet[Notification]:
+    """A booking's notifications for its detail page: kind, channel, status, due and sent."""
+    return (
+        Notification.objects.filter(booking=booking)
+        .only("pk", "kind", "channel", "status", "due_at", "sent_at", "attempts", "booking_id")
+        .order_by("due_at", "pk")
+    )

@@ -1,0 +1,35 @@
+"""Celery tasks for bookings: thin, take ids, call a service, harmless to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .delivery import notification_deliver, notifications_dispatch_due
+
+
+@shared_task(name="bookings.dispatch_due_notifications", ignore_result=True)
+def dispatch_due_notifications() -> int:
+    """Beat, every minute: claim due notifications and queue their delivery."""
+    return notifications_dispatch_due()
+
+
+@shared_task(name="bookings.deliver_notification", acks_late=True, ignore_result=True)
+def deliver_notification(notification_id: int) -> str:
+    # A no-op when the row is already sent, skipped or being sent by another worker.
+    return notification_deliver(notification_id=notification_id)
+
+
+@shared_task(name="bookings.mark_no_shows", ignore_result=True)
+def mark_no_shows() -> int:
+    """Beat, every minute: confirmed bookings not checked in 30 min after start → no_show."""
+    from .no_shows import bookings_mark_no_shows
+
+    return bookings_mark_no_shows()
+
+
+@shared_task(name="bookings.record_maintenance_due", ignore_result=True)
+def record_maintenance_due() -> int:
+    """Beat, daily: one maintenance_due per vehicle nearing its interval, once a month."""
+    from .maintenance import maintenance_due_record
+
+    return maintenance_due_record()
