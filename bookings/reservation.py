@@ -1,0 +1,215 @@
+"""The reservation core: win a bay for a time so that PostgreSQL itself forbids double booking.
+
+Every write that gives a booking a time or a bay goes through here. The application only
+*orders* the bays (best fit first, known-busy ones skipped with one query); what decides is the
+exclusion constraint `booking_no_bay_overlap`, checked by the INSERT or UPDATE inside a
+savepoint. When it refuses, the savepoint is rolled back and the next bay is tried; when no bay
+is left the caller gets SlotTaken. Two requests racing for one bay therefore cannot both win,
+whatever the timing: the second waits for the first transaction and then is refused.
+
+Rules 2 and 3 (hours, lead time, brand, services) are checked by the caller first with
+`outlets.availability.validate_bookable`; this module does not repeat them, so staff paths can
+override the customer-facing rules without bypassing the guarantee.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, Func, IntegerField, OuterRef
+from django.utils import timezone
+
+from hima_service.exceptions import Conflict, SlotTaken, VehicleBusy
+from outlets.models import Bay, Outlet, ServiceType
+
+from .models import Booking, BookingService
+from .references import new_reference
+
+BAY_OVERLAP = "booking_no_bay_overlap"
+VEHICLE_OVERLAP = "booking_no_vehicle_overlap"
+ACTIVE_STATUSES = [str(status) for status in Booking.ACTIVE_STATUSES]
+REFERENCE_TRIES = 5
+
+
+def booking_duration(services: Sequence[ServiceType]) -> dt.timedelta:
+    """The standard length of a booking: the sum of the services' labour minutes."""
+    return dt.timedelta(minutes=sum(service.labour_minutes for service in services))
+
+
+def _constraint_name(exc: IntegrityError) -> str | None:
+    # psycopg names the violated constraint; never parse the message text.
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
+def _times(
+    *, start: dt.datetime, duration: dt.timedelta, outlet: Outlet
+) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """(start, end, bay_released_at). In UTC: `aware + timedelta` in a zoneinfo zone is wall-clock
+    arithmetic and would be an hour off across a DST change."""
+    if timezone.is_naive(start):
+        raise ValidationError({"start": ["Give the start with its UTC offset."]})
+    start = start.astimezone(dt.UTC)
+    end = start + duration
+    return start, end, end + dt.timedelta(minutes=outlet.turnover_minutes)
+
+
+def bay_candidates(
+    *,
+    outlet: Outlet,
+    needed: set[str],
+    start: dt.datetime,
+    released: dt.datetime,
+    ignore_booking_id: int | None = None,
+) -> list[Bay]:
+    """Active bays with every needed capability, best fit (fewest capabilities) first, without
+    those already known busy over [start, released). One query; advisory only."""
+    busy = Booking.objects.filter(
+        bay=OuterRef("pk"),
+        status__in=ACTIVE_STATUSES,
+        start__lt=released,
+        bay_released_at__gt=start,
+    )
+    if ignore_booking_id is not None:
+        busy = busy.exclude(pk=ignore_booking_id)
+    return list(
+        Bay.objects.filter(outlet=outlet, is_active=True, capabilities__contains=sorted(needed))
+        .annotate(
+            n_capabilities=Func(
+                F("capabilities"), function="cardinality", output_field=IntegerField()
+            )
+        )
+        .exclude(Exists(busy))
+        .order_by("n_capabilities", "name", "id")
+    )
+
+
+def _insert(booking: Booking, *, may_renew_reference: bool) -> bool:
+    """INSERT in a savepoint. True when won, False when the bay is taken."""
+    for _ in range(REFERENCE_TRIES):
+        try:
+            with transaction.atomic():
+                booking.save(force_insert=True)
+        except IntegrityError as exc:
+            booking.pk = None
+            name = _constraint_name(exc) or ""
+            if name == BAY_OVERLAP:
+                return False
+            if name == VEHICLE_OVERLAP:
+                raise VehicleBusy() from exc
+            if may_renew_reference and "reference" in name:
+                booking.reference = new_reference()  # a 1-in-a-billion collision: draw again
+                continue
+            raise
+        return True
+    raise RuntimeError("Could not draw a free booking reference.")
+
+
+@transaction.atomic
+def reserve_bay(*, booking: Booking, services: Sequence[ServiceType]) -> Booking:
+    """Insert an unsaved booking on the best-fit bay the database lets it have.
+
+    Sets `end`, `bay_released_at`, `bay` and (if blank) `reference`, and inserts the booking
+    row only: the caller adds its BookingService rows (in the same transaction).
+    Raises SlotTaken when every suitable bay is taken, VehicleBusy when the vehicle has another
+    active booking then. Call it inside the caller's transaction.atomic: on an exception
+    nothing of it remains.
+    """
+    if booking.pk is not None:
+        raise ValueError("reserve_bay inserts a new booking; use move_booking for a saved one.")
+    services = list(services)
+    if not services:
+        raise ValidationError({"services": ["Choose at least one service."]})
+    outlet = booking.outlet
+    booking.start, booking.end, booking.bay_released_at = _times(
+        start=booking.start, duration=booking_duration(services), outlet=outlet
+    )
+    may_renew_reference = not booking.reference
+    if may_renew_reference:
+        booking.reference = new_reference()
+    candidates = bay_candidates(
+        outlet=outlet,
+        needed={service.capability for service in services},
+        start=booking.start,
+        released=booking.bay_released_at,
+    )
+    for bay in candidates:
+        booking.bay = bay
+        if _insert(booking, may_renew_reference=may_renew_reference):
+            return booking
+    booking.bay = None
+    raise SlotTaken()
+
+
+@transaction.atomic
+def move_booking(*, booking: Booking, start: dt.datetime, bay: Bay | None = None) -> Booking:
+    """Reschedule and/or reassign a booking through the same guarded path.
+
+    Locks the booking row (SELECT … FOR UPDATE), computes the new times from its own services'
+    labour minutes, and UPDATEs it in place on the first bay (or only `bay`) the exclusion
+    constraint accepts. The row's current time does not count against it. If no bay can be won
+    the row is left exactly as it was and SlotTaken is raised: the old slot is given up only
+    once the new one is held. Updates `booking` in memory and returns it.
+    """
+    locked = (
+        Booking.objects.select_for_update(of=("self",)).select_related("outlet").get(pk=booking.pk)
+    )
+    if locked.status not in ACTIVE_STATUSES:
+        raise Conflict(f"A booking that is {locked.status} holds no bay and cannot be moved.")
+    lines = list(
+        BookingService.objects.filter(booking_id=locked.pk).values_list(
+            "labour_minutes", "service_type__capability"
+        )
+    )
+    duration = (
+        dt.timedelta(minutes=sum(minutes for minutes, _ in lines))
+        if lines
+        else locked.end - locked.start
+    )
+    needed = {capability for _, capability in lines}
+    new_start, new_end, released = _times(start=start, duration=duration, outlet=locked.outlet)
+    if bay is not None:
+        if bay.outlet_id != locked.outlet_id or not bay.is_active:
+            raise ValidationError({"bay": [f"Choose an active bay of {locked.outlet.name}."]})
+        if not needed <= set(bay.capabilities):
+            raise ValidationError(
+                {
+                    "bay": [
+                        f"Bay {bay.name} lacks {', '.join(sorted(needed - set(bay.capabilities)))}."
+                    ]
+                }
+            )
+        candidates = [bay]
+    else:
+        candidates = bay_candidates(
+            outlet=locked.outlet,
+            needed=needed,
+            start=new_start,
+            released=released,
+            ignore_booking_id=locked.pk,
+        )
+    now = timezone.now()
+    for candidate in candidates:
+        try:
+            with transaction.atomic():
+                Booking.objects.filter(pk=locked.pk).update(
+                    start=new_start,
+                    end=new_end,
+                    bay_released_at=released,
+                    bay=candidate,
+                    updated_at=now,
+                )
+        except IntegrityError as exc:
+            name = _constraint_name(exc)
+            if name == BAY_OVERLAP:
+                continue
+            if name == VEHICLE_OVERLAP:
+                raise VehicleBusy() from exc
+            raise
+        booking.start, booking.end, booking.bay_released_at = new_start, new_end, released
+        booking.bay, booking.updated_at = candidate, now
+        return booking
+    raise SlotTaken()

@@ -1,0 +1,444 @@
+"""The availability engine: which starts are free at an outlet, and whether one start is bookable.
+
+Reads only. Data is loaded in a fixed handful of queries (hours, closures, suitable bays, the
+active bookings on those bays in the window, the vehicle's own bookings) and the starts are
+computed in Python, so the cost in SQL does not grow with the number of bookings or outlets.
+Occupancy here is advisory: the database's exclusion constraints are what forbid a double
+booking (see bookings.reservation).
+
+This module reads bookings although bookings depend on outlets: occupancy *is* availability,
+and keeping the engine here keeps every availability rule in one file. Only model reads cross
+back; nothing in bookings' services is imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.contrib.postgres.fields import RangeBoundary
+from django.core.exceptions import ValidationError
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from bookings.models import Booking, TsTzRange
+from vehicles.models import Brand, Vehicle
+
+from .geo import with_distance_km
+from .models import Bay, Closure, OpeningHours, Outlet, ServiceType
+from .schedule import UTC, day_intervals, days_between, interval_starts
+
+LEAD_TIME = dt.timedelta(hours=1)
+HORIZON = dt.timedelta(days=60)
+MAX_RANGE_DAYS = 31
+NETWORK_DAYS = 14
+ACTIVE_STATUSES = [str(status) for status in Booking.ACTIVE_STATUSES]
+
+
+# --- small pure helpers ---------------------------------------------------------------------
+
+
+def needed_capabilities(services: Iterable[ServiceType]) -> set[str]:
+    return {service.capability for service in services}
+
+
+def standard_duration(services: Iterable[ServiceType]) -> dt.timedelta:
+    """Sum of the standard labour times (the booking's length)."""
+    return dt.timedelta(minutes=sum(service.labour_minutes for service in services))
+
+
+def _names(items: Iterable) -> str:
+    return ", ".join(sorted(str(getattr(item, "name", item)) for item in items))
+
+
+@dataclass
+class _Busy:
+    """Busy intervals of one bay (or vehicle), sorted by start, with a running max of ends so
+    that one bisection answers "does [s, e) overlap anything?"."""
+
+    starts: list[dt.datetime] = field(default_factory=list)
+    ends_max: list[dt.datetime] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, intervals: Iterable[tuple[dt.datetime, dt.datetime]]) -> _Busy:
+        busy = cls()
+        for start, end in sorted(intervals):
+            busy.starts.append(start)
+            busy.ends_max.append(max(end, busy.ends_max[-1]) if busy.ends_max else end)
+        return busy
+
+    def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
+        # Half-open ranges, like the constraint's tstzrange(start, end, '[)').
+        i = bisect_left(self.starts, end)
+        return i > 0 and self.ends_max[i - 1] > start
+
+
+@dataclass
+class OutletCalendar:
+    """Everything needed to compute one outlet's free starts, loaded in bulk."""
+
+    outlet: Outlet
+    zone: ZoneInfo
+    hours: dict[int, list[tuple[dt.time, dt.time]]] = field(default_factory=dict)
+    closures: dict[dt.date, str] = field(default_factory=dict)
+    bays: dict[int, _Busy] = field(default_factory=dict)  # suitable active bays only
+
+    def starts_on(
+        self,
+        day: dt.date,
+        *,
+        duration: dt.timedelta,
+        earliest: dt.datetime,
+        latest: dt.datetime,
+        vehicle_busy: _Busy | None = None,
+    ) -> Iterator[dt.datetime]:
+        """Free starts of one local day, in real-time order, as aware datetimes in the zone."""
+        if day in self.closures or not self.bays:
+            return
+        block = duration + dt.timedelta(minutes=self.outlet.turnover_minutes)
+        step = dt.timedelta(minutes=self.outlet.slot_step_minutes)
+        seen: set[dt.datetime] = set()
+        for opens, closes in day_intervals(day, self.hours.get(day.weekday(), ()), self.zone):
+            for start in interval_starts(opens, closes, duration=duration, step=step):
+                if start < earliest or start in seen:
+                    continue
+                if start > latest:
+                    return
+                seen.add(start)
+                if vehicle_busy is not None and vehicle_busy.overlaps(start, start + duration):
+                    continue
+                if any(not bay.overlaps(start, start + block) for bay in self.bays.values()):
+                    yield start.astimezone(self.zone)
+
+
+def _window(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """A UTC window that covers those local dates in any zone (offsets reach ±14 h)."""
+    start = dt.datetime.combine(date_from - dt.timedelta(days=1), dt.time(), tzinfo=UTC)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=2), dt.time(), tzinfo=UTC)
+    return start, end
+
+
+def load_calendars(
+    outlets: Sequence[Outlet],
+    *,
+    needed: set[str],
+    date_from: dt.date,
+    date_to: dt.date,
+    ignore_booking_id: int | None = None,
+) -> dict[int, OutletCalendar]:
+    """Four queries whatever the number of outlets and bookings: hours, closures, suitable
+    active bays, and the active bookings holding those bays in the window."""
+    calendars = {
+        outlet.pk: OutletCalendar(outlet=outlet, zone=ZoneInfo(outlet.time_zone))
+        for outlet in outlets
+    }
+    if not calendars:
+        return calendars
+    ids = list(calendars)
+    for outlet_id, weekday, opens, closes in OpeningHours.objects.filter(
+        outlet_id__in=ids
+    ).values_list("outlet_id", "weekday", "opens", "closes"):
+        calendars[outlet_id].hours.setdefault(weekday, []).append((opens, closes))
+    for outlet_id, day, reason in Closure.objects.filter(
+        outlet_id__in=ids, date__range=(date_from, date_to)
+    ).values_list("outlet_id", "date", "reason"):
+        calendars[outlet_id].closures[day] = reason
+    bay_outlet = dict(
+        Bay.objects.filter(
+            outlet_id__in=ids, is_active=True, capabilities__contains=sorted(needed)
+        ).values_list("id", "outlet_id")
+    )
+    if not bay_outlet:
+        return calendars
+    window = _window(date_from, date_to)
+    # Written with the constraint's own range expression and predicate, so PostgreSQL can
+    # answer it from the exclusion constraint's GiST index.
+    rows = (
+        Booking.objects.annotate(span=TsTzRange("start", "bay_released_at", RangeBoundary()))
+        .filter(
+            bay_id__in=list(bay_outlet),
+            status__in=ACTIVE_STATUSES,
+            bay__isnull=False,
+            span__overlap=DateTimeTZRange(*window),
+        )
+        .values_list("bay_id", "start", "bay_released_at")
+    )
+    if ignore_booking_id is not None:
+        rows = rows.exclude(pk=ignore_booking_id)
+    per_bay: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for bay_id, start, released in rows:
+        per_bay[bay_id].append((start, released))
+    for bay_id, outlet_id in bay_outlet.items():
+        calendars[outlet_id].bays[bay_id] = _Busy.of(per_bay.get(bay_id, ()))
+    return calendars
+
+
+def _vehicle_busy(
+    vehicle: Vehicle | None, window: tuple[dt.datetime, dt.datetime], ignore_booking_id: int | None
+) -> _Busy | None:
+    """The vehicle's own active bookings at any outlet (one query)."""
+    if vehicle is None:
+        return None
+    rows = Booking.objects.filter(
+        vehicle=vehicle, status__in=ACTIVE_STATUSES, start__lt=window[1], end__gt=window[0]
+    ).values_list("start", "end")
+    if ignore_booking_id is not None:
+        rows = rows.exclude(pk=ignore_booking_id)
+    return _Busy.of(rows)
+
+
+# --- rules 2 and 3 --------------------------------------------------------------------------
+
+
+def _brand_of(vehicle: Vehicle | None, brand: Brand | None) -> Brand | None:
+    if vehicle is not None:
+        return vehicle.model.brand
+    return brand
+
+
+def _serve_errors(
+    *, outlet: Outlet, services: Sequence[ServiceType], brand: Brand | None
+) -> dict[str, list[str]]:
+    """Rule 3 without the bays: outlet active, services offered, brand authorized."""
+    errors: dict[str, list[str]] = {}
+    if not outlet.is_active:
+        errors["outlet"] = [f"{outlet.name} is not taking bookings."]
+    if not services:
+        errors["services"] = ["Choose at least one service."]
+    else:
+        offered = set(
+            outlet.services.filter(pk__in=[s.pk for s in services], is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
+        missing = [s for s in services if s.pk not in offered]
+        if missing:
+            errors["services"] = [f"{outlet.name} does not offer {_names(missing)}."]
+    if brand is not None and not outlet.brands.filter(pk=brand.pk).exists():
+        errors["vehicle"] = [f"{outlet.name} is not authorized to service {brand.name} vehicles."]
+    return errors
+
+
+def _no_bay_message(outlet: Outlet, needed: set[str]) -> str:
+    return (
+        f"No bay at {outlet.name} has every capability these services need together "
+        f"({', '.join(sorted(needed))}); book them separately or choose another outlet."
+    )
+
+
+def _hours_text(intervals: list[tuple[dt.datetime, dt.datetime]], zone: ZoneInfo) -> str:
+    return ", ".join(
+        f"{opens.astimezone(zone):%H:%M}–{closes.astimezone(zone):%H:%M}"
+        for opens, closes in intervals
+    )
+
+
+def _start_errors(
+    *,
+    calendar: OutletCalendar,
+    start: dt.datetime,
+    duration: dt.timedelta,
+    now: dt.datetime,
+) -> list[str]:
+    """Rule 2 for one start: lead time, horizon, closure, one opening interval, slot step."""
+    outlet, zone = calendar.outlet, calendar.zone
+    start = start.astimezone(UTC)
+    if start < now + LEAD_TIME:
+        return ["Book at least 1 hour ahead."]
+    if start > now + HORIZON:
+        return ["Bookings open at most 60 days ahead."]
+    day = start.astimezone(zone).date()
+    if day in calendar.closures:
+        reason = calendar.closures[day]
+        return [f"{outlet.name} is closed on {day.isoformat()}{f' ({reason})' if reason else ''}."]
+    intervals = day_intervals(day, calendar.hours.get(day.weekday(), ()), zone)
+    if not intervals:
+        return [f"{outlet.name} is closed on {day:%A}s."]
+    minutes = int(duration.total_seconds() // 60)
+    for opens, closes in intervals:
+        if opens <= start < closes:
+            if start + duration > closes:
+                break
+            step = dt.timedelta(minutes=outlet.slot_step_minutes)
+            if (start - opens) % step:
+                return [
+                    f"Start on the {outlet.slot_step_minutes}-minute slots counted from "
+                    f"{opens.astimezone(zone):%H:%M}."
+                ]
+            return []
+    return [
+        f"The services take {minutes} minutes and must fit within one opening interval "
+        f"({_hours_text(intervals, zone)} on {day.isoformat()})."
+    ]
+
+
+def validate_bookable(
+    *,
+    outlet: Outlet,
+    services: Sequence[ServiceType],
+    start: dt.datetime,
+    vehicle: Vehicle | None = None,
+    now: dt.datetime | None = None,
+    brand: Brand | None = None,
+) -> None:
+    """Rules 2 and 3 for one start; raises ValidationError keyed by the input at fault.
+
+    Occupancy is not checked: the database does that when the booking is inserted.
+    """
+    now = now or timezone.now()
+    errors = _serve_errors(outlet=outlet, services=services, brand=_brand_of(vehicle, brand))
+    if timezone.is_naive(start):
+        errors["start"] = ["Give the start with its UTC offset, e.g. 2026-11-24T09:00:00+08:00."]
+        raise ValidationError(errors)
+    if errors.get("services"):
+        raise ValidationError(errors)
+    needed = needed_capabilities(services)
+    day = start.astimezone(ZoneInfo(outlet.time_zone)).date()
+    calendar = load_calendars([outlet], needed=needed, date_from=day, date_to=day)[outlet.pk]
+    if not calendar.bays:
+        errors["services"] = [_no_bay_message(outlet, needed)]
+    start_errors = _start_errors(
+        calendar=calendar, start=start, duration=standard_duration(services), now=now
+    )
+    if start_errors:
+        errors["start"] = start_errors
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_range(*, date_from: dt.date, date_to: dt.date) -> None:
+    if date_to < date_from:
+        raise ValidationError({"date_to": ["date_to must not be before date_from."]})
+    if (date_to - date_from).days + 1 > MAX_RANGE_DAYS:
+        raise ValidationError({"date_to": [f"Ask for at most {MAX_RANGE_DAYS} days at a time."]})
+
+
+def free_starts(
+    *,
+    outlet: Outlet,
+    services: Sequence[ServiceType],
+    date_from: dt.date,
+    date_to: dt.date,
+    vehicle: Vehicle | None = None,
+    now: dt.datetime | None = None,
+    ignore_booking: Booking | None = None,
+    brand: Brand | None = None,
+) -> list[dt.datetime]:
+    """Every free start between two local dates (inclusive), aware in the outlet's zone.
+
+    Raises ValidationError for a range over 31 days or reversed, services the outlet does not
+    offer, a brand it is not authorized for, or services no single bay can do. At most 7
+    queries, whatever the number of bookings. `ignore_booking` lets a reschedule see its own
+    current slot as free.
+    """
+    check_range(date_from=date_from, date_to=date_to)
+    now = now or timezone.now()
+    errors = _serve_errors(outlet=outlet, services=services, brand=_brand_of(vehicle, brand))
+    if errors:
+        raise ValidationError(errors)
+    needed = needed_capabilities(services)
+    ignore_id = ignore_booking.pk if ignore_booking is not None else None
+    calendar = load_calendars(
+        [outlet], needed=needed, date_from=date_from, date_to=date_to, ignore_booking_id=ignore_id
+    )[outlet.pk]
+    if not calendar.bays:
+        raise ValidationError({"services": [_no_bay_message(outlet, needed)]})
+    vehicle_busy = _vehicle_busy(vehicle, _window(date_from, date_to), ignore_id)
+    duration = standard_duration(services)
+    starts: list[dt.datetime] = []
+    for day in days_between(date_from, date_to):
+        starts.extend(
+            calendar.starts_on(
+                day,
+                duration=duration,
+                earliest=now + LEAD_TIME,
+                latest=now + HORIZON,
+                vehicle_busy=vehicle_busy,
+            )
+        )
+    return starts
+
+
+# --- network search -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NetworkSlot:
+    outlet: Outlet
+    distance_km: float
+    earliest_start: dt.datetime
+
+
+def earliest_near(
+    *,
+    latitude: float,
+    longitude: float,
+    services: Sequence[ServiceType],
+    brand: Brand,
+    vehicle: Vehicle | None = None,
+    limit: int = 5,
+    days: int = NETWORK_DAYS,
+    now: dt.datetime | None = None,
+) -> list[NetworkSlot]:
+    """ "Where and when can my car be served soonest?" — the nearest capable outlets, each with
+    its earliest free start in the next `days` days, soonest first (ties: nearer first).
+
+    The pool is the `max(4 * limit, 20)` nearest outlets authorized for the brand and offering
+    every service; outlets with no free start in the period are left out. Seven queries in all:
+    the pool, then hours, closures, bays and bookings of the whole pool at once, and the
+    vehicle's own bookings.
+    """
+    now = now or timezone.now()
+    if not services:
+        raise ValidationError({"services": ["Choose at least one service."]})
+    service_ids = sorted({s.pk for s in services})
+    pool = list(
+        with_distance_km(
+            Outlet.objects.filter(is_active=True, brands=brand).annotate(
+                offered=Count(
+                    "services",
+                    filter=Q(services__in=service_ids, services__is_active=True),
+                    distinct=True,
+                )
+            ),
+            latitude=latitude,
+            longitude=longitude,
+        )
+        .filter(offered=len(service_ids))
+        .order_by("distance_km", "code")[: max(4 * limit, 20)]
+    )
+    earliest = now + LEAD_TIME
+    latest = min(now + HORIZON, now + dt.timedelta(days=days))
+    date_from = now.astimezone(UTC).date() - dt.timedelta(days=1)  # local "today" in any zone
+    date_to = latest.astimezone(UTC).date() + dt.timedelta(days=1)
+    calendars = load_calendars(
+        pool, needed=needed_capabilities(services), date_from=date_from, date_to=date_to
+    )
+    vehicle_busy = _vehicle_busy(vehicle, _window(date_from, date_to), None)
+    duration = standard_duration(services)
+    found = []
+    for outlet in pool:
+        calendar = calendars[outlet.pk]
+        first = next(
+            (
+                start
+                for day in days_between(date_from, date_to)
+                for start in calendar.starts_on(
+                    day,
+                    duration=duration,
+                    earliest=earliest,
+                    latest=latest,
+                    vehicle_busy=vehicle_busy,
+                )
+            ),
+            None,
+        )
+        if first is not None:
+            found.append(NetworkSlot(outlet, float(outlet.distance_km), first))
+    found.sort(key=lambda slot: (slot.earliest_start, slot.distance_km, slot.outlet.code))
+    return found[:limit]

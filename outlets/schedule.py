@@ -1,0 +1,56 @@
+"""Opening intervals as real instants: the primitives that make DST days come out right.
+
+Everything is computed in UTC. Python's `aware + timedelta` is wall-clock arithmetic for zoneinfo
+zones (02:00 + 1 h on a spring-forward night gives a time that does not exist), so starts are
+stepped in real minutes from the interval's opening instant and only turned back into the
+outlet's zone for display. A start in the skipped hour can then never appear, and each real
+instant of a repeated hour appears exactly once, with its own offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from zoneinfo import ZoneInfo
+
+UTC = dt.UTC
+
+
+def wall_to_instant(day: dt.date, at: dt.time, zone: ZoneInfo, *, fold: int = 0) -> dt.datetime:
+    """The UTC instant of a local wall time; `fold` picks the side of an ambiguous hour."""
+    return dt.datetime.combine(day, at, tzinfo=zone).replace(fold=fold).astimezone(UTC)
+
+
+def day_intervals(
+    day: dt.date, hours: Iterable[tuple[dt.time, dt.time]], zone: ZoneInfo
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The day's opening intervals as UTC (open, close) pairs, earliest first.
+
+    Opening uses the first occurrence of an ambiguous wall time and closing the second, so a
+    fall-back night keeps its longer real length; a wall time in a skipped hour maps, as
+    Python does, to the instant one hour later (open) or earlier (close): never a wider interval.
+    """
+    intervals = []
+    for opens, closes in sorted(hours):
+        start = wall_to_instant(day, opens, zone, fold=0)
+        end = wall_to_instant(day, closes, zone, fold=1)
+        if end > start:
+            intervals.append((start, end))
+    return intervals
+
+
+def interval_starts(
+    opens: dt.datetime, closes: dt.datetime, *, duration: dt.timedelta, step: dt.timedelta
+) -> Iterator[dt.datetime]:
+    """Starts on the slot step counted from the opening whose whole duration fits the interval."""
+    start = opens
+    while start + duration <= closes:
+        yield start
+        start += step
+
+
+def days_between(date_from: dt.date, date_to: dt.date) -> Iterator[dt.date]:
+    day = date_from
+    while day <= date_to:
+        yield day
+        day += dt.timedelta(days=1)
