@@ -85,12 +85,13 @@ def _release(ids: list[int]) -> None:
 
 
 def _enqueue(ids: list[int]) -> None:
-    """Queue one delivery task per id on one broker connection."""
+    """Queue one delivery task per id on one fresh broker connection (once a minute: cheap,
+    and never a pooled connection left broken by a Redis restart)."""
     from .tasks import deliver_notification
 
-    with celery_app.producer_or_acquire() as producer:
+    with celery_app.connection_for_write() as conn:
         for pk in ids:
-            deliver_notification.apply_async((pk,), producer=producer)
+            deliver_notification.apply_async((pk,), connection=conn)
 
 
 def notifications_dispatch_due(

@@ -1,0 +1,143 @@
+"""Maintenance due: which vehicles near their model's interval, by time or estimated mileage.
+
+The baseline is the last completed booking that included a service counting as maintenance;
+without one, the delivery date, else the first odometer reading. A vehicle is due when
+    * time: today is within MONTH_MARGIN of baseline + the model's interval in months, or
+    * mileage: the odometer estimated for today (the km per day seen in its readings,
+      projected from the latest reading) is within KM_MARGIN of baseline km + interval km.
+A vehicle that already has an upcoming active booking with a maintenance service is not due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.utils import timezone
+
+from vehicles.models import OdometerReading, Vehicle
+
+from .models import Booking
+from .notifications import notify_maintenance_due
+
+MONTH_MARGIN_DAYS = 30
+KM_MARGIN = 1000
+
+
+@dataclass(frozen=True)
+class MaintenanceDue:
+    vehicle: Vehicle
+    due_by: str  # "time" or "km"
+    since: date
+    due_on: date
+    estimated_km_since: int | None
+
+
+def _local_date(moment: datetime) -> date:
+    return timezone.localdate(moment)
+
+
+def estimate_odometer(vehicle: Vehicle, readings: list[OdometerReading], today: date) -> int:
+    """Today's odometer: the latest reading plus km per day (over the readings' span, or since
+    delivery with one reading) times the days since; never below the recorded odometer."""
+    if not readings:
+        return vehicle.odometer_km
+    first, last = readings[0], readings[-1]
+    last_day = _local_date(last.recorded_at)
+    span = (last_day - _local_date(first.recorded_at)).days
+    rate = 0.0
+    if len(readings) >= 2 and span > 0:
+        rate = max(last.km - first.km, 0) / span
+    elif vehicle.delivery_date and (last_day - vehicle.delivery_date).days > 0:
+        rate = last.km / (last_day - vehicle.delivery_date).days
+    estimate = last.km + rate * max((today - last_day).days, 0)
+    return max(round(estimate), vehicle.odometer_km)
+
+
+def _km_at(readings: list[OdometerReading], day: date, *, from_delivery: bool) -> int | None:
+    """The odometer at the baseline: the latest reading on or before that day; 0 for a new car
+    (baseline = delivery); else the first reading after it (the service visit's own)."""
+    before = [r for r in readings if _local_date(r.recorded_at) <= day]
+    if before:
+        return before[-1].km
+    if from_delivery:
+        return 0
+    return readings[0].km if readings else None
+
+
+def _assess(vehicle: Vehicle, last_service: datetime | None, today: date) -> MaintenanceDue | None:
+    readings = list(vehicle.odometer_readings.all())
+    if last_service is not None:
+        since, from_delivery = _local_date(last_service), False
+    elif vehicle.delivery_date is not None:
+        since, from_delivery = vehicle.delivery_date, True
+    elif readings:
+        since, from_delivery = _local_date(readings[0].recorded_at), False
+    else:
+        return None
+    model = vehicle.model
+    due_on = since + relativedelta(months=model.maintenance_interval_months)
+    km_since = None
+    baseline_km = _km_at(readings, since, from_delivery=from_delivery)
+    if baseline_km is not None:
+        km_since = max(estimate_odometer(vehicle, readings, today) - baseline_km, 0)
+    if km_since is not None and km_since >= model.maintenance_interval_km - KM_MARGIN:
+        return MaintenanceDue(vehicle, "km", since, due_on, km_since)
+    if (due_on - today).days <= MONTH_MARGIN_DAYS:
+        return MaintenanceDue(vehicle, "time", since, due_on, km_since)
+    return None
+
+
+def maintenance_due_vehicles(*, today: date | None = None) -> Iterator[MaintenanceDue]:
+    """Every vehicle nearing its maintenance interval today, with the reason (module doc).
+    Streams vehicles in chunks with their readings prefetched: a few queries per 500."""
+    today = today or timezone.localdate()
+    maintenance = Booking.objects.filter(
+        vehicle=OuterRef("pk"), booking_services__service_type__counts_as_maintenance=True
+    )
+    vehicles = (
+        Vehicle.objects.select_related("model__brand", "owner")
+        .annotate(
+            last_service=Subquery(
+                maintenance.filter(status=Booking.Status.COMPLETED, completed_at__isnull=False)
+                .order_by("-completed_at")
+                .values("completed_at")[:1]
+            ),
+            maintenance_booked=Exists(
+                maintenance.filter(status__in=Booking.ACTIVE_STATUSES, end__gte=timezone.now())
+            ),
+        )
+        .filter(maintenance_booked=False)
+        .prefetch_related(
+            Prefetch("odometer_readings", queryset=OdometerReading.objects.order_by("recorded_at"))
+        )
+        .order_by("pk")
+    )
+    for vehicle in vehicles.iterator(chunk_size=500):
+        due = _assess(vehicle, vehicle.last_service, today)
+        if due is not None:
+            yield due
+
+
+def maintenance_due_record(*, today: date | None = None, now: datetime | None = None) -> int:
+    """Record a maintenance_due notification for each due vehicle, at most one per vehicle and
+    channel per calendar month (the month is in the key). Returns the number of new rows."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    month = f"{today:%Y-%m}"
+    created = 0
+    for due in maintenance_due_vehicles(today=today):
+        created += notify_maintenance_due(
+            vehicle_id=due.vehicle.pk,
+            owner=due.vehicle.owner,
+            month=month,
+            now=now,
+            due_by=due.due_by,
+            since=due.since.isoformat(),
+            due_on=due.due_on.isoformat(),
+            estimated_km_since=due.estimated_km_since,
+        )
+    return created
