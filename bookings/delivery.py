@@ -206,7 +206,8 @@ def _context(notification: Notification, language: str) -> dict:
     if vehicle is not None:
         model = vehicle.model
         context["vehicle_name"] = (
-            f"{model.brand.name_zh or model.brand.name} {model.name_zh or model.name}"
+            # The Chinese model names already carry the brand ("问界M7").
+            model.name_zh or f"{model.brand.name_zh or model.brand.name} {model.name}"
             if language == "zh-hans"
             else f"{model.brand.name} {model.name}"
         )

@@ -291,7 +291,7 @@ def test_ready_message_names_the_outlet_and_the_car(urumqi_booking, language):
     assert EXPECTED[language][0] in message.body
     assert "HS-7K2P9Q" in message.body
     assert message.to == booking.owner.phone
-    assert ("Luxeed" if language == "en" else "智界") in message.subject or message.body
+    assert ("AITO M7" if language == "en" else "问界M7") in message.subject
 
 
 # --- visibility ----------------------------------------------------------------------------

@@ -1,0 +1,276 @@
+"""Claiming and delivering one notification: once, with retries, skips and channel backends."""
+
+import datetime as dt
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from bookings.channels import ChannelError, HttpSmsBackend, OutgoingMessage
+from bookings.delivery import notification_deliver, notifications_claim_due
+from bookings.models import Booking, Notification, NotificationDelivery
+from bookings.no_shows import bookings_mark_no_shows
+from bookings.tests.factories import BookingFactory
+
+pytestmark = pytest.mark.django_db
+
+Kind = Notification.Kind
+Status = Notification.Status
+
+
+class BrokenChannel:
+    """A channel that always fails (import path used in settings below)."""
+
+    def send(self, message: OutgoingMessage) -> str:
+        raise ChannelError("gateway down")
+
+
+BROKEN = "bookings.tests.test_delivery.BrokenChannel"
+
+
+def make(
+    *, kind=Kind.CONFIRMATION, channel="sms", due=None, booking=None, key=None
+) -> Notification:
+    booking = booking or BookingFactory()
+    return Notification.objects.create(
+        key=key or f"t:{booking.pk}:{kind}:{channel}",
+        kind=kind,
+        channel=channel,
+        recipient=booking.owner,
+        booking=booking,
+        due_at=due or timezone.now() - dt.timedelta(seconds=1),
+    )
+
+
+def test_deliver_sends_once_and_logs_it(caplog):
+    notification = make()
+    caplog.set_level(logging.INFO, logger="hima.notifications")
+
+    assert notification_deliver(notification_id=notification.pk) == "sent"
+    assert notification_deliver(notification_id=notification.pk) == "sent"  # already: no-op
+
+    notification.refresh_from_db()
+    assert notification.status == Status.SENT
+    assert notification.sent_at is not None
+    assert notification.attempts == 1
+    log = NotificationDelivery.objects.get()
+    assert log.notification == notification
+    assert log.address == notification.recipient.phone
+    assert notification.booking.reference in log.body
+    sms_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("SMS ")]
+    assert len(sms_lines) == 1
+    assert notification.key in sms_lines[0]
+
+
+def test_email_goes_through_djangos_email_backend():
+    notification = make(channel="email")
+    assert notification_deliver(notification_id=notification.pk) == "sent"
+    (email,) = mail.outbox
+    assert email.to == [notification.recipient.email]
+    assert notification.booking.reference in email.subject
+    assert email.extra_headers["X-HIMA-Notification-Key"] == notification.key
+
+
+def test_not_yet_due_is_left_for_later():
+    notification = make(due=timezone.now() + dt.timedelta(hours=1))
+    assert notification_deliver(notification_id=notification.pk) == "not_due"
+    notification.refresh_from_db()
+    assert notification.status == Status.PENDING
+    assert notification.attempts == 0
+
+
+@pytest.mark.parametrize(
+    ("owner", "channel"),
+    [
+        ({"sms_notifications": False}, "sms"),
+        ({"email_notifications": False}, "email"),
+        ({"phone": ""}, "sms"),
+    ],
+)
+def test_opted_out_since_recording_is_skipped(owner, channel):
+    notification = make(channel=channel)
+    for field, value in owner.items():
+        setattr(notification.recipient, field, value)
+    notification.recipient.save()
+
+    assert notification_deliver(notification_id=notification.pk) == "skipped"
+    notification.refresh_from_db()
+    assert notification.status == Status.SKIPPED
+    assert notification.last_error
+    assert not NotificationDelivery.objects.exists()
+
+
+def test_reminder_of_a_booking_no_longer_confirmed_is_skipped():
+    notification = make(kind=Kind.REMINDER_2H, booking=BookingFactory(status="cancelled"))
+    assert notification_deliver(notification_id=notification.pk) == "skipped"
+
+
+def test_failing_channel_retries_with_back_off_then_fails_keeping_the_error(settings):
+    settings.NOTIFICATION_BACKENDS = {**settings.NOTIFICATION_BACKENDS, "sms": BROKEN}
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 60
+    notification = make()
+    now = timezone.now()
+
+    outcomes, delays = [], []
+    for _ in range(3):
+        outcomes.append(notification_deliver(notification_id=notification.pk, now=now))
+        notification.refresh_from_db()
+        delays.append(notification.due_at - now)
+        now = notification.due_at
+
+    assert outcomes == ["retry", "retry", "failed"]
+    assert delays[:2] == [dt.timedelta(seconds=60), dt.timedelta(seconds=120)]
+    assert notification.status == Status.FAILED
+    assert notification.attempts == 3
+    assert notification.last_error == "ChannelError: gateway down"
+    assert not NotificationDelivery.objects.exists()
+
+
+def test_claim_takes_due_unclaimed_rows_and_a_dead_workers_claim_after_its_lease():
+    due = [make(key=f"due-{i}") for i in range(3)]
+    make(key="future", due=timezone.now() + dt.timedelta(hours=1))
+    make(key="sent", booking=due[0].booking)
+    Notification.objects.filter(key="sent").update(status=Status.SENT, sent_at=timezone.now())
+    lease = dt.timedelta(minutes=5)
+    now = timezone.now()
+
+    assert notifications_claim_due(now=now, lease=lease) == [n.pk for n in due]
+    assert notifications_claim_due(now=now + dt.timedelta(minutes=1), lease=lease) == []
+    # The worker holding them died: after the lease the next scan takes them back.
+    assert notifications_claim_due(now=now + lease + dt.timedelta(seconds=1)) == [n.pk for n in due]
+
+
+def test_claim_respects_the_batch_limit_oldest_first():
+    booking = BookingFactory()
+    base = timezone.now() - dt.timedelta(hours=1)
+    rows = [
+        make(key=f"n{i}", booking=booking, due=base + dt.timedelta(minutes=i)) for i in range(5)
+    ]
+    assert notifications_claim_due(limit=2) == [rows[0].pk, rows[1].pk]
+    assert notifications_claim_due(limit=10) == [n.pk for n in rows[2:]]
+
+
+# --- the HTTP SMS gateway backend ----------------------------------------------------------
+
+
+class Gateway:
+    """A real HTTP server on a free port that records what it receives."""
+
+    def __init__(self, status: int = 200):
+        self.requests: list[tuple[dict, dict]] = []
+        self.status = status
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                gateway.requests.append((dict(self.headers), body))
+                answer = json.dumps({"id": f"gw-{len(gateway.requests)}"}).encode()
+                self.send_response(gateway.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def gateway(settings):
+    server = Gateway()
+    settings.NOTIFICATION_BACKENDS = {
+        **settings.NOTIFICATION_BACKENDS,
+        "sms": "bookings.channels.HttpSmsBackend",
+    }
+    settings.NOTIFICATION_SMS_HTTP_URL = server.url
+    settings.NOTIFICATION_SMS_HTTP_TOKEN = "s3cret"
+    settings.NOTIFICATION_SMS_HTTP_TIMEOUT = 5
+    yield server
+    server.close()
+
+
+def test_http_gateway_gets_json_with_the_key_as_idempotency_key(gateway):
+    notification = make()
+    assert notification_deliver(notification_id=notification.pk) == "sent"
+
+    ((headers, body),) = gateway.requests
+    assert headers["Idempotency-Key"] == notification.key
+    assert headers["Authorization"] == "Bearer s3cret"
+    assert body["message_id"] == notification.key
+    assert body["to"] == notification.recipient.phone
+    assert notification.booking.reference in body["text"]
+    assert body["language"] == "en"
+    assert NotificationDelivery.objects.get().provider_ref == "gw-1"
+
+
+def test_http_gateway_error_is_retried_with_the_error_kept(gateway):
+    gateway.status = 503
+    notification = make()
+    assert notification_deliver(notification_id=notification.pk) == "retry"
+    notification.refresh_from_db()
+    assert notification.status == Status.PENDING
+    assert "503" in notification.last_error
+
+
+def test_http_gateway_unreachable_is_a_channel_error(settings):
+    settings.NOTIFICATION_SMS_HTTP_URL = "http://127.0.0.1:9/sms"  # discard port: refused
+    settings.NOTIFICATION_SMS_HTTP_TIMEOUT = 2
+    message = OutgoingMessage("k", "sms", "+8613800000000", "s", "b", "en")
+    with pytest.raises(ChannelError, match="unreachable"):
+        HttpSmsBackend().send(message)
+
+
+# --- no-show marking -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("minutes_since_start", "status", "marked"),
+    [
+        (31, Booking.Status.CONFIRMED, True),
+        (29, Booking.Status.CONFIRMED, False),
+        (45, Booking.Status.CHECKED_IN, False),
+        (-60, Booking.Status.CONFIRMED, False),
+    ],
+)
+def test_no_show_scan_marks_confirmed_bookings_30_minutes_late(minutes_since_start, status, marked):
+    start = timezone.now() - dt.timedelta(minutes=minutes_since_start)
+    booking = BookingFactory(start=start, end=start + dt.timedelta(hours=1), status=status)
+
+    assert bookings_mark_no_shows() == int(marked)
+    assert bookings_mark_no_shows() == 0  # a second run changes nothing
+
+    booking.refresh_from_db()
+    assert booking.status == (Booking.Status.NO_SHOW if marked else status)
+    if marked:
+        event = booking.events.get(to_status=Booking.Status.NO_SHOW)
+        assert event.actor is None
+
+
+def test_maintenance_message_is_rendered_for_a_vehicle(settings):
+    from bookings.maintenance import maintenance_due_record
+    from vehicles.tests.factories import VehicleFactory
+
+    owner = UserFactory(language="zh-hans")
+    vehicle = VehicleFactory(owner=owner, delivery_date=dt.date(2020, 1, 1))
+    assert maintenance_due_record() == 2
+    sms = Notification.objects.get(vehicle=vehicle, channel="sms")
+    assert notification_deliver(notification_id=sms.pk) == "sent"
+    body = NotificationDelivery.objects.get().body
+    assert "问界M7" in body
+    assert "保养" in body
