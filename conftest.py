@@ -14,6 +14,8 @@ def pytest_configure(config):
     # Own cache keys per run: the cache shares Redis with the broker and other runs, so tests
     # must never FLUSHDB; they delete only their own keys.
     settings.CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"
+    # Factories hash a password per user; the production hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -147,3 +147,12 @@ def outlet_queue(*, outlet: Outlet, day: date, now: datetime | None = None) -> l
                     busy[bay_id].append((estimate, estimate + length, None))
         entries.append(QueueEntry(booking=b, waiting_minutes=waiting, estimated_start=estimate))
     return entries
+
+
+def booking_for_output(*, booking: Booking) -> Booking:
+    """Re-read a booking a service returned, with everything its representation shows."""
+    return _with_details(Booking.objects.all()).get(pk=booking.pk)
+
+
+def booking_notification_list(*, booking: Booking) -> QuerySet:
+    return booking.notifications.order_by("due_at", "id")

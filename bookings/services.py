@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -150,10 +151,13 @@ def _check_mode(*, outlet: Outlet, mode: str, pickup_address: str, start: dateti
 NIGHT_SERVICE_FROM_HOUR = 18
 
 
-def outlet_zone(outlet: Outlet):
-    from zoneinfo import ZoneInfo
-
+def outlet_zone(outlet: Outlet) -> ZoneInfo:
     return ZoneInfo(outlet.time_zone)
+
+
+def _local_iso(booking: Booking, moment: datetime) -> str:
+    """How an instant reads at the outlet: events and messages quote the outlet's clock."""
+    return moment.astimezone(outlet_zone(booking.outlet)).isoformat()
 
 
 def _check_night_capacity(
@@ -227,7 +231,7 @@ def booking_create(
         kind="created",
         actor=actor or owner,
         to_status=booking.status,
-        start=booking.start.isoformat(),
+        start=_local_iso(booking, booking.start),
         bay=booking.bay.name if booking.bay else None,
         channel=channel,
     )
@@ -291,8 +295,8 @@ def booking_reschedule(
         actor=actor,
         from_status=moved.status,
         to_status=moved.status,
-        previous_start=previous_start.isoformat(),
-        start=moved.start.isoformat(),
+        previous_start=_local_iso(moved, previous_start),
+        start=_local_iso(moved, moved.start),
         bay=moved.bay.name if moved.bay else None,
     )
     notifications.notify_booking_rescheduled(booking=moved)

@@ -1,0 +1,223 @@
+from zoneinfo import ZoneInfo
+
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+from .models import Booking
+
+AWARE_HINT = "Give the time with its UTC offset, e.g. 2026-11-24T10:00:00+08:00."
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO-8601 instant that must carry its offset: a booking time is never ambiguous."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None
+            if parsed is None:
+                raise serializers.ValidationError(f"Not an ISO-8601 date and time. {AWARE_HINT}")
+            if parsed.tzinfo is None:
+                raise serializers.ValidationError(AWARE_HINT)
+            return parsed
+        raise serializers.ValidationError(AWARE_HINT)
+
+
+def local_iso(value, booking: Booking) -> str | None:
+    """An instant in the outlet's own zone, with its offset."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(booking.outlet.time_zone)).isoformat()
+
+
+# --- input ---
+
+
+class BookingCreateInputSerializer(serializers.Serializer):
+    vehicle = serializers.IntegerField(min_value=1)
+    outlet = serializers.CharField(max_length=32)
+    services = serializers.ListField(
+        child=serializers.CharField(max_length=32), min_length=1, max_length=10
+    )
+    start = AwareDateTimeField()
+    mode = serializers.ChoiceField(choices=Booking.Mode.choices, default=Booking.Mode.DROP_OFF)
+    pickup_address = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default=""
+    )
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RescheduleInputSerializer(serializers.Serializer):
+    start = AwareDateTimeField()
+
+
+class CancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class CheckInInputSerializer(serializers.Serializer):
+    odometer_km = serializers.IntegerField(min_value=0, max_value=5_000_000, required=False)
+
+
+class StartInputSerializer(serializers.Serializer):
+    bay = serializers.IntegerField(min_value=1, required=False)
+
+
+class CompleteInputSerializer(serializers.Serializer):
+    checklist = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(max_length=200), max_length=50),
+        help_text="Service code → the checklist items ticked.",
+    )
+    actual_labour_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
+
+
+class FeedbackInputSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class WalkInInputSerializer(serializers.Serializer):
+    vin = serializers.CharField(max_length=32)
+    services = serializers.ListField(
+        child=serializers.CharField(max_length=32), min_length=1, max_length=10
+    )
+    model = serializers.CharField(max_length=32, required=False, help_text="for a new VIN")
+    plate = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+    owner_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    owner_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class BookingFilterSerializer(serializers.Serializer):
+    status = serializers.MultipleChoiceField(choices=Booking.Status.choices, required=False)
+    outlet = serializers.CharField(max_length=32, required=False)
+    brand = serializers.CharField(max_length=16, required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if (
+            attrs.get("date_from")
+            and attrs.get("date_to")
+            and attrs["date_to"] < attrs["date_from"]
+        ):
+            raise serializers.ValidationError({"date_to": ["Must not be before date_from."]})
+        return attrs
+
+
+class QueueFilterSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False, help_text="the outlet's local day, default today")
+
+
+# --- output ---
+
+
+class _VehicleRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    vin = serializers.CharField()
+    plate = serializers.CharField()
+    brand = serializers.CharField(source="model.brand.code")
+    model = serializers.CharField(source="model.name")
+
+
+class _OutletRef(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    time_zone = serializers.CharField()
+
+
+class _BayRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class _ServiceLine(serializers.Serializer):
+    code = serializers.CharField(source="service_type.code")
+    name = serializers.CharField(source="service_type.name")
+    labour_minutes = serializers.IntegerField()
+    price = serializers.DecimalField(max_digits=9, decimal_places=2)
+    checklist_result = serializers.JSONField()
+
+
+class _Feedback(serializers.Serializer):
+    rating = serializers.IntegerField()
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class BookingOutputSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    owner = serializers.SerializerMethodField()
+    vehicle = _VehicleRef()
+    outlet = _OutletRef()
+    bay = _BayRef(allow_null=True)
+    services = _ServiceLine(source="booking_services.all", many=True)
+    start = serializers.SerializerMethodField()
+    end = serializers.SerializerMethodField()
+    mode = serializers.CharField()
+    pickup_address = serializers.CharField()
+    channel = serializers.CharField()
+    notes = serializers.CharField()
+    price_total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    cancel_reason = serializers.CharField()
+    checked_in_at = serializers.DateTimeField(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    ready_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    actual_labour_minutes = serializers.IntegerField(allow_null=True)
+    feedback = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_owner(self, booking: Booking) -> dict:
+        owner = booking.owner
+        return {"id": owner.pk, "name": owner.get_full_name() or owner.username}
+
+    def get_start(self, booking: Booking) -> str:
+        return local_iso(booking.start, booking)
+
+    def get_end(self, booking: Booking) -> str:
+        return local_iso(booking.end, booking)
+
+    def get_feedback(self, booking: Booking) -> dict | None:
+        feedback = getattr(booking, "feedback", None)
+        return _Feedback(feedback).data if feedback else None
+
+
+class EventOutputSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    details = serializers.JSONField()
+    at = serializers.DateTimeField(source="created_at")
+
+
+class NotificationOutputSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    channel = serializers.CharField()
+    status = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+
+
+class BookingDetailOutputSerializer(BookingOutputSerializer):
+    events = serializers.SerializerMethodField()
+    notifications = serializers.SerializerMethodField()
+
+    def get_events(self, booking: Booking) -> list[dict]:
+        return EventOutputSerializer(self.context["events"], many=True).data
+
+    def get_notifications(self, booking: Booking) -> list[dict]:
+        return NotificationOutputSerializer(self.context["notifications"], many=True).data
+
+
+class QueueEntryOutputSerializer(serializers.Serializer):
+    booking = BookingOutputSerializer()
+    waiting_minutes = serializers.IntegerField(allow_null=True)
+    estimated_start = serializers.SerializerMethodField()
+
+    def get_estimated_start(self, entry) -> str | None:
+        return local_iso(entry.estimated_start, entry.booking)

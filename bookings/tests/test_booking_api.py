@@ -1,0 +1,319 @@
+import datetime as dt
+
+import pytest
+from icalendar import Calendar
+
+from bookings.models import Booking, BookingEvent, Notification
+from bookings.tests.factories import BookingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def book(world, **overrides):
+    return world.api("owner").post("/api/v1/bookings/", world.payload(**overrides))
+
+
+def test_owner_books_a_service(world):
+    response = book(world, notes="Squeak from the front left")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    booking = Booking.objects.get(reference=body["reference"])
+    assert body["reference"].startswith("HS-")
+    assert body["status"] == "confirmed"
+    assert body["start"] == world.start().isoformat()
+    assert body["end"] == (world.start() + dt.timedelta(minutes=60)).isoformat()
+    assert body["bay"]["name"] in {"B1", "B2"}
+    assert body["services"][0]["code"] == "annual-maintenance"
+    assert body["price_total"] == "399.00"
+    assert body["vehicle"]["brand"] == "LUXEED"
+    assert [e["kind"] for e in body["events"]] == ["created"]
+    assert booking.owner == world.owner
+    assert booking.channel == "online"
+    assert Notification.objects.filter(booking=booking, kind="confirmation").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"vehicle": 999999}, "vehicle"),
+        ({"outlet": "NOWHERE-01"}, "outlet"),
+        ({"services": ["warp-drive"]}, "services"),
+        ({"services": []}, "services"),
+        ({"start": "2026-13-01T10:00:00+08:00"}, "start"),
+        ({"start": "2030-01-01T10:00:00"}, "start"),  # no offset
+        ({"mode": "teleport"}, "mode"),
+        ({"mode": "pickup_delivery"}, "pickup_address"),
+        ({"mode": "night_service", "pickup_address": "1 Road"}, "mode"),
+    ],
+)
+def test_bad_input_is_a_field_error_and_writes_nothing(world, overrides, field):
+    response = book(world, **overrides)
+    assert response.status_code == 400, response.json()
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert field in body["fields"]
+    assert not Booking.objects.exists()
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        lambda w: w.start(hour=7),  # before opening
+        lambda w: w.start(hour=10) + dt.timedelta(minutes=10),  # off the slot step
+        lambda w: w.start(hour=10, days=61),  # beyond the horizon
+    ],
+    ids=["before-opening", "off-step", "beyond-horizon"],
+)
+def test_rule_2_is_enforced_at_booking(world, start):
+    response = book(world, start=start(world).isoformat())
+    assert response.status_code == 400
+    assert "start" in response.json()["fields"]
+
+
+def test_another_owners_vehicle_cannot_be_booked(world):
+    response = world.api("other_owner").post("/api/v1/bookings/", world.payload())
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"vehicle": ["Unknown vehicle."]}
+
+
+def test_status_owner_bay_and_price_cannot_be_set_by_the_client(world):
+    response = book(
+        world, status="completed", owner=world.other_owner.pk, bay=999, price_total="1.00"
+    )
+    assert response.status_code == 201
+    booking = Booking.objects.get()
+    assert booking.status == "confirmed"
+    assert booking.owner == world.owner
+    assert booking.price_total == world.service.price
+
+
+def test_a_taken_time_is_a_409_slot_taken(world):
+    for bay in world.bays:
+        BookingFactory(outlet=world.outlet, bay=bay, start=world.start())
+    response = book(world)
+    assert response.status_code == 409
+    assert response.json()["code"] == "slot_taken"
+
+
+def test_the_same_vehicle_cannot_be_in_two_places(world):
+    BookingFactory(vehicle=world.vehicle, outlet=world.other_outlet, bay=None, start=world.start())
+    response = book(world)
+    assert response.status_code == 409
+    assert response.json()["code"] == "vehicle_busy"
+
+
+def test_night_service_needs_an_outlet_offering_it_and_respects_capacity(world):
+    world.outlet.night_service = True
+    world.outlet.night_capacity = 1
+    world.outlet.save()
+    first = book(
+        world,
+        mode="night_service",
+        pickup_address="8 Lujiazui Ring Rd",
+        start=world.start(18).isoformat(),
+    )
+    assert first.status_code == 400  # 18:00 + 60 min does not fit hours ending 18:00
+    world.outlet.opening_hours.update(closes=dt.time(23, 0))
+    first = book(
+        world,
+        mode="night_service",
+        pickup_address="8 Lujiazui Ring Rd",
+        start=world.start(19).isoformat(),
+    )
+    assert first.status_code == 201, first.json()
+    other = BookingFactory.build().vehicle
+    other.owner = world.owner
+    other.save()
+    second = book(
+        world,
+        vehicle=other.pk,
+        mode="night_service",
+        pickup_address="8 Lujiazui Ring Rd",
+        start=world.start(20).isoformat(),
+    )
+    assert second.status_code == 400
+    assert "start" in second.json()["fields"]
+    daytime = book(
+        world, mode="night_service", pickup_address="x", start=world.start(11).isoformat()
+    )
+    assert daytime.status_code == 400
+
+
+def test_reschedule_moves_the_booking_and_writes_an_event(world):
+    reference = book(world).json()["reference"]
+    new_start = world.start(hour=14)
+    response = world.api("owner").post(
+        f"/api/v1/bookings/{reference}/reschedule/", {"start": new_start.isoformat()}
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["start"] == new_start.isoformat()
+    event = BookingEvent.objects.get(booking__reference=reference, kind="rescheduled")
+    assert event.details["previous_start"] == world.start().isoformat()
+
+
+def test_reschedule_into_a_full_slot_keeps_the_old_time(world):
+    reference = book(world).json()["reference"]
+    taken = world.start(hour=15)
+    for bay in world.bays:
+        BookingFactory(outlet=world.outlet, bay=bay, start=taken)
+    response = world.api("owner").post(
+        f"/api/v1/bookings/{reference}/reschedule/", {"start": taken.isoformat()}
+    )
+    assert response.status_code == 409
+    booking = Booking.objects.get(reference=reference)
+    assert booking.start == world.start()
+    assert not booking.events.filter(kind="rescheduled").exists()
+
+
+def test_owner_cannot_cancel_within_two_hours_but_staff_can(world):
+    soon = BookingFactory(
+        owner=world.owner,
+        vehicle=world.vehicle,
+        outlet=world.outlet,
+        bay=world.bays[0],
+        start=dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=90),
+    )
+    url = f"/api/v1/bookings/{soon.reference}/cancel/"
+    refused = world.api("owner").post(url, {"reason": "changed plans"})
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {"start": ["Less than 2 hours before the start."]}
+    allowed = world.api("advisor").post(url, {"reason": "owner phoned"})
+    assert allowed.status_code == 200
+    assert allowed.json()["status"] == "cancelled"
+    assert allowed.json()["cancel_reason"] == "owner phoned"
+
+
+def test_cancel_frees_the_bay_for_someone_else(world):
+    for bay in world.bays:
+        BookingFactory(outlet=world.outlet, bay=bay, start=world.start())
+    blocker = Booking.objects.first()
+    assert book(world).status_code == 409
+    world.api("admin").post(f"/api/v1/bookings/{blocker.reference}/cancel/", {})
+    assert book(world).status_code == 201
+
+
+def test_full_service_day_from_booking_to_rating(world):
+    reference = book(world).json()["reference"]
+    base = f"/api/v1/bookings/{reference}"
+    advisor, technician, owner = world.api("advisor"), world.api("technician"), world.api("owner")
+    assert advisor.post(f"{base}/check-in/", {"odometer_km": 13000}).status_code == 200
+    started = technician.post(f"{base}/start/", {})
+    assert started.status_code == 200
+    assert started.json()["status"] == "in_service"
+    assert technician.post(f"{base}/ready/", {}).json()["status"] == "ready"
+    incomplete = technician.post(
+        f"{base}/complete/", {"checklist": {"annual-maintenance": ["Check brake fluid"]}}
+    )
+    assert incomplete.status_code == 400
+    assert "checklist" in incomplete.json()["fields"]
+    done = technician.post(
+        f"{base}/complete/",
+        {"checklist": {"annual-maintenance": world.service.checklist}, "actual_labour_minutes": 55},
+    )
+    assert done.status_code == 200, done.json()
+    assert done.json()["status"] == "completed"
+    assert done.json()["actual_labour_minutes"] == 55
+    assert all(item["done"] for item in done.json()["services"][0]["checklist_result"])
+    rated = owner.post(f"{base}/feedback/", {"rating": 5, "comment": "Fast and friendly"})
+    assert rated.status_code == 201
+    assert rated.json()["feedback"]["rating"] == 5
+    again = owner.post(f"{base}/feedback/", {"rating": 1})
+    assert again.status_code == 409
+    world.vehicle.refresh_from_db()
+    assert world.vehicle.odometer_km == 13000
+    kinds = [(e["kind"], e["to_status"]) for e in owner.get(f"{base}/").json()["events"]]
+    assert kinds == [
+        ("created", "confirmed"),
+        ("status", "checked_in"),
+        ("status", "in_service"),
+        ("status", "ready"),
+        ("status", "completed"),
+        ("feedback", ""),
+    ]
+
+
+def test_feedback_rating_must_be_one_to_five(world):
+    booking = BookingFactory(
+        owner=world.owner, vehicle=world.vehicle, outlet=world.outlet, status="completed"
+    )
+    response = world.api("owner").post(
+        f"/api/v1/bookings/{booking.reference}/feedback/", {"rating": 6}
+    )
+    assert response.status_code == 400
+    assert "rating" in response.json()["fields"]
+
+
+def test_feedback_only_when_completed(world):
+    booking = BookingFactory(owner=world.owner, vehicle=world.vehicle, outlet=world.outlet)
+    response = world.api("owner").post(
+        f"/api/v1/bookings/{booking.reference}/feedback/", {"rating": 4}
+    )
+    assert response.status_code == 409
+
+
+def test_calendar_export_is_a_valid_event_at_the_right_instant(world):
+    reference = book(world).json()["reference"]
+    response = world.api("owner").get(f"/api/v1/bookings/{reference}/calendar.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    (event,) = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == world.start()
+    assert str(event.decoded("dtstart").tzinfo) == "Asia/Shanghai"
+    assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(minutes=60)
+    assert world.outlet.address in str(event["location"])
+    assert reference in str(event["summary"])
+    assert calendar.walk("VTIMEZONE")
+
+
+def test_list_filters_by_status_outlet_brand_and_date(world):
+    mine = BookingFactory(owner=world.owner, vehicle=world.vehicle, outlet=world.outlet)
+    BookingFactory(
+        owner=world.owner,
+        vehicle=world.vehicle,
+        outlet=world.outlet,
+        status="cancelled",
+        start=world.start(days=3),
+    )
+    api = world.api("owner")
+    by_status = api.get("/api/v1/bookings/", {"status": "confirmed"}).json()
+    assert [b["reference"] for b in by_status["results"]] == [mine.reference]
+    tomorrow = world.start().date().isoformat()
+    by_date = api.get("/api/v1/bookings/", {"date_from": tomorrow, "date_to": tomorrow}).json()
+    assert [b["reference"] for b in by_date["results"]] == [mine.reference]
+    assert api.get("/api/v1/bookings/", {"brand": "AITO"}).json()["count"] == 0
+    assert api.get("/api/v1/bookings/", {"outlet": world.outlet.code}).json()["count"] == 2
+    bad = api.get("/api/v1/bookings/", {"status": "flying"})
+    assert bad.status_code == 400
+    assert "status" in bad.json()["fields"]
+
+
+@pytest.mark.parametrize("count", [1, 100])
+def test_list_query_count_is_constant(world, count, django_assert_max_num_queries):
+    for day in range(count):
+        BookingFactory(
+            owner=world.owner,
+            vehicle=world.vehicle,
+            outlet=world.outlet,
+            bay=world.bays[0],
+            start=world.start(days=1 + day % 50, hour=9 + day // 50),
+        )
+    api = world.api("owner")
+    with django_assert_max_num_queries(6):
+        response = api.get("/api/v1/bookings/", {"page_size": 100})
+    assert response.json()["count"] == count
+
+
+@pytest.mark.parametrize("count", [1, 100])
+def test_staff_list_query_count_is_constant(world, count, django_assert_max_num_queries):
+    for day in range(count):
+        BookingFactory(
+            outlet=world.outlet,
+            bay=world.bays[0],
+            start=world.start(days=1 + day % 50, hour=9 + day // 50),
+        )
+    api = world.api("advisor")
+    with django_assert_max_num_queries(7):
+        response = api.get("/api/v1/bookings/", {"page_size": 100})
+    assert response.json()["count"] == count

@@ -1,0 +1,301 @@
+"""Thin views: parse, check who may act, call one service, serialize."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from outlets.models import Bay, Outlet
+from vehicles.models import Vehicle
+
+from . import access, selectors, services
+from .calendar import booking_ics
+from .idempotency import idempotent
+from .models import Booking
+from .serializers import (
+    BookingCreateInputSerializer,
+    BookingDetailOutputSerializer,
+    BookingFilterSerializer,
+    BookingOutputSerializer,
+    CancelInputSerializer,
+    CheckInInputSerializer,
+    CompleteInputSerializer,
+    FeedbackInputSerializer,
+    QueueEntryOutputSerializer,
+    QueueFilterSerializer,
+    RescheduleInputSerializer,
+    StartInputSerializer,
+    WalkInInputSerializer,
+)
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Repeat a POST safely: the same key and body replay the first answer.",
+)
+
+
+def _parse(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def detail_response(booking: Booking, *, status_code: int = status.HTTP_200_OK) -> Response:
+    booking = selectors.booking_for_output(booking=booking)
+    context = {
+        "events": selectors.booking_events(booking=booking),
+        "notifications": selectors.booking_notification_list(booking=booking),
+    }
+    return Response(
+        BookingDetailOutputSerializer(booking, context=context).data, status=status_code
+    )
+
+
+class BookingListView(GenericAPIView):
+    serializer_class = BookingOutputSerializer
+
+    @extend_schema(parameters=[BookingFilterSerializer])
+    def get(self, request):
+        filters = _parse(BookingFilterSerializer, request.query_params)
+        if "status" in filters:
+            filters["status"] = sorted(filters["status"])
+        bookings = selectors.booking_list(user=request.user, **filters)
+        page = self.paginate_queryset(bookings)
+        return self.get_paginated_response(BookingOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=BookingCreateInputSerializer,
+        responses={201: BookingDetailOutputSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    @idempotent
+    def post(self, request):
+        data = _parse(BookingCreateInputSerializer, request.data)
+        vehicle = (
+            Vehicle.objects.select_related("model__brand")
+            .filter(pk=data["vehicle"], owner=request.user)
+            .first()
+        )
+        if vehicle is None:
+            raise ValidationError({"vehicle": ["Unknown vehicle."]})
+        outlet = Outlet.objects.filter(code__iexact=data["outlet"], is_active=True).first()
+        if outlet is None:
+            raise ValidationError({"outlet": ["Unknown outlet."]})
+        booking = services.booking_create(
+            owner=request.user,
+            vehicle=vehicle,
+            outlet=outlet,
+            service_codes=data["services"],
+            start=data["start"],
+            mode=data["mode"],
+            pickup_address=data["pickup_address"],
+            notes=data["notes"],
+        )
+        return detail_response(booking, status_code=status.HTTP_201_CREATED)
+
+
+class BookingDetailView(APIView):
+    @extend_schema(responses={200: BookingDetailOutputSerializer})
+    def get(self, request, reference: str):
+        return detail_response(selectors.booking_get(user=request.user, reference=reference))
+
+
+class _BookingAction(APIView):
+    """A POST on one booking. `allowed` decides who, among those who can see it, may act."""
+
+    input_serializer = None
+    success_status = status.HTTP_200_OK
+
+    def allowed(self, user, booking: Booking) -> bool:
+        raise NotImplementedError
+
+    def perform(self, request, booking: Booking, data: dict):
+        raise NotImplementedError
+
+    @idempotent
+    def post(self, request, reference: str):
+        booking = selectors.booking_get(user=request.user, reference=reference)
+        if not self.allowed(request.user, booking):
+            raise PermissionDenied("You may not do this with this booking.")
+        data = _parse(self.input_serializer, request.data) if self.input_serializer else {}
+        result = self.perform(request, booking, data)
+        if isinstance(result, Response):
+            return result
+        return detail_response(result, status_code=self.success_status)
+
+
+def _action_schema(view_class, input_serializer=None):
+    return extend_schema(
+        request=input_serializer,
+        responses={200: BookingDetailOutputSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )(view_class)
+
+
+class RescheduleView(_BookingAction):
+    input_serializer = RescheduleInputSerializer
+
+    def allowed(self, user, booking):
+        return access.may_change(user, booking)
+
+    def perform(self, request, booking, data):
+        return services.booking_reschedule(booking=booking, start=data["start"], actor=request.user)
+
+
+class CancelView(_BookingAction):
+    input_serializer = CancelInputSerializer
+
+    def allowed(self, user, booking):
+        return access.may_change(user, booking)
+
+    def perform(self, request, booking, data):
+        return services.booking_cancel(booking=booking, actor=request.user, reason=data["reason"])
+
+
+class CheckInView(_BookingAction):
+    input_serializer = CheckInInputSerializer
+
+    def allowed(self, user, booking):
+        return access.may_run(user, booking)
+
+    def perform(self, request, booking, data):
+        return services.booking_check_in(
+            booking=booking, actor=request.user, odometer_km=data.get("odometer_km")
+        )
+
+
+class StartView(_BookingAction):
+    input_serializer = StartInputSerializer
+
+    def allowed(self, user, booking):
+        return access.may_run(user, booking)
+
+    def perform(self, request, booking, data):
+        bay = None
+        if "bay" in data:
+            bay = Bay.objects.filter(pk=data["bay"], outlet_id=booking.outlet_id).first()
+            if bay is None:
+                raise ValidationError({"bay": ["No such bay at this outlet."]})
+        return services.booking_start(booking=booking, actor=request.user, bay=bay)
+
+
+class ReadyView(_BookingAction):
+    def allowed(self, user, booking):
+        return access.may_run(user, booking)
+
+    def perform(self, request, booking, data):
+        return services.booking_ready(booking=booking, actor=request.user)
+
+
+class CompleteView(_BookingAction):
+    input_serializer = CompleteInputSerializer
+
+    def allowed(self, user, booking):
+        return access.may_run(user, booking)
+
+    def perform(self, request, booking, data):
+        return services.booking_complete(
+            booking=booking,
+            actor=request.user,
+            checklist=data["checklist"],
+            actual_labour_minutes=data.get("actual_labour_minutes"),
+        )
+
+
+class NoShowView(_BookingAction):
+    def allowed(self, user, booking):
+        return access.may_run(user, booking)
+
+    def perform(self, request, booking, data):
+        return services.booking_mark_no_show(booking=booking, actor=request.user)
+
+
+class FeedbackView(_BookingAction):
+    input_serializer = FeedbackInputSerializer
+    success_status = status.HTTP_201_CREATED
+
+    def allowed(self, user, booking):
+        return booking.owner_id == user.pk
+
+    def perform(self, request, booking, data):
+        services.feedback_leave(booking=booking, owner=request.user, **data)
+        return booking
+
+
+for _view, _input in [
+    (RescheduleView, RescheduleInputSerializer),
+    (CancelView, CancelInputSerializer),
+    (CheckInView, CheckInInputSerializer),
+    (StartView, StartInputSerializer),
+    (ReadyView, None),
+    (CompleteView, CompleteInputSerializer),
+    (NoShowView, None),
+    (FeedbackView, FeedbackInputSerializer),
+]:
+    _action_schema(_view, _input)
+
+
+class CalendarView(APIView):
+    @extend_schema(responses={(200, "text/calendar"): bytes})
+    def get(self, request, reference: str):
+        booking = selectors.booking_get(user=request.user, reference=reference)
+        if booking.owner_id != request.user.pk:
+            raise PermissionDenied("The calendar file is for the booking's owner.")
+        response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
+        return response
+
+
+class QueueView(APIView):
+    @extend_schema(
+        parameters=[QueueFilterSerializer],
+        responses={200: QueueEntryOutputSerializer(many=True)},
+    )
+    def get(self, request, code: str):
+        outlet = selectors.outlet_for_staff(user=request.user, code=code)
+        day = _parse(QueueFilterSerializer, request.query_params).get("date")
+        if day is None:
+            day = timezone.now().astimezone(ZoneInfo(outlet.time_zone)).date()
+        entries = selectors.outlet_queue(outlet=outlet, day=day)
+        return Response(
+            {
+                "outlet": outlet.code,
+                "date": day.isoformat(),
+                "entries": QueueEntryOutputSerializer(entries, many=True).data,
+            }
+        )
+
+
+class WalkInView(APIView):
+    @extend_schema(
+        request=WalkInInputSerializer,
+        responses={201: BookingDetailOutputSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    @idempotent
+    def post(self, request, code: str):
+        outlet = selectors.outlet_for_staff(user=request.user, code=code)
+        data = _parse(WalkInInputSerializer, request.data)
+        booking = services.walk_in_register(
+            outlet=outlet,
+            actor=request.user,
+            vin=data["vin"],
+            service_codes=data["services"],
+            model_code=data.get("model"),
+            plate=data["plate"],
+            owner_phone=data["owner_phone"],
+            owner_name=data["owner_name"],
+            notes=data["notes"],
+        )
+        return detail_response(booking, status_code=status.HTTP_201_CREATED)
