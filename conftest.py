@@ -1,9 +1,11 @@
 """Fixtures shared by every app's tests: API clients per role, a clean cache."""
 
+import importlib
 import uuid
 
 import pytest
 import redis
+from django.apps import apps
 from django.conf import settings
 from rest_framework.test import APIClient
 
@@ -26,6 +28,29 @@ def _clean_cache():
     keys = list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
     if keys:
         client.delete(*keys)
+
+
+# Reference data that data migrations load. Transactional tests end by truncating every table,
+# so it is put back before each test that uses the database (a cheap count when present).
+REFERENCE_DATA = [
+    ("vehicles.Brand", "vehicles.migrations.0002_alliance_brands_and_models"),
+    ("outlets.ServiceType", "outlets.migrations.0002_standard_service_catalog"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    if not (
+        request.node.get_closest_marker("django_db")
+        or {"db", "transactional_db"} & set(request.fixturenames)
+    ):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    for model_label, migration in REFERENCE_DATA:
+        if not apps.get_model(model_label).objects.exists():
+            importlib.import_module(migration).load(apps, None)
+    yield
 
 
 def client_for(user) -> APIClient:
