@@ -83,7 +83,9 @@ class WalkInInputSerializer(serializers.Serializer):
     services = serializers.ListField(
         child=serializers.CharField(max_length=32), min_length=1, max_length=10
     )
-    model = serializers.CharField(max_length=32, required=False, help_text="for a new VIN")
+    model = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, help_text="needed for a new VIN"
+    )
     plate = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
     owner_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     owner_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")

@@ -1,0 +1,141 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from bookings.models import Booking
+from bookings.selectors import outlet_queue
+from bookings.tests.factories import BookingFactory, next_local
+from vehicles.models import Vehicle
+from vehicles.tests.factories import VehicleFactory, valid_vin
+
+pytestmark = pytest.mark.django_db
+
+
+def walk_in(world, **overrides):
+    payload = {
+        "vin": valid_vin(501, wmi="LVV"),
+        "model": "luxeed-r7",
+        "plate": "沪D55555",
+        "services": [world.service.code],
+        "owner_phone": "+86 138 1234 5678",
+        "owner_name": "Zhou",
+        **overrides,
+    }
+    return world.api("advisor").post(f"/api/v1/outlets/{world.outlet.code}/walk-ins/", payload)
+
+
+def test_walk_in_with_a_new_vin_creates_the_vehicle_and_takes_a_free_bay(world):
+    response = walk_in(world)
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == "checked_in"
+    assert body["channel"] == "walk_in"
+    assert body["bay"] is not None
+    vehicle = Vehicle.objects.get(vin=valid_vin(501, wmi="LVV"))
+    assert vehicle.owner.phone == "+86 138 1234 5678"
+    assert not vehicle.owner.has_usable_password()
+
+
+def test_walk_in_of_a_known_vehicle_reuses_it(world):
+    response = walk_in(world, vin=world.vehicle.vin.lower(), model="", owner_phone="")
+    assert response.status_code == 201, response.json()
+    assert response.json()["owner"]["id"] == world.owner.pk
+    assert Vehicle.objects.count() == 1
+
+
+def test_walk_in_joins_the_waiting_line_when_every_bay_is_busy(world):
+    now = timezone.now()
+    for bay in world.bays:
+        BookingFactory(
+            outlet=world.outlet,
+            bay=bay,
+            status="in_service",
+            start=now - dt.timedelta(minutes=10),
+            started_at=now - dt.timedelta(minutes=10),
+        )
+    response = walk_in(world)
+    assert response.status_code == 201
+    assert response.json()["bay"] is None
+    assert response.json()["status"] == "checked_in"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"vin": "LVV12345678901234"}, "vin"),
+        ({"model": ""}, "model"),
+        ({"owner_phone": ""}, "owner_phone"),
+        ({"services": ["warp-drive"]}, "services"),
+    ],
+)
+def test_walk_in_bad_input_is_a_field_error(world, overrides, field):
+    response = walk_in(world, **overrides)
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+    assert not Booking.objects.exists()
+
+
+def test_walk_in_brand_not_authorized(world):
+    from vehicles.tests.factories import brand
+
+    world.outlet.brands.remove(brand("LUXEED"))
+    response = walk_in(world)
+    assert response.status_code == 400
+    assert not Booking.objects.exists()
+    assert not Vehicle.objects.filter(vin=valid_vin(501, wmi="LVV")).exists()
+
+
+def test_queue_orders_the_day_and_estimates_the_waiting_line(world):
+    now = next_local(12)  # a fixed noon at the outlet, so the whole scene is on one day
+    running = BookingFactory(
+        outlet=world.outlet,
+        bay=world.bays[0],
+        status="in_service",
+        start=now - dt.timedelta(minutes=30),
+        started_at=now - dt.timedelta(minutes=30),
+    )
+    later = BookingFactory(
+        outlet=world.outlet, bay=world.bays[1], start=now + dt.timedelta(minutes=45)
+    )
+    waiting = BookingFactory(
+        outlet=world.outlet,
+        bay=None,
+        status="checked_in",
+        channel="walk_in",
+        start=now - dt.timedelta(minutes=20),
+        checked_in_at=now - dt.timedelta(minutes=20),
+        vehicle=VehicleFactory(),
+    )
+    entries = {
+        e.booking.reference: e for e in outlet_queue(outlet=world.outlet, day=now.date(), now=now)
+    }
+    assert entries[waiting.reference].waiting_minutes == 20
+    # Bay 1 frees at now+30 min (an hour's work begun 30 min ago); bay 2 is booked from
+    # now+45 min, so 60 minutes of work fit on bay 1 first.
+    assert entries[waiting.reference].estimated_start == now + dt.timedelta(minutes=30)
+    assert entries[later.reference].estimated_start == later.start
+    assert entries[running.reference].estimated_start is None
+
+
+def test_queue_api_lists_the_day_in_start_order(world, django_assert_max_num_queries):
+    for hour in (15, 9, 12):
+        BookingFactory(outlet=world.outlet, bay=world.bays[0], start=world.start(hour=hour))
+    BookingFactory(outlet=world.other_outlet, start=world.start(hour=10))
+    with django_assert_max_num_queries(8):
+        response = world.api("advisor").get(
+            f"/api/v1/outlets/{world.outlet.code}/queue/", {"date": world.start().date()}
+        )
+    assert response.status_code == 200
+    starts = [e["booking"]["start"] for e in response.json()["entries"]]
+    assert starts == sorted(starts)
+    assert len(starts) == 3
+    assert starts[0].endswith("+08:00")
+
+
+def test_queue_bad_date_is_a_field_error(world):
+    response = world.api("advisor").get(
+        f"/api/v1/outlets/{world.outlet.code}/queue/", {"date": "tomorrow"}
+    )
+    assert response.status_code == 400
+    assert "date" in response.json()["fields"]
