@@ -148,3 +148,13 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
     list_display = ("key", "user", "method", "path", "response_status", "created_at")
     search_fields = ("key", "user__username", "path")
     raw_id_fields = ("user",)
+
+
+@admin.register(BookingService)
+class BookingServiceAdmin(admin.ModelAdmin):
+    list_display = ("booking", "service_type", "labour_minutes", "price")
+    list_filter = ("service_type__category", "service_type")
+    search_fields = ("booking__reference", "service_type__code")
+    list_select_related = ("booking", "service_type")
+    raw_id_fields = ("booking",)
+    readonly_fields = ("booking", "service_type", "labour_minutes", "price", "checklist_result")

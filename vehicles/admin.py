@@ -46,3 +46,12 @@ class BrandMembershipAdmin(admin.ModelAdmin):
     list_filter = ("brand",)
     search_fields = ("user__username", "user__email")
     raw_id_fields = ("user",)
+
+
+@admin.register(OdometerReading)
+class OdometerReadingAdmin(admin.ModelAdmin):
+    list_display = ("vehicle", "km", "source", "recorded_at")
+    list_filter = ("source",)
+    search_fields = ("vehicle__vin", "vehicle__plate")
+    list_select_related = ("vehicle__model__brand",)
+    raw_id_fields = ("vehicle",)
