@@ -516,6 +516,9 @@ def walk_in_register(
     )
     if missing := [s.code for s in services if s.code not in offered]:
         raise ValidationError({"services": [f"Not offered here: {', '.join(missing)}."]})
+    needed = sorted({s.capability for s in services})
+    if not outlet.bays.filter(is_active=True, capabilities__contains=needed).exists():
+        raise ValidationError({"services": ["No bay here can do all of these services."]})
 
     def draft() -> Booking:
         return Booking(

@@ -76,6 +76,17 @@ def test_walk_in_bad_input_is_a_field_error(world, overrides, field):
     assert not Booking.objects.exists()
 
 
+def test_walk_in_needs_a_bay_that_can_do_the_work(world):
+    from outlets.tests.factories import ServiceTypeFactory
+
+    paint = ServiceTypeFactory(code="paint-repair", capability="body_paint")
+    world.outlet.services.add(paint)
+    response = walk_in(world, services=["paint-repair"])
+    assert response.status_code == 400
+    assert "services" in response.json()["fields"]
+    assert not Booking.objects.exists()
+
+
 def test_walk_in_brand_not_authorized(world):
     from vehicles.tests.factories import brand
 
