@@ -35,6 +35,12 @@ WEEKDAY_HOURS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    # Every case signs in a fresh user: the production hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def local_today(outlet) -> dt.date:
     return timezone.now().astimezone(ZoneInfo(outlet.time_zone)).date()
 

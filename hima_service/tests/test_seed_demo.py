@@ -1,0 +1,164 @@
+"""`seed_demo` loads the network the issue asks for, and running it twice changes nothing."""
+
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import User
+from hima_service.demo import DEMO_PASSWORD, seed_demo
+from outlets.models import Bay, Closure, OpeningHours, Outlet, OutletMembership, ServiceType
+from vehicles.models import BrandMembership, Vehicle
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [User, Vehicle, BrandMembership, Outlet, Bay, OpeningHours, Closure, OutletMembership]
+
+
+def counts() -> dict[str, int]:
+    outlet_links = sum(o.brands.count() + o.services.count() for o in Outlet.objects.all())
+    return {m.__name__: m.objects.count() for m in MODELS} | {"links": outlet_links}
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    # ~30 demo accounts; the production hasher would make each seed take seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeded():
+    return seed_demo()
+
+
+def test_running_twice_changes_nothing(seeded):
+    first = counts()
+    second_logins = seed_demo()
+    assert counts() == first
+    assert [login.username for login in second_logins] == [login.username for login in seeded]
+
+
+def test_the_command_prints_every_login(seeded):
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    text = out.getvalue()
+    assert DEMO_PASSWORD in text
+    for username in ["admin", "brand.aito", "advisor.sh-pudong", "manager.de-munich"]:
+        assert username in text
+
+
+def test_network_size_and_spread(seeded):
+    outlets = Outlet.objects.filter(is_active=True)
+    assert outlets.count() >= 12
+    cities = set(outlets.values_list("city", flat=True))
+    assert {"Shanghai", "Shenzhen", "Beijing", "Chongqing", "Hefei"} <= cities
+    assert len(cities) >= 5
+
+
+def test_mostly_shared_centres_a_few_restricted(seeded):
+    brand_counts = [o.brands.count() for o in Outlet.objects.prefetch_related("brands")]
+    shared = sum(1 for n in brand_counts if n == 5)
+    restricted = sum(1 for n in brand_counts if n < 5)
+    assert shared > len(brand_counts) / 2
+    assert restricted >= 2
+
+
+def test_flagships_with_amenities_and_night_service_and_express_points(seeded):
+    flagships = Outlet.objects.filter(kind=Outlet.Kind.FLAGSHIP)
+    assert flagships.filter(night_service=True, night_capacity__gt=0).count() >= 2
+    assert all(len(f.amenities) >= 3 for f in flagships)
+    assert Outlet.objects.filter(kind=Outlet.Kind.EXPRESS).count() >= 2
+
+
+def test_an_outlet_abroad_in_a_daylight_saving_zone(seeded):
+    abroad = Outlet.objects.exclude(country="CN")
+    assert abroad.exists()
+    for outlet in abroad:
+        zone = ZoneInfo(outlet.time_zone)
+        january = dt.datetime(2026, 1, 15, 12, tzinfo=zone).utcoffset()
+        july = dt.datetime(2026, 7, 15, 12, tzinfo=zone).utcoffset()
+        assert january != july, outlet.time_zone
+
+
+def test_coordinates_are_in_their_city(seeded):
+    # Rough bounding boxes of the real cities: a typo in a coordinate lands elsewhere.
+    boxes = {
+        "Shanghai": (30.6, 31.9, 120.8, 122.2),
+        "Shenzhen": (22.4, 22.9, 113.7, 114.7),
+        "Beijing": (39.4, 41.1, 115.4, 117.6),
+        "Chongqing": (28.1, 32.3, 105.2, 110.2),
+        "Hefei": (31.5, 32.2, 116.9, 117.6),
+        "Hangzhou": (29.9, 30.6, 119.7, 120.8),
+        "Munich": (48.0, 48.3, 11.3, 11.8),
+    }
+    for outlet in Outlet.objects.all():
+        south, north, west, east = boxes[outlet.city]
+        assert south <= outlet.latitude <= north, outlet.code
+        assert west <= outlet.longitude <= east, outlet.code
+
+
+def _minutes(intervals) -> int:
+    return sum(
+        (h.closes.hour * 60 + h.closes.minute) - (h.opens.hour * 60 + h.opens.minute)
+        for h in intervals
+    )
+
+
+def test_hours_are_real_looking(seeded):
+    lunch_breaks = shorter_weekends = 0
+    for outlet in Outlet.objects.prefetch_related("opening_hours"):
+        hours = list(outlet.opening_hours.all())
+        assert {h.weekday for h in hours} >= set(range(5)), outlet.code  # every working day
+        assert all(h.opens >= dt.time(7) and h.closes <= dt.time(22) for h in hours)
+        monday = [h for h in hours if h.weekday == 0]
+        saturday = [h for h in hours if h.weekday == 5]
+        lunch_breaks += len(monday) >= 2
+        shorter_weekends += _minutes(saturday) < _minutes(monday)
+    assert lunch_breaks >= 3
+    assert shorter_weekends >= 6
+
+
+def test_closures_ahead(seeded):
+    ahead = [c for c in Closure.objects.select_related("outlet") if c.date >= _today(c.outlet)]
+    assert len(ahead) >= 2
+
+
+def _today(outlet):
+    return timezone.now().astimezone(ZoneInfo(outlet.time_zone)).date()
+
+
+def test_every_offered_service_has_a_bay_that_can_take_it(seeded):
+    for outlet in Outlet.objects.prefetch_related("services", "bays"):
+        capabilities = {c for bay in outlet.bays.all() if bay.is_active for c in bay.capabilities}
+        offered = list(outlet.services.all())
+        assert offered, outlet.code
+        for service in offered:
+            assert service.capability in capabilities, (outlet.code, service.code)
+    # Centres offer the whole catalog, bodywork included.
+    centre = Outlet.objects.get(code="SH-MINHANG-01")
+    assert centre.services.count() == ServiceType.objects.filter(is_active=True).count()
+
+
+@pytest.mark.parametrize("site", ["sh-pudong", "sz-nanshan", "bj-chaoyang", "de-munich"])
+def test_staff_at_several_outlets_can_sign_in(seeded, site):
+    roles = {}
+    for prefix in ["advisor", "tech", "manager"]:
+        user = authenticate(username=f"{prefix}.{site}", password=DEMO_PASSWORD)
+        assert user is not None
+        membership = OutletMembership.objects.get(user=user)
+        roles[prefix] = membership.role
+    assert roles == {"advisor": "advisor", "tech": "technician", "manager": "manager"}
+
+
+def test_a_brand_admin_per_brand(seeded):
+    assert set(BrandMembership.objects.values_list("brand__code", flat=True)) == {
+        "AITO",
+        "LUXEED",
+        "STELATO",
+        "MAEXTRO",
+        "SHANGJIE",
+    }
