@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .views import healthz
@@ -12,6 +13,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Until the web pages land, the front door is the browsable API documentation.
+    path("", RedirectView.as_view(pattern_name="api-docs", permanent=False), name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
