@@ -410,6 +410,7 @@ STAFFED = {
     "de-munich": "DE-MUNICH-01",
 }
 STAFF_ROLES = [
+    # username prefix, role, what the login shows
     ("advisor", OutletMembership.Role.ADVISOR, "runs the day's queue"),
     ("tech", OutletMembership.Role.TECHNICIAN, "starts and completes jobs"),
     ("manager", OutletMembership.Role.MANAGER, "also hours, closures, bays"),
@@ -503,7 +504,7 @@ def seed_outlets() -> list[Login]:
             OutletMembership.objects.get_or_create(
                 user=person, outlet=outlet, defaults={"role": role}
             )
-            logins.append(Login(username, f"outlet {role.label}", f"{code}: {note}"))
+            logins.append(Login(username, f"outlet {role.value}", f"{code}: {note}"))
     return logins
 
 

@@ -11,4 +11,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo network loaded."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
-            self.stdout.write(f"  {login.username:<22} {login.role:<16} {login.note}")
+            self.stdout.write(f"  {login.username:<22} {login.role:<18} {login.note}")
