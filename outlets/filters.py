@@ -9,6 +9,8 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from vehicles.models import Brand
 
@@ -46,6 +48,11 @@ class BrandCodeFilter(django_filters.ModelChoiceFilter):
     field_class = BrandCodeField
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class ServiceCodesFilter(django_filters.ModelMultipleChoiceFilter):
+    """Service codes; repeated, the outlet must offer every one."""
+
+
 class OutletFilter(django_filters.FilterSet):
     city = django_filters.CharFilter(field_name="city", lookup_expr="iexact")
     brand = BrandCodeFilter(
@@ -55,7 +62,7 @@ class OutletFilter(django_filters.FilterSet):
         help_text="Brand code, any case (AITO, luxeed…).",
     )
     # Repeatable; an outlet must offer every one given (one join per code, so no duplicates).
-    service = django_filters.ModelMultipleChoiceFilter(
+    service = ServiceCodesFilter(
         # to_field_name makes the predicate the code itself, hence the `__code` path.
         field_name="services__code",
         queryset=ServiceType.objects.filter(is_active=True),
