@@ -16,8 +16,8 @@ $(STAMP): requirements.txt
 install: $(STAMP)
 
 db: install
-	@$(PY) manage.py check_services
 	@$(PY) manage.py ensure_database
+	@$(PY) manage.py check_services
 	$(PY) manage.py migrate --noinput -v0
 
 run: db
@@ -27,6 +27,7 @@ run: db
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 test: install
+	@$(PY) manage.py ensure_database
 	@$(PY) manage.py check_services
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
