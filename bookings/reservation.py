@@ -15,10 +15,10 @@ override the customer-facing rules without bypassing the guarantee.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, F, Func, IntegerField, OuterRef
 from django.utils import timezone
 
@@ -31,7 +31,8 @@ from .references import new_reference
 BAY_OVERLAP = "booking_no_bay_overlap"
 VEHICLE_OVERLAP = "booking_no_vehicle_overlap"
 ACTIVE_STATUSES = [str(status) for status in Booking.ACTIVE_STATUSES]
-REFERENCE_TRIES = 5
+ATTEMPTS = 10
+DEADLOCK_DETECTED = "40P01"
 
 
 def booking_duration(services: Sequence[ServiceType]) -> dt.timedelta:
@@ -87,25 +88,36 @@ def bay_candidates(
     )
 
 
-def _insert(booking: Booking, *, may_renew_reference: bool) -> bool:
-    """INSERT in a savepoint. True when won, False when the bay is taken."""
-    for _ in range(REFERENCE_TRIES):
+def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | None = None) -> bool:
+    """Run one INSERT or UPDATE of a booking in a savepoint and let PostgreSQL judge it.
+
+    True when accepted, False when booking_no_bay_overlap refuses it (the bay is taken);
+    VehicleBusy for booking_no_vehicle_overlap. On any refusal only the savepoint is lost.
+    """
+    for _ in range(ATTEMPTS):
         try:
             with transaction.atomic():
-                booking.save(force_insert=True)
+                write()
         except IntegrityError as exc:
-            booking.pk = None
             name = _constraint_name(exc) or ""
             if name == BAY_OVERLAP:
                 return False
             if name == VEHICLE_OVERLAP:
                 raise VehicleBusy() from exc
-            if may_renew_reference and "reference" in name:
-                booking.reference = new_reference()  # a 1-in-a-billion collision: draw again
+            if renew_reference is not None and "reference" in name:
+                renew_reference()  # a one-in-a-billion collision: draw again
                 continue
             raise
+        except OperationalError as exc:
+            # An exclusion constraint is checked after the row is written, so two transactions
+            # writing overlapping rows at the same instant each wait for the other's row, and
+            # PostgreSQL breaks the cycle by failing one with a deadlock. Only our savepoint is
+            # lost: try the same bay again; now the other transaction's outcome decides.
+            if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
+                raise
+            continue
         return True
-    raise RuntimeError("Could not draw a free booking reference.")
+    return False  # still contended after every attempt: as good as taken
 
 
 @transaction.atomic
@@ -136,9 +148,17 @@ def reserve_bay(*, booking: Booking, services: Sequence[ServiceType]) -> Booking
         start=booking.start,
         released=booking.bay_released_at,
     )
+
+    def insert() -> None:
+        booking.pk = None  # a refused INSERT must not leave a half-set primary key behind
+        booking.save(force_insert=True)
+
+    def renew_reference() -> None:
+        booking.reference = new_reference()
+
     for bay in candidates:
         booking.bay = bay
-        if _insert(booking, may_renew_reference=may_renew_reference):
+        if _win(insert, renew_reference=renew_reference if may_renew_reference else None):
             return booking
     booking.bay = None
     raise SlotTaken()
@@ -193,22 +213,17 @@ def move_booking(*, booking: Booking, start: dt.datetime, bay: Bay | None = None
         )
     now = timezone.now()
     for candidate in candidates:
-        try:
-            with transaction.atomic():
-                Booking.objects.filter(pk=locked.pk).update(
-                    start=new_start,
-                    end=new_end,
-                    bay_released_at=released,
-                    bay=candidate,
-                    updated_at=now,
-                )
-        except IntegrityError as exc:
-            name = _constraint_name(exc)
-            if name == BAY_OVERLAP:
-                continue
-            if name == VEHICLE_OVERLAP:
-                raise VehicleBusy() from exc
-            raise
+        moved = _win(
+            lambda target=candidate: Booking.objects.filter(pk=locked.pk).update(
+                start=new_start,
+                end=new_end,
+                bay_released_at=released,
+                bay=target,
+                updated_at=now,
+            )
+        )
+        if not moved:
+            continue
         booking.start, booking.end, booking.bay_released_at = new_start, new_end, released
         booking.bay, booking.updated_at = candidate, now
         return booking

@@ -140,18 +140,22 @@ def load_calendars(
     if not calendars:
         return calendars
     ids = list(calendars)
-    for outlet_id, weekday, opens, closes in OpeningHours.objects.filter(
-        outlet_id__in=ids
-    ).values_list("outlet_id", "weekday", "opens", "closes"):
+    for outlet_id, weekday, opens, closes in (
+        OpeningHours.objects.filter(outlet_id__in=ids)
+        .order_by()
+        .values_list("outlet_id", "weekday", "opens", "closes")
+    ):
         calendars[outlet_id].hours.setdefault(weekday, []).append((opens, closes))
-    for outlet_id, day, reason in Closure.objects.filter(
-        outlet_id__in=ids, date__range=(date_from, date_to)
-    ).values_list("outlet_id", "date", "reason"):
+    for outlet_id, day, reason in (
+        Closure.objects.filter(outlet_id__in=ids, date__range=(date_from, date_to))
+        .order_by()
+        .values_list("outlet_id", "date", "reason")
+    ):
         calendars[outlet_id].closures[day] = reason
     bay_outlet = dict(
-        Bay.objects.filter(
-            outlet_id__in=ids, is_active=True, capabilities__contains=sorted(needed)
-        ).values_list("id", "outlet_id")
+        Bay.objects.filter(outlet_id__in=ids, is_active=True, capabilities__contains=sorted(needed))
+        .order_by()
+        .values_list("id", "outlet_id")
     )
     if not bay_outlet:
         return calendars
@@ -166,6 +170,7 @@ def load_calendars(
             bay__isnull=False,
             span__overlap=DateTimeTZRange(*window),
         )
+        .order_by()
         .values_list("bay_id", "start", "bay_released_at")
     )
     if ignore_booking_id is not None:
@@ -184,9 +189,13 @@ def _vehicle_busy(
     """The vehicle's own active bookings at any outlet (one query)."""
     if vehicle is None:
         return None
-    rows = Booking.objects.filter(
-        vehicle=vehicle, status__in=ACTIVE_STATUSES, start__lt=window[1], end__gt=window[0]
-    ).values_list("start", "end")
+    rows = (
+        Booking.objects.filter(
+            vehicle=vehicle, status__in=ACTIVE_STATUSES, start__lt=window[1], end__gt=window[0]
+        )
+        .order_by()
+        .values_list("start", "end")
+    )
     if ignore_booking_id is not None:
         rows = rows.exclude(pk=ignore_booking_id)
     return _Busy.of(rows)

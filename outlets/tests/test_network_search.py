@@ -1,0 +1,142 @@
+"""Network search: where and when can this car be served soonest, in a bounded number of queries."""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bookings.models import Booking
+from bookings.tests.factories import BookingFactory
+from outlets.availability import earliest_near
+from outlets.tests.factories import BayFactory, ClosureFactory, OutletFactory, ServiceTypeFactory
+from vehicles.tests.factories import VehicleFactory, brand, vehicle_model
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+HERE = (31.230416, 121.473701)  # People's Square
+NOW = dt.datetime(2027, 3, 1, 20, 0, tzinfo=SHANGHAI)  # Monday evening
+TOMORROW = dt.date(2027, 3, 2)
+KM_PER_DEGREE = 111.195  # along a meridian
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def oil():
+    return ServiceTypeFactory(code="t-oil", labour_minutes=60)
+
+
+def outlet_north(code: str, km: float, services, **kwargs):
+    """An outlet `km` due north of HERE with one general bay."""
+    outlet = OutletFactory(
+        code=code,
+        latitude=Decimal(str(round(HERE[0] + km / KM_PER_DEGREE, 6))),
+        longitude=Decimal(str(HERE[1])),
+        services=services,
+        **kwargs,
+    )
+    BayFactory(outlet=outlet)
+    return outlet
+
+
+def fill(outlet, *, days: int) -> None:
+    """Book the outlet's only bay for whole days: it is full."""
+    bay = outlet.bays.get()
+    vehicle = VehicleFactory()
+    Booking.objects.bulk_create(
+        Booking(
+            reference=f"HS-F{outlet.pk:02d}{n:03d}",
+            owner=vehicle.owner,
+            vehicle=vehicle,
+            outlet=outlet,
+            bay=bay,
+            start=at(TOMORROW + dt.timedelta(days=n), 9),
+            end=at(TOMORROW + dt.timedelta(days=n), 18),
+            bay_released_at=at(TOMORROW + dt.timedelta(days=n), 18),
+        )
+        for n in range(days)
+    )
+
+
+@pytest.fixture
+def network(oil):
+    """Nearest first: unauthorized, full, closed tomorrow, free, free far away, and one that
+    does not offer the service."""
+    tyres = ServiceTypeFactory(code="t-tyres")
+    outlet_north("A-LUXEED-ONLY", 1, [oil], brands=[brand("LUXEED")])
+    fill(outlet_north("B-FULL", 2, [oil]), days=20)
+    closed = outlet_north("C-CLOSED-TUE", 3, [oil])
+    ClosureFactory(outlet=closed, date=TOMORROW)
+    outlet_north("D-FREE-NEAR", 10, [oil])
+    outlet_north("E-FREE", 30, [oil])
+    outlet_north("F-FAR-FREE", 1000, [oil], city="Beijing")
+    outlet_north("G-NO-OIL", 0.5, [tyres])
+    outlet_north("H-INACTIVE", 0.2, [oil], is_active=False)
+
+
+def search(services, **kwargs):
+    if "brand" not in kwargs:
+        kwargs["brand"] = brand("AITO")
+    kwargs.setdefault("now", NOW)
+    return earliest_near(latitude=HERE[0], longitude=HERE[1], services=services, **kwargs)
+
+
+def test_soonest_first_then_nearest_skipping_full_and_unauthorized(network, oil):
+    slots = search([oil])
+
+    assert [(s.outlet.code, s.earliest_start.isoformat()) for s in slots] == [
+        ("D-FREE-NEAR", "2027-03-02T09:00:00+08:00"),
+        ("E-FREE", "2027-03-02T09:00:00+08:00"),
+        ("F-FAR-FREE", "2027-03-02T09:00:00+08:00"),
+        ("C-CLOSED-TUE", "2027-03-03T09:00:00+08:00"),
+    ]
+    assert [round(s.distance_km) for s in slots] == [10, 30, 1000, 3]
+
+
+def test_limit_keeps_the_soonest(network, oil):
+    assert [s.outlet.code for s in search([oil], limit=2)] == ["D-FREE-NEAR", "E-FREE"]
+
+
+def test_the_other_brand_sees_its_own_outlet(network, oil):
+    slots = search([oil], brand=brand("LUXEED"))
+
+    assert slots[0].outlet.code == "A-LUXEED-ONLY"
+
+
+def test_the_vehicles_own_booking_pushes_every_outlet_later(network, oil):
+    vehicle = VehicleFactory(model=vehicle_model("aito-m7"))
+    BookingFactory(vehicle=vehicle, start=at(TOMORROW, 9), services=[oil])
+
+    slots = search([oil], vehicle=vehicle)
+
+    assert {s.earliest_start for s in slots[:3]} == {at(TOMORROW, 10)}
+
+
+def test_a_full_outlet_frees_up_when_a_booking_is_cancelled(network, oil):
+    Booking.objects.filter(outlet__code="B-FULL", start=at(TOMORROW, 9)).update(
+        status=Booking.Status.CANCELLED
+    )
+
+    assert search([oil])[0].outlet.code == "B-FULL"
+
+
+def test_query_count_does_not_grow_with_the_network(oil, django_assert_max_num_queries):
+    aito = brand("AITO")
+    outlet_north("ONE", 5, [oil])
+    with CaptureQueriesContext(connection) as small:
+        assert len(search([oil], brand=aito)) == 1
+
+    for n in range(12):
+        fill(outlet_north(f"MORE-{n:02d}", 6 + n, [oil]), days=n)
+    vehicle = VehicleFactory(model=vehicle_model("aito-m7"))
+    with django_assert_max_num_queries(6), CaptureQueriesContext(connection) as large:
+        slots = search([oil], brand=aito, vehicle=vehicle, limit=20)
+
+    assert len(slots) == 13
+    assert len(large) - 1 == len(small)  # the vehicle's own bookings: one more query
