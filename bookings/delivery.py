@@ -125,6 +125,9 @@ def notifications_dispatch_due(
     return total
 
 
+KICK_CONNECT = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+
+
 def notifications_kick(*, notification_ids: list[int]) -> None:
     """Best effort, after commit: queue delivery of messages due now so they leave at once.
 
@@ -134,8 +137,9 @@ def notifications_kick(*, notification_ids: list[int]) -> None:
     from .tasks import deliver_notification
 
     try:
-        # A fresh connection and no publish retries: a dead broker costs one refused connect.
-        with celery_app.connection_for_write() as conn:
+        # A fresh connection, one immediate connect retry and no publish retries: a dead broker
+        # costs the booking two refused connects, not kombu's default seconds of back-off.
+        with celery_app.connection_for_write(transport_options=KICK_CONNECT) as conn:
             for pk in notification_ids:
                 deliver_notification.apply_async((pk,), connection=conn, retry=False)
     except Exception as exc:  # any broker failure; the scan is the guarantee
