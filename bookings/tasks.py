@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import close_old_connections
 
 from .delivery import notification_deliver, notifications_dispatch_due
 
@@ -15,6 +16,8 @@ def dispatch_due_notifications() -> int:
 
 @shared_task(name="bookings.deliver_notification", acks_late=True, ignore_result=True)
 def deliver_notification(notification_id: int) -> str:
+    # Like a request: drop a broken or expired connection, reuse a healthy one.
+    close_old_connections()
     # A no-op when the row is already sent, skipped or being sent by another worker.
     return notification_deliver(notification_id=notification_id)
 

@@ -186,6 +186,10 @@ CELERY_RESULT_EXPIRES = timedelta(hours=1)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="hima")
+# Celery closes the database connection around every task unless told to reuse it; a new
+# PostgreSQL connection per task cost more than the task itself (bench/reminders.py). Tasks that
+# run often call django.db.close_old_connections() first: broken or old connections still go.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # Scans, not countdowns: due times live on rows; beat only wakes the scans. `expires` drops a
 # scan message that waited longer than its period (no pile-up while workers are down).
 CELERY_BEAT_SCHEDULE: dict = {
