@@ -8,7 +8,8 @@ overrides it). Seeds once, then reuses: 200+ outlets with 6 bays each (the busy 
   (the engine call, and the whole HTTP request through Django and DRF);
 - p50/p95 of the network search ("soonest near me", 14 days, limit 5);
 - reservations per second with 8 concurrent workers (threads, each with its own connection)
-  booking random slots through reserve_bay, won or refused by the exclusion constraint.
+  booking random slots through reserve_bay (a quarter of them at the busy outlet's next three
+  days, so many are refused), won or refused by the exclusion constraint.
 
 The reservations it makes are deleted at the end, so every run measures the same data.
 """
@@ -73,6 +74,7 @@ SERVICE = "bench-check"
 RUNS = 60
 WORKERS = 8
 RESERVE_SECONDS = 10
+BUSY_SHARE = 0.25  # of reservation attempts aimed at the busy outlet's next three days
 RUN_MARK = "bench-reservation"
 CITIES = [  # (city, latitude, longitude): outlets are scattered around these
     ("Shanghai", 31.23, 121.47),
@@ -204,10 +206,10 @@ def seed() -> None:
         "mode, pickup_address, channel, notes, status, price_total, cancel_reason, "
         "created_at, updated_at"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY bookings_booking ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+    copy_sql = f"COPY bookings_booking ({columns}) FROM STDIN"
+    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+        for row in rows:
+            copy.write_row(row)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     log(f"  {len(rows):,} bookings copied; seeded in {time.perf_counter() - started:.1f} s")
@@ -289,8 +291,12 @@ def bench_reservations() -> None:
         deadline = time.perf_counter() + RESERVE_SECONDS
         try:
             while time.perf_counter() < deadline:
-                outlet = outlets[rng.choice(outlet_ids)]
-                day = today + dt.timedelta(days=rng.randrange(1, DAYS_AHEAD))
+                if rng.random() < BUSY_SHARE:  # contention: the busy outlet's next days
+                    outlet = outlets[outlet_ids[0]]
+                    day = today + dt.timedelta(days=rng.randrange(1, 4))
+                else:
+                    outlet = outlets[rng.choice(outlet_ids)]
+                    day = today + dt.timedelta(days=rng.randrange(1, DAYS_AHEAD))
                 start = dt.datetime.combine(day, dt.time(rng.choice(HOURS)), tzinfo=zone)
                 vehicle = rng.choice(mine)
                 booking = Booking(

@@ -17,15 +17,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from django.contrib.postgres.fields import RangeBoundary
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Exists, F, Func, IntegerField, OuterRef
 from django.utils import timezone
 
 from hima_service.exceptions import Conflict, SlotTaken, VehicleBusy
 from outlets.models import Bay, Outlet, ServiceType
 
-from .models import Booking, BookingService
+from .models import Booking, BookingService, TsTzRange
 from .references import new_reference
 
 BAY_OVERLAP = "booking_no_bay_overlap"
@@ -68,11 +70,14 @@ def bay_candidates(
 ) -> list[Bay]:
     """Active bays with every needed capability, best fit (fewest capabilities) first, without
     those already known busy over [start, released). One query; advisory only."""
-    busy = Booking.objects.filter(
+    # The constraint's own expression and predicate: PostgreSQL answers it from the exclusion
+    # constraint's GiST index on (range, bay) instead of reading every booking of each bay.
+    busy = Booking.objects.annotate(
+        span=TsTzRange("start", "bay_released_at", RangeBoundary())
+    ).filter(
         bay=OuterRef("pk"),
         status__in=ACTIVE_STATUSES,
-        start__lt=released,
-        bay_released_at__gt=start,
+        span__overlap=DateTimeTZRange(start, released),
     )
     if ignore_booking_id is not None:
         busy = busy.exclude(pk=ignore_booking_id)
