@@ -51,17 +51,17 @@ LANGUAGES = ("zh-hans", "en")
 
 CLAIM_SQL = """
 WITH due AS (
-    SELECT id FROM bookings_notification
+    SELECT id FROM {table}
     WHERE status = 'pending' AND due_at <= %(now)s
       AND (claimed_until IS NULL OR claimed_until < %(now)s)
     ORDER BY due_at, id
     LIMIT %(limit)s
     FOR UPDATE SKIP LOCKED
 )
-UPDATE bookings_notification AS n SET claimed_until = %(until)s
+UPDATE {table} AS n SET claimed_until = %(until)s
 FROM due WHERE n.id = due.id
 RETURNING n.id
-"""
+""".format(table=Notification._meta.db_table)
 
 
 @transaction.atomic
