@@ -16,8 +16,8 @@ from outlets.models import Capability
 from outlets.tests.factories import BayFactory, OutletFactory, ServiceTypeFactory
 from vehicles.tests.factories import VehicleFactory
 
-# serialized_rollback: the flush after a transactional test must not lose the seeded brands.
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.slow]
+# The brands and catalog that a transactional test's flush removes are put back by conftest.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 THREADS = 32
 SHANGHAI = ZoneInfo("Asia/Shanghai")
