@@ -5,6 +5,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bookings.models import Booking, BookingService
@@ -217,3 +218,18 @@ def test_move_into_the_vehicles_other_booking_is_vehicle_busy(outlet, oil):
         move_booking(booking=booking, start=at(15))
     booking.refresh_from_db()
     assert booking.start == at(10)
+
+
+def test_move_keeps_the_booked_labour_time_and_checks_a_given_bay(outlet, oil):
+    BayFactory(outlet=outlet, name="a")
+    paint_only = BayFactory(outlet=outlet, name="paint", capabilities=["body_paint"])
+    booking = reserve(outlet, at(10), [oil])
+    oil.labour_minutes = 120  # the catalog changes later; the booking keeps its 60 minutes
+    oil.save()
+
+    with transaction.atomic():
+        move_booking(booking=booking, start=at(13))
+    assert booking.end - booking.start == dt.timedelta(minutes=60)
+    with pytest.raises(ValidationError) as error, transaction.atomic():
+        move_booking(booking=booking, start=at(14), bay=paint_only)
+    assert list(error.value.message_dict) == ["bay"]
