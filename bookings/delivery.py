@@ -49,19 +49,19 @@ logger = logging.getLogger(__name__)
 Status = Notification.Status
 LANGUAGES = ("zh-hans", "en")
 
-CLAIM_SQL = """
+CLAIM_SQL = f"""
 WITH due AS (
-    SELECT id FROM {table}
+    SELECT id FROM {Notification._meta.db_table}
     WHERE status = 'pending' AND due_at <= %(now)s
       AND (claimed_until IS NULL OR claimed_until < %(now)s)
     ORDER BY due_at, id
     LIMIT %(limit)s
     FOR UPDATE SKIP LOCKED
 )
-UPDATE {table} AS n SET claimed_until = %(until)s
+UPDATE {Notification._meta.db_table} AS n SET claimed_until = %(until)s
 FROM due WHERE n.id = due.id
 RETURNING n.id
-""".format(table=Notification._meta.db_table)
+"""
 
 
 @transaction.atomic
