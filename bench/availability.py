@@ -54,10 +54,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bookings.availability import earliest_near, free_starts  # noqa: E402
 from bookings.models import Booking  # noqa: E402
 from bookings.reservation import reserve_bay  # noqa: E402
 from hima_service.exceptions import SlotTaken, VehicleBusy  # noqa: E402
-from outlets.availability import earliest_near, free_starts  # noqa: E402
 from outlets.models import Bay, OpeningHours, Outlet, ServiceType  # noqa: E402
 from vehicles.models import Brand, Vehicle, VehicleModel  # noqa: E402
 from vehicles.vin import make_vin  # noqa: E402

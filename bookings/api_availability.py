@@ -24,12 +24,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from outlets.geo import parse_lat_lng
+from outlets.models import Outlet, ServiceType
 from vehicles.models import Brand, Vehicle
 from vehicles.selectors import vehicle_get
 
 from .availability import NETWORK_DAYS, earliest_near, free_starts, standard_duration
-from .geo import parse_lat_lng
-from .models import Outlet, ServiceType
 
 MAX_LIMIT = 20
 

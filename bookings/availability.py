@@ -6,9 +6,9 @@ computed in Python, so the cost in SQL does not grow with the number of bookings
 Occupancy here is advisory: the database's exclusion constraints are what forbid a double
 booking (see bookings.reservation).
 
-This module reads bookings although bookings depend on outlets: occupancy *is* availability,
-and keeping the engine here keeps every availability rule in one file. Only model reads cross
-back; nothing in bookings' services is imported.
+It lives in bookings because occupancy *is* availability: it reads bookings, and imports flow
+bookings → outlets, never back. The outlet-only primitives (opening intervals across DST) are
+in outlets.schedule.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, FloatField, Func, Q
 from django.utils import timezone
 
-from bookings.models import Booking
+from outlets.geo import with_distance_km
+from outlets.models import Bay, Closure, OpeningHours, Outlet, ServiceType
+from outlets.schedule import UTC, day_intervals, days_between, interval_starts
 from vehicles.models import Brand, Vehicle
 
-from .geo import with_distance_km
-from .models import Bay, Closure, OpeningHours, Outlet, ServiceType
-from .schedule import UTC, day_intervals, days_between, interval_starts
+from .models import Booking
 
 LEAD_TIME = dt.timedelta(hours=1)
 HORIZON = dt.timedelta(days=60)

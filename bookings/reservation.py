@@ -8,7 +8,7 @@ is left the caller gets SlotTaken. Two requests racing for one bay therefore can
 whatever the timing: the second waits for the first transaction and then is refused.
 
 Rules 2 and 3 (hours, lead time, brand, services) are checked by the caller first with
-`outlets.availability.validate_bookable`; this module does not repeat them, so staff paths can
+`bookings.availability.validate_bookable`; this module does not repeat them, so staff paths can
 override the customer-facing rules without bypassing the guarantee.
 """
 

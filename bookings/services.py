@@ -201,7 +201,7 @@ def booking_create(
 ) -> Booking:
     """Book a vehicle in at an outlet (rules 1–3): validated against hours and catalog, then
     inserted through the reservation core, where PostgreSQL forbids any overlap."""
-    from outlets.availability import validate_bookable
+    from bookings.availability import validate_bookable
 
     from . import notifications
     from .reservation import reserve_bay
@@ -268,7 +268,7 @@ def booking_reschedule(
 ) -> Booking:
     """Move a confirmed booking to a new start. Atomic: the old time is released only if the
     new one is won (the reservation core updates the row in place under the constraint)."""
-    from outlets.availability import validate_bookable
+    from bookings.availability import validate_bookable
 
     from . import notifications
     from .reservation import move_booking

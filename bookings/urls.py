@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api_availability, views
 
 urlpatterns = [
     path("bookings/", views.BookingListView.as_view(), name="booking-list"),
@@ -17,6 +17,16 @@ urlpatterns = [
         "bookings/<str:reference>/calendar.ics",
         views.CalendarView.as_view(),
         name="booking-calendar",
+    ),
+    path(
+        "outlets/<slug:code>/availability/",
+        api_availability.OutletAvailabilityView.as_view(),
+        name="outlet-availability",
+    ),
+    path(
+        "availability/",
+        api_availability.NetworkAvailabilityView.as_view(),
+        name="network-availability",
     ),
     path("outlets/<str:code>/queue/", views.QueueView.as_view(), name="outlet-queue"),
     path("outlets/<str:code>/walk-ins/", views.WalkInView.as_view(), name="outlet-walk-ins"),

@@ -1,21 +1,11 @@
 from django.urls import path
 
-from . import api_availability, views
+from . import views
 
 urlpatterns = [
     path("service-types/", views.ServiceTypeListView.as_view(), name="servicetype-list"),
     path("outlets/", views.OutletListView.as_view(), name="outlet-list"),
     path("outlets/<slug:code>/", views.OutletDetailView.as_view(), name="outlet-detail"),
-    path(
-        "outlets/<slug:code>/availability/",
-        api_availability.OutletAvailabilityView.as_view(),
-        name="outlet-availability",
-    ),
-    path(
-        "availability/",
-        api_availability.NetworkAvailabilityView.as_view(),
-        name="network-availability",
-    ),
     path("outlets/<slug:code>/hours/", views.OutletHoursView.as_view(), name="outlet-hours"),
     path(
         "outlets/<slug:code>/closures/",

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bookings.availability import free_starts, validate_bookable
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
-from outlets.availability import free_starts, validate_bookable
 from outlets.models import Capability
 from outlets.tests.factories import BayFactory, ClosureFactory, OutletFactory, ServiceTypeFactory
 from vehicles.tests.factories import VehicleFactory, brand, vehicle_model

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bookings.availability import earliest_near
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
-from outlets.availability import earliest_near
 from outlets.tests.factories import BayFactory, ClosureFactory, OutletFactory, ServiceTypeFactory
 from vehicles.tests.factories import VehicleFactory, brand, vehicle_model
 
