@@ -18,6 +18,24 @@ def pytest_configure(config):
     settings.CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"
     # Factories hash a password per user; the production hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks that committed bookings queue on commit (notification kicks) go to this run's own
+    # queue, never to the one a `make run` worker consumes against another database.
+    from hima_service.celery import app as celery_app
+
+    celery_app.conf.task_default_queue = RUN_QUEUE
+
+
+RUN_QUEUE = f"test-run-{uuid.uuid4().hex[:8]}"
+
+
+def pytest_unconfigure(config):
+    """Drop this run's queue: nobody consumes it."""
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        keys = [*client.scan_iter(f"{RUN_QUEUE}*"), f"_kombu.binding.{RUN_QUEUE}"]
+        client.delete(*keys)
+    except redis.RedisError:
+        pass
 
 
 @pytest.fixture(autouse=True)

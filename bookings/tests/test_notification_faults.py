@@ -63,6 +63,18 @@ def console_sends(log_path) -> collections.Counter:
     return collections.Counter(SMS_LINE.findall(text))
 
 
+def running(process, log_path, predicate):
+    """`predicate`, failing at once (with the worker's log) if the worker process exited."""
+
+    def check() -> bool:
+        if process.poll() is not None:
+            tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
+            raise AssertionError(f"the worker exited ({process.returncode}):\n{tail}")
+        return predicate()
+
+    return check
+
+
 def assert_each_recorded_once(count: int) -> None:
     assert NotificationDelivery.objects.count() == count
     assert NotificationDelivery.objects.values("notification").distinct().count() == count
@@ -80,7 +92,7 @@ def test_worker_killed_mid_batch_then_restarted_sends_each_exactly_once(tmp_path
         try:
             # Given a batch of 500 claimed and queued, and a worker half-way through it
             assert notifications_dispatch_due() == 500
-            assert wait_until(lambda: sent() >= 50, timeout=60, interval=0.02)
+            assert wait_until(running(worker, log, lambda: sent() >= 50), timeout=60, interval=0.02)
             # When the whole worker (main process and children) is SIGKILLed
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
