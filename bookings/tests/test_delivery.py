@@ -274,3 +274,13 @@ def test_maintenance_message_is_rendered_for_a_vehicle(settings):
     body = NotificationDelivery.objects.get().body
     assert "问界M7" in body
     assert "保养" in body
+
+
+def test_beat_schedule_runs_registered_tasks_every_minute_and_daily(settings):
+    import bookings.tasks  # noqa: F401 - registers the tasks
+    from hima_service.celery import app
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
+    assert schedule["notifications-dispatch-due"]["schedule"] == 60.0
+    assert schedule["bookings-mark-no-shows"]["schedule"] == 60.0
