@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,10 +53,16 @@ DEMO_OWNERS = [
 ]
 
 
+@cache
+def _demo_password_hash() -> str:
+    # Hashed once for all demo accounts: the production hasher is slow on purpose.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(username: str, **fields) -> User:
     user, created = User.objects.get_or_create(username=username, defaults=fields)
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     return user
 
@@ -511,6 +519,9 @@ def seed_outlets() -> list[Login]:
 @transaction.atomic
 def seed_demo() -> list[Login]:
     """Load the whole demo network; returns the logins to print."""
+    from .demo_bookings import seed_bookings
+
     logins = seed_accounts()
     logins += seed_outlets()
+    seed_bookings()
     return logins

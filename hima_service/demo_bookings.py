@@ -1,0 +1,237 @@
+"""Demo bookings across past and future, so that queues, histories and audits have something to
+show. Past bookings are history and are written directly (their rules applied in their day);
+the demo owners' upcoming bookings go through the real booking service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from bookings.availability import free_starts
+from bookings.models import Booking, BookingEvent, BookingService, Feedback
+from bookings.references import new_reference
+from bookings.reservation import reserve_bay
+from bookings.services import booking_create
+from hima_service.exceptions import DomainError
+from outlets.models import Outlet
+from vehicles.models import Vehicle, VehicleModel
+from vehicles.vin import make_vin
+
+from .demo import DEMO_OWNERS
+
+WMI = {"AITO": "LM8", "LUXEED": "LVV", "STELATO": "LNB", "MAEXTRO": "LJ1", "SHANGJIE": "LSJ"}
+# Drivers who booked in the past (no login): enough traffic for every outlet's history.
+EXTRA_DRIVERS = 60
+PAST_DAYS = 120
+PAST_BOOKINGS = 900
+COMMENTS = ["", "", "Quick and friendly.", "服务很专业", "Waited a bit long.", "车洗得很干净"]
+
+Status = Booking.Status
+
+
+def _drivers(rng: random.Random) -> list[Vehicle]:
+    models = list(VehicleModel.objects.select_related("brand"))
+    unusable = make_password(None)
+    vehicles = []
+    for n in range(1, EXTRA_DRIVERS + 1):
+        user, _ = User.objects.get_or_create(
+            username=f"driver{n:03d}",
+            defaults={"password": unusable, "language": rng.choice(["zh-hans", "en"])},
+        )
+        model = models[n % len(models)]
+        vehicle, _ = Vehicle.objects.get_or_create(
+            vin=make_vin(f"{WMI[model.brand.code]}DRV01", f"R{n:07d}"),
+            defaults={
+                "owner": user,
+                "model": model,
+                "model_year": 2024,
+                "odometer_km": rng.randrange(2000, 60000),
+            },
+        )
+        vehicles.append(vehicle)
+    return vehicles
+
+
+def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet]) -> None:
+    """Finished, cancelled and missed bookings of the last months, on free bays."""
+    now = timezone.now()
+    by_brand: dict[int, list[Outlet]] = {}
+    for outlet in outlets:
+        for brand_id in outlet.brand_ids:
+            by_brand.setdefault(brand_id, []).append(outlet)
+    taken: set[tuple[int, dt.datetime]] = set()
+    rows: list[tuple[Booking, list]] = []
+    for _ in range(PAST_BOOKINGS):
+        vehicle = rng.choice(vehicles)
+        outlet = rng.choice(by_brand[vehicle.model.brand_id])
+        services = rng.sample(outlet.offered, k=min(len(outlet.offered), rng.choice([1, 1, 2])))
+        needed = {s.capability for s in services}
+        bays = [b for b in outlet.bay_list if needed <= set(b.capabilities)]
+        if not bays:
+            continue
+        zone = ZoneInfo(outlet.time_zone)
+        day = (now - dt.timedelta(days=rng.randrange(1, PAST_DAYS))).astimezone(zone).date()
+        start = dt.datetime.combine(day, dt.time(rng.randrange(9, 16)), tzinfo=zone)
+        bay = rng.choice(bays)
+        if (bay.pk, start) in taken:
+            continue
+        taken.add((bay.pk, start))
+        minutes = sum(s.labour_minutes for s in services)
+        end = start + dt.timedelta(minutes=minutes)
+        status = rng.choices(
+            [Status.COMPLETED, Status.CANCELLED, Status.NO_SHOW], weights=[85, 9, 6]
+        )[0]
+        booking = Booking(
+            reference=new_reference(),
+            owner_id=vehicle.owner_id,
+            vehicle=vehicle,
+            outlet=outlet,
+            bay=bay,
+            start=start,
+            end=end,
+            bay_released_at=end + dt.timedelta(minutes=outlet.turnover_minutes),
+            status=status,
+            mode=rng.choice([Booking.Mode.DROP_OFF, Booking.Mode.WAIT]),
+            price_total=sum(s.price for s in services),
+        )
+        if status == Status.COMPLETED:
+            late = dt.timedelta(minutes=rng.choice([0, 0, 5, 10, 20, 40]))
+            labour = round(minutes * rng.uniform(0.8, 1.3))
+            booking.checked_in_at = start - dt.timedelta(minutes=10)
+            booking.started_at = start + late
+            booking.ready_at = booking.started_at + dt.timedelta(minutes=labour)
+            booking.completed_at = booking.ready_at + dt.timedelta(minutes=30)
+            booking.actual_labour_minutes = labour
+        elif status == Status.CANCELLED:
+            booking.cancel_reason = "Plans changed"
+        rows.append((booking, services))
+
+    Booking.objects.bulk_create([b for b, _ in rows])
+    lines, events, feedback = [], [], []
+    for booking, services in rows:
+        done = booking.status == Status.COMPLETED
+        for s in services:
+            lines.append(
+                BookingService(
+                    booking=booking,
+                    service_type=s,
+                    labour_minutes=s.labour_minutes,
+                    price=s.price,
+                    checklist_result=[{"item": i, "done": True} for i in s.checklist]
+                    if done
+                    else [],
+                )
+            )
+        events.append(BookingEvent(booking=booking, kind="created", to_status="confirmed"))
+        path = {
+            Status.COMPLETED: ["checked_in", "in_service", "ready", "completed"],
+            Status.CANCELLED: ["cancelled"],
+            Status.NO_SHOW: ["no_show"],
+        }[booking.status]
+        previous = "confirmed"
+        for target in path:
+            events.append(
+                BookingEvent(booking=booking, kind="status", from_status=previous, to_status=target)
+            )
+            previous = target
+        if done and rng.random() < 0.6:
+            feedback.append(
+                Feedback(
+                    booking=booking,
+                    rating=rng.choices([5, 4, 3, 2, 1], weights=[55, 25, 10, 6, 4])[0],
+                    comment=rng.choice(COMMENTS),
+                )
+            )
+    BookingService.objects.bulk_create(lines)
+    BookingEvent.objects.bulk_create(events)
+    Feedback.objects.bulk_create(feedback)
+
+
+def _today(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet]) -> None:
+    """Today's board at the staffed outlets: cars in service, waiting, and still to come."""
+    now = timezone.now()
+    staffed = [o for o in outlets if o.memberships.exists()]
+    pool = iter(rng.sample(vehicles, k=len(vehicles)))
+    for outlet in staffed:
+        zone = ZoneInfo(outlet.time_zone)
+        for offset_minutes, status in [(-60, Status.IN_SERVICE), (-15, Status.CHECKED_IN)]:
+            service = next(s for s in outlet.offered if s.capability == "general")
+            vehicle = next(pool)
+            booking = Booking(
+                owner_id=vehicle.owner_id,
+                vehicle=vehicle,
+                outlet=outlet,
+                start=(now + dt.timedelta(minutes=offset_minutes)).astimezone(zone),
+                status=status,
+                mode=Booking.Mode.WAIT,
+                price_total=service.price,
+                checked_in_at=now + dt.timedelta(minutes=offset_minutes - 10),
+                started_at=now + dt.timedelta(minutes=offset_minutes)
+                if status == Status.IN_SERVICE
+                else None,
+            )
+            try:
+                with transaction.atomic():
+                    reserve_bay(booking=booking, services=[service])
+                    BookingService.objects.create(
+                        booking=booking,
+                        service_type=service,
+                        labour_minutes=service.labour_minutes,
+                        price=service.price,
+                    )
+            except DomainError:
+                continue
+
+
+def _upcoming(outlets: list[Outlet]) -> None:
+    """Each demo owner's car has a booking ahead, made through the booking service."""
+    today = timezone.now().date()
+    for index, (username, *_rest) in enumerate(DEMO_OWNERS):
+        owner = User.objects.get(username=username)
+        for vehicle in owner.vehicles.select_related("model__brand"):
+            candidates = [o for o in outlets if vehicle.model.brand_id in o.brand_ids]
+            outlet = candidates[index % len(candidates)]
+            service = next(s for s in outlet.offered if s.category == "maintenance")
+            starts = free_starts(
+                outlet=outlet,
+                services=[service],
+                date_from=today + dt.timedelta(days=2 + index),
+                date_to=today + dt.timedelta(days=9 + index),
+                vehicle=vehicle,
+            )
+            if starts:
+                try:
+                    booking_create(
+                        owner=owner,
+                        vehicle=vehicle,
+                        outlet=outlet,
+                        service_codes=[service.code],
+                        start=starts[len(starts) // 3],
+                    )
+                except DomainError:
+                    continue
+
+
+@transaction.atomic
+def seed_bookings() -> None:
+    """Idempotent: does nothing once the demo drivers have a history."""
+    if Booking.objects.filter(owner__username="driver001").exists():
+        return
+    rng = random.Random(2026)
+    outlets = list(
+        Outlet.objects.filter(is_active=True).prefetch_related("brands", "services", "bays")
+    )
+    for outlet in outlets:
+        outlet.brand_ids = {b.pk for b in outlet.brands.all()}
+        outlet.offered = sorted(outlet.services.all(), key=lambda s: s.code)
+        outlet.bay_list = [b for b in outlet.bays.all() if b.is_active]
+    vehicles = _drivers(rng)
+    _history(rng, vehicles, outlets)
+    _today(rng, vehicles, outlets)
+    _upcoming(outlets)
