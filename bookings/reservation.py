@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.fields import RangeBoundary
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Exists, F, Func, IntegerField, OuterRef
 from django.utils import timezone
 
 from hima_service.exceptions import Conflict, SlotTaken, VehicleBusy
-from outlets.models import Bay, Outlet, ServiceType
+from outlets.models import Bay, Closure, Outlet, ServiceType
 
 from .models import Booking, BookingService, TsTzRange
 from .references import new_reference
@@ -91,6 +92,32 @@ def bay_candidates(
         .exclude(Exists(busy))
         .order_by("n_capabilities", "name", "id")
     )
+
+
+def _share_lock(model: type, pk: int, columns: str) -> tuple | None:
+    """SELECT … FOR SHARE: concurrent reservations do not block each other, but a manager's
+    change that holds the row FOR UPDATE (closing a day, retiring a bay) waits for them, and
+    they wait for it; whoever comes second sees the other's committed result."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {model._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
+            [pk],
+        )
+        return cursor.fetchone()
+
+
+def _hold_outlet_open(outlet: Outlet, start: dt.datetime) -> None:
+    """Re-check, under a share lock on the outlet, that the day was not closed meanwhile."""
+    _share_lock(Outlet, outlet.pk, "id")
+    day = start.astimezone(ZoneInfo(outlet.time_zone)).date()
+    if Closure.objects.filter(outlet_id=outlet.pk, date=day).exists():
+        raise ValidationError({"start": [f"{outlet.name} is closed on {day.isoformat()}."]})
+
+
+def _hold_bay_usable(bay: Bay, needed: set[str]) -> bool:
+    """Re-read the bay under a share lock: it may have been retired or stripped meanwhile."""
+    row = _share_lock(Bay, bay.pk, "is_active, capabilities")
+    return bool(row and row[0] and needed <= set(row[1]))
 
 
 def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | None = None) -> bool:
@@ -161,7 +188,11 @@ def reserve_bay(*, booking: Booking, services: Sequence[ServiceType]) -> Booking
     def renew_reference() -> None:
         booking.reference = new_reference()
 
+    needed = {service.capability for service in services}
+    _hold_outlet_open(outlet, booking.start)
     for bay in candidates:
+        if not _hold_bay_usable(bay, needed):
+            continue
         booking.bay = bay
         if _win(insert, renew_reference=renew_reference if may_renew_reference else None):
             return booking
@@ -217,7 +248,10 @@ def move_booking(*, booking: Booking, start: dt.datetime, bay: Bay | None = None
             ignore_booking_id=locked.pk,
         )
     now = timezone.now()
+    _hold_outlet_open(locked.outlet, new_start)
     for candidate in candidates:
+        if not _hold_bay_usable(candidate, needed):
+            continue
         moved = _win(
             lambda target=candidate: Booking.objects.filter(pk=locked.pk).update(
                 start=new_start,

@@ -9,6 +9,7 @@ import random
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -185,7 +186,7 @@ def _today(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet]) -
                         labour_minutes=service.labour_minutes,
                         price=service.price,
                     )
-            except DomainError:
+            except (DomainError, ValidationError):
                 continue
 
 
@@ -214,7 +215,7 @@ def _upcoming(outlets: list[Outlet]) -> None:
                         service_codes=[service.code],
                         start=starts[len(starts) // 3],
                     )
-                except DomainError:
+                except (DomainError, ValidationError):
                     continue
 
 

@@ -1,0 +1,71 @@
+"""A manager's change racing a reservation: closing the day or retiring the bay while a booking
+is being inserted. Whoever commits second sees the other's result; nothing slips through."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from bookings.models import Booking
+from bookings.reservation import reserve_bay
+from bookings.tests.factories import next_local
+from hima_service.exceptions import SlotTaken
+from outlets.models import Bay, Closure
+from outlets.services import bay_update
+from outlets.tests.factories import BayFactory, OutletFactory, ServiceTypeFactory
+from vehicles.tests.factories import VehicleFactory
+
+
+def draft(outlet, start):
+    vehicle = VehicleFactory()
+    return Booking(owner=vehicle.owner, vehicle=vehicle, outlet=outlet, start=start)
+
+
+@pytest.mark.django_db
+def test_a_closed_day_is_refused_at_insert_even_past_the_checks():
+    outlet = OutletFactory()
+    BayFactory(outlet=outlet)
+    start = next_local(10, days=3)
+    Closure.objects.create(outlet=outlet, date=start.date(), reason="Flood")
+    with pytest.raises(ValidationError) as caught:
+        reserve_bay(booking=draft(outlet, start), services=[ServiceTypeFactory()])
+    assert "start" in caught.value.message_dict
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_retiring_the_last_bay_while_a_reservation_waits_leaves_it_no_bay():
+    outlet = OutletFactory()
+    bay = BayFactory(outlet=outlet)
+    service = ServiceTypeFactory()
+    start = next_local(10, days=3)
+    booking = draft(outlet, start)
+    manager_holds_lock = threading.Event()
+    release_manager = threading.Event()
+    errors = []
+
+    def manager():
+        try:
+            with transaction.atomic():
+                bay_update(bay=bay, is_active=False)  # takes the bay row FOR UPDATE
+                manager_holds_lock.set()
+                release_manager.wait(timeout=30)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=manager)
+    thread.start()
+    assert manager_holds_lock.wait(timeout=30)
+    # The reservation found the bay active when it listed candidates; its share lock now waits
+    # for the manager, and once the manager commits it sees the bay retired.
+    timer = threading.Timer(1.0, release_manager.set)
+    timer.start()
+    with pytest.raises(SlotTaken):
+        reserve_bay(booking=booking, services=[service])
+    thread.join(timeout=30)
+    assert not errors
+    assert not Bay.objects.get(pk=bay.pk).is_active
+    assert not Booking.objects.exists()
