@@ -42,6 +42,7 @@ format: install
 
 bench: db
 	$(PY) bench/availability.py
+	$(PY) bench/reminders.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
