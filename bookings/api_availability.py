@@ -25,7 +25,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outlets.geo import parse_lat_lng
-from outlets.models import Outlet, ServiceType
+from outlets.models import Outlet
+from outlets.selectors import service_types_by_code
 from vehicles.models import Brand, Vehicle
 from vehicles.selectors import vehicle_get
 
@@ -82,15 +83,6 @@ def _query_data(request: Request, names: Sequence[str]) -> dict:
     }
     data.update({name: params[name] for name in names if params.get(name, "") != ""})
     return data
-
-
-def _services(codes: Sequence[str]) -> list[ServiceType]:
-    codes = list(dict.fromkeys(codes))
-    found = {s.code: s for s in ServiceType.objects.filter(code__in=codes, is_active=True)}
-    unknown = [code for code in codes if code not in found]
-    if unknown:
-        raise ValidationError({"service": [f"Unknown service: {', '.join(unknown)}."]})
-    return [found[code] for code in codes]
 
 
 def _vehicle_and_brand(request: Request, params: dict) -> tuple[Vehicle | None, Brand | None]:
@@ -207,7 +199,7 @@ class OutletAvailabilityView(APIView):
         )
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        services = _services(params["service"])
+        services = service_types_by_code(params["service"], field="service")
         vehicle, brand = _vehicle_and_brand(request, params)
         zone = ZoneInfo(outlet.time_zone)
         date_from = params.get("date_from") or timezone.now().astimezone(zone).date()
@@ -269,7 +261,7 @@ class NetworkAvailabilityView(APIView):
         )
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        services = _services(params["service"])
+        services = service_types_by_code(params["service"], field="service")
         vehicle, brand = _vehicle_and_brand(request, params)
         latitude, longitude = params["near"]
         with _named_as_query(brand_param=vehicle is None):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from hima_service.exceptions import Conflict, InvalidTransition, RuleViolation
 from outlets.models import Bay, Outlet, ServiceType
+from outlets.selectors import service_types_by_code
 from vehicles.models import OdometerReading, Vehicle
 from vehicles.services import vehicle_update
 
@@ -123,17 +124,6 @@ def booking_transition(
     return locked
 
 
-def _services_by_code(codes: Sequence[str]) -> list[ServiceType]:
-    unique = list(dict.fromkeys(codes))
-    if not unique:
-        raise ValidationError({"services": ["Choose at least one service."]})
-    found = {s.code: s for s in ServiceType.objects.filter(code__in=unique, is_active=True)}
-    missing = [code for code in unique if code not in found]
-    if missing:
-        raise ValidationError({"services": [f"Unknown service: {', '.join(missing)}."]})
-    return [found[code] for code in unique]
-
-
 def _check_mode(*, outlet: Outlet, mode: str, pickup_address: str, start: datetime) -> None:
     if mode in Booking.PICKUP_MODES and not pickup_address.strip():
         raise ValidationError({"pickup_address": ["Pickup modes need the address to collect at."]})
@@ -208,7 +198,7 @@ def booking_create(
 
     if vehicle.owner_id != owner.pk:
         raise ValidationError({"vehicle": ["Unknown vehicle."]})
-    services = _services_by_code(service_codes)
+    services = service_types_by_code(service_codes)
     validate_bookable(outlet=outlet, services=services, start=start, vehicle=vehicle, now=now)
     _check_mode(outlet=outlet, mode=mode, pickup_address=pickup_address, start=start)
     if mode == Booking.Mode.NIGHT_SERVICE:
@@ -506,7 +496,7 @@ def walk_in_register(
         owner_phone=owner_phone,
         owner_name=owner_name,
     )
-    services = _services_by_code(service_codes)
+    services = service_types_by_code(service_codes)
     if not outlet.brands.filter(pk=vehicle.model.brand_id).exists():
         raise ValidationError(
             {"vin": [f"This outlet is not authorized for {vehicle.model.brand.name}."]}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
@@ -17,6 +19,18 @@ from .models import Bay, Closure, Outlet, OutletMembership, ServiceType
 def service_type_list() -> QuerySet[ServiceType]:
     """The active standard catalog."""
     return ServiceType.objects.filter(is_active=True).order_by("category", "code")
+
+
+def service_types_by_code(codes: Sequence[str], *, field: str = "services") -> list[ServiceType]:
+    """The active service types for these codes, in the order asked, duplicates dropped; a
+    ValidationError on `field` names the unknown ones."""
+    unique = list(dict.fromkeys(codes))
+    if not unique:
+        raise ValidationError({field: ["Choose at least one service."]})
+    found = {s.code: s for s in ServiceType.objects.filter(code__in=unique, is_active=True)}
+    if missing := [code for code in unique if code not in found]:
+        raise ValidationError({field: [f"Unknown service: {', '.join(missing)}."]})
+    return [found[code] for code in unique]
 
 
 def outlet_list() -> QuerySet[Outlet]:
