@@ -152,7 +152,3 @@ def outlet_queue(*, outlet: Outlet, day: date, now: datetime | None = None) -> l
 def booking_for_output(*, booking: Booking) -> Booking:
     """Re-read a booking a service returned, with everything its representation shows."""
     return _with_details(Booking.objects.all()).get(pk=booking.pk)
-
-
-def booking_notification_list(*, booking: Booking) -> QuerySet:
-    return booking.notifications.order_by("due_at", "id")

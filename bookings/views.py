@@ -21,6 +21,7 @@ from . import access, selectors, services
 from .calendar import booking_ics
 from .idempotency import idempotent
 from .models import Booking
+from .notifications import booking_notifications
 from .serializers import (
     BookingCreateInputSerializer,
     BookingDetailOutputSerializer,
@@ -55,7 +56,7 @@ def detail_response(booking: Booking, *, status_code: int = status.HTTP_200_OK) 
     booking = selectors.booking_for_output(booking=booking)
     context = {
         "events": selectors.booking_events(booking=booking),
-        "notifications": selectors.booking_notification_list(booking=booking),
+        "notifications": booking_notifications(booking),
     }
     return Response(
         BookingDetailOutputSerializer(booking, context=context).data, status=status_code
