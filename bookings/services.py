@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from hima_service.exceptions import Conflict, InvalidTransition, RuleViolation
+from hima_service.exceptions import Conflict, InvalidTransition, RuleViolation, SlotTaken
 from outlets.models import Bay, Outlet, ServiceType
 from outlets.selectors import service_types_by_code
 from vehicles.models import OdometerReading, Vehicle
@@ -159,13 +159,14 @@ def _check_night_capacity(
     zone = outlet_zone(outlet)
     day = start.astimezone(zone).date()
     day_start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    # A night's places are taken by every car that came or will come that night, finished
+    # ones included; only cancelled and no-show bookings give a place back.
     taken = Booking.objects.filter(
         outlet=outlet,
         mode=Booking.Mode.NIGHT_SERVICE,
-        status__in=Booking.ACTIVE_STATUSES,
         start__gte=day_start,
         start__lt=day_start + timedelta(days=1),
-    )
+    ).exclude(status__in=[Status.CANCELLED, Status.NO_SHOW])
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
     if taken.count() >= outlet.night_capacity:
@@ -310,8 +311,19 @@ def booking_cancel(
 def booking_check_in(
     *, booking: Booking, actor: User, odometer_km: int | None = None, now: datetime | None = None
 ) -> Booking:
-    """The car has arrived. An odometer reading taken at the desk is recorded (never down)."""
-    locked = booking_transition(booking=booking, to=Status.CHECKED_IN, actor=actor, now=now)
+    """The car has arrived, on its booking's day at the outlet (a car that comes days early
+    is a new visit, not this booking). An odometer reading taken at the desk is recorded."""
+    now = now or timezone.now()
+    locked = _lock(booking)
+    if Status.CHECKED_IN not in ALLOWED[locked.status]:
+        raise InvalidTransition(locked.status, Status.CHECKED_IN)
+    zone = outlet_zone(locked.outlet)
+    if now.astimezone(zone).date() < locked.start.astimezone(zone).date():
+        raise RuleViolation(
+            "Check-in opens on the booking's day; reschedule it to come earlier.",
+            fields={"start": ["The booking is on a later day."]},
+        )
+    locked = booking_transition(booking=locked, to=Status.CHECKED_IN, actor=actor, now=now)
     if odometer_km is not None:
         vehicle_update(
             vehicle=locked.vehicle,
@@ -335,12 +347,36 @@ def booking_start(
         raise InvalidTransition(locked.status, Status.IN_SERVICE)
     if bay is not None and bay.outlet_id != locked.outlet_id:
         raise ValidationError({"bay": ["This bay belongs to another outlet."]})
-    if locked.bay_id is None or (bay is not None and bay.pk != locked.bay_id):
-        # Work starts now: the bay is needed from now for the standard duration.
-        locked = move_booking(booking=locked, start=max(now, locked.start), bay=bay)
+    booked_start, booked_bay_id = locked.start, locked.bay_id
+    moves_bay = locked.bay_id is None or (bay is not None and bay.pk != locked.bay_id)
+    if not moves_bay and now >= locked.start:
+        # On time or late on the booked bay: the reservation stands. An overrun into the next
+        # booking is a real delay the queue's estimates show, not a reason to refuse the work.
+        return booking_transition(
+            booking=locked, to=Status.IN_SERVICE, actor=actor, now=now, bay=locked.bay.name
+        )
+    # Early, or on another bay: the bay is used from now for the standard duration, so the
+    # reservation moves there through the guarded path (a car started early must not run into
+    # the bay's previous booking). The booked time is kept in the event.
+    target = bay or (None if moves_bay else locked.bay)
+    try:
+        locked = move_booking(booking=locked, start=now, bay=target)
+    except SlotTaken as exc:
+        where = f"Bay {target.name} is" if target else "Every suitable bay is"
+        raise SlotTaken(
+            f"{where} held by another booking before this work would end; "
+            "choose another bay or wait.",
+            fields={"bay": ["Busy during this work."]},
+        ) from exc
+    if locked.bay_id != booked_bay_id:
         _event(locked, kind="bay_assigned", actor=actor, bay=locked.bay.name)
     return booking_transition(
-        booking=locked, to=Status.IN_SERVICE, actor=actor, now=now, bay=locked.bay.name
+        booking=locked,
+        to=Status.IN_SERVICE,
+        actor=actor,
+        now=now,
+        bay=locked.bay.name,
+        booked_start=_local_iso(locked, booked_start),
     )
 
 
@@ -458,14 +494,28 @@ def _walk_in_vehicle(
         raise ValidationError({"model": ["A new vehicle needs its model."]})
     if not owner_phone.strip():
         raise ValidationError({"owner_phone": ["A new vehicle needs its owner's phone number."]})
-    owner = User.objects.filter(phone=owner_phone.strip(), is_active=True).order_by("pk").first()
-    if owner is None:
-        # The owner can claim this account later (password reset by phone); no login until then.
-        owner = User(username=f"walkin-{vin.lower()}", phone=owner_phone.strip())
-        owner.first_name = owner_name.strip()[:150]
-        owner.set_unusable_password()
-        owner.save()
-    return vehicle_create(owner=owner, vin=vin, model=model, plate=plate)
+    try:
+        with transaction.atomic():
+            owner = (
+                User.objects.filter(phone=owner_phone.strip(), is_active=True)
+                .order_by("pk")
+                .first()
+            )
+            if owner is None:
+                # The owner can claim this account later (password reset by phone); no login
+                # until then.
+                owner = User(username=f"walkin-{vin.lower()}", phone=owner_phone.strip())
+                owner.first_name = owner_name.strip()[:150]
+                owner.set_unusable_password()
+                owner.save()
+            return vehicle_create(owner=owner, vin=vin, model=model, plate=plate)
+    except (IntegrityError, ValidationError):
+        # Two desks registering the same new car at once: the second insert waited for the
+        # first and was refused; the car now exists, so both walk-ins use it.
+        existing = Vehicle.objects.select_related("model__brand", "owner").filter(vin=vin).first()
+        if existing is None:
+            raise
+        return existing
 
 
 @transaction.atomic
@@ -484,8 +534,6 @@ def walk_in_register(
 ) -> Booking:
     """A car that arrived without booking: into the first free suitable bay from now, or the
     waiting line (no bay yet) when none is free. Creates the vehicle if its VIN is new."""
-    from hima_service.exceptions import SlotTaken
-
     from .reservation import booking_duration, reserve_bay
 
     now = now or timezone.now()

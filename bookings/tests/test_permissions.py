@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,14 @@ ROLES = [
 
 # endpoint -> (status the booking starts in, method, path, payload, expected per role in ROLES)
 MATRIX = {
+    # Booking for someone else's vehicle is a field error, like a vehicle that does not exist.
+    "create": (
+        "confirmed",
+        "post",
+        "/api/v1/bookings/",
+        "create",
+        [401, 201, 400, 400, 400, 400, 400, 400],
+    ),
     "list": (
         "confirmed",
         "get",
@@ -94,6 +103,8 @@ CASES = [
 
 
 def _payload(kind, world, booking):
+    if kind == "create":
+        return world.payload(start=world.start(hour=15).isoformat())
     if kind == "later":
         return {"start": world.start(hour=15).isoformat()}
     if kind == "checklist":
@@ -110,10 +121,19 @@ def _payload(kind, world, booking):
     return kind
 
 
-@pytest.mark.parametrize(("endpoint", "role", "expected"), CASES)
-def test_permission_matrix(world, endpoint, role, expected):
-    state, method, path, payload, _ = MATRIX[endpoint]
+@pytest.fixture
+def morning_of_the_booking(world, time_machine):
+    """07:00 at the outlet on the booking's day: owners may still change it, staff may check
+    it in. Returns the booking's start."""
     start = world.start()
+    time_machine.move_to(start - dt.timedelta(hours=3))
+    return start
+
+
+@pytest.mark.parametrize(("endpoint", "role", "expected"), CASES)
+def test_permission_matrix(world, morning_of_the_booking, endpoint, role, expected):
+    state, method, path, payload, _ = MATRIX[endpoint]
+    start = morning_of_the_booking
     if state == "late":
         state, start = "confirmed", timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
     booking = BookingFactory(
@@ -136,6 +156,7 @@ def test_permission_matrix(world, endpoint, role, expected):
         booking.refresh_from_db()
         assert booking.status == state
         assert not booking.events.exists()
+        assert Booking.objects.count() == 1
 
 
 def test_lists_are_scoped_to_what_each_role_may_see(world):

@@ -1,6 +1,7 @@
 """Races between truly concurrent requests: every thread has its own database connection and a
 barrier releases them together. No double booking, no 500, one booking per idempotency key."""
 
+import datetime as dt
 import threading
 
 import pytest
@@ -132,10 +133,12 @@ def test_two_reschedules_race_for_one_slot(world):
     assert loser.start == loser_before  # the loser keeps its old time
 
 
-def test_cancel_and_check_in_race(world):
+def test_cancel_and_check_in_race(world, time_machine):
     booking = BookingFactory(
         owner=world.owner, vehicle=world.vehicle, outlet=world.outlet, bay=world.bays[0]
     )
+    # The morning of the booking's day: the owner may still cancel, the desk may check in.
+    time_machine.move_to(booking.start - dt.timedelta(hours=3))
     base = f"/api/v1/bookings/{booking.reference}"
     results = race(
         [
@@ -162,3 +165,23 @@ def test_twenty_concurrent_requests_with_one_key_create_one_booking(world):
     assert statuses(results) == [201] * 20
     assert len({r.json()["reference"] for r in results}) == 1
     assert Booking.objects.count() == 1
+
+
+def test_two_desks_register_the_same_new_car_at_once(world):
+    from vehicles.models import Vehicle
+    from vehicles.tests.factories import valid_vin
+
+    vin = valid_vin(909, wmi="LVV")
+    payload = {
+        "vin": vin,
+        "model": "luxeed-r7",
+        "services": [world.service.code],
+        "owner_phone": "+86 138 0000 9090",
+    }
+    url = f"/api/v1/outlets/{world.outlet.code}/walk-ins/"
+    results = race([lambda: as_user(world.advisor).post(url, payload) for _ in range(2)])
+    # One car, one visit: the second desk finds the car the first created, and the car cannot
+    # be in two visits at once.
+    assert statuses(results) == [201, 409]
+    assert {r.json()["code"] for r in results if r.status_code == 409} == {"vehicle_busy"}
+    assert Vehicle.objects.filter(vin=vin).count() == 1

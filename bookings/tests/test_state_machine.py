@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent
-from bookings.services import ALLOWED, booking_mark_no_show, booking_transition
+from bookings.services import ALLOWED, STAMPS, booking_mark_no_show, booking_transition
 from bookings.tests.factories import BookingFactory
 from hima_service.exceptions import InvalidTransition, RuleViolation
 
@@ -41,18 +41,23 @@ def test_every_transition_is_allowed_or_refused_as_the_table_says(current, targe
 
 
 @pytest.mark.parametrize(
-    ("target", "stamp"),
+    ("current", "target", "stamp"),
     [
-        ("checked_in", "checked_in_at"),
-        ("cancelled", None),
-        ("no_show", None),
+        ("confirmed", "checked_in", "checked_in_at"),
+        ("checked_in", "in_service", "started_at"),
+        ("in_service", "ready", "ready_at"),
+        ("ready", "completed", "completed_at"),
+        ("confirmed", "cancelled", None),
+        ("confirmed", "no_show", None),
     ],
 )
-def test_entering_a_status_stamps_its_time(target, stamp, world):
-    booking = BookingFactory(outlet=world.outlet, bay=world.bays[0])
-    moved = booking_transition(booking=booking, to=target, actor=None)
-    if stamp:
-        assert getattr(moved, stamp) is not None
+def test_entering_a_status_stamps_its_time(current, target, stamp, world):
+    booking = BookingFactory(outlet=world.outlet, bay=world.bays[0], status=current)
+    at = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+    booking_transition(booking=booking, to=target, actor=None, now=at)
+    booking.refresh_from_db()
+    stamps = {name: getattr(booking, name) for name in STAMPS.values()}
+    assert stamps == {name: (at if name == stamp else None) for name in STAMPS.values()}
 
 
 ACTIONS = {

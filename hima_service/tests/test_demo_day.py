@@ -37,7 +37,7 @@ def evening_starts(owner: APIClient, vehicle_id: int, service: str) -> list[str]
     return [s for day in days for s in day["starts"] if 18 <= int(s[11:13]) < 20]
 
 
-def test_a_demo_day_at_the_pudong_flagship():
+def test_a_demo_day_at_the_pudong_flagship(time_machine):
     seed_demo()
     assert Booking.objects.filter(status="completed").count() > 300
     assert Booking.objects.filter(status="confirmed", owner__username__startswith="owner.").exists()
@@ -88,6 +88,7 @@ def test_a_demo_day_at_the_pudong_flagship():
     queue = advisor.get("/api/v1/outlets/SH-PUDONG-01/queue/", {"date": day}).json()
     assert reference in [e["booking"]["reference"] for e in queue["entries"]]
     base = f"/api/v1/bookings/{reference}"
+    time_machine.move_to(dt.datetime.fromisoformat(later))  # the evening of the booking
     assert advisor.post(f"{base}/check-in/", {"odometer_km": 10000}).status_code == 200
     assert tech.post(f"{base}/start/", {}).json()["status"] == "in_service"
     assert tech.post(f"{base}/ready/", {}).json()["status"] == "ready"

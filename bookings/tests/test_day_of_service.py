@@ -1,0 +1,110 @@
+"""Rules of the day a car is at the outlet: when it may be checked in, what starting work does
+to the bay's reservation, and how night-service places are counted."""
+
+import datetime as dt
+
+import pytest
+
+from bookings.models import Booking
+from bookings.services import booking_check_in, booking_create, booking_start
+from bookings.tests.factories import BookingFactory
+from hima_service.exceptions import RuleViolation, SlotTaken
+
+pytestmark = pytest.mark.django_db
+
+
+def test_check_in_opens_on_the_bookings_local_day(world):
+    booking = BookingFactory(outlet=world.outlet, bay=world.bays[0], start=world.start(days=2))
+    day_before = booking.start - dt.timedelta(days=1)
+    with pytest.raises(RuleViolation, match="booking's day"):
+        booking_check_in(booking=booking, actor=world.advisor, now=day_before)
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    # Just after midnight at the outlet (Asia/Shanghai) is already the booking's day.
+    midnight = booking.start.replace(hour=0, minute=1)
+    checked_in = booking_check_in(booking=booking, actor=world.advisor, now=midnight)
+    assert checked_in.status == "checked_in"
+
+
+def test_starting_early_moves_the_reservation_to_now(world):
+    booking = BookingFactory(
+        outlet=world.outlet, bay=world.bays[0], start=world.start(), status="checked_in"
+    )
+    now = booking.start - dt.timedelta(minutes=40)
+    started = booking_start(booking=booking, actor=world.technician, now=now)
+    started.refresh_from_db()
+    assert (started.start, started.end) == (now, now + dt.timedelta(minutes=60))
+    assert started.bay == world.bays[0]
+    event = started.events.get(to_status="in_service")
+    assert event.details["booked_start"] == world.start().isoformat()
+
+
+def test_starting_early_cannot_run_into_the_bays_previous_booking(world):
+    earlier = BookingFactory(
+        outlet=world.outlet, bay=world.bays[0], start=world.start(hour=9), status="in_service"
+    )
+    booking = BookingFactory(
+        outlet=world.outlet, bay=world.bays[0], start=world.start(), status="checked_in"
+    )
+    with pytest.raises(SlotTaken, match="Bay B1"):
+        booking_start(
+            booking=booking, actor=world.technician, now=earlier.start + dt.timedelta(minutes=30)
+        )
+    booking.refresh_from_db()
+    assert (booking.status, booking.start) == ("checked_in", world.start())
+    # On the free bay it can start now.
+    started = booking_start(
+        booking=booking,
+        actor=world.technician,
+        bay=world.bays[1],
+        now=earlier.start + dt.timedelta(minutes=30),
+    )
+    assert (started.status, started.bay) == ("in_service", world.bays[1])
+    assert started.events.filter(kind="bay_assigned").exists()
+
+
+def test_starting_late_keeps_the_booked_reservation(world):
+    booking = BookingFactory(
+        outlet=world.outlet, bay=world.bays[0], start=world.start(), status="checked_in"
+    )
+    BookingFactory(outlet=world.outlet, bay=world.bays[0], start=world.start(hour=11))
+    now = booking.start + dt.timedelta(minutes=15)
+    started = booking_start(booking=booking, actor=world.technician, now=now)
+    started.refresh_from_db()
+    assert started.status == "in_service"
+    assert (started.start, started.started_at) == (world.start(), now)
+
+
+def test_night_places_stay_taken_by_cars_already_served_that_night(world):
+    world.outlet.night_service, world.outlet.night_capacity = True, 1
+    world.outlet.save()
+    world.outlet.opening_hours.update(closes=dt.time(23, 0))
+    BookingFactory(
+        outlet=world.outlet,
+        bay=world.bays[1],
+        start=world.start(hour=18),
+        mode="night_service",
+        pickup_address="1 Century Ave",
+        status="completed",
+    )
+    with pytest.raises(RuleViolation, match="fully booked"):
+        booking_create(
+            owner=world.owner,
+            vehicle=world.vehicle,
+            outlet=world.outlet,
+            service_codes=[world.service.code],
+            start=world.start(hour=20),
+            mode="night_service",
+            pickup_address="8 Lujiazui Ring Rd",
+        )
+    Booking.objects.filter(mode="night_service").update(status="no_show")
+    booked = booking_create(
+        owner=world.owner,
+        vehicle=world.vehicle,
+        outlet=world.outlet,
+        service_codes=[world.service.code],
+        start=world.start(hour=20),
+        mode="night_service",
+        pickup_address="8 Lujiazui Ring Rd",
+    )
+    assert booked.mode == "night_service"
