@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import DateField, DateTimeField, F, Func, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -48,14 +49,38 @@ def booking_list(
         bookings = bookings.filter(outlet__code__iexact=outlet)
     if brand:
         bookings = bookings.filter(vehicle__model__brand__code__iexact=brand)
-    zone = timezone.get_current_timezone()
-    if date_from:
-        bookings = bookings.filter(start__gte=datetime.combine(date_from, time.min, tzinfo=zone))
-    if date_to:
-        bookings = bookings.filter(
-            start__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone)
-        )
+    if date_from or date_to:
+        bookings = _on_local_days(bookings, date_from, date_to)
     return _with_details(bookings).order_by("start", "id")
+
+
+# Every outlet's zone is within a day of UTC: a coarse UTC range lets the (outlet, start) and
+# (owner, start) indexes narrow the rows before the exact per-outlet local date is compared.
+_ZONE_SLACK = timedelta(days=1)
+
+
+def _on_local_days(
+    bookings: QuerySet[Booking], date_from: date | None, date_to: date | None
+) -> QuerySet[Booking]:
+    """Bookings whose start falls, on the outlet's own clock, within [date_from, date_to]:
+    "today" at the Munich outlet is not today in Shanghai."""
+    local_day = Cast(
+        Func(
+            F("outlet__time_zone"),
+            F("start"),
+            function="timezone",
+            output_field=DateTimeField(),
+        ),
+        DateField(),
+    )
+    bookings = bookings.annotate(local_day=local_day)
+    if date_from:
+        coarse = datetime.combine(date_from, time.min, tzinfo=UTC) - _ZONE_SLACK
+        bookings = bookings.filter(start__gte=coarse, local_day__gte=date_from)
+    if date_to:
+        coarse = datetime.combine(date_to, time.min, tzinfo=UTC) + 2 * _ZONE_SLACK
+        bookings = bookings.filter(start__lt=coarse, local_day__lte=date_to)
+    return bookings
 
 
 def booking_get(*, user: User, reference: str) -> Booking:
@@ -85,6 +110,9 @@ def raise_not_found() -> None:
     raise Http404
 
 
+CARRIED_OVER = (Booking.Status.CHECKED_IN, Booking.Status.IN_SERVICE, Booking.Status.READY)
+
+
 @dataclass
 class QueueEntry:
     booking: Booking
@@ -111,12 +139,13 @@ def outlet_queue(*, outlet: Outlet, day: date, now: datetime | None = None) -> l
     now = now or timezone.now()
     zone = ZoneInfo(outlet.time_zone)
     day_start = datetime.combine(day, time.min, tzinfo=zone)
+    on_the_day = Q(start__gte=day_start, start__lt=day_start + timedelta(days=1))
+    if day == now.astimezone(zone).date():
+        # Today's board also carries the cars still here from earlier days: work that ran
+        # over, and cars ready but not yet collected.
+        on_the_day |= Q(start__lt=day_start, status__in=CARRIED_OVER)
     bookings = list(
-        _with_details(
-            Booking.objects.filter(
-                outlet=outlet, start__gte=day_start, start__lt=day_start + timedelta(days=1)
-            )
-        ).order_by("start", "id")
+        _with_details(Booking.objects.filter(on_the_day, outlet=outlet)).order_by("start", "id")
     )
     bays = list(outlet.bays.filter(is_active=True).order_by("name"))
     # bay id -> [(busy from, busy until, booking id)]

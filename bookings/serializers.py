@@ -1,11 +1,24 @@
+import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from .models import Booking
 
 AWARE_HINT = "Give the time with its UTC offset, e.g. 2026-11-24T10:00:00+08:00."
+
+
+# Dates a booking can have: far outside them there is nothing to find, and at the ends of the
+# calendar a day's arithmetic would overflow.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+
+
+def filter_date(**kwargs) -> serializers.DateField:
+    return serializers.DateField(
+        validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)], **kwargs
+    )
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -21,6 +34,10 @@ class AwareDateTimeField(serializers.DateTimeField):
                 raise serializers.ValidationError(f"Not an ISO-8601 date and time. {AWARE_HINT}")
             if parsed.tzinfo is None:
                 raise serializers.ValidationError(AWARE_HINT)
+            if not FIRST_DAY <= parsed.date() <= LAST_DAY:
+                raise serializers.ValidationError(
+                    f"Out of range: between {FIRST_DAY.year} and {LAST_DAY.year}."
+                )
             return parsed
         raise serializers.ValidationError(AWARE_HINT)
 
@@ -96,8 +113,8 @@ class BookingFilterSerializer(serializers.Serializer):
     status = serializers.MultipleChoiceField(choices=Booking.Status.choices, required=False)
     outlet = serializers.CharField(max_length=32, required=False)
     brand = serializers.CharField(max_length=16, required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = filter_date(required=False)
+    date_to = filter_date(required=False)
 
     def validate(self, attrs):
         if (
@@ -110,7 +127,7 @@ class BookingFilterSerializer(serializers.Serializer):
 
 
 class QueueFilterSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, help_text="the outlet's local day, default today")
+    date = filter_date(required=False, help_text="the outlet's local day, default today")
 
 
 # --- output ---

@@ -1,20 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from hima_service.converters import ReferenceConverter
 
 from . import api_availability, views
 
+register_converter(ReferenceConverter, "ref")
+
 urlpatterns = [
     path("bookings/", views.BookingListView.as_view(), name="booking-list"),
-    path("bookings/<str:reference>/", views.BookingDetailView.as_view(), name="booking-detail"),
-    path("bookings/<str:reference>/reschedule/", views.RescheduleView.as_view()),
-    path("bookings/<str:reference>/cancel/", views.CancelView.as_view()),
-    path("bookings/<str:reference>/check-in/", views.CheckInView.as_view()),
-    path("bookings/<str:reference>/start/", views.StartView.as_view()),
-    path("bookings/<str:reference>/ready/", views.ReadyView.as_view()),
-    path("bookings/<str:reference>/complete/", views.CompleteView.as_view()),
-    path("bookings/<str:reference>/no-show/", views.NoShowView.as_view()),
-    path("bookings/<str:reference>/feedback/", views.FeedbackView.as_view()),
+    path("bookings/<ref:reference>/", views.BookingDetailView.as_view(), name="booking-detail"),
+    path("bookings/<ref:reference>/reschedule/", views.RescheduleView.as_view()),
+    path("bookings/<ref:reference>/cancel/", views.CancelView.as_view()),
+    path("bookings/<ref:reference>/check-in/", views.CheckInView.as_view()),
+    path("bookings/<ref:reference>/start/", views.StartView.as_view()),
+    path("bookings/<ref:reference>/ready/", views.ReadyView.as_view()),
+    path("bookings/<ref:reference>/complete/", views.CompleteView.as_view()),
+    path("bookings/<ref:reference>/no-show/", views.NoShowView.as_view()),
+    path("bookings/<ref:reference>/feedback/", views.FeedbackView.as_view()),
     path(
-        "bookings/<str:reference>/calendar.ics",
+        "bookings/<ref:reference>/calendar.ics",
         views.CalendarView.as_view(),
         name="booking-calendar",
     ),
@@ -28,6 +32,6 @@ urlpatterns = [
         api_availability.NetworkAvailabilityView.as_view(),
         name="network-availability",
     ),
-    path("outlets/<str:code>/queue/", views.QueueView.as_view(), name="outlet-queue"),
-    path("outlets/<str:code>/walk-ins/", views.WalkInView.as_view(), name="outlet-walk-ins"),
+    path("outlets/<slug:code>/queue/", views.QueueView.as_view(), name="outlet-queue"),
+    path("outlets/<slug:code>/walk-ins/", views.WalkInView.as_view(), name="outlet-walk-ins"),
 ]

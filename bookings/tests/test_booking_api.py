@@ -1,10 +1,12 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
 from bookings.models import Booking, BookingEvent, Notification
 from bookings.tests.factories import BookingFactory
+from outlets.tests.factories import OutletFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -318,3 +320,49 @@ def test_staff_list_query_count_is_constant(world, count, django_assert_max_num_
     with django_assert_max_num_queries(7):
         response = api.get("/api/v1/bookings/", {"page_size": 100})
     assert response.json()["count"] == count
+
+
+def test_list_dates_are_the_outlets_own_days(world):
+    munich = OutletFactory(code="DE-MUNICH-01", time_zone="Europe/Berlin")
+    day = world.start().date()
+    late_evening = dt.datetime.combine(day, dt.time(23, 30), tzinfo=ZoneInfo("Europe/Berlin"))
+    booking = BookingFactory(
+        owner=world.owner, vehicle=world.vehicle, outlet=munich, start=late_evening
+    )
+    api = world.api("owner")
+
+    def on(d):
+        found = api.get("/api/v1/bookings/", {"date_from": d, "date_to": d}).json()["results"]
+        return [b["reference"] for b in found]
+
+    # 23:30 in Munich is already the next morning in Shanghai: the outlet's day counts.
+    assert on(day.isoformat()) == [booking.reference]
+    assert on((day + dt.timedelta(days=1)).isoformat()) == []
+
+
+@pytest.mark.parametrize(
+    "params", [{"date_from": "0001-01-01"}, {"date_to": "9999-12-31"}, {"date_from": "9999-12-31"}]
+)
+def test_list_dates_at_the_ends_of_the_calendar_are_field_errors(world, params):
+    response = world.api("owner").get("/api/v1/bookings/", params)
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == set(params)
+
+
+@pytest.mark.parametrize("start", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00"])
+def test_a_start_at_the_ends_of_the_calendar_is_a_field_error(world, start):
+    created = book(world, start=start)
+    assert created.status_code == 400
+    assert "start" in created.json()["fields"]
+    booking = BookingFactory(owner=world.owner, vehicle=world.vehicle, outlet=world.outlet)
+    moved = world.api("owner").post(
+        f"/api/v1/bookings/{booking.reference}/reschedule/", {"start": start}
+    )
+    assert moved.status_code == 400
+    assert "start" in moved.json()["fields"]
+
+
+def test_a_nul_byte_in_a_reference_is_not_found(world):
+    response = world.api("owner").get("/api/v1/bookings/HS-%00ABC/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

@@ -150,3 +150,48 @@ def test_queue_bad_date_is_a_field_error(world):
     )
     assert response.status_code == 400
     assert "date" in response.json()["fields"]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_queue_date_at_the_ends_of_the_calendar_is_a_field_error(world, day):
+    response = world.api("advisor").get(
+        f"/api/v1/outlets/{world.outlet.code}/queue/", {"date": day}
+    )
+    assert response.status_code == 400
+    assert "date" in response.json()["fields"]
+
+
+def test_todays_queue_carries_the_cars_still_here_from_earlier_days(world):
+    now = next_local(9)
+    yesterday = now - dt.timedelta(days=1)
+    overran = BookingFactory(
+        outlet=world.outlet,
+        bay=world.bays[0],
+        status="in_service",
+        start=yesterday + dt.timedelta(hours=7),
+        started_at=yesterday + dt.timedelta(hours=7),
+    )
+    uncollected = BookingFactory(
+        outlet=world.outlet, bay=world.bays[1], status="ready", start=yesterday
+    )
+    BookingFactory(outlet=world.outlet, bay=world.bays[1], status="completed", start=yesterday)
+    BookingFactory(outlet=world.outlet, bay=world.bays[1], status="no_show", start=yesterday)
+    today = BookingFactory(
+        outlet=world.outlet, bay=world.bays[1], start=now + dt.timedelta(hours=1)
+    )
+
+    board = [e.booking for e in outlet_queue(outlet=world.outlet, day=now.date(), now=now)]
+    assert board == [uncollected, overran, today]
+    # A past day's board is that day as it was booked, without later days' carry-over.
+    past = [e.booking for e in outlet_queue(outlet=world.outlet, day=yesterday.date(), now=now)]
+    assert overran in past
+    assert today not in past
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/outlets/SH%00X/queue/", "/api/v1/outlets/SH%00X/walk-ins/"]
+)
+def test_a_nul_byte_in_the_outlet_code_is_not_found(world, path):
+    response = world.api("advisor").get(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
