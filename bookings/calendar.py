@@ -23,6 +23,10 @@ def booking_ics(booking: Booking) -> bytes:
     event = Event()
     event.add("uid", f"{booking.reference}@hima-service")
     event.add("dtstamp", booking.updated_at)
+    # Calendars replace an imported event only when its SEQUENCE grows: each reschedule and a
+    # cancellation is a new revision of the same UID.
+    revisions = booking.events.filter(kind="rescheduled").count()
+    event.add("sequence", revisions + (booking.status == Booking.Status.CANCELLED))
     event.add("dtstart", booking.start.astimezone(zone))
     event.add("dtend", booking.end.astimezone(zone))
     event.add("summary", f"{outlet.name}: {services} ({booking.reference})")

@@ -268,6 +268,17 @@ def test_calendar_export_is_a_valid_event_at_the_right_instant(world):
     assert world.outlet.address in str(event["location"])
     assert reference in str(event["summary"])
     assert calendar.walk("VTIMEZONE")
+    assert event.decoded("sequence") == 0
+
+
+def test_calendar_revision_grows_with_each_reschedule(world):
+    reference = book(world).json()["reference"]
+    api = world.api("owner")
+    api.post(f"/api/v1/bookings/{reference}/reschedule/", {"start": world.start(15).isoformat()})
+    calendar = Calendar.from_ical(api.get(f"/api/v1/bookings/{reference}/calendar.ics").content)
+    (event,) = calendar.walk("VEVENT")
+    assert event.decoded("sequence") == 1
+    assert event.decoded("dtstart") == world.start(15)
 
 
 def test_list_filters_by_status_outlet_brand_and_date(world):
@@ -366,3 +377,54 @@ def test_a_nul_byte_in_a_reference_is_not_found(world):
     response = world.api("owner").get("/api/v1/bookings/HS-%00ABC/")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_owner_reschedules_only_until_two_hours_before_the_start(world):
+    soon = BookingFactory(
+        owner=world.owner,
+        vehicle=world.vehicle,
+        outlet=world.outlet,
+        bay=world.bays[0],
+        start=dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=90),
+        services=[world.service],
+    )
+    url = f"/api/v1/bookings/{soon.reference}/reschedule/"
+    refused = world.api("owner").post(url, {"start": world.start(hour=15).isoformat()})
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {"start": ["Less than 2 hours before the start."]}
+    allowed = world.api("advisor").post(url, {"start": world.start(hour=15).isoformat()})
+    assert allowed.status_code == 200, allowed.json()
+    assert allowed.json()["start"] == world.start(hour=15).isoformat()
+
+
+def reminders(reference):
+    return Notification.objects.filter(
+        booking__reference=reference, kind__in=["reminder_24h", "reminder_2h"]
+    )
+
+
+def test_rescheduling_moves_the_pending_reminders(world):
+    reference = book(world).json()["reference"]
+    later = world.start(days=2)
+    moved = world.api("owner").post(
+        f"/api/v1/bookings/{reference}/reschedule/", {"start": later.isoformat()}
+    )
+    assert moved.status_code == 200
+    pending = {(n.kind, n.channel): n.due_at for n in reminders(reference).filter(status="pending")}
+    assert pending
+    assert {kind for kind, _ in pending} == {"reminder_24h", "reminder_2h"}
+    for (kind, _), due in pending.items():
+        ahead = dt.timedelta(hours=24 if kind == "reminder_24h" else 2)
+        assert due == later - ahead
+    assert Notification.objects.filter(booking__reference=reference, kind="rescheduled").exists()
+
+
+def test_cancelling_skips_the_reminders_and_tells_the_owner(world):
+    reference = book(world).json()["reference"]
+    assert reminders(reference).filter(status="pending").exists()
+    cancelled = world.api("owner").post(f"/api/v1/bookings/{reference}/cancel/", {})
+    assert cancelled.status_code == 200
+    assert set(reminders(reference).values_list("status", flat=True)) == {"skipped"}
+    message = Notification.objects.filter(booking__reference=reference, kind="cancelled")
+    assert set(message.values_list("status", flat=True)) == {"pending"}
+    assert {n["kind"] for n in cancelled.json()["notifications"]} >= {"cancelled"}
