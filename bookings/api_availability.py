@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -25,8 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outlets.geo import parse_lat_lng
-from outlets.models import Outlet
-from outlets.selectors import service_types_by_code
+from outlets.selectors import outlet_get_active, service_types_by_code
 from vehicles.models import Brand, Vehicle
 from vehicles.selectors import vehicle_get
 
@@ -160,6 +158,11 @@ class NetworkAvailabilitySerializer(serializers.Serializer):
     results = NetworkResultSerializer(many=True)
 
 
+def _days(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
+    """Every date of the range, counted by index so that 9999-12-31 is never stepped past."""
+    return [date_from + dt.timedelta(days=n) for n in range((date_to - date_from).days + 1)]
+
+
 def _iso(start: dt.datetime) -> str:
     # DRF would render in the server's zone; the contract is the outlet's own zone and offset.
     return start.isoformat()
@@ -193,7 +196,7 @@ class OutletAvailabilityView(APIView):
         responses={200: OutletAvailabilitySerializer},
     )
     def get(self, request: Request, code: str) -> Response:
-        outlet = get_object_or_404(Outlet, code=code, is_active=True)
+        outlet = outlet_get_active(code=code)
         query = OutletAvailabilityQuery(
             data=_query_data(request, ["date_from", "date_to", "vehicle", "brand"])
         )
@@ -203,7 +206,10 @@ class OutletAvailabilityView(APIView):
         vehicle, brand = _vehicle_and_brand(request, params)
         zone = ZoneInfo(outlet.time_zone)
         date_from = params.get("date_from") or timezone.now().astimezone(zone).date()
-        date_to = params.get("date_to") or date_from + dt.timedelta(days=6)
+        # A week by default, cut short at the end of the calendar (date_from=9999-12-30).
+        date_to = params.get("date_to") or date_from + dt.timedelta(
+            days=min(6, (dt.date.max - date_from).days)
+        )
         with _named_as_query(brand_param=vehicle is None and brand is not None):
             starts = free_starts(
                 outlet=outlet,
@@ -213,11 +219,7 @@ class OutletAvailabilityView(APIView):
                 vehicle=vehicle,
                 brand=brand,
             )
-        by_day: dict[dt.date, list[str]] = {}
-        day = date_from
-        while day <= date_to:
-            by_day[day] = []
-            day += dt.timedelta(days=1)
+        by_day: dict[dt.date, list[str]] = {day: [] for day in _days(date_from, date_to)}
         for start in starts:
             by_day[start.date()].append(_iso(start))
         return Response(
@@ -239,9 +241,9 @@ class OutletAvailabilityView(APIView):
 
 
 class NetworkAvailabilityView(APIView):
-    """Where and when can this car be served soonest? The nearest outlets authorized for its
-    brand and offering every service, each with its earliest free start in the next 14 days,
-    soonest first (ties: nearer first)."""
+    """Where and when can this car be served soonest? The `limit` nearest outlets authorized
+    for its brand and offering every service that have a free start in the next 14 days, each
+    with its earliest one, sorted soonest first (ties: nearer first)."""
 
     permission_classes = [AllowAny]
 
@@ -251,7 +253,14 @@ class NetworkAvailabilityView(APIView):
             SERVICE_PARAM,
             VEHICLE_PARAM,
             BRAND_PARAM,
-            OpenApiParameter("limit", int, description=f"default 5, at most {MAX_LIMIT}"),
+            OpenApiParameter(
+                "limit",
+                int,
+                description=(
+                    f"how many of the nearest outlets with a free start; default 5, at most "
+                    f"{MAX_LIMIT}"
+                ),
+            ),
         ],
         responses={200: NetworkAvailabilitySerializer},
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, FloatField, Func, Q
+from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from outlets.geo import with_distance_km
@@ -35,6 +35,11 @@ LEAD_TIME = dt.timedelta(hours=1)
 HORIZON = dt.timedelta(days=60)
 MAX_RANGE_DAYS = 31
 NETWORK_DAYS = 14
+# The network search walks candidate outlets outward in chunks of max(4 × limit, NETWORK_CHUNK),
+# at most NETWORK_MAX_CHUNKS of them: five queries a chunk (candidates, hours, closures, bays,
+# bookings), so never more than 16 with the vehicle's own bookings, however large the network.
+NETWORK_CHUNK = 20
+NETWORK_MAX_CHUNKS = 3
 ACTIVE_STATUSES = [str(status) for status in Booking.ACTIVE_STATUSES]
 # How far back a booking may start and still hold its bay in the window. A booking fits in one
 # opening interval of one day (rule 2), plus turnover; walk-ins last their labour time. Were one
@@ -261,20 +266,32 @@ def _hours_text(intervals: list[tuple[dt.datetime, dt.datetime]], zone: ZoneInfo
     )
 
 
+def _span_errors(*, start: dt.datetime, now: dt.datetime) -> list[str]:
+    """Rule 2's lead time and horizon. Checked before any calendar is loaded and before any
+    conversion: comparing aware datetimes cannot overflow, converting 9999-12-31T23:00-05:00
+    to UTC (or 0001-01-01T05:00+08:00) can."""
+    if start < now + LEAD_TIME:
+        return ["Book at least 1 hour ahead."]
+    if start > now + HORIZON:
+        return ["Bookings open at most 60 days ahead."]
+    return []
+
+
+def _bookable_days(zone: ZoneInfo, now: dt.datetime) -> tuple[dt.date, dt.date]:
+    """The first and last local dates in `zone` on which a start may lie (rule 2)."""
+    return (now + LEAD_TIME).astimezone(zone).date(), (now + HORIZON).astimezone(zone).date()
+
+
 def _start_errors(
     *,
     calendar: OutletCalendar,
     start: dt.datetime,
     duration: dt.timedelta,
-    now: dt.datetime,
 ) -> list[str]:
-    """Rule 2 for one start: lead time, horizon, closure, one opening interval, slot step."""
+    """Rule 2 for one start within the span (see _span_errors): closure, one opening interval,
+    slot step."""
     outlet, zone = calendar.outlet, calendar.zone
     start = start.astimezone(UTC)
-    if start < now + LEAD_TIME:
-        return ["Book at least 1 hour ahead."]
-    if start > now + HORIZON:
-        return ["Bookings open at most 60 days ahead."]
     day = start.astimezone(zone).date()
     if day in calendar.closures:
         reason = calendar.closures[day]
@@ -320,13 +337,16 @@ def validate_bookable(
         raise ValidationError(errors)
     if errors.get("services"):
         raise ValidationError(errors)
+    if span_errors := _span_errors(start=start, now=now):
+        errors["start"] = span_errors
+        raise ValidationError(errors)
     needed = needed_capabilities(services)
     day = start.astimezone(ZoneInfo(outlet.time_zone)).date()
     calendar = load_calendars([outlet], needed=needed, date_from=day, date_to=day)[outlet.pk]
     if not calendar.bays:
         errors["services"] = [_no_bay_message(outlet, needed)]
     start_errors = _start_errors(
-        calendar=calendar, start=start, duration=standard_duration(services), now=now
+        calendar=calendar, start=start, duration=standard_duration(services)
     )
     if start_errors:
         errors["start"] = start_errors
@@ -358,12 +378,20 @@ def free_starts(
     offer, a brand it is not authorized for, or services no single bay can do. At most 7
     queries, whatever the number of bookings. `ignore_booking` lets a reschedule see its own
     current slot as free.
+
+    Only the dates where rule 2 allows a start (1 hour to 60 days ahead) are loaded: a range
+    wholly in the past or beyond the horizon, up to date.min or date.max, is answered empty
+    after the catalog checks, without loading any calendar (nor checking the bays).
     """
     check_range(date_from=date_from, date_to=date_to)
     now = now or timezone.now()
     errors = _serve_errors(outlet=outlet, services=services, brand=_brand_of(vehicle, brand))
     if errors:
         raise ValidationError(errors)
+    first_day, last_day = _bookable_days(ZoneInfo(outlet.time_zone), now)
+    date_from, date_to = max(date_from, first_day), min(date_to, last_day)
+    if date_from > date_to:
+        return []
     needed = needed_capabilities(services)
     ignore_id = ignore_booking.pk if ignore_booking is not None else None
     calendar = load_calendars(
@@ -397,6 +425,65 @@ class NetworkSlot:
     earliest_start: dt.datetime
 
 
+def _network_candidates(
+    *,
+    latitude: float,
+    longitude: float,
+    services: Sequence[ServiceType],
+    brand: Brand,
+) -> QuerySet[Outlet]:
+    """Active outlets authorized for the brand, offering every service, with one active bay
+    able to do them all; nearest first (ties by code), with `distance_km`."""
+    service_ids = sorted({s.pk for s in services})
+    suitable_bay = Bay.objects.filter(
+        outlet=OuterRef("pk"),
+        is_active=True,
+        capabilities__contains=sorted(needed_capabilities(services)),
+    )
+    return (
+        with_distance_km(
+            Outlet.objects.filter(is_active=True, brands=brand)
+            .filter(Exists(suitable_bay))
+            .annotate(
+                offered=Count(
+                    "services",
+                    filter=Q(services__in=service_ids, services__is_active=True),
+                    distinct=True,
+                )
+            ),
+            latitude=latitude,
+            longitude=longitude,
+        )
+        .filter(offered=len(service_ids))
+        .order_by("distance_km", "code")
+    )
+
+
+def _first_start(
+    calendar: OutletCalendar,
+    days: Iterable[dt.date],
+    *,
+    duration: dt.timedelta,
+    earliest: dt.datetime,
+    latest: dt.datetime,
+    vehicle_busy: _Busy | None,
+) -> dt.datetime | None:
+    return next(
+        (
+            start
+            for day in days
+            for start in calendar.starts_on(
+                day,
+                duration=duration,
+                earliest=earliest,
+                latest=latest,
+                vehicle_busy=vehicle_busy,
+            )
+        ),
+        None,
+    )
+
+
 def earliest_near(
     *,
     latitude: float,
@@ -408,60 +495,50 @@ def earliest_near(
     days: int = NETWORK_DAYS,
     now: dt.datetime | None = None,
 ) -> list[NetworkSlot]:
-    """ "Where and when can my car be served soonest?" — the nearest capable outlets, each with
-    its earliest free start in the next `days` days, soonest first (ties: nearer first).
+    """ "Where and when can my car be served soonest?" — the `limit` nearest outlets that can
+    serve it and have a free start in the next `days` days, each with its earliest one, sorted
+    soonest first (ties: nearer first).
 
-    The pool is the `max(4 * limit, 20)` nearest outlets authorized for the brand and offering
-    every service; outlets with no free start in the period are left out. Seven queries in all:
-    the pool, then hours, closures, bays and bookings of the whole pool at once, and the
-    vehicle's own bookings.
+    Candidates (active, authorized for the brand, offering every service, with a suitable bay)
+    are walked outward by distance, a chunk at a time, skipping those with no free start, until
+    `limit` are found: a far outlet that opens sooner never pushes out a nearer one that has a
+    start. Bounded: at most NETWORK_MAX_CHUNKS chunks (beyond them the search gives up and
+    returns what it found), five queries each (candidates, hours, closures, bays, bookings),
+    plus one for the vehicle's own bookings.
     """
     now = now or timezone.now()
     if not services:
         raise ValidationError({"services": ["Choose at least one service."]})
-    service_ids = sorted({s.pk for s in services})
-    pool = list(
-        with_distance_km(
-            Outlet.objects.filter(is_active=True, brands=brand).annotate(
-                offered=Count(
-                    "services",
-                    filter=Q(services__in=service_ids, services__is_active=True),
-                    distinct=True,
-                )
-            ),
-            latitude=latitude,
-            longitude=longitude,
-        )
-        .filter(offered=len(service_ids))
-        .order_by("distance_km", "code")[: max(4 * limit, 20)]
+    candidates = _network_candidates(
+        latitude=latitude, longitude=longitude, services=services, brand=brand
     )
     earliest = now + LEAD_TIME
     latest = min(now + HORIZON, now + dt.timedelta(days=days))
     date_from = now.astimezone(UTC).date() - dt.timedelta(days=1)  # local "today" in any zone
     date_to = latest.astimezone(UTC).date() + dt.timedelta(days=1)
-    calendars = load_calendars(
-        pool, needed=needed_capabilities(services), date_from=date_from, date_to=date_to
-    )
+    period = list(days_between(date_from, date_to))
     vehicle_busy = _vehicle_busy(vehicle, _window(date_from, date_to), None)
     duration = standard_duration(services)
-    found = []
-    for outlet in pool:
-        calendar = calendars[outlet.pk]
-        first = next(
-            (
-                start
-                for day in days_between(date_from, date_to)
-                for start in calendar.starts_on(
-                    day,
-                    duration=duration,
-                    earliest=earliest,
-                    latest=latest,
-                    vehicle_busy=vehicle_busy,
-                )
-            ),
-            None,
-        )
-        if first is not None:
-            found.append(NetworkSlot(outlet, float(outlet.distance_km), first))
+    needed = needed_capabilities(services)
+    size = max(4 * limit, NETWORK_CHUNK)
+    found: list[NetworkSlot] = []
+    for chunk_number in range(NETWORK_MAX_CHUNKS):
+        chunk = list(candidates[chunk_number * size : (chunk_number + 1) * size])
+        calendars = load_calendars(chunk, needed=needed, date_from=date_from, date_to=date_to)
+        for outlet in chunk:
+            first = _first_start(
+                calendars[outlet.pk],
+                period,
+                duration=duration,
+                earliest=earliest,
+                latest=latest,
+                vehicle_busy=vehicle_busy,
+            )
+            if first is not None:
+                found.append(NetworkSlot(outlet, float(outlet.distance_km), first))
+                if len(found) == limit:
+                    break
+        if len(found) == limit or len(chunk) < size:
+            break
     found.sort(key=lambda slot: (slot.earliest_start, slot.distance_km, slot.outlet.code))
-    return found[:limit]
+    return found

@@ -35,6 +35,33 @@ class LatLngFilter(django_filters.Filter):
     field_class = LatLngField
 
 
+class StrictBooleanField(forms.Field):
+    """`true` or `false` (also `1` or `0`, any case); anything else is a field error.
+
+    django-filter's BooleanFilter reads the value through NullBooleanSelect, which turns any
+    unknown value into "no filter": `night_service=maybe` would silently list every outlet."""
+
+    widget = forms.TextInput  # hands over the raw value, so the field can judge it
+    TRUE = frozenset({"true", "1"})
+    FALSE = frozenset({"false", "0"})
+    default_error_messages = {"invalid": "Use true or false."}
+
+    def clean(self, value: Any) -> bool | None:
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class BrandCodeField(forms.ModelChoiceField):
     """A brand by code, any case (`aito`, `AITO`)."""
 
@@ -73,7 +100,9 @@ class OutletFilter(django_filters.FilterSet):
     amenity = django_filters.MultipleChoiceFilter(
         choices=Amenity.choices, method="filter_amenity", help_text="Repeat to require several."
     )
-    night_service = django_filters.BooleanFilter(field_name="night_service")
+    night_service = StrictBooleanFilter(
+        field_name="night_service", help_text="true or false: Starry Night Service."
+    )
     kind = django_filters.ChoiceFilter(choices=Outlet.Kind.choices)
     near = LatLngFilter(
         method="filter_near", help_text="lat,lng: sorts by great-circle distance (distance_km)."

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import User
@@ -55,13 +55,36 @@ def outlet_closures_ahead(*, outlet: Outlet) -> QuerySet[Closure]:
     return outlet.closures.filter(date__gte=outlet_local_today(outlet=outlet)).order_by("date")
 
 
+def outlet_by_code(outlets: QuerySet[Outlet], *, code: str) -> Outlet | None:
+    """The outlet of `outlets` with this code in any case: the one rule every lookup by code
+    follows (detail, availability, manager endpoints).
+
+    Codes are unique only as typed, so `sh-pudong-01` and `SH-PUDONG-01` may both exist: the
+    exact spelling wins, else the first case-insensitive match by code. One query, and never
+    MultipleObjectsReturned."""
+    return (
+        outlets.filter(code__iexact=code)
+        .order_by(Case(When(code=code, then=Value(0)), default=Value(1)), "code")
+        .first()
+    )
+
+
+def outlet_get_active(*, code: str) -> Outlet:
+    """An active outlet by code, any case (see outlet_by_code), with nothing prefetched: for
+    reads that load what they need themselves, like availability. 404 when unknown."""
+    outlet = outlet_by_code(Outlet.objects.filter(is_active=True), code=code)
+    if outlet is None:
+        raise NotFound("No outlet has this code.")
+    return outlet
+
+
 def outlet_get(*, code: str) -> Outlet:
-    """An active outlet by code with everything its detail page shows; 404 when unknown.
+    """An active outlet by code (see outlet_by_code) with everything its detail page shows;
+    404 when unknown.
 
     Sets `closures_ahead` (from today in the outlet's own zone) and `active_bays`."""
-    outlet = (
-        Outlet.objects.filter(is_active=True, code__iexact=code)
-        .prefetch_related(
+    outlet = outlet_by_code(
+        Outlet.objects.filter(is_active=True).prefetch_related(
             Prefetch("brands", to_attr="brand_list"),
             Prefetch(
                 "services",
@@ -70,8 +93,8 @@ def outlet_get(*, code: str) -> Outlet:
             ),
             "opening_hours",
             Prefetch("bays", queryset=Bay.objects.filter(is_active=True), to_attr="active_bays"),
-        )
-        .first()
+        ),
+        code=code,
     )
     if outlet is None:
         raise NotFound("No outlet has this code.")
@@ -84,12 +107,12 @@ def outlet_for_manager(*, user: User, code: str) -> Outlet:
 
     Everyone else — owners, staff of other outlets, and advisors or technicians of this one —
     gets the same 404 as for an unknown code (DESIGN rule 4: someone else's object is 404)."""
-    outlets = Outlet.objects.filter(code__iexact=code)
+    outlets = Outlet.objects.all()
     if not user.is_alliance_admin:
         outlets = outlets.filter(
             memberships__user=user, memberships__role=OutletMembership.Role.MANAGER
         )
-    outlet = outlets.first()
+    outlet = outlet_by_code(outlets, code=code)
     if outlet is None:
         raise NotFound("No outlet with this code is managed by you.")
     return outlet

@@ -388,3 +388,66 @@ def test_query_count_of_a_week_is_the_same_with_0_and_500_bookings(
     assert len(free_starts(outlet=busy, services=[oil], **week)) < len(
         free_starts(outlet=empty, services=[oil], **week)
     )
+
+
+# --- dates at the ends of the calendar: empty or a field error, never an OverflowError -------
+
+MINUS_FIVE = dt.timezone(dt.timedelta(hours=-5))
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [
+        (dt.date(9999, 12, 30), dt.date(9999, 12, 31)),
+        (dt.date(9999, 12, 1), dt.date(9999, 12, 31)),
+        (dt.date(1, 1, 1), dt.date(1, 1, 1)),
+        (dt.date(1, 1, 1), dt.date(1, 1, 31)),
+        (DAY - dt.timedelta(days=10), DAY - dt.timedelta(days=2)),  # past
+        (DAY + dt.timedelta(days=62), DAY + dt.timedelta(days=70)),  # beyond the horizon
+    ],
+    ids=["last-days", "last-month", "first-day", "first-month", "past", "beyond-60-days"],
+)
+def test_dates_outside_the_bookable_span_have_no_starts_and_load_no_calendar(
+    outlet, oil, date_from, date_to, django_assert_max_num_queries
+):
+    # The offered-services and brand checks only: no hours, closures, bays or bookings.
+    with django_assert_max_num_queries(1):
+        assert (
+            free_starts(
+                outlet=outlet, services=[oil], date_from=date_from, date_to=date_to, now=NOW
+            )
+            == []
+        )
+
+
+def test_a_range_reaching_past_the_horizon_keeps_the_bookable_part(outlet, oil):
+    now = at(DAY, 10)
+    last_day = DAY + dt.timedelta(days=60)
+
+    starts = free_starts(
+        outlet=outlet,
+        services=[oil],
+        date_from=last_day - dt.timedelta(days=1),
+        date_to=last_day + dt.timedelta(days=29),
+        now=now,
+    )
+
+    assert {start.date() for start in starts} == {last_day - dt.timedelta(days=1), last_day}
+    assert hhmm(starts)[-3:] == ["09:00", "09:30", "10:00"]
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        (dt.datetime(9999, 12, 31, 10, tzinfo=SHANGHAI), "Bookings open at most 60 days ahead."),
+        (dt.datetime(9999, 12, 31, 23, tzinfo=MINUS_FIVE), "Bookings open at most 60 days ahead."),
+        (dt.datetime(1, 1, 1, 5, tzinfo=SHANGHAI), "Book at least 1 hour ahead."),
+        (dt.datetime(1, 1, 1, tzinfo=dt.UTC), "Book at least 1 hour ahead."),
+    ],
+    ids=["last-day", "last-instant-beyond-utc", "first-day-before-utc", "first-instant"],
+)
+def test_a_start_at_the_ends_of_the_calendar_is_a_field_error(outlet, oil, start, message):
+    with pytest.raises(ValidationError) as error:
+        validate_bookable(outlet=outlet, services=[oil], start=start, now=NOW)
+
+    assert error.value.message_dict == {"start": [message]}

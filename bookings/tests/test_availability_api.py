@@ -176,6 +176,77 @@ def test_unknown_outlet_is_a_404(api, outlet):
     assert response.json()["code"] == "not_found"
 
 
+@pytest.mark.parametrize(
+    ("params", "days"),
+    [
+        ({"date_from": "9999-12-30", "date_to": "9999-12-31"}, ["9999-12-30", "9999-12-31"]),
+        ({"date_from": "9999-12-30"}, ["9999-12-30", "9999-12-31"]),  # the week stops at the end
+        ({"date_to": "9999-12-31", "date_from": "9999-12-01"}, None),
+        ({"date_from": "0001-01-01", "date_to": "0001-01-01"}, ["0001-01-01"]),
+        ({"date_from": "0001-01-01"}, [f"0001-01-0{n}" for n in range(1, 8)]),
+    ],
+    ids=["last-two-days", "last-days-default-week", "last-31-days", "first-day", "first-week"],
+)
+def test_far_off_dates_answer_empty_days_without_loading_calendars(
+    api, outlet, params, days, django_assert_max_num_queries
+):
+    # outlet, services, offered: the horizon is checked before any calendar is loaded.
+    with django_assert_max_num_queries(3):
+        response = api.get(url(), {"service": "t-oil", **params})
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    if days is not None:
+        assert [d["date"] for d in body["days"]] == days
+    assert body["date_from"] == body["days"][0]["date"]
+    assert body["date_to"] == body["days"][-1]["date"]
+    assert all(d["starts"] == [] for d in body["days"])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "9999-12-31", "date_to": "9999-12-30"},
+        {"date_from": "0001-01-01", "date_to": "9999-12-31"},
+        {"date_from": "10000-01-01"},
+        {"date_to": "0000-12-31"},
+    ],
+    ids=["reversed-at-the-end", "whole-calendar", "year-10000", "year-0"],
+)
+def test_impossible_far_off_ranges_are_400s_naming_the_field(api, outlet, params):
+    response = api.get(url(), {"service": "t-oil", **params})
+
+    assert response.status_code == 400, response.json()
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert set(body) == {"code", "detail", "fields"}
+    assert len(body["fields"]) == 1
+    assert set(body["fields"]) <= {"date_from", "date_to"}
+
+
+@pytest.mark.parametrize("code", ["sh-aito-only", "Sh-Aito-Only", "SH-AITO-ONLY"])
+def test_the_outlet_code_is_case_insensitive(api, outlet, code):
+    response = api.get(url(code), {"service": "t-oil", "date_from": local_day(2)})
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["outlet"] == "SH-AITO-ONLY"
+
+
+def test_codes_that_differ_only_by_case_prefer_the_exact_one(api, outlet, oil):
+    twin = OutletFactory(code="sh-aito-only", name="Lower-case twin", services=[oil])
+    BayFactory(outlet=twin)
+    params = {"service": "t-oil", "date_from": local_day(2), "date_to": local_day(2)}
+
+    exact_lower = api.get(url("sh-aito-only"), params)
+    exact_upper = api.get(url("SH-AITO-ONLY"), params)
+    mixed = api.get(url("Sh-Aito-Only"), params)
+
+    assert exact_lower.json()["outlet"] == "sh-aito-only"
+    assert exact_upper.json()["outlet"] == "SH-AITO-ONLY"
+    assert mixed.status_code == 200, mixed.json()
+    assert mixed.json()["outlet"] in {"sh-aito-only", "SH-AITO-ONLY"}
+
+
 def test_a_week_costs_a_constant_number_of_queries(
     owner_api, owner, outlet, oil, django_assert_max_num_queries
 ):

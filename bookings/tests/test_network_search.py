@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bookings.availability import earliest_near
+from bookings.availability import NETWORK_CHUNK, earliest_near
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
+from outlets.models import Capability
 from outlets.tests.factories import BayFactory, ClosureFactory, OutletFactory, ServiceTypeFactory
 from vehicles.tests.factories import VehicleFactory, brand, vehicle_model
 
@@ -99,8 +100,76 @@ def test_soonest_first_then_nearest_skipping_full_and_unauthorized(network, oil)
     assert [round(s.distance_km) for s in slots] == [10, 30, 1000, 3]
 
 
-def test_limit_keeps_the_soonest(network, oil):
-    assert [s.outlet.code for s in search([oil], limit=2)] == ["D-FREE-NEAR", "E-FREE"]
+def test_limit_keeps_the_nearest_outlets_with_a_free_start_then_sorts_them_soonest_first(
+    network, oil
+):
+    # Outward from HERE: B-FULL (2 km) has no free start, C-CLOSED-TUE (3 km) has one on
+    # Wednesday, D-FREE-NEAR (10 km) on Tuesday; E-FREE (30 km) is further than both.
+    slots = search([oil], limit=2)
+
+    assert [(s.outlet.code, s.earliest_start) for s in slots] == [
+        ("D-FREE-NEAR", at(TOMORROW, 9)),
+        ("C-CLOSED-TUE", at(TOMORROW + dt.timedelta(days=1), 9)),
+    ]
+
+
+def test_a_near_outlet_that_opens_later_is_kept_over_a_far_one_that_opens_sooner(oil):
+    near = outlet_north("NEAR-LATER", 1, [oil])
+    for n in range(3):
+        ClosureFactory(outlet=near, date=TOMORROW + dt.timedelta(days=n))
+    outlet_north("FAR-SOONER", 50, [oil])
+    friday = TOMORROW + dt.timedelta(days=3)
+
+    nearest = search([oil], limit=1)
+    both = search([oil], limit=5)
+
+    assert [(s.outlet.code, s.earliest_start) for s in nearest] == [("NEAR-LATER", at(friday, 9))]
+    assert [(s.outlet.code, s.earliest_start) for s in both] == [
+        ("FAR-SOONER", at(TOMORROW, 9)),
+        ("NEAR-LATER", at(friday, 9)),
+    ]
+    assert [round(s.distance_km) for s in both] == [50, 1]
+
+
+def test_the_walk_outward_goes_past_a_first_chunk_with_no_free_start(
+    oil, django_assert_max_num_queries
+):
+    # More shut outlets nearby than the first chunk holds (no opening hours: never a start).
+    for n in range(NETWORK_CHUNK + 5):
+        outlet_north(f"SHUT-{n:02d}", 1 + n, [oil], hours=[])
+    outlet_north("OPEN-FURTHER", 100, [oil])
+    aito = brand("AITO")
+
+    # Two chunks: each is the candidates, then hours, closures, bays and bookings.
+    with django_assert_max_num_queries(10):
+        slots = search([oil], brand=aito, limit=1)
+
+    assert [s.outlet.code for s in slots] == ["OPEN-FURTHER"]
+
+
+def test_the_walk_outward_stops_after_a_bounded_number_of_chunks(
+    oil, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("bookings.availability.NETWORK_CHUNK", 4)
+    monkeypatch.setattr("bookings.availability.NETWORK_MAX_CHUNKS", 2)
+    for n in range(2 * 4):  # two chunks of 4 (limit 1: max(4 × 1, 4))
+        outlet_north(f"SHUT-{n:02d}", 1 + n, [oil], hours=[])
+    outlet_north("OPEN-BEYOND", 100, [oil])
+    aito = brand("AITO")
+
+    with django_assert_max_num_queries(2 * 5):
+        assert search([oil], brand=aito, limit=1) == []
+    monkeypatch.setattr("bookings.availability.NETWORK_MAX_CHUNKS", 3)
+    assert [s.outlet.code for s in search([oil], limit=1)] == ["OPEN-BEYOND"]
+
+
+def test_outlets_without_a_suitable_bay_are_not_candidates(oil):
+    battery = ServiceTypeFactory(code="t-battery", capability=Capability.EV_BATTERY)
+    outlet_north("GENERAL-ONLY", 1, [oil, battery])  # offers it, but no battery bay
+    equipped = outlet_north("EQUIPPED", 20, [oil, battery])
+    BayFactory(outlet=equipped, capabilities=[Capability.EV_BATTERY, Capability.GENERAL])
+
+    assert [s.outlet.code for s in search([battery], limit=1)] == ["EQUIPPED"]
 
 
 def test_the_other_brand_sees_its_own_outlet(network, oil):

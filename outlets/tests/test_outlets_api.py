@@ -101,6 +101,13 @@ def test_inactive_outlets_are_not_listed(api, network):
         ({"amenity": ["dining", "kids_area"]}, ["SH-PUDONG-01"]),
         ({"night_service": "true"}, ["SH-PUDONG-01"]),
         ({"night_service": "false"}, ["BJ-YIZHUANG-01", "DE-MUNICH-01", "HZ-BINJIANG-01"]),
+        ({"night_service": "True"}, ["SH-PUDONG-01"]),
+        ({"night_service": "1"}, ["SH-PUDONG-01"]),
+        ({"night_service": "0"}, ["BJ-YIZHUANG-01", "DE-MUNICH-01", "HZ-BINJIANG-01"]),
+        (
+            {"night_service": ""},
+            ["BJ-YIZHUANG-01", "DE-MUNICH-01", "HZ-BINJIANG-01", "SH-PUDONG-01"],
+        ),
         ({"kind": "express"}, ["BJ-YIZHUANG-01"]),
         ({"city": "Chongqing"}, []),
     ],
@@ -138,6 +145,9 @@ def test_near_combines_with_filters(api, network):
         ({"service": "no-such-service"}, "service"),
         ({"amenity": "sauna"}, "amenity"),
         ({"kind": "garage"}, "kind"),
+        ({"night_service": "maybe"}, "night_service"),
+        ({"night_service": "2"}, "night_service"),
+        ({"night_service": "unknown"}, "night_service"),
     ],
 )
 def test_bad_filter_values_are_400_with_fields(api, network, query, field):
@@ -275,3 +285,35 @@ def test_unknown_or_inactive_outlet_is_404_with_the_shape(api, path):
     body = response.json()
     assert body["code"] == "not_found"
     assert set(body) == {"code", "detail"}
+
+
+def test_bad_night_service_names_the_field_and_the_accepted_values(api, network):
+    response = api.get(URL, {"night_service": "maybe"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid",
+        "detail": "Some fields are not valid.",
+        "fields": {"night_service": ["Use true or false."]},
+    }
+
+
+@pytest.mark.parametrize("path", ["sh-pudong-01", "Sh-Pudong-01", "SH-PUDONG-01"])
+def test_detail_code_is_case_insensitive(api, network, path):
+    response = api.get(f"/api/v1/outlets/{path}/")
+
+    assert response.status_code == 200
+    assert response.json()["code"] == "SH-PUDONG-01"
+
+
+def test_detail_prefers_the_exact_code_when_two_differ_only_by_case(api, network):
+    place("sh-pudong-01", "Shanghai", SHANGHAI, name="Lower-case twin")
+
+    lower = api.get("/api/v1/outlets/sh-pudong-01/")
+    upper = api.get("/api/v1/outlets/SH-PUDONG-01/")
+    mixed = api.get("/api/v1/outlets/Sh-Pudong-01/")
+
+    assert (lower.status_code, lower.json()["name"]) == (200, "Lower-case twin")
+    assert (upper.status_code, upper.json()["code"]) == (200, "SH-PUDONG-01")
+    assert mixed.status_code == 200
+    assert mixed.json()["code"] in {"sh-pudong-01", "SH-PUDONG-01"}
