@@ -5,18 +5,24 @@ The flow
        one `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id`, setting
        `claimed_until = now + lease`, and queues one `deliver_notification` task per id. Two
        scans at once claim disjoint rows. A row whose worker died stays pending; when its lease
-       runs out the next scan claims it again, so nothing waits on Redis redelivery.
-    2. `notification_deliver` locks the row (`FOR UPDATE SKIP LOCKED`: a row being delivered
-       elsewhere is left to that worker), returns if it is not pending, renders the message,
-       hands it to the channel and then, in the same transaction, writes the sent-log row
-       (`NotificationDelivery`, one-to-one with the notification) and marks the row sent.
+       runs out the next scan claims it again, so nothing waits on Redis redelivery. The scans
+       stop claiming while NOTIFICATION_MAX_IN_FLIGHT rows are claimed and unsent, so a claim
+       does not run out while its row still waits in the queue (settings give the numbers).
+    2. `notification_deliver` counts the attempt in a transaction of its own, committed before
+       the send, so a message whose sending kills its process ends `failed` after
+       NOTIFICATION_MAX_ATTEMPTS instead of looping. It then locks the row (a row being
+       delivered elsewhere is left to that worker), returns if it is no longer pending or
+       another attempt took it over, renders the message, hands it to the channel and then, in
+       the same transaction, writes the sent-log row (`NotificationDelivery`, one-to-one with
+       the notification) and marks the row sent.
 
 What "exactly once" means here
     * Recorded exactly once: a notification is marked sent and logged at most once (the row
       lock, the pending check and the one-to-one sent log make a second record impossible),
       and at least once (a crash before commit leaves it pending, and the scan takes it again
-      after the lease). Running beat twice, a task twice or two workers on one id cannot
-      produce a second send of a row that is already sent.
+      after the lease) unless every attempt crashes: then it is `failed`. Running beat twice,
+      a task twice or two workers on one id cannot produce a second send of a row that is
+      already sent.
     * Its limit: the channel call happens before the commit. If a worker dies in the few
       milliseconds after the channel accepted a message and before the commit, the row is still
       pending and is sent again later. No sender can close that gap without the receiver's help,
@@ -41,7 +47,7 @@ from django.utils import timezone, translation
 from hima_service.celery import app as celery_app
 
 from .channels import OutgoingMessage, backend_for
-from .models import Booking, Notification, NotificationDelivery
+from .models import Booking, Feedback, Notification, NotificationDelivery
 from .notifications import REMINDERS
 
 logger = logging.getLogger(__name__)
@@ -94,14 +100,26 @@ def _enqueue(ids: list[int]) -> None:
             deliver_notification.apply_async((pk,), connection=conn)
 
 
+def notifications_in_flight(*, now: datetime) -> int:
+    """Rows claimed under a lease that still runs: queued for a worker or being sent."""
+    return Notification.objects.filter(
+        status=Status.PENDING, due_at__lte=now, claimed_until__gt=now
+    ).count()
+
+
 def notifications_dispatch_due(
     *,
     now: datetime | None = None,
     batch_size: int | None = None,
     max_batches: int | None = None,
     lease: timedelta | None = None,
+    max_in_flight: int | None = None,
 ) -> int:
     """Claim due notifications batch by batch and queue their delivery; returns how many.
+
+    Claims only while fewer than `max_in_flight` rows are claimed and unsent, so the queue
+    never holds more than the lease lets the workers send (settings explain the numbers);
+    the rest waits, unclaimed, for a later scan. Two scans at once may each fill the room.
 
     Each batch is claimed and committed before it is queued, so a worker never looks for a row
     that is not there yet. If the broker is down, the batch's claim is released (the database
@@ -109,9 +127,14 @@ def notifications_dispatch_due(
     """
     batch_size = batch_size or settings.NOTIFICATION_SCAN_BATCH
     max_batches = max_batches or settings.NOTIFICATION_SCAN_MAX_BATCHES
+    max_in_flight = max_in_flight or settings.NOTIFICATION_MAX_IN_FLIGHT
+    room = max_in_flight - notifications_in_flight(now=now or timezone.now())
     total = 0
     for _ in range(max_batches):
-        ids = notifications_claim_due(now=now, limit=batch_size, lease=lease)
+        if room <= 0:
+            break
+        limit = min(batch_size, room)
+        ids = notifications_claim_due(now=now, limit=limit, lease=lease)
         if not ids:
             break
         try:
@@ -120,12 +143,22 @@ def notifications_dispatch_due(
             _release(ids)
             raise
         total += len(ids)
-        if len(ids) < batch_size:
+        room -= len(ids)
+        if len(ids) < limit:
             break
     return total
 
 
-KICK_CONNECT = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+KICK_CONNECT = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0,
+    "interval_max": 0,
+    # A frozen broker accepts the connect and never answers: without these the booking request
+    # would wait forever. Two tries of two seconds bound the kick at about four.
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
+}
 
 
 def notifications_kick(*, notification_ids: list[int]) -> None:
@@ -137,8 +170,9 @@ def notifications_kick(*, notification_ids: list[int]) -> None:
     from .tasks import deliver_notification
 
     try:
-        # A fresh connection, one immediate connect retry and no publish retries: a dead broker
-        # costs the booking two refused connects, not kombu's default seconds of back-off.
+        # A fresh connection, one immediate connect retry, no publish retries and short socket
+        # timeouts: a dead broker costs the booking two refused connects, a frozen one two
+        # timeouts, not kombu's default seconds of back-off or an endless wait.
         with celery_app.connection_for_write(transport_options=KICK_CONNECT) as conn:
             for pk in notification_ids:
                 deliver_notification.apply_async((pk,), connection=conn, retry=False)
@@ -174,6 +208,13 @@ def _skip_reason(notification: Notification) -> str:
         and booking.status != Booking.Status.CONFIRMED
     ):
         return f"booking is {booking.status}"
+    if (
+        notification.kind == Notification.Kind.FEEDBACK_REQUEST
+        and booking is not None
+        and Feedback.objects.filter(booking_id=booking.pk).exists()
+    ):
+        # Left within the two hours before the request came due: asking again would be noise.
+        return "the owner already left feedback"
     return ""
 
 
@@ -185,6 +226,14 @@ def _when(moment: datetime, zone_name: str, language: str) -> str:
     if language == "zh-hans":
         return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}（{zone_name}，{utc}）"
     return f"{local:%a %-d %b %Y, %H:%M} ({zone_name}, {utc})"
+
+
+def _start(notification: Notification, booking: Booking) -> datetime:
+    """The start a message tells: the one frozen in its facts when it was recorded (a
+    "rescheduled" message names its own reschedule's start, not a later one), else the
+    booking's current start (reminders move with the booking)."""
+    frozen = notification.context.get("start")
+    return datetime.fromisoformat(frozen) if frozen else booking.start
 
 
 def _context(notification: Notification, language: str) -> dict:
@@ -203,7 +252,7 @@ def _context(notification: Notification, language: str) -> dict:
             outlet_name=(outlet.name_zh or outlet.name) if language == "zh-hans" else outlet.name,
             outlet_address=outlet.address,
             outlet_phone=outlet.phone,
-            when=_when(booking.start, outlet.time_zone, language),
+            when=_when(_start(notification, booking), outlet.time_zone, language),
             vehicle=vehicle,
         )
     vehicle = notification.vehicle or (booking.vehicle if booking else None)
@@ -247,13 +296,34 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
 
 
-@transaction.atomic
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> str:
     """Send one notification if it is still pending and due; returns what happened
     ("sent", "retry", "failed", "skipped", "busy", "not_due", or the status it already had).
 
-    Locks the row with SKIP LOCKED for the whole send: a row being delivered by another worker
-    is left to it. The sent-log row and the status change commit together (module doc)."""
+    Two transactions, so that an attempt counts even when its process dies mid-send: a message
+    that crashes its worker every time would otherwise be retried forever.
+      1. `_attempt_start` locks the row with SKIP LOCKED (a row being sent elsewhere is left to
+         that worker), checks it and commits `attempts + 1`; once every attempt is used up it
+         marks the row failed instead.
+      2. `_attempt_send` locks the row again and goes on only if it still holds that attempt
+         (no other worker started one and no reschedule moved the row in between); it sends,
+         and the sent-log row and the status change commit together (module doc).
+    Call it outside a transaction: the attempt must be committed before the send."""
+    now = now or timezone.now()
+    started = _attempt_start(notification_id=notification_id, now=now)
+    if isinstance(started, str):
+        return started
+    try:
+        return _attempt_send(notification=started, now=now)
+    except BaseException as exc:  # the process may be going down; the attempt stays counted
+        _note_unfinished(started, exc)
+        raise
+
+
+@transaction.atomic
+def _attempt_start(*, notification_id: int, now: datetime) -> Notification | str:
+    """Count the next attempt (committed on return); returns the row as it then is, with what
+    rendering needs, or what happened when there is nothing to send."""
     notification = (
         Notification.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related(
@@ -269,7 +339,6 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         return "busy"
     if notification.status != Status.PENDING:
         return str(notification.status)
-    now = now or timezone.now()
     if notification.due_at > now:
         # Moved later (a reschedule) after it was queued: the scan sends it when it is due.
         return "not_due"
@@ -280,8 +349,32 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         notification.claimed_until = None
         notification.save(update_fields=["status", "last_error", "claimed_until"])
         return "skipped"
-
+    if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        # The last attempt started and never recorded an outcome: its process died mid-send.
+        return _give_up_unfinished(notification)
     notification.attempts += 1
+    # Held for a lease from now: if this process dies mid-send, the scan retakes the row then.
+    notification.claimed_until = now + timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
+    notification.save(update_fields=["attempts", "claimed_until"])
+    return notification
+
+
+@transaction.atomic
+def _attempt_send(*, notification: Notification, now: datetime) -> str:
+    """Send under the row lock if this worker still holds its attempt; record the outcome."""
+    # Waits (no SKIP LOCKED): whoever holds the lock now is brief or has taken the row over.
+    # Only the status and the attempt can have changed since the start in a way that matters
+    # (a reschedule that moves a row resets its attempts), so the row read then is rendered.
+    current = (
+        Notification.objects.select_for_update()
+        .filter(pk=notification.pk)
+        .values_list("status", "attempts")
+        .first()
+    )
+    if current is None or current[1] != notification.attempts:
+        return "busy"
+    if current[0] != Status.PENDING:
+        return str(current[0])
     try:
         message = notification_render(notification)
         provider_ref = backend_for(notification.channel).send(message)
@@ -304,10 +397,34 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
     notification.sent_at = sent_at
     notification.claimed_until = None
     notification.last_error = ""
-    notification.save(
-        update_fields=["status", "sent_at", "attempts", "claimed_until", "last_error"]
-    )
+    notification.save(update_fields=["status", "sent_at", "claimed_until", "last_error"])
     return "sent"
+
+
+def _note_unfinished(notification: Notification, exc: BaseException) -> None:
+    """Keep why an attempt stopped half-way, for the operator and for the final failure. Best
+    effort, in its own transaction: the process or its database connection may be going."""
+    attempt = notification.attempts
+    error = f"attempt {attempt} did not finish: {type(exc).__name__}: {exc}"
+    try:
+        Notification.objects.filter(
+            pk=notification.pk, status=Status.PENDING, attempts=attempt
+        ).update(last_error=error[:2000])
+    except Exception:  # noqa: BLE001 - never hide the original error
+        logger.warning("Could not record why notification %s stopped.", notification.key)
+
+
+def _give_up_unfinished(notification: Notification) -> str:
+    attempts = notification.attempts
+    error = f"the last of {attempts} attempts did not finish (its worker stopped while sending)"
+    if notification.last_error:
+        error += f"; last error: {notification.last_error}"
+    notification.status = Status.FAILED
+    notification.last_error = error[:2000]
+    notification.claimed_until = None
+    notification.save(update_fields=["status", "last_error", "claimed_until"])
+    logger.error("Notification %s failed for good: %s", notification.key, error)
+    return "failed"
 
 
 def _record_failure(notification: Notification, exc: Exception, now: datetime) -> str:

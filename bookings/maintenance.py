@@ -6,13 +6,17 @@ without one, the delivery date, else the first odometer reading. A vehicle is du
     * mileage: the odometer estimated for today (the km per day seen in its readings,
       projected from the latest reading) is within KM_MARGIN of baseline km + interval km.
 A vehicle that already has an upcoming active booking with a maintenance service is not due.
+
+Owners hear about it at most once a month: once per calendar month (the notification key holds
+the month, so two runs on one day record one message), and never within MIN_DAYS_BETWEEN of the
+last one (so not on the 31st and again on the 1st).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
@@ -20,11 +24,12 @@ from django.utils import timezone
 
 from vehicles.models import OdometerReading, Vehicle
 
-from .models import Booking
+from .models import Booking, Notification
 from .notifications import notify_maintenance_due
 
 MONTH_MARGIN_DAYS = 30
 KM_MARGIN = 1000
+MIN_DAYS_BETWEEN = 30
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,10 @@ class MaintenanceDue:
 
 def _local_date(moment: datetime) -> date:
     return timezone.localdate(moment)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def estimate_odometer(vehicle: Vehicle, readings: list[OdometerReading], today: date) -> int:
@@ -91,8 +100,11 @@ def _assess(vehicle: Vehicle, last_service: datetime | None, today: date) -> Mai
     return None
 
 
-def maintenance_due_vehicles(*, today: date | None = None) -> Iterator[MaintenanceDue]:
-    """Every vehicle nearing its maintenance interval today, with the reason (module doc).
+def maintenance_due_vehicles(
+    *, today: date | None = None, reminded_since: datetime | None = None
+) -> Iterator[MaintenanceDue]:
+    """Every vehicle nearing its maintenance interval today, with the reason (module doc),
+    leaving out those with a maintenance_due recorded since `reminded_since` when given.
     Streams vehicles in chunks with their readings prefetched: a few queries per 500."""
     today = today or timezone.localdate()
     maintenance = Booking.objects.filter(
@@ -106,8 +118,9 @@ def maintenance_due_vehicles(*, today: date | None = None) -> Iterator[Maintenan
                 .order_by("-completed_at")
                 .values("completed_at")[:1]
             ),
+            # Upcoming as of `today`, not of the clock: a run for another day judges that day.
             maintenance_booked=Exists(
-                maintenance.filter(status__in=Booking.ACTIVE_STATUSES, end__gte=timezone.now())
+                maintenance.filter(status__in=Booking.ACTIVE_STATUSES, end__gte=_day_start(today))
             ),
         )
         .filter(maintenance_booked=False)
@@ -116,6 +129,16 @@ def maintenance_due_vehicles(*, today: date | None = None) -> Iterator[Maintenan
         )
         .order_by("pk")
     )
+    if reminded_since is not None:
+        vehicles = vehicles.exclude(
+            Exists(
+                Notification.objects.filter(
+                    vehicle=OuterRef("pk"),
+                    kind=Notification.Kind.MAINTENANCE_DUE,
+                    due_at__gte=reminded_since,
+                )
+            )
+        )
     for vehicle in vehicles.iterator(chunk_size=500):
         due = _assess(vehicle, vehicle.last_service, today)
         if due is not None:
@@ -123,13 +146,17 @@ def maintenance_due_vehicles(*, today: date | None = None) -> Iterator[Maintenan
 
 
 def maintenance_due_record(*, today: date | None = None, now: datetime | None = None) -> int:
-    """Record a maintenance_due notification for each due vehicle, at most one per vehicle and
-    channel per calendar month (the month is in the key). Returns the number of new rows."""
+    """Record a maintenance_due notification for each due vehicle: at most one per vehicle and
+    channel per calendar month (the month is in the key), and none for a vehicle that had one
+    in the last MIN_DAYS_BETWEEN days (whole local days: the minute the daily run starts does
+    not matter). Returns the number of new rows."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     month = f"{today:%Y-%m}"
+    # The rows' due time is the moment of the run that recorded them.
+    reminded_since = _day_start(today - timedelta(days=MIN_DAYS_BETWEEN - 1))
     created = 0
-    for due in maintenance_due_vehicles(today=today):
+    for due in maintenance_due_vehicles(today=today, reminded_since=reminded_since):
         created += notify_maintenance_due(
             vehicle_id=due.vehicle.pk,
             owner=due.vehicle.owner,

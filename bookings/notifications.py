@@ -220,8 +220,9 @@ def notify_maintenance_due(
     *, vehicle_id: int, owner: User, month: str, now: datetime, **context: object
 ) -> int:
     """One maintenance_due per vehicle, channel and calendar month (`month` is "YYYY-MM"): the
-    key holds the month, so a second run in the same month records nothing. Returns the number
-    of rows that were new."""
+    key holds the month, so a second run in the same month records nothing. (The 30 days
+    between two reminders across a month's end are kept by `bookings.maintenance`.) Returns
+    the number of rows that were new."""
     rows = [
         Notification(
             key=maintenance_key(vehicle_id, month, channel),

@@ -36,3 +36,11 @@ def record_maintenance_due() -> int:
     from .maintenance import maintenance_due_record
 
     return maintenance_due_record()
+
+
+@shared_task(name="bookings.purge_idempotency_keys", ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Beat, hourly: forget Idempotency-Keys past their 24 h (a repeat then counts as new)."""
+    from .idempotency import idempotency_purge
+
+    return idempotency_purge()

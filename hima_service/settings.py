@@ -179,8 +179,21 @@ CELERY_TASK_ACKS_LATE = True
 # A task whose worker died goes back to the queue instead of being lost.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A frozen Redis (stopped, swapping, a half-open connection) still accepts the TCP connect and
+# then never answers: without socket timeouts a publish waits forever, in the beat scan and in the
+# web process. With them it fails within seconds and the rows wait for the next scan.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=5.0)
 # Unacked messages come back after this long; long ETAs are avoided (rows hold due times).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The socket timeout stays above kombu's 1 s BRPOP poll, so an idle worker never trips it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+}
+# The Redis result backend reads its own settings (not result_backend_transport_options);
+# its socket timeout defaults to 120 s and its connect timeout to none.
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = timedelta(hours=1)
 CELERY_TASK_SERIALIZER = "json"
@@ -208,6 +221,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=9, minute=0),
         "options": {"expires": 3600},
     },
+    # Keys live 24 h; hourly keeps the table at about a day of POSTs. At :17, away from the
+    # top of the hour, when bookings start and their reminders fall due.
+    "idempotency-keys-purge": {
+        "task": "bookings.purge_idempotency_keys",
+        "schedule": crontab(minute=17),
+        "options": {"expires": 3000},
+    },
 }
 
 # --- Notifications (bookings.channels, bookings.delivery) ---
@@ -221,8 +241,19 @@ NOTIFICATION_BACKENDS = {
 NOTIFICATION_SMS_HTTP_URL = env.str("NOTIFICATION_SMS_HTTP_URL", default="")
 NOTIFICATION_SMS_HTTP_TOKEN = env.str("NOTIFICATION_SMS_HTTP_TOKEN", default="")
 NOTIFICATION_SMS_HTTP_TIMEOUT = env.float("NOTIFICATION_SMS_HTTP_TIMEOUT", default=10.0)
-# A claim older than this is taken back (its worker died); keep it above the send timeout.
-NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=300)
+# Claims (bookings.delivery). The scans keep at most NOTIFICATION_MAX_IN_FLIGHT rows claimed at
+# once (queued or being sent), so a claimed row never waits behind more than that many, and the
+# lease only has to outlast sending that many:
+#   * 5,000: one worker of two processes sends 84 a second (README, bench/reminders.py), so it
+#     sends a full load before the next minute's scan (the cap does not slow delivery down),
+#     and that is 5x this network's busiest minute (1,000 reminders fall due at once);
+#   * 1,800 s: time to send all 5,000 at under 3 a second, 30x slower than measured (a slow SMS
+#     gateway), so a claim does not run out while its row still waits in the queue. The price:
+#     a row whose task was lost with a whole worker (or a Redis that lost its data) waits this
+#     long to be taken again; a dead child's task is re-queued at once (REJECT_ON_WORKER_LOST).
+#     Keep it above the send timeout and below the broker's visibility_timeout.
+NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=1800)
+NOTIFICATION_MAX_IN_FLIGHT = env.int("NOTIFICATION_MAX_IN_FLIGHT", default=5000)
 NOTIFICATION_SCAN_BATCH = env.int("NOTIFICATION_SCAN_BATCH", default=500)
 NOTIFICATION_SCAN_MAX_BATCHES = env.int("NOTIFICATION_SCAN_MAX_BATCHES", default=40)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)

@@ -11,9 +11,14 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from bookings import delivery
 from bookings.channels import ChannelError, HttpSmsBackend, OutgoingMessage
-from bookings.delivery import notification_deliver, notifications_claim_due
-from bookings.models import Booking, Notification, NotificationDelivery
+from bookings.delivery import (
+    notification_deliver,
+    notifications_claim_due,
+    notifications_dispatch_due,
+)
+from bookings.models import Booking, Feedback, IdempotencyKey, Notification, NotificationDelivery
 from bookings.no_shows import bookings_mark_no_shows
 from bookings.tests.factories import BookingFactory
 
@@ -31,6 +36,16 @@ class BrokenChannel:
 
 
 BROKEN = "bookings.tests.test_delivery.BrokenChannel"
+
+
+class DyingChannel:
+    """A channel whose send takes its process down (a crash, as the worker would see it)."""
+
+    def send(self, message: OutgoingMessage) -> str:
+        raise SystemExit("killed mid-send")
+
+
+DYING = "bookings.tests.test_delivery.DyingChannel"
 
 
 def make(
@@ -132,6 +147,82 @@ def test_failing_channel_retries_with_back_off_then_fails_keeping_the_error(sett
     assert not NotificationDelivery.objects.exists()
 
 
+def test_send_that_kills_its_process_counts_each_attempt_then_fails_keeping_the_error(settings):
+    settings.NOTIFICATION_BACKENDS = {**settings.NOTIFICATION_BACKENDS, "sms": DYING}
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    lease = dt.timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
+    notification = make()
+    now = timezone.now()
+
+    for attempt in (1, 2, 3):
+        # Given the scan claimed the row (after the dead attempt's lease ran out)
+        assert notifications_claim_due(now=now) == [notification.pk]
+        # When its delivery dies half-way through the send
+        with pytest.raises(SystemExit):
+            notification_deliver(notification_id=notification.pk, now=now)
+        # Then the attempt is counted all the same, and the row is still pending
+        notification.refresh_from_db()
+        assert (notification.status, notification.attempts) == (Status.PENDING, attempt)
+        assert "SystemExit: killed mid-send" in notification.last_error
+        now += lease + dt.timedelta(seconds=1)
+
+    # The next delivery does not try a fourth time: the message is failed, the error kept.
+    assert notifications_claim_due(now=now) == [notification.pk]
+    assert notification_deliver(notification_id=notification.pk, now=now) == "failed"
+    notification.refresh_from_db()
+    assert notification.status == Status.FAILED
+    assert notification.attempts == 3
+    assert "the last of 3 attempts did not finish" in notification.last_error
+    assert "SystemExit: killed mid-send" in notification.last_error
+    assert notification.claimed_until is None
+    assert not NotificationDelivery.objects.exists()
+    assert notifications_claim_due(now=now + 2 * lease) == []
+
+
+def test_a_worker_whose_attempt_was_taken_over_does_not_send():
+    # Two deliveries of one row (a task queued twice) both start an attempt before either sends.
+    notification = make()
+    now = timezone.now()
+    first = delivery._attempt_start(notification_id=notification.pk, now=now)
+    second = delivery._attempt_start(notification_id=notification.pk, now=now)
+    assert (first.attempts, second.attempts) == (1, 2)
+
+    # Only the holder of the latest attempt sends.
+    assert delivery._attempt_send(notification=first, now=now) == "busy"
+    assert delivery._attempt_send(notification=second, now=now) == "sent"
+    assert NotificationDelivery.objects.count() == 1
+
+
+def test_a_reminder_moved_between_start_and_send_is_not_sent_with_its_old_text():
+    booking = BookingFactory(start=timezone.now() + dt.timedelta(days=2))
+    reminder = make(kind=Kind.REMINDER_24H, booking=booking)
+    started = delivery._attempt_start(notification_id=reminder.pk, now=timezone.now())
+    # A reschedule moves the row (new key and due time, attempts back to 0) before the send.
+    Notification.objects.filter(pk=reminder.pk).update(
+        key="moved", due_at=timezone.now() + dt.timedelta(days=3), attempts=0
+    )
+    assert delivery._attempt_send(notification=started, now=timezone.now()) == "busy"
+    assert not NotificationDelivery.objects.exists()
+
+
+def test_feedback_request_is_skipped_when_the_owner_already_left_feedback():
+    booking = BookingFactory(status=Booking.Status.COMPLETED, completed_at=timezone.now())
+    asked = make(kind=Kind.FEEDBACK_REQUEST, booking=booking)
+    Feedback.objects.create(booking=booking, rating=5)
+
+    assert notification_deliver(notification_id=asked.pk) == "skipped"
+    asked.refresh_from_db()
+    assert asked.status == Status.SKIPPED
+    assert asked.last_error == "the owner already left feedback"
+    assert not NotificationDelivery.objects.exists()
+
+
+def test_feedback_request_without_feedback_is_sent():
+    booking = BookingFactory(status=Booking.Status.COMPLETED, completed_at=timezone.now())
+    asked = make(kind=Kind.FEEDBACK_REQUEST, booking=booking)
+    assert notification_deliver(notification_id=asked.pk) == "sent"
+
+
 def test_claim_takes_due_unclaimed_rows_and_a_dead_workers_claim_after_its_lease():
     due = [make(key=f"due-{i}") for i in range(3)]
     make(key="future", due=timezone.now() + dt.timedelta(hours=1))
@@ -154,6 +245,48 @@ def test_claim_respects_the_batch_limit_oldest_first():
     ]
     assert notifications_claim_due(limit=2) == [rows[0].pk, rows[1].pk]
     assert notifications_claim_due(limit=10) == [n.pk for n in rows[2:]]
+
+
+@pytest.fixture
+def queued(monkeypatch) -> list[int]:
+    """What the scans hand to the broker, recorded instead of sent."""
+    ids: list[int] = []
+    monkeypatch.setattr(delivery, "_enqueue", ids.extend)
+    return ids
+
+
+def test_scans_stop_claiming_while_the_cap_of_rows_in_flight_is_reached(queued):
+    booking = BookingFactory()
+    base = timezone.now() - dt.timedelta(hours=1)
+    rows = [
+        make(key=f"n{i}", booking=booking, due=base + dt.timedelta(seconds=i)) for i in range(25)
+    ]
+    lease = dt.timedelta(minutes=30)
+    now = timezone.now()
+    scan = {"now": now, "batch_size": 4, "lease": lease, "max_in_flight": 10}
+
+    # A scan claims up to the cap, oldest first, in batches of 4 (4 + 4 + 2)
+    assert notifications_dispatch_due(**scan) == 10
+    assert queued == [n.pk for n in rows[:10]]
+    # …and the next finds no room while those are queued or being sent.
+    assert notifications_dispatch_due(**scan) == 0
+    # As they are sent, room comes back, for that many.
+    Notification.objects.filter(pk__in=queued[:3]).update(status=Status.SENT, sent_at=now)
+    assert notifications_dispatch_due(**scan) == 3
+    assert queued[10:] == [n.pk for n in rows[10:13]]
+    # A claim whose lease ran out (its worker died) is not in flight any more: it is retaken.
+    later = now + lease + dt.timedelta(seconds=1)
+    assert notifications_dispatch_due(**{**scan, "now": later}) == 10
+    assert queued[13:] == [n.pk for n in rows[3:13]]
+
+
+def test_default_cap_leaves_a_claim_time_to_be_sent_before_its_lease_runs_out(settings):
+    # Every claimed row waits behind at most the cap; at the benchmark's 84 sends a second the
+    # whole cap goes out within a minute, and within the lease even 30 times slower.
+    cap, lease = settings.NOTIFICATION_MAX_IN_FLIGHT, settings.NOTIFICATION_CLAIM_LEASE_SECONDS
+    assert cap / 84 <= 60
+    assert cap / (84 / 30) <= lease
+    assert lease < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 
 
 # --- the HTTP SMS gateway backend ----------------------------------------------------------
@@ -276,7 +409,7 @@ def test_maintenance_message_is_rendered_for_a_vehicle(settings):
     assert "保养" in body
 
 
-def test_beat_schedule_runs_registered_tasks_every_minute_and_daily(settings):
+def test_beat_schedule_runs_registered_tasks_every_minute_daily_and_hourly(settings):
     import bookings.tasks  # noqa: F401 - registers the tasks
     from hima_service.celery import app
 
@@ -284,3 +417,32 @@ def test_beat_schedule_runs_registered_tasks_every_minute_and_daily(settings):
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
     assert schedule["notifications-dispatch-due"]["schedule"] == 60.0
     assert schedule["bookings-mark-no-shows"]["schedule"] == 60.0
+
+    maintenance = schedule["vehicles-maintenance-due"]
+    assert maintenance["task"] == "bookings.record_maintenance_due"
+    assert maintenance["task"] in app.tasks
+    daily = maintenance["schedule"]
+    assert (daily.hour, daily.minute, daily.day_of_week) == ({9}, {0}, set(range(7)))
+
+    purge = schedule["idempotency-keys-purge"]
+    assert purge["task"] == "bookings.purge_idempotency_keys"
+    assert purge["task"] in app.tasks
+    hourly = purge["schedule"]
+    assert len(hourly.minute) == 1
+    assert hourly.hour == set(range(24))
+
+
+def test_purge_task_forgets_idempotency_keys_past_their_day():
+    from bookings.tasks import purge_idempotency_keys
+
+    owner = UserFactory()
+    old, fresh = (
+        IdempotencyKey.objects.create(user=owner, key=key, method="POST", path="/", request_hash="")
+        for key in ("old", "fresh")
+    )
+    IdempotencyKey.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=25)
+    )
+
+    assert purge_idempotency_keys.apply().get() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == [fresh.key]

@@ -130,6 +130,22 @@ def test_estimated_mileage_is_reported():
     assert due.estimated_km_since == 8000 + round(64 * 31)
 
 
+def test_upcoming_is_judged_on_the_day_asked_not_on_the_clock():
+    # A maintenance booking three days after TODAY: long past by the wall clock of this run.
+    vehicle = history_due_by_time_16_days_ahead()
+    start = at("2026-06-18")
+    BookingFactory(
+        vehicle=vehicle,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        services=[ServiceTypeFactory(code="annual-maintenance", counts_as_maintenance=True)],
+    )
+    assert vehicle.pk not in {d.vehicle.pk for d in maintenance_due_vehicles(today=TODAY)}
+    # …and from the day after it ended, the vehicle counts as due again (it never came).
+    after = dt.date(2026, 6, 19)
+    assert vehicle.pk in {d.vehicle.pk for d in maintenance_due_vehicles(today=after)}
+
+
 def test_an_upcoming_maintenance_booking_means_not_due():
     vehicle = history_due_by_time_16_days_ahead()
     start = timezone.now() + dt.timedelta(days=3)
@@ -142,22 +158,60 @@ def test_an_upcoming_maintenance_booking_means_not_due():
     assert vehicle.pk not in {d.vehicle.pk for d in maintenance_due_vehicles(today=TODAY)}
 
 
+def run(day: str, hour: int = 9) -> int:
+    """The daily beat run on that local day."""
+    moment = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=SHANGHAI)
+    return maintenance_due_record(now=moment)
+
+
+def maintenance_rows(vehicle):
+    return Notification.objects.filter(vehicle=vehicle, kind=Notification.Kind.MAINTENANCE_DUE)
+
+
 def test_at_most_one_notification_per_vehicle_and_channel_a_month():
     vehicle = history_due_by_time_16_days_ahead()
-    first = timezone.now()
 
-    assert maintenance_due_record(today=TODAY, now=first) == 2  # SMS and e-mail
-    assert maintenance_due_record(today=TODAY, now=first) == 0
-    assert maintenance_due_record(today=dt.date(2026, 6, 30), now=first) == 0
-    assert maintenance_due_record(today=dt.date(2026, 7, 1), now=first) == 2
+    assert run("2026-06-01") == 2  # SMS and e-mail
+    assert run("2026-06-01", hour=10) == 0
+    assert run("2026-06-30") == 0
+    assert run("2026-07-01") == 2
 
-    rows = Notification.objects.filter(vehicle=vehicle, kind=Notification.Kind.MAINTENANCE_DUE)
+    rows = maintenance_rows(vehicle)
     assert rows.count() == 4
     assert sorted({n.context["month"] for n in rows}) == ["2026-06", "2026-07"]
     sms = rows.filter(channel="sms").first()
     assert sms.recipient == vehicle.owner
     assert sms.booking is None
     assert sms.context["due_by"] == "time"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "again"),
+    [
+        ("2026-01-31", ["2026-02-01", "2026-02-28", "2026-03-01"], "2026-03-02"),
+        ("2026-06-30", ["2026-07-01", "2026-07-29"], "2026-07-30"),
+    ],
+)
+def test_no_second_reminder_within_30_days_across_a_month_end(first, then, again):
+    # Due since 2026-01-15 (a year after delivery), so every run below finds it due.
+    vehicle = delivered("2025-01-15")
+
+    assert run(first) == 2
+    for day in then:  # a new calendar month, but within 30 days of the last reminder
+        assert run(day) == 0, day
+    assert run(again) == 2  # 30 days on
+
+    months = sorted(maintenance_rows(vehicle).values_list("context__month", flat=True))
+    assert months == sorted([first[:7], again[:7]] * 2)
+
+
+def test_a_recent_reminder_holds_back_only_its_own_vehicle():
+    reminded = delivered("2025-01-15")
+    assert run("2026-01-31") == 2
+    registered_since = delivered("2025-01-20")
+    assert run("2026-02-01") == 2
+    assert maintenance_rows(reminded).count() == 2
+    assert maintenance_rows(registered_since).count() == 2
 
 
 def test_opted_out_owner_gets_nothing():

@@ -2,7 +2,9 @@
 
 * a worker SIGKILLed in the middle of a batch of 500 → after a restart, each sent once;
 * two scans at once, and scans repeated while workers deliver → no duplicate;
-* Redis down while owners book → bookings succeed, rows stay pending, all go out once it is back.
+* Redis down while owners book → bookings succeed, rows stay pending, all go out once it is back;
+* Redis frozen (SIGSTOP: connects, never answers) → a booking and a scan still return;
+* a message whose send kills its worker process every time → `failed` after the last attempt.
 """
 
 import collections
@@ -246,10 +248,40 @@ def private_redis(port: int):
             lambda: subprocess.run(ping, capture_output=True, text=True).stdout.strip() == "PONG",
             timeout=10,
         )
-        yield
+        yield process
     finally:
+        process.send_signal(signal.SIGCONT)  # a frozen one could not act on the SIGTERM
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def frozen(process: subprocess.Popen):
+    """Redis stopped, not dead: the kernel still accepts connections, nobody ever answers."""
+    process.send_signal(signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        process.send_signal(signal.SIGCONT)
+
+
+def call_with_deadline(function, seconds: float) -> tuple[bool, list]:
+    """Run `function` in a thread for at most `seconds`: (whether it returned, [its result or
+    the exception it raised]). A thread that hangs is left behind, and unblocked on teardown."""
+    outcome: list = []
+
+    def target() -> None:
+        try:
+            outcome.append(function())
+        except Exception as exc:  # noqa: BLE001 - handed to the test
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return not thread.is_alive(), outcome
 
 
 @contextmanager
@@ -308,3 +340,95 @@ def test_scan_while_redis_is_down_releases_its_claim(caplog):
     # Released at once, not held for a lease: the next scan after Redis returns takes them.
     assert not Notification.objects.filter(claimed_until__isnull=False).exists()
     assert len(notifications_claim_due()) == 3
+
+
+# --- Redis frozen (SIGSTOP) ----------------------------------------------------------------
+
+# Generous: the kick gives up after about 4 s and a scan after about 5 s; without socket
+# timeouts both wait for as long as Redis stays frozen.
+DEADLINE = 15
+
+
+def test_a_frozen_redis_does_not_hang_a_booking(world, caplog):
+    port = free_port()
+    caplog.set_level(logging.WARNING, logger="bookings.delivery")
+    owner = world.api("owner")
+
+    with (
+        private_redis(port) as redis_server,
+        broker(f"redis://127.0.0.1:{port}/0"),
+        frozen(redis_server),
+    ):
+        # When an owner books while the broker is frozen
+        returned, outcome = call_with_deadline(
+            lambda: owner.post("/api/v1/bookings/", world.payload()), DEADLINE
+        )
+        # Then the request still returns (the kick after commit gives up)
+        assert returned, "a booking request hung on a frozen Redis"
+
+    (response,) = outcome
+    assert response.status_code == 201, response.json()
+    # …with its messages recorded and left pending for the beat scan.
+    confirmations = Notification.objects.filter(
+        booking__reference=response.json()["reference"], kind=Notification.Kind.CONFIRMATION
+    )
+    assert set(confirmations.values_list("status", flat=True)) == {Status.PENDING}
+    assert confirmations.count() == 2
+    assert "the beat scan will send them" in caplog.text
+
+
+def test_a_scan_against_a_frozen_redis_gives_up_and_releases_its_claim():
+    due_notifications(3)
+    port = free_port()
+
+    with (
+        private_redis(port) as redis_server,
+        broker(f"redis://127.0.0.1:{port}/0"),
+        frozen(redis_server),
+    ):
+        returned, outcome = call_with_deadline(notifications_dispatch_due, DEADLINE)
+        assert returned, "the beat scan hung on a frozen Redis"
+
+    (error,) = outcome
+    assert isinstance(error, OperationalError)
+    assert not Notification.objects.filter(claimed_until__isnull=False).exists()
+    assert len(notifications_claim_due()) == 3
+
+
+# --- a message that kills its worker -------------------------------------------------------
+
+
+class ExitingChannel:
+    """Ends its process half-way through the send, as a crashing library or the OOM killer
+    would: no exception, no clean-up, nothing committed."""
+
+    def send(self, message) -> str:
+        os._exit(70)
+
+
+def test_a_message_that_kills_its_worker_every_time_ends_failed(tmp_path):
+    (row,) = due_notifications(1)
+    log = tmp_path / "worker.log"
+
+    with celery_queue() as queue:
+        worker = start_worker(
+            queue,
+            concurrency=1,
+            log_path=log,
+            NOTIFICATION_SMS_BACKEND=f"{__name__}.ExitingChannel",
+            NOTIFICATION_MAX_ATTEMPTS="3",
+        )
+        try:
+            # Each crash sends the task back to the queue at once (REJECT_ON_WORKER_LOST), so
+            # without a count of attempts that survives the crash this would loop forever.
+            assert notifications_dispatch_due() == 1
+            failed = Notification.objects.filter(pk=row.pk, status=Status.FAILED)
+            assert wait_until(running(worker, log, failed.exists), timeout=90)
+        finally:
+            stop_worker(worker)
+
+    row.refresh_from_db()
+    assert row.attempts == 3
+    assert "the last of 3 attempts did not finish" in row.last_error
+    assert not NotificationDelivery.objects.exists()
+    assert log.read_text(errors="replace").count("WorkerLostError") >= 3

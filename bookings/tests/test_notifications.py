@@ -274,6 +274,34 @@ def test_message_names_reference_outlet_and_local_time(urumqi_booking, kind, lan
     assert "&" not in text  # plain text, never HTML-escaped
 
 
+@pytest.mark.parametrize(
+    ("language", "first", "second"),
+    [
+        ("en", "Wed 5 Mar 2031, 09:00", "Thu 6 Mar 2031, 11:00"),
+        ("zh-hans", "2031年3月5日 09:00", "2031年3月6日 11:00"),
+    ],
+)
+def test_rescheduled_message_tells_the_start_of_its_own_reschedule(
+    urumqi_booking, language, first, second
+):
+    # Given a booking moved twice (to 09:00 on the 5th, then 11:00 on the 6th, Urumqi time)
+    booking = urumqi_booking
+    booking.owner.language = language
+    booking.owner.save()
+    notify_booking_created(booking=booking)
+    reschedule(booking, dt.datetime(2031, 3, 5, 3, 0, tzinfo=dt.UTC))
+    reschedule(booking, dt.datetime(2031, 3, 6, 5, 0, tzinfo=dt.UTC))
+    messages = rows(booking, kind=Kind.RESCHEDULED, channel="sms").order_by("pk")
+
+    # When each message is rendered after both (the first one's delivery was late, say)
+    bodies = [notification_render(n).body for n in messages]
+
+    # Then each tells the start of its own reschedule, not the booking's latest
+    assert first in bodies[0]
+    assert second not in bodies[0]
+    assert second in bodies[1]
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_ready_message_names_the_outlet_and_the_car(urumqi_booking, language):
     booking = urumqi_booking
