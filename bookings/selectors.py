@@ -10,11 +10,13 @@ from django.db.models import DateField, DateTimeField, F, Func, Prefetch, Q, Que
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from rest_framework.exceptions import NotFound
 
 from accounts.models import User
 from outlets.models import Outlet
+from outlets.selectors import outlet_by_code
 
-from .access import booking_scope, is_staff_of
+from .access import booking_scope, staff_outlet_ids
 from .models import Booking, BookingEvent, BookingService
 
 
@@ -97,17 +99,16 @@ def booking_events(*, booking: Booking) -> QuerySet[BookingEvent]:
 
 
 def outlet_for_staff(*, user: User, code: str) -> Outlet:
-    """The outlet, when the user is its staff (or an alliance admin); otherwise 404."""
-    outlet = get_object_or_404(Outlet, code__iexact=code)
-    if not is_staff_of(user, outlet.pk):
-        raise_not_found()
+    """The outlet by code in any case (see outlet_by_code), when the user is its staff (or an
+    alliance admin); otherwise the same 404 as for an unknown code."""
+    outlets = Outlet.objects.all()
+    if not user.is_alliance_admin:
+        # Scoped before the match, so a code typed in another case finds the user's own outlet.
+        outlets = outlets.filter(pk__in=staff_outlet_ids(user))
+    outlet = outlet_by_code(outlets, code=code)
+    if outlet is None:
+        raise NotFound("No outlet with this code is run by you.")
     return outlet
-
-
-def raise_not_found() -> None:
-    from django.http import Http404
-
-    raise Http404
 
 
 CARRIED_OVER = (Booking.Status.CHECKED_IN, Booking.Status.IN_SERVICE, Booking.Status.READY)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outlets.models import Bay, Outlet
+from outlets.selectors import outlet_by_code
 from vehicles.models import Vehicle
 
 from . import access, selectors, services
@@ -93,7 +94,7 @@ class BookingListView(ListAPIView):
         )
         if vehicle is None:
             raise ValidationError({"vehicle": ["Unknown vehicle."]})
-        outlet = Outlet.objects.filter(code__iexact=data["outlet"], is_active=True).first()
+        outlet = outlet_by_code(Outlet.objects.filter(is_active=True), code=data["outlet"])
         if outlet is None:
             raise ValidationError({"outlet": ["Unknown outlet."]})
         booking = services.booking_create(

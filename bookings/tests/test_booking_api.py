@@ -6,7 +6,7 @@ from icalendar import Calendar
 
 from bookings.models import Booking, BookingEvent, Notification
 from bookings.tests.factories import BookingFactory
-from outlets.tests.factories import OutletFactory
+from outlets.tests.factories import BayFactory, OutletFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,20 @@ def test_owner_books_a_service(world):
     assert booking.owner == world.owner
     assert booking.channel == "online"
     assert Notification.objects.filter(booking=booking, kind="confirmation").exists()
+
+
+def test_outlet_code_is_matched_in_any_case_and_the_exact_spelling_wins(world):
+    twin = OutletFactory(code=world.outlet.code.lower(), services=[world.service])
+    BayFactory(outlet=twin, name="T1")
+
+    upper = book(world, outlet=world.outlet.code)
+    lower = book(world, outlet=twin.code, start=world.start(hour=14).isoformat())
+    mixed = book(world, outlet="Sh-Pudong-01", start=world.start(hour=16).isoformat())
+
+    assert upper.status_code == lower.status_code == mixed.status_code == 201
+    assert Booking.objects.get(reference=upper.json()["reference"]).outlet == world.outlet
+    assert Booking.objects.get(reference=lower.json()["reference"]).outlet == twin
+    assert Booking.objects.get(reference=mixed.json()["reference"]).outlet in {world.outlet, twin}
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from django.utils import timezone
 from bookings.models import Booking
 from bookings.selectors import outlet_queue
 from bookings.tests.factories import BookingFactory, next_local
+from outlets.tests.factories import OutletFactory
 from vehicles.models import Vehicle
 from vehicles.tests.factories import VehicleFactory, valid_vin
 
@@ -142,6 +143,33 @@ def test_queue_api_lists_the_day_in_start_order(world, django_assert_max_num_que
     assert starts == sorted(starts)
     assert len(starts) == 3
     assert starts[0].endswith("+08:00")
+
+
+def test_staff_find_their_own_outlet_by_its_code_in_any_case(world):
+    twin = OutletFactory(code=world.outlet.code.lower())
+    BookingFactory(outlet=world.outlet, bay=world.bays[0], start=world.start(hour=9))
+    BookingFactory(outlet=twin, start=world.start(hour=9))
+    day = {"date": world.start().date()}
+
+    for code in (world.outlet.code, "Sh-Pudong-01", twin.code):
+        response = world.api("advisor").get(f"/api/v1/outlets/{code}/queue/", day)
+
+        assert response.status_code == 200
+        entries = response.json()["entries"]
+        # Always the advisor's own outlet: the twin they are not staff of never shows.
+        assert [e["booking"]["outlet"]["code"] for e in entries] == [world.outlet.code]
+
+
+def test_the_exact_code_wins_when_two_outlets_differ_only_by_case(world):
+    twin = OutletFactory(code=world.outlet.code.lower())
+    BookingFactory(outlet=twin, start=world.start(hour=9))
+    day = {"date": world.start().date()}
+
+    upper = world.api("admin").get(f"/api/v1/outlets/{world.outlet.code}/queue/", day)
+    lower = world.api("admin").get(f"/api/v1/outlets/{twin.code}/queue/", day)
+
+    assert upper.json()["entries"] == []
+    assert [e["booking"]["outlet"]["code"] for e in lower.json()["entries"]] == [twin.code]
 
 
 def test_queue_bad_date_is_a_field_error(world):
