@@ -15,6 +15,18 @@ def book(world, **overrides):
     return world.api("owner").post("/api/v1/bookings/", world.payload(**overrides))
 
 
+def booking_in_90_minutes(world) -> Booking:
+    """The owner's booking, inside the last two hours in which owners may still change it."""
+    return BookingFactory(
+        owner=world.owner,
+        vehicle=world.vehicle,
+        outlet=world.outlet,
+        bay=world.bays[0],
+        start=dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=90),
+        services=[world.service],
+    )
+
+
 def test_owner_books_a_service(world):
     response = book(world, notes="Squeak from the front left")
     assert response.status_code == 201, response.json()
@@ -183,13 +195,7 @@ def test_reschedule_into_a_full_slot_keeps_the_old_time(world):
 
 
 def test_owner_cannot_cancel_within_two_hours_but_staff_can(world):
-    soon = BookingFactory(
-        owner=world.owner,
-        vehicle=world.vehicle,
-        outlet=world.outlet,
-        bay=world.bays[0],
-        start=dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=90),
-    )
+    soon = booking_in_90_minutes(world)
     url = f"/api/v1/bookings/{soon.reference}/cancel/"
     refused = world.api("owner").post(url, {"reason": "changed plans"})
     assert refused.status_code == 400
@@ -394,14 +400,7 @@ def test_a_nul_byte_in_a_reference_is_not_found(world):
 
 
 def test_owner_reschedules_only_until_two_hours_before_the_start(world):
-    soon = BookingFactory(
-        owner=world.owner,
-        vehicle=world.vehicle,
-        outlet=world.outlet,
-        bay=world.bays[0],
-        start=dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=90),
-        services=[world.service],
-    )
+    soon = booking_in_90_minutes(world)
     url = f"/api/v1/bookings/{soon.reference}/reschedule/"
     refused = world.api("owner").post(url, {"start": world.start(hour=15).isoformat()})
     assert refused.status_code == 400

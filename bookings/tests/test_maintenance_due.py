@@ -130,16 +130,20 @@ def test_estimated_mileage_is_reported():
     assert due.estimated_km_since == 8000 + round(64 * 31)
 
 
-def test_upcoming_is_judged_on_the_day_asked_not_on_the_clock():
-    # A maintenance booking three days after TODAY: long past by the wall clock of this run.
-    vehicle = history_due_by_time_16_days_ahead()
-    start = at("2026-06-18")
+def book_maintenance(vehicle, start: dt.datetime) -> None:
     BookingFactory(
         vehicle=vehicle,
         start=start,
         end=start + dt.timedelta(hours=1),
         services=[ServiceTypeFactory(code="annual-maintenance", counts_as_maintenance=True)],
     )
+
+
+def test_upcoming_is_judged_on_the_day_asked_not_on_the_clock():
+    # A maintenance booking three days after TODAY: long past by the wall clock of this run.
+    vehicle = history_due_by_time_16_days_ahead()
+    start = at("2026-06-18")
+    book_maintenance(vehicle, start)
     assert vehicle.pk not in {d.vehicle.pk for d in maintenance_due_vehicles(today=TODAY)}
     # …and from the day after it ended, the vehicle counts as due again (it never came).
     after = dt.date(2026, 6, 19)
@@ -149,12 +153,7 @@ def test_upcoming_is_judged_on_the_day_asked_not_on_the_clock():
 def test_an_upcoming_maintenance_booking_means_not_due():
     vehicle = history_due_by_time_16_days_ahead()
     start = timezone.now() + dt.timedelta(days=3)
-    BookingFactory(
-        vehicle=vehicle,
-        start=start,
-        end=start + dt.timedelta(hours=1),
-        services=[ServiceTypeFactory(code="annual-maintenance", counts_as_maintenance=True)],
-    )
+    book_maintenance(vehicle, start)
     assert vehicle.pk not in {d.vehicle.pk for d in maintenance_due_vehicles(today=TODAY)}
 
 
