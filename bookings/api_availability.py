@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outlets.geo import parse_lat_lng
+from outlets.schedule import days_between
 from outlets.selectors import outlet_get_active, service_types_by_code
 from vehicles.models import Brand, Vehicle
 from vehicles.selectors import vehicle_get
@@ -158,11 +159,6 @@ class NetworkAvailabilitySerializer(serializers.Serializer):
     results = NetworkResultSerializer(many=True)
 
 
-def _days(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
-    """Every date of the range, counted by index so that 9999-12-31 is never stepped past."""
-    return [date_from + dt.timedelta(days=n) for n in range((date_to - date_from).days + 1)]
-
-
 def _iso(start: dt.datetime) -> str:
     # DRF would render in the server's zone; the contract is the outlet's own zone and offset.
     return start.isoformat()
@@ -219,7 +215,7 @@ class OutletAvailabilityView(APIView):
                 vehicle=vehicle,
                 brand=brand,
             )
-        by_day: dict[dt.date, list[str]] = {day: [] for day in _days(date_from, date_to)}
+        by_day: dict[dt.date, list[str]] = {day: [] for day in days_between(date_from, date_to)}
         for start in starts:
             by_day[start.date()].append(_iso(start))
         return Response(

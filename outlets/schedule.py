@@ -50,7 +50,7 @@ def interval_starts(
 
 
 def days_between(date_from: dt.date, date_to: dt.date) -> Iterator[dt.date]:
-    day = date_from
-    while day <= date_to:
-        yield day
-        day += dt.timedelta(days=1)
+    """Every date from date_from to date_to, both included. Counted by index, never by stepping
+    past the last day, so a range ending on 9999-12-31 does not overflow."""
+    for n in range((date_to - date_from).days + 1):
+        yield date_from + dt.timedelta(days=n)
