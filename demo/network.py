@@ -10,7 +10,6 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -513,15 +512,4 @@ def seed_outlets() -> list[Login]:
                 user=person, outlet=outlet, defaults={"role": role}
             )
             logins.append(Login(username, f"outlet {role.value}", f"{code}: {note}"))
-    return logins
-
-
-@transaction.atomic
-def seed_demo() -> list[Login]:
-    """Load the whole demo network; returns the logins to print."""
-    from .demo_bookings import seed_bookings
-
-    logins = seed_accounts()
-    logins += seed_outlets()
-    seed_bookings()
     return logins

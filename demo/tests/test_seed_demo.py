@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
-from hima_service.demo import DEMO_PASSWORD, seed_demo
+from demo.network import DEMO_PASSWORD
+from demo.seed import seed_demo
 from outlets.models import Bay, Closure, OpeningHours, Outlet, OutletMembership, ServiceType
 from vehicles.models import BrandMembership, Vehicle
 

@@ -24,7 +24,7 @@ from outlets.models import Outlet
 from vehicles.models import Vehicle, VehicleModel
 from vehicles.vin import make_vin
 
-from .demo import DEMO_OWNERS
+from .network import DEMO_OWNERS
 
 WMI = {"AITO": "LM8", "LUXEED": "LVV", "STELATO": "LNB", "MAEXTRO": "LJ1", "SHANGJIE": "LSJ"}
 # Drivers who booked in the past (no login): enough traffic for every outlet's history.

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from hima_service.demo import DEMO_PASSWORD, seed_demo
+from demo.network import DEMO_PASSWORD
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):

@@ -11,7 +11,8 @@ from icalendar import Calendar
 from rest_framework.test import APIClient
 
 from bookings.models import Booking
-from hima_service.demo import DEMO_PASSWORD, seed_demo
+from demo.network import DEMO_PASSWORD
+from demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 

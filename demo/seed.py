@@ -1,0 +1,15 @@
+"""The whole demo network in one call: people, outlets, then bookings across past and future."""
+
+from django.db import transaction
+
+from .bookings import seed_bookings
+from .network import Login, seed_accounts, seed_outlets
+
+
+@transaction.atomic
+def seed_demo() -> list[Login]:
+    """Load the whole demo network; returns the logins to print. Safe to run again."""
+    logins = seed_accounts()
+    logins += seed_outlets()
+    seed_bookings()
+    return logins
