@@ -10,6 +10,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import AdminFactory, UserFactory
+from hima_service.celery import app as celery_app
 
 
 def pytest_configure(config):
@@ -20,7 +21,6 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks that committed bookings queue on commit (notification kicks) go to this run's own
     # queue, never to the one a `make run` worker consumes against another database.
-    from hima_service.celery import app as celery_app
 
     celery_app.conf.task_default_queue = RUN_QUEUE
 

@@ -4,23 +4,22 @@
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+from django.db import OperationalError as DatabaseDown
+from redis.exceptions import ConnectionError as RedisDown
+
+from hima_service.health import START_POSTGRES, START_REDIS
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hima_service.settings")
-    from django.core.management import execute_from_command_line
-    from django.db import OperationalError as DatabaseDown
-    from redis.exceptions import ConnectionError as RedisDown
 
     try:
         execute_from_command_line(sys.argv)
     except DatabaseDown as exc:
-        from hima_service.health import START_POSTGRES
-
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         sys.exit(f"error: PostgreSQL is not reachable ({first_line}); {START_POSTGRES}.")
     except RedisDown as exc:
-        from hima_service.health import START_REDIS
-
         sys.exit(f"error: Redis is not reachable ({exc}); {START_REDIS}.")
 
 

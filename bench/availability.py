@@ -55,7 +55,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from bookings.availability import earliest_near, free_starts  # noqa: E402
+from bookings.availability.engine import free_starts  # noqa: E402
+from bookings.availability.network import earliest_near  # noqa: E402
 from bookings.models import Booking  # noqa: E402
 from bookings.reservation import reserve_bay  # noqa: E402
 from hima_service.exceptions import SlotTaken, VehicleBusy  # noqa: E402

@@ -44,8 +44,8 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from bookings.delivery import _enqueue, notifications_claim_due  # noqa: E402
 from bookings.models import Booking, Notification  # noqa: E402
+from bookings.notify.dispatch import _enqueue, notifications_claim_due  # noqa: E402
 from hima_service.celery import app as celery_app  # noqa: E402
 from hima_service.testing import start_worker, stop_worker, wait_until  # noqa: E402
 from outlets.models import Bay, Outlet  # noqa: E402

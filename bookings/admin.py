@@ -8,7 +8,6 @@ from .models import (
     BookingEvent,
     BookingService,
     Feedback,
-    IdempotencyKey,
     Notification,
     NotificationDelivery,
 )
@@ -141,13 +140,6 @@ class NotificationDeliveryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-@admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
-    list_display = ("key", "user", "method", "path", "response_status", "created_at")
-    search_fields = ("key", "user__username", "path")
-    raw_id_fields = ("user",)
 
 
 @admin.register(BookingService)

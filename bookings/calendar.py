@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from .models import Booking
+from .models import Booking, BookingEvent
 
 PRODID = "-//HIMA Service//Bookings//EN"
 
 
 def booking_ics(booking: Booking) -> bytes:
     """One VEVENT in the outlet's own time zone (with its VTIMEZONE), at the outlet's address."""
-    zone = ZoneInfo(booking.outlet.time_zone)
+    zone = booking.outlet.zone
     outlet = booking.outlet
     services = ", ".join(line.service_type.name for line in booking.booking_services.all())
     calendar = Calendar()
@@ -25,7 +23,7 @@ def booking_ics(booking: Booking) -> bytes:
     event.add("dtstamp", booking.updated_at)
     # Calendars replace an imported event only when its SEQUENCE grows: each reschedule and a
     # cancellation is a new revision of the same UID.
-    revisions = booking.events.filter(kind="rescheduled").count()
+    revisions = booking.events.filter(kind=BookingEvent.Kind.RESCHEDULED).count()
     event.add("sequence", revisions + (booking.status == Booking.Status.CANCELLED))
     event.add("dtstart", booking.start.astimezone(zone))
     event.add("dtend", booking.end.astimezone(zone))

@@ -8,39 +8,35 @@ is left the caller gets SlotTaken. Two requests racing for one bay therefore can
 whatever the timing: the second waits for the first transaction and then is refused.
 
 Rules 2 and 3 (hours, lead time, brand, services) are checked by the caller first with
-`bookings.availability.validate_bookable`; this module does not repeat them, so staff paths can
-override the customer-facing rules without bypassing the guarantee.
+`bookings.availability.rules.validate_bookable`; this module does not repeat them, so staff
+paths can override the customer-facing rules without bypassing the guarantee.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.fields import RangeBoundary
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Exists, F, Func, IntegerField, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hima_service.exceptions import Conflict, SlotTaken, VehicleBusy
+from outlets.catalog import booking_duration, needed_capabilities
 from outlets.models import Bay, Closure, Outlet, ServiceType
 
-from .models import Booking, BookingService, TsTzRange
+from .locks import share_lock_bay, share_lock_outlet
+from .models import ACTIVE_STATUSES, Booking, BookingService, TsTzRange
 from .references import new_reference
 
 BAY_OVERLAP = "booking_no_bay_overlap"
 VEHICLE_OVERLAP = "booking_no_vehicle_overlap"
-ACTIVE_STATUSES = [str(status) for status in Booking.ACTIVE_STATUSES]
 ATTEMPTS = 10
 DEADLOCK_DETECTED = "40P01"
-
-
-def booking_duration(services: Sequence[ServiceType]) -> dt.timedelta:
-    """The standard length of a booking: the sum of the services' labour minutes."""
-    return dt.timedelta(minutes=sum(service.labour_minutes for service in services))
 
 
 def _constraint_name(exc: IntegrityError) -> str | None:
@@ -55,7 +51,7 @@ def _times(
     """(start, end, bay_released_at). In UTC: `aware + timedelta` in a zoneinfo zone is wall-clock
     arithmetic and would be an hour off across a DST change."""
     if timezone.is_naive(start):
-        raise ValidationError({"start": ["Give the start with its UTC offset."]})
+        raise ValidationError({"start": [_("Give the start with its UTC offset.")]})
     start = start.astimezone(dt.UTC)
     end = start + duration
     return start, end, end + dt.timedelta(minutes=outlet.turnover_minutes)
@@ -94,29 +90,19 @@ def bay_candidates(
     )
 
 
-def _share_lock(model: type, pk: int, columns: str) -> tuple | None:
-    """SELECT … FOR SHARE: concurrent reservations do not block each other, but a manager's
-    change that holds the row FOR UPDATE (closing a day, retiring a bay) waits for them, and
-    they wait for it; whoever comes second sees the other's committed result."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns} FROM {model._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
-            [pk],
-        )
-        return cursor.fetchone()
-
-
 def _hold_outlet_open(outlet: Outlet, start: dt.datetime) -> None:
     """Re-check, under a share lock on the outlet, that the day was not closed meanwhile."""
-    _share_lock(Outlet, outlet.pk, "id")
-    day = start.astimezone(ZoneInfo(outlet.time_zone)).date()
+    share_lock_outlet(outlet.pk)
+    day = outlet.local_day(start)
     if Closure.objects.filter(outlet_id=outlet.pk, date=day).exists():
-        raise ValidationError({"start": [f"{outlet.name} is closed on {day.isoformat()}."]})
+        raise ValidationError(
+            {"start": [_("%(outlet)s is closed on %(day)s.") % {"outlet": outlet.name, "day": day}]}
+        )
 
 
 def _hold_bay_usable(bay: Bay, needed: set[str]) -> bool:
     """Re-read the bay under a share lock: it may have been retired or stripped meanwhile."""
-    row = _share_lock(Bay, bay.pk, "is_active, capabilities")
+    row = share_lock_bay(bay.pk)
     return bool(row and row[0] and needed <= set(row[1]))
 
 
@@ -126,7 +112,7 @@ def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | N
     True when accepted, False when booking_no_bay_overlap refuses it (the bay is taken);
     VehicleBusy for booking_no_vehicle_overlap. On any refusal only the savepoint is lost.
     """
-    for _ in range(ATTEMPTS):
+    for _attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
                 write()
@@ -166,7 +152,7 @@ def reserve_bay(*, booking: Booking, services: Sequence[ServiceType]) -> Booking
         raise ValueError("reserve_bay inserts a new booking; use move_booking for a saved one.")
     services = list(services)
     if not services:
-        raise ValidationError({"services": ["Choose at least one service."]})
+        raise ValidationError({"services": [_("Choose at least one service.")]})
     outlet = booking.outlet
     booking.start, booking.end, booking.bay_released_at = _times(
         start=booking.start, duration=booking_duration(services), outlet=outlet
@@ -174,11 +160,9 @@ def reserve_bay(*, booking: Booking, services: Sequence[ServiceType]) -> Booking
     may_renew_reference = not booking.reference
     if may_renew_reference:
         booking.reference = new_reference()
+    needed = needed_capabilities(services)
     candidates = bay_candidates(
-        outlet=outlet,
-        needed={service.capability for service in services},
-        start=booking.start,
-        released=booking.bay_released_at,
+        outlet=outlet, needed=needed, start=booking.start, released=booking.bay_released_at
     )
 
     def insert() -> None:
@@ -188,7 +172,6 @@ def reserve_bay(*, booking: Booking, services: Sequence[ServiceType]) -> Booking
     def renew_reference() -> None:
         booking.reference = new_reference()
 
-    needed = {service.capability for service in services}
     _hold_outlet_open(outlet, booking.start)
     for bay in candidates:
         if not _hold_bay_usable(bay, needed):
@@ -204,56 +187,43 @@ def reserve_bay(*, booking: Booking, services: Sequence[ServiceType]) -> Booking
 def move_booking(*, booking: Booking, start: dt.datetime, bay: Bay | None = None) -> Booking:
     """Reschedule and/or reassign a booking through the same guarded path.
 
-    Locks the booking row (SELECT … FOR UPDATE), computes the new times from its own services'
-    labour minutes, and UPDATEs it in place on the first bay (or only `bay`) the exclusion
-    constraint accepts. The row's current time does not count against it. If no bay can be won
-    the row is left exactly as it was and SlotTaken is raised: the old slot is given up only
-    once the new one is held. Updates `booking` in memory and returns it.
+    The caller holds the booking's row lock (`bookings.locks.lock_booking`), so its status and
+    times are current. The new times follow from its own services' booked labour minutes, and
+    the row is UPDATEd in place on the first bay (or only `bay`) the exclusion constraint
+    accepts; the row's current time does not count against it. If no bay can be won the row is
+    left exactly as it was and SlotTaken is raised: the old slot is given up only once the new
+    one is held. Updates `booking` in memory and returns it.
     """
-    locked = (
-        Booking.objects.select_for_update(of=("self",)).select_related("outlet").get(pk=booking.pk)
-    )
-    if locked.status not in ACTIVE_STATUSES:
-        raise Conflict(f"A booking that is {locked.status} holds no bay and cannot be moved.")
-    lines = list(
-        BookingService.objects.filter(booking_id=locked.pk).values_list(
-            "labour_minutes", "service_type__capability"
+    if booking.status not in ACTIVE_STATUSES:
+        raise Conflict(
+            _("A booking that is %(status)s holds no bay and cannot be moved.")
+            % {"status": booking.get_status_display()}
         )
+    outlet = booking.outlet
+    lines = list(
+        BookingService.objects.filter(booking_id=booking.pk).select_related("service_type")
     )
-    duration = (
-        dt.timedelta(minutes=sum(minutes for minutes, _ in lines))
-        if lines
-        else locked.end - locked.start
-    )
-    needed = {capability for _, capability in lines}
-    new_start, new_end, released = _times(start=start, duration=duration, outlet=locked.outlet)
+    duration = booking_duration(lines) if lines else booking.end - booking.start
+    needed = needed_capabilities(line.service_type for line in lines)
+    new_start, new_end, released = _times(start=start, duration=duration, outlet=outlet)
     if bay is not None:
-        if bay.outlet_id != locked.outlet_id or not bay.is_active:
-            raise ValidationError({"bay": [f"Choose an active bay of {locked.outlet.name}."]})
-        if not needed <= set(bay.capabilities):
-            raise ValidationError(
-                {
-                    "bay": [
-                        f"Bay {bay.name} lacks {', '.join(sorted(needed - set(bay.capabilities)))}."
-                    ]
-                }
-            )
+        _check_given_bay(bay, outlet=outlet, needed=needed)
         candidates = [bay]
     else:
         candidates = bay_candidates(
-            outlet=locked.outlet,
+            outlet=outlet,
             needed=needed,
             start=new_start,
             released=released,
-            ignore_booking_id=locked.pk,
+            ignore_booking_id=booking.pk,
         )
     now = timezone.now()
-    _hold_outlet_open(locked.outlet, new_start)
+    _hold_outlet_open(outlet, new_start)
     for candidate in candidates:
         if not _hold_bay_usable(candidate, needed):
             continue
         moved = _win(
-            lambda target=candidate: Booking.objects.filter(pk=locked.pk).update(
+            lambda target=candidate: Booking.objects.filter(pk=booking.pk).update(
                 start=new_start,
                 end=new_end,
                 bay_released_at=released,
@@ -267,3 +237,19 @@ def move_booking(*, booking: Booking, start: dt.datetime, bay: Bay | None = None
         booking.bay, booking.updated_at = candidate, now
         return booking
     raise SlotTaken()
+
+
+def _check_given_bay(bay: Bay, *, outlet: Outlet, needed: set[str]) -> None:
+    if bay.outlet_id != outlet.pk or not bay.is_active:
+        raise ValidationError(
+            {"bay": [_("Choose an active bay of %(outlet)s.") % {"outlet": outlet.name}]}
+        )
+    if missing := needed - set(bay.capabilities):
+        raise ValidationError(
+            {
+                "bay": [
+                    _("Bay %(bay)s lacks %(missing)s.")
+                    % {"bay": bay.name, "missing": ", ".join(sorted(missing))}
+                ]
+            }
+        )

@@ -1,13 +1,13 @@
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import Booking
 
-AWARE_HINT = "Give the time with its UTC offset, e.g. 2026-11-24T10:00:00+08:00."
+AWARE_HINT = _("Give the time with its UTC offset, e.g. 2026-11-24T10:00:00+08:00.")
 
 
 # Dates a booking can have: far outside them there is nothing to find, and at the ends of the
@@ -36,7 +36,8 @@ class AwareDateTimeField(serializers.DateTimeField):
                 raise serializers.ValidationError(AWARE_HINT)
             if not FIRST_DAY <= parsed.date() <= LAST_DAY:
                 raise serializers.ValidationError(
-                    f"Out of range: between {FIRST_DAY.year} and {LAST_DAY.year}."
+                    _("Out of range: between %(first)s and %(last)s.")
+                    % {"first": FIRST_DAY.year, "last": LAST_DAY.year}
                 )
             return parsed
         raise serializers.ValidationError(AWARE_HINT)
@@ -46,7 +47,7 @@ def local_iso(value, booking: Booking) -> str | None:
     """An instant in the outlet's own zone, with its offset."""
     if value is None:
         return None
-    return value.astimezone(ZoneInfo(booking.outlet.time_zone)).isoformat()
+    return booking.outlet.local_iso(value)
 
 
 # --- input ---
@@ -122,7 +123,7 @@ class BookingFilterSerializer(serializers.Serializer):
             and attrs.get("date_to")
             and attrs["date_to"] < attrs["date_from"]
         ):
-            raise serializers.ValidationError({"date_to": ["Must not be before date_from."]})
+            raise serializers.ValidationError({"date_to": [_("Must not be before date_from.")]})
         return attrs
 
 

@@ -1,11 +1,16 @@
-"""Celery tasks for bookings: thin, take ids, call a service, harmless to run twice."""
+"""Celery tasks for bookings: thin, take ids, call a service, harmless to run twice. Task names
+are the public contract (beat schedule, queued messages); modules that queue a task do it by
+name (bookings.notify.dispatch), so nothing below imports this module."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.db import close_old_connections
 
-from .delivery import notification_deliver, notifications_dispatch_due
+from .lifecycle.no_shows import bookings_mark_no_shows
+from .notify.delivery import notification_deliver
+from .notify.dispatch import DELIVER_TASK, notifications_dispatch_due
+from .notify.maintenance import maintenance_due_record
 
 
 @shared_task(name="bookings.dispatch_due_notifications", ignore_result=True)
@@ -14,7 +19,7 @@ def dispatch_due_notifications() -> int:
     return notifications_dispatch_due()
 
 
-@shared_task(name="bookings.deliver_notification", acks_late=True, ignore_result=True)
+@shared_task(name=DELIVER_TASK, acks_late=True, ignore_result=True)
 def deliver_notification(notification_id: int) -> str:
     # Like a request: drop a broken or expired connection, reuse a healthy one.
     close_old_connections()
@@ -25,22 +30,10 @@ def deliver_notification(notification_id: int) -> str:
 @shared_task(name="bookings.mark_no_shows", ignore_result=True)
 def mark_no_shows() -> int:
     """Beat, every minute: confirmed bookings not checked in 30 min after start → no_show."""
-    from .no_shows import bookings_mark_no_shows
-
     return bookings_mark_no_shows()
 
 
 @shared_task(name="bookings.record_maintenance_due", ignore_result=True)
 def record_maintenance_due() -> int:
     """Beat, daily: one maintenance_due per vehicle nearing its interval, once a month."""
-    from .maintenance import maintenance_due_record
-
     return maintenance_due_record()
-
-
-@shared_task(name="bookings.purge_idempotency_keys", ignore_result=True)
-def purge_idempotency_keys() -> int:
-    """Beat, hourly: forget Idempotency-Keys past their 24 h (a repeat then counts as new)."""
-    from .idempotency import idempotency_purge
-
-    return idempotency_purge()

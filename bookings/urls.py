@@ -2,7 +2,8 @@ from django.urls import path, register_converter
 
 from hima_service.converters import ReferenceConverter
 
-from . import api_availability, views
+from . import views
+from .availability import views as availability_views
 
 register_converter(ReferenceConverter, "ref")
 
@@ -24,12 +25,12 @@ urlpatterns = [
     ),
     path(
         "outlets/<slug:code>/availability/",
-        api_availability.OutletAvailabilityView.as_view(),
+        availability_views.OutletAvailabilityView.as_view(),
         name="outlet-availability",
     ),
     path(
         "availability/",
-        api_availability.NetworkAvailabilityView.as_view(),
+        availability_views.NetworkAvailabilityView.as_view(),
         name="network-availability",
     ),
     path("outlets/<slug:code>/queue/", views.QueueView.as_view(), name="outlet-queue"),

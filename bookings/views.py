@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -14,15 +13,27 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hima_service.idempotency import idempotent
 from outlets.models import Bay, Outlet
 from outlets.selectors import outlet_by_code
-from vehicles.models import Vehicle
+from vehicles.selectors import owned_vehicle
 
-from . import access, selectors, services
+from . import access, selectors
 from .calendar import booking_ics
-from .idempotency import idempotent
+from .lifecycle.create import booking_create, booking_reschedule
+from .lifecycle.feedback import feedback_leave
+from .lifecycle.status import (
+    booking_cancel,
+    booking_check_in,
+    booking_complete,
+    booking_mark_no_show,
+    booking_ready,
+    booking_start,
+)
+from .lifecycle.walk_ins import walk_in_register
 from .models import Booking
-from .notifications import booking_notifications
+from .notify.selectors import booking_notifications
+from .queue import outlet_queue
 from .serializers import (
     BookingCreateInputSerializer,
     BookingDetailOutputSerializer,
@@ -87,17 +98,11 @@ class BookingListView(ListAPIView):
     @idempotent
     def post(self, request):
         data = _parse(BookingCreateInputSerializer, request.data)
-        vehicle = (
-            Vehicle.objects.select_related("model__brand")
-            .filter(pk=data["vehicle"], owner=request.user)
-            .first()
-        )
-        if vehicle is None:
-            raise ValidationError({"vehicle": ["Unknown vehicle."]})
+        vehicle = owned_vehicle(owner=request.user, vehicle_id=data["vehicle"])
         outlet = outlet_by_code(Outlet.objects.filter(is_active=True), code=data["outlet"])
         if outlet is None:
-            raise ValidationError({"outlet": ["Unknown outlet."]})
-        booking = services.booking_create(
+            raise ValidationError({"outlet": [_("Unknown outlet.")]})
+        booking = booking_create(
             owner=request.user,
             vehicle=vehicle,
             outlet=outlet,
@@ -132,7 +137,7 @@ class _BookingAction(APIView):
     def post(self, request, reference: str):
         booking = selectors.booking_get(user=request.user, reference=reference)
         if not self.allowed(request.user, booking):
-            raise PermissionDenied("You may not do this with this booking.")
+            raise PermissionDenied(_("You may not do this with this booking."))
         data = _parse(self.input_serializer, request.data) if self.input_serializer else {}
         result = self.perform(request, booking, data)
         if isinstance(result, Response):
@@ -155,7 +160,7 @@ class RescheduleView(_BookingAction):
         return access.may_change(user, booking)
 
     def perform(self, request, booking, data):
-        return services.booking_reschedule(booking=booking, start=data["start"], actor=request.user)
+        return booking_reschedule(booking=booking, start=data["start"], actor=request.user)
 
 
 class CancelView(_BookingAction):
@@ -165,7 +170,7 @@ class CancelView(_BookingAction):
         return access.may_change(user, booking)
 
     def perform(self, request, booking, data):
-        return services.booking_cancel(booking=booking, actor=request.user, reason=data["reason"])
+        return booking_cancel(booking=booking, actor=request.user, reason=data["reason"])
 
 
 class CheckInView(_BookingAction):
@@ -175,7 +180,7 @@ class CheckInView(_BookingAction):
         return access.may_run(user, booking)
 
     def perform(self, request, booking, data):
-        return services.booking_check_in(
+        return booking_check_in(
             booking=booking, actor=request.user, odometer_km=data.get("odometer_km")
         )
 
@@ -191,8 +196,8 @@ class StartView(_BookingAction):
         if "bay" in data:
             bay = Bay.objects.filter(pk=data["bay"], outlet_id=booking.outlet_id).first()
             if bay is None:
-                raise ValidationError({"bay": ["No such bay at this outlet."]})
-        return services.booking_start(booking=booking, actor=request.user, bay=bay)
+                raise ValidationError({"bay": [_("No such bay at this outlet.")]})
+        return booking_start(booking=booking, actor=request.user, bay=bay)
 
 
 class ReadyView(_BookingAction):
@@ -200,7 +205,7 @@ class ReadyView(_BookingAction):
         return access.may_run(user, booking)
 
     def perform(self, request, booking, data):
-        return services.booking_ready(booking=booking, actor=request.user)
+        return booking_ready(booking=booking, actor=request.user)
 
 
 class CompleteView(_BookingAction):
@@ -210,7 +215,7 @@ class CompleteView(_BookingAction):
         return access.may_run(user, booking)
 
     def perform(self, request, booking, data):
-        return services.booking_complete(
+        return booking_complete(
             booking=booking,
             actor=request.user,
             checklist=data["checklist"],
@@ -223,7 +228,7 @@ class NoShowView(_BookingAction):
         return access.may_run(user, booking)
 
     def perform(self, request, booking, data):
-        return services.booking_mark_no_show(booking=booking, actor=request.user)
+        return booking_mark_no_show(booking=booking, actor=request.user)
 
 
 class FeedbackView(_BookingAction):
@@ -234,7 +239,7 @@ class FeedbackView(_BookingAction):
         return booking.owner_id == user.pk
 
     def perform(self, request, booking, data):
-        services.feedback_leave(booking=booking, owner=request.user, **data)
+        feedback_leave(booking=booking, owner=request.user, **data)
         return booking
 
 
@@ -256,7 +261,7 @@ class CalendarView(APIView):
     def get(self, request, reference: str):
         booking = selectors.booking_get(user=request.user, reference=reference)
         if booking.owner_id != request.user.pk:
-            raise PermissionDenied("The calendar file is for the booking's owner.")
+            raise PermissionDenied(_("The calendar file is for the booking's owner."))
         response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
         return response
@@ -271,8 +276,8 @@ class QueueView(APIView):
         outlet = selectors.outlet_for_staff(user=request.user, code=code)
         day = _parse(QueueFilterSerializer, request.query_params).get("date")
         if day is None:
-            day = timezone.now().astimezone(ZoneInfo(outlet.time_zone)).date()
-        entries = selectors.outlet_queue(outlet=outlet, day=day)
+            day = outlet.local_day(timezone.now())
+        entries = outlet_queue(outlet=outlet, day=day)
         return Response(
             {
                 "outlet": outlet.code,
@@ -292,7 +297,7 @@ class WalkInView(APIView):
     def post(self, request, code: str):
         outlet = selectors.outlet_for_staff(user=request.user, code=code)
         data = _parse(WalkInInputSerializer, request.data)
-        booking = services.walk_in_register(
+        booking = walk_in_register(
             outlet=outlet,
             actor=request.user,
             vin=data["vin"],

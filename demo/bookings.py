@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from bookings.availability import free_starts
+from bookings.availability.engine import free_starts
+from bookings.lifecycle.create import booking_create
 from bookings.models import Booking, BookingEvent, BookingService, Feedback
 from bookings.references import new_reference
 from bookings.reservation import reserve_bay
-from bookings.services import booking_create
 from hima_service.exceptions import DomainError
 from outlets.models import Outlet
 from vehicles.models import Vehicle, VehicleModel
@@ -129,7 +129,11 @@ def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet])
                     else [],
                 )
             )
-        events.append(BookingEvent(booking=booking, kind="created", to_status="confirmed"))
+        events.append(
+            BookingEvent(
+                booking=booking, kind=BookingEvent.Kind.CREATED, to_status=Status.CONFIRMED
+            )
+        )
         path = {
             Status.COMPLETED: ["checked_in", "in_service", "ready", "completed"],
             Status.CANCELLED: ["cancelled"],
@@ -138,7 +142,12 @@ def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet])
         previous = "confirmed"
         for target in path:
             events.append(
-                BookingEvent(booking=booking, kind="status", from_status=previous, to_status=target)
+                BookingEvent(
+                    booking=booking,
+                    kind=BookingEvent.Kind.STATUS,
+                    from_status=previous,
+                    to_status=target,
+                )
             )
             previous = target
         if done and rng.random() < 0.6:

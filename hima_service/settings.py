@@ -231,20 +231,24 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-# --- Notifications (bookings.channels, bookings.delivery) ---
+# --- Notifications (bookings.notify: channels, delivery) ---
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HIMA Service <noreply@hima.example>")
 NOTIFICATION_BACKENDS = {
-    "sms": env.str("NOTIFICATION_SMS_BACKEND", default="bookings.channels.ConsoleSmsBackend"),
-    "email": env.str("NOTIFICATION_EMAIL_BACKEND", default="bookings.channels.DjangoEmailBackend"),
+    "sms": env.str(
+        "NOTIFICATION_SMS_BACKEND", default="bookings.notify.channels.ConsoleSmsBackend"
+    ),
+    "email": env.str(
+        "NOTIFICATION_EMAIL_BACKEND", default="bookings.notify.channels.DjangoEmailBackend"
+    ),
 }
-# For bookings.channels.HttpSmsBackend: JSON POST to this URL (format in that module).
+# For bookings.notify.channels.HttpSmsBackend: JSON POST to this URL (format in that module).
 NOTIFICATION_SMS_HTTP_URL = env.str("NOTIFICATION_SMS_HTTP_URL", default="")
 NOTIFICATION_SMS_HTTP_TOKEN = env.str("NOTIFICATION_SMS_HTTP_TOKEN", default="")
 NOTIFICATION_SMS_HTTP_TIMEOUT = env.float("NOTIFICATION_SMS_HTTP_TIMEOUT", default=10.0)
-# Claims (bookings.delivery). The scans keep at most NOTIFICATION_MAX_IN_FLIGHT rows claimed at
-# once (queued or being sent), so a claimed row never waits behind more than that many, and the
-# lease only has to outlast sending that many:
+# Claims (bookings.notify.dispatch). The scans keep at most NOTIFICATION_MAX_IN_FLIGHT rows
+# claimed at once (queued or being sent), so a claimed row never waits behind more than that
+# many, and the lease only has to outlast sending that many:
 #   * 5,000: one worker of two processes sends 84 a second (README, bench/reminders.py), so it
 #     sends a full load before the next minute's scan (the cap does not slow delivery down),
 #     and that is 5x this network's busiest minute (1,000 reminders fall due at once);

@@ -1,5 +1,6 @@
+import datetime as dt
 from decimal import Decimal
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -134,6 +135,26 @@ class Outlet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    # An outlet's own clock: "today", a day's bounds and the times it quotes are local to it
+    # ("today" in Munich is not today in Shanghai). The one place that converts.
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def local_day(self, moment: dt.datetime) -> dt.date:
+        """The outlet's calendar date at an instant."""
+        return moment.astimezone(self.zone).date()
+
+    def day_bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """[start, end) of a local date as aware instants (23 or 25 hours across DST)."""
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=self.zone)
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=self.zone)
+        return start, end
+
+    def local_iso(self, moment: dt.datetime) -> str:
+        """An instant as the outlet's clock reads it, with its offset (ISO 8601)."""
+        return moment.astimezone(self.zone).isoformat()
 
 
 class OpeningHours(models.Model):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
@@ -48,7 +47,7 @@ def outlet_list() -> QuerySet[Outlet]:
 
 def outlet_local_today(*, outlet: Outlet) -> dt.date:
     """Today's date where the outlet is (Munich and Shanghai disagree for 6–7 hours a day)."""
-    return timezone.now().astimezone(ZoneInfo(outlet.time_zone)).date()
+    return outlet.local_day(timezone.now())
 
 
 def outlet_closures_ahead(*, outlet: Outlet) -> QuerySet[Closure]:

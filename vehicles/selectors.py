@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -26,3 +28,19 @@ def vehicle_list(*, owner: User) -> QuerySet[Vehicle]:
 def vehicle_get(*, owner: User, vehicle_id: int) -> Vehicle:
     """The owner's vehicle; anyone else's answers 404, exactly like a missing one."""
     return get_object_or_404(vehicle_list(owner=owner), pk=vehicle_id)
+
+
+def check_owned(*, vehicle: Vehicle, owner: User, field: str = "vehicle") -> None:
+    """The one ownership rule for a vehicle named in input: someone else's is refused exactly
+    like a missing one, so its existence is not revealed (rule 4)."""
+    if vehicle.owner_id != owner.pk:
+        raise ValidationError({field: [_("Unknown vehicle.")]})
+
+
+def owned_vehicle(*, owner: User, vehicle_id: int, field: str = "vehicle") -> Vehicle:
+    """The owner's vehicle by the id a client sent, or a field error (see check_owned)."""
+    vehicle = Vehicle.objects.select_related("model__brand").filter(pk=vehicle_id).first()
+    if vehicle is None:
+        raise ValidationError({field: [_("Unknown vehicle.")]})
+    check_owned(vehicle=vehicle, owner=owner, field=field)
+    return vehicle

@@ -3,6 +3,7 @@ import pytest
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
 from outlets.models import OutletMembership
+from outlets.tests.factories import OutletFactory
 from vehicles.tests.factories import BrandMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,6 @@ def test_me_requires_authentication(api):
 
 
 def test_me_lists_staff_and_brand_admin_roles(api):
-    from outlets.tests.factories import OutletFactory
 
     user = UserFactory()
     outlet = OutletFactory(code="SH-PUDONG-01")

@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import factory
 from django.utils import timezone
@@ -10,7 +11,6 @@ from vehicles.tests.factories import VehicleFactory
 
 def next_local(hour: int, *, days: int = 1, tz: str = "Asia/Shanghai") -> dt.datetime:
     """An aware datetime `days` ahead at `hour`:00 in the zone (default: the outlets' zone)."""
-    from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(tz)
     day = timezone.now().astimezone(zone).date() + dt.timedelta(days=days)

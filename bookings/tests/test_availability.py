@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bookings.availability import free_starts, validate_bookable
+from bookings.availability.engine import free_starts
+from bookings.availability.rules import validate_bookable
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
 from outlets.models import Capability

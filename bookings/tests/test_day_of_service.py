@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 
+from bookings.lifecycle.create import booking_create
+from bookings.lifecycle.status import booking_check_in, booking_start
 from bookings.models import Booking
-from bookings.services import booking_check_in, booking_create, booking_start
 from bookings.tests.factories import BookingFactory
 from hima_service.exceptions import RuleViolation, SlotTaken
 

@@ -10,17 +10,20 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+import bookings.tasks  # noqa: F401 - registers the tasks
 from accounts.tests.factories import UserFactory
-from bookings import delivery
-from bookings.channels import ChannelError, HttpSmsBackend, OutgoingMessage
-from bookings.delivery import (
-    notification_deliver,
-    notifications_claim_due,
-    notifications_dispatch_due,
-)
-from bookings.models import Booking, Feedback, IdempotencyKey, Notification, NotificationDelivery
-from bookings.no_shows import bookings_mark_no_shows
+from bookings.lifecycle.no_shows import bookings_mark_no_shows
+from bookings.models import Booking, Feedback, Notification, NotificationDelivery
+from bookings.notify import delivery, dispatch
+from bookings.notify.channels import ChannelError, HttpSmsBackend, OutgoingMessage
+from bookings.notify.delivery import notification_deliver
+from bookings.notify.dispatch import notifications_claim_due, notifications_dispatch_due
+from bookings.notify.maintenance import maintenance_due_record
 from bookings.tests.factories import BookingFactory
+from hima_service.celery import app
+from hima_service.models import IdempotencyKey
+from hima_service.tasks import purge_idempotency_keys
+from vehicles.tests.factories import VehicleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -251,7 +254,7 @@ def test_claim_respects_the_batch_limit_oldest_first():
 def queued(monkeypatch) -> list[int]:
     """What the scans hand to the broker, recorded instead of sent."""
     ids: list[int] = []
-    monkeypatch.setattr(delivery, "_enqueue", ids.extend)
+    monkeypatch.setattr(dispatch, "_enqueue", ids.extend)
     return ids
 
 
@@ -329,7 +332,7 @@ def gateway(settings):
     server = Gateway()
     settings.NOTIFICATION_BACKENDS = {
         **settings.NOTIFICATION_BACKENDS,
-        "sms": "bookings.channels.HttpSmsBackend",
+        "sms": "bookings.notify.channels.HttpSmsBackend",
     }
     settings.NOTIFICATION_SMS_HTTP_URL = server.url
     settings.NOTIFICATION_SMS_HTTP_TOKEN = "s3cret"
@@ -396,8 +399,6 @@ def test_no_show_scan_marks_confirmed_bookings_30_minutes_late(minutes_since_sta
 
 
 def test_maintenance_message_is_rendered_for_a_vehicle(settings):
-    from bookings.maintenance import maintenance_due_record
-    from vehicles.tests.factories import VehicleFactory
 
     owner = UserFactory(language="zh-hans")
     vehicle = VehicleFactory(owner=owner, delivery_date=dt.date(2020, 1, 1))
@@ -410,8 +411,6 @@ def test_maintenance_message_is_rendered_for_a_vehicle(settings):
 
 
 def test_beat_schedule_runs_registered_tasks_every_minute_daily_and_hourly(settings):
-    import bookings.tasks  # noqa: F401 - registers the tasks
-    from hima_service.celery import app
 
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
@@ -433,7 +432,6 @@ def test_beat_schedule_runs_registered_tasks_every_minute_daily_and_hourly(setti
 
 
 def test_purge_task_forgets_idempotency_keys_past_their_day():
-    from bookings.tasks import purge_idempotency_keys
 
     owner = UserFactory()
     old, fresh = (

@@ -3,8 +3,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from bookings.idempotency import idempotency_purge
-from bookings.models import Booking, IdempotencyKey
+from bookings.models import Booking
+from bookings.tests.factories import VehicleFactory
+from hima_service.idempotency import idempotency_purge
+from hima_service.models import IdempotencyKey
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,6 @@ def test_an_error_answer_is_replayed_too(world):
 
 
 def test_keys_belong_to_their_user(world):
-    from bookings.tests.factories import VehicleFactory
 
     theirs = VehicleFactory(owner=world.other_owner)
     assert post(world, world.payload(), "shared").status_code == 201

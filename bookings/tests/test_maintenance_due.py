@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from bookings.maintenance import maintenance_due_record, maintenance_due_vehicles
 from bookings.models import Booking, Notification
+from bookings.notify.maintenance import maintenance_due_record, maintenance_due_vehicles
 from bookings.tests.factories import BookingFactory
 from outlets.models import ServiceType
 from outlets.tests.factories import ServiceTypeFactory

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bookings.availability import NETWORK_CHUNK, earliest_near
+from bookings.availability.network import NETWORK_CHUNK, earliest_near
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
 from outlets.models import Capability
@@ -150,8 +150,8 @@ def test_the_walk_outward_goes_past_a_first_chunk_with_no_free_start(
 def test_the_walk_outward_stops_after_a_bounded_number_of_chunks(
     oil, monkeypatch, django_assert_max_num_queries
 ):
-    monkeypatch.setattr("bookings.availability.NETWORK_CHUNK", 4)
-    monkeypatch.setattr("bookings.availability.NETWORK_MAX_CHUNKS", 2)
+    monkeypatch.setattr("bookings.availability.network.NETWORK_CHUNK", 4)
+    monkeypatch.setattr("bookings.availability.network.NETWORK_MAX_CHUNKS", 2)
     for n in range(2 * 4):  # two chunks of 4 (limit 1: max(4 × 1, 4))
         outlet_north(f"SHUT-{n:02d}", 1 + n, [oil], hours=[])
     outlet_north("OPEN-BEYOND", 100, [oil])
@@ -159,7 +159,7 @@ def test_the_walk_outward_stops_after_a_bounded_number_of_chunks(
 
     with django_assert_max_num_queries(2 * 5):
         assert search([oil], brand=aito, limit=1) == []
-    monkeypatch.setattr("bookings.availability.NETWORK_MAX_CHUNKS", 3)
+    monkeypatch.setattr("bookings.availability.network.NETWORK_MAX_CHUNKS", 3)
     assert [s.outlet.code for s in search([oil], limit=1)] == ["OPEN-BEYOND"]
 
 

@@ -23,9 +23,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from bookings.delivery import notifications_claim_due, notifications_dispatch_due
+from bookings.notify.dispatch import notifications_claim_due, notifications_dispatch_due
 from bookings.models import Notification, NotificationDelivery
-from bookings.notifications import notify_booking_created
+from bookings.notify.outbox import notify_booking_created
 from bookings.tests.factories import BookingFactory
 from hima_service.celery import app as celery_app
 from hima_service.testing import celery_queue, start_worker, stop_worker, wait_until
@@ -297,7 +297,7 @@ def broker(url: str):
 def test_bookings_succeed_while_redis_is_down_and_all_go_out_once_it_is_back(world, caplog):
     port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
-    caplog.set_level(logging.WARNING, logger="bookings.delivery")
+    caplog.set_level(logging.WARNING, logger="bookings.notify")
 
     with broker(url), celery_queue() as queue:
         # Given the broker is down (nothing listens on its port) while owners book
@@ -351,7 +351,7 @@ DEADLINE = 15
 
 def test_a_frozen_redis_does_not_hang_a_booking(world, caplog):
     port = free_port()
-    caplog.set_level(logging.WARNING, logger="bookings.delivery")
+    caplog.set_level(logging.WARNING, logger="bookings.notify")
     owner = world.api("owner")
 
     with (

@@ -8,16 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from bookings.delivery import notification_render
 from bookings.models import BookingEvent, Notification
-from bookings.notifications import (
-    booking_notifications,
+from bookings.notify.outbox import (
     notify_booking_cancelled,
     notify_booking_completed,
     notify_booking_created,
     notify_booking_ready,
     notify_booking_rescheduled,
 )
+from bookings.notify.render import notification_render
+from bookings.notify.selectors import booking_notifications
 from bookings.tests.factories import BookingFactory
 from outlets.tests.factories import OutletFactory
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
+from vehicles.tests.factories import valid_vin
 
 pytestmark = pytest.mark.django_db
 
@@ -110,8 +111,6 @@ def _payload(kind, world, booking):
     if kind == "checklist":
         return {"checklist": {world.service.code: world.service.checklist}}
     if kind == "walk-in":
-        from vehicles.tests.factories import valid_vin
-
         return {
             "vin": valid_vin(777, wmi="LVV"),
             "model": "luxeed-r7",

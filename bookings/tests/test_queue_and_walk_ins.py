@@ -4,11 +4,11 @@ import pytest
 from django.utils import timezone
 
 from bookings.models import Booking
-from bookings.selectors import outlet_queue
+from bookings.queue import outlet_queue
 from bookings.tests.factories import BookingFactory, next_local
-from outlets.tests.factories import OutletFactory
+from outlets.tests.factories import OutletFactory, ServiceTypeFactory
 from vehicles.models import Vehicle
-from vehicles.tests.factories import VehicleFactory, valid_vin
+from vehicles.tests.factories import VehicleFactory, brand, valid_vin
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,6 @@ def test_walk_in_bad_input_is_a_field_error(world, overrides, field):
 
 
 def test_walk_in_needs_a_bay_that_can_do_the_work(world):
-    from outlets.tests.factories import ServiceTypeFactory
 
     paint = ServiceTypeFactory(code="paint-repair", capability="body_paint")
     world.outlet.services.add(paint)
@@ -89,7 +88,6 @@ def test_walk_in_needs_a_bay_that_can_do_the_work(world):
 
 
 def test_walk_in_brand_not_authorized(world):
-    from vehicles.tests.factories import brand
 
     world.outlet.brands.remove(brand("LUXEED"))
     response = walk_in(world)

@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
-from vehicles.tests.factories import VehicleFactory
+from vehicles.models import Vehicle
+from vehicles.tests.factories import VehicleFactory, valid_vin
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -168,8 +169,6 @@ def test_twenty_concurrent_requests_with_one_key_create_one_booking(world):
 
 
 def test_two_desks_register_the_same_new_car_at_once(world):
-    from vehicles.models import Vehicle
-    from vehicles.tests.factories import valid_vin
 
     vin = valid_vin(909, wmi="LVV")
     payload = {

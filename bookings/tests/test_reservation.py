@@ -8,11 +8,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from bookings import reservation
 from bookings.models import Booking, BookingService
 from bookings.references import ALPHABET, new_reference
-from bookings.reservation import booking_duration, move_booking, reserve_bay
+from bookings.reservation import move_booking, reserve_bay
 from bookings.tests.factories import BookingFactory
 from hima_service.exceptions import SlotTaken, VehicleBusy
+from outlets.catalog import booking_duration
 from outlets.models import Capability
 from outlets.tests.factories import BayFactory, OutletFactory, ServiceTypeFactory
 from vehicles.tests.factories import VehicleFactory
@@ -117,7 +119,6 @@ def test_turnover_blocks_the_bay_after_the_end(outlet, oil):
 def test_the_constraint_decides_even_when_the_precheck_is_fooled(outlet, oil, monkeypatch):
     """Correctness rests on PostgreSQL: with the advisory pre-check blinded, the INSERT is
     refused by booking_no_bay_overlap and the next bay is tried."""
-    from bookings import reservation
 
     first = BayFactory(outlet=outlet, name="a")
     second = BayFactory(outlet=outlet, name="b")

@@ -4,8 +4,9 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from bookings.lifecycle.status import booking_mark_no_show, booking_transition
+from bookings.lifecycle.table import ALLOWED, STAMPS
 from bookings.models import Booking, BookingEvent
-from bookings.services import ALLOWED, STAMPS, booking_mark_no_show, booking_transition
 from bookings.tests.factories import BookingFactory
 from hima_service.exceptions import InvalidTransition, RuleViolation
 

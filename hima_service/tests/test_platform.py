@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from hima_service.exceptions import SlotTaken
 from hima_service.settings import BASE_DIR
+from hima_service.testing import current_database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,6 @@ def test_missing_postgres_is_one_line_not_a_traceback():
 
 
 def test_missing_redis_is_one_line_not_a_traceback():
-    from hima_service.testing import current_database_url
 
     result = _manage(
         "check_services", REDIS_URL="redis://127.0.0.1:1/0", DATABASE_URL=current_database_url()

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from hima_service.exceptions import InvalidTransition
 
-from .models import Booking
+from ..models import Booking
+from .status import NO_SHOW_AFTER, booking_mark_no_show
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +20,6 @@ def bookings_mark_no_shows(*, now: datetime | None = None, limit: int = 500) -> 
     transaction; returns how many were marked. Harmless to run twice or twice at once: the
     booking service locks the row, and a booking that was checked in (or marked) meanwhile
     raises InvalidTransition, which is skipped here."""
-    from .services import NO_SHOW_AFTER, booking_mark_no_show
-
     now = now or timezone.now()
     overdue = list(
         Booking.objects.filter(

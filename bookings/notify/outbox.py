@@ -5,9 +5,9 @@ booking leaves no notification and a committed one never lacks its messages. Eac
 (subject, kind, channel) with a deterministic unique `key`; recording is
 `INSERT … ON CONFLICT DO NOTHING`, so calling a `notify_*` twice records nothing new.
 
-Rows carry their due time; nothing waits in Redis. The beat scan (`bookings.delivery`) is what
-makes delivery correct; the on-commit kick below only makes messages that are due now go out at
-once, and a broker outage at that moment is logged and left to the scan.
+Rows carry their due time; nothing waits in Redis. The beat scan (`bookings.notify.dispatch`) is
+what makes delivery correct; the on-commit kick (same module) only makes messages that are due
+now go out at once, and a broker outage at that moment is logged and left to the scan.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Booking, BookingEvent, Notification
+from ..models import Booking, BookingEvent, Notification
+from .dispatch import notifications_kick
+from .status import notification_move, notifications_skip_pending
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +78,6 @@ def _record(rows: Iterable[Notification]) -> list[int]:
         ).values_list("pk", flat=True)
     )
     if due_now:
-        from .delivery import notifications_kick
-
         transaction.on_commit(lambda: notifications_kick(notification_ids=due_now))
     return due_now
 
@@ -174,9 +174,7 @@ def _move_reminders(booking: Booking, now: datetime) -> None:
             continue
         new_due = booking.start - REMINDERS[row.kind]
         if new_due <= now or new_key in taken:
-            row.status = Status.SKIPPED
-            row.claimed_until = None
-            row.save(update_fields=["status", "claimed_until"])
+            notification_move(row, Status.SKIPPED)
             continue
         row.key = new_key
         row.due_at = new_due
@@ -191,10 +189,9 @@ def _move_reminders(booking: Booking, now: datetime) -> None:
 def notify_booking_cancelled(*, booking: Booking) -> None:
     """A "cancelled" message now; the pending reminders are skipped."""
     now = timezone.now()
-    # UPDATE waits for a worker that holds a reminder's lock, then re-checks `pending`.
-    Notification.objects.filter(
-        booking=booking, kind__in=list(REMINDERS), status=Status.PENDING
-    ).update(status=Status.SKIPPED, claimed_until=None)
+    notifications_skip_pending(
+        Notification.objects.filter(booking=booking, kind__in=list(REMINDERS))
+    )
     _record(_booking_rows(booking, Kind.CANCELLED, now))
 
 
@@ -221,7 +218,7 @@ def notify_maintenance_due(
 ) -> int:
     """One maintenance_due per vehicle, channel and calendar month (`month` is "YYYY-MM"): the
     key holds the month, so a second run in the same month records nothing. (The 30 days
-    between two reminders across a month's end are kept by `bookings.maintenance`.) Returns
+    between two reminders across a month's end are kept by `bookings.notify.maintenance`.) Returns
     the number of rows that were new."""
     rows = [
         Notification(
@@ -241,12 +238,3 @@ def notify_maintenance_due(
     existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(set(keys) - existing)
-
-
-def booking_notifications(booking: Booking) -> QuerySet[Notification]:
-    """A booking's notifications for its detail page: kind, channel, status, due and sent."""
-    return (
-        Notification.objects.filter(booking=booking)
-        .only("pk", "kind", "channel", "status", "due_at", "sent_at", "attempts", "booking_id")
-        .order_by("due_at", "pk")
-    )

@@ -4,8 +4,10 @@ A backend is any class with `send(message) -> str` (the provider's reference, or
 on failure; delivery retries with back-off and records the error. Choose them in settings:
 
     NOTIFICATION_BACKENDS = {
-        "sms": "bookings.channels.ConsoleSmsBackend",   # default: one log line per SMS
-        "email": "bookings.channels.DjangoEmailBackend", # Django's EMAIL_BACKEND (console default)
+        # default: one log line per SMS
+        "sms": "bookings.notify.channels.ConsoleSmsBackend",
+        # Django's EMAIL_BACKEND (console by default)
+        "email": "bookings.notify.channels.DjangoEmailBackend",
     }
 
 `HttpSmsBackend` posts to an SMS gateway (settings `NOTIFICATION_SMS_HTTP_URL`, optional
@@ -19,8 +21,9 @@ seconds) one JSON object per message:
 
 Any 2xx answer is success; `{"id": "…"}` in the answer is kept as the provider reference. The
 notification key is sent as the idempotency key: a gateway that honours it turns the one resend
-that a worker crash can cause into a no-op (see `bookings.delivery`). E-mail carries the key in
-`X-HIMA-Notification-Key` and a Message-ID derived from it, so mail clients fold a resend too.
+that a worker crash can cause into a no-op (see `bookings.notify.delivery`). E-mail carries the
+key in `X-HIMA-Notification-Key` and a Message-ID derived from it, so mail clients fold a resend
+too.
 """
 
 from __future__ import annotations

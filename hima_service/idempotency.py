@@ -19,8 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.response import Response
 
-from hima_service.exceptions import DomainError
-
+from .exceptions import DomainError
 from .models import IdempotencyKey
 
 HEADER = "Idempotency-Key"

@@ -14,30 +14,41 @@ class TsTzRange(models.Func):
     output_field = DateTimeRangeField()
 
 
-class Booking(models.Model):
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("confirmed")
-        CHECKED_IN = "checked_in", _("checked in")
-        IN_SERVICE = "in_service", _("in service")
-        READY = "ready", _("ready for pickup")
-        COMPLETED = "completed", _("completed")
-        CANCELLED = "cancelled", _("cancelled")
-        NO_SHOW = "no_show", _("no-show")
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    CHECKED_IN = "checked_in", _("checked in")
+    IN_SERVICE = "in_service", _("in service")
+    READY = "ready", _("ready for pickup")
+    COMPLETED = "completed", _("completed")
+    CANCELLED = "cancelled", _("cancelled")
+    NO_SHOW = "no_show", _("no-show")
 
-    class Mode(models.TextChoices):
-        DROP_OFF = "drop_off", _("drop off")
-        WAIT = "wait", _("wait at the outlet")
-        PICKUP_DELIVERY = "pickup_delivery", _("pickup and delivery")
-        NIGHT_SERVICE = "night_service", _("Starry Night Service")
+
+class BookingMode(models.TextChoices):
+    DROP_OFF = "drop_off", _("drop off")
+    WAIT = "wait", _("wait at the outlet")
+    PICKUP_DELIVERY = "pickup_delivery", _("pickup and delivery")
+    NIGHT_SERVICE = "night_service", _("Starry Night Service")
+
+
+# The statuses that hold a bay and the vehicle. The one source: the exclusion constraints below
+# are built from it, and so is every query that asks "is this booking holding its bay?".
+ACTIVE_STATUSES = [BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.IN_SERVICE]
+# Modes in which the car is collected from the owner, so an address is needed.
+PICKUP_MODES = [BookingMode.PICKUP_DELIVERY, BookingMode.NIGHT_SERVICE]
+
+
+class Booking(models.Model):
+    Status = BookingStatus
+    Mode = BookingMode
 
     class Channel(models.TextChoices):
         ONLINE = "online", _("online")
         PHONE = "phone", _("phone")
         WALK_IN = "walk_in", _("walk-in")
 
-    # The statuses that hold a bay and the vehicle: the exclusion constraints apply to them.
-    ACTIVE_STATUSES = (Status.CONFIRMED, Status.CHECKED_IN, Status.IN_SERVICE)
-    PICKUP_MODES = (Mode.PICKUP_DELIVERY, Mode.NIGHT_SERVICE)
+    ACTIVE_STATUSES = ACTIVE_STATUSES
+    PICKUP_MODES = PICKUP_MODES
 
     reference = models.CharField(max_length=12, unique=True)
     owner = models.ForeignKey(
@@ -84,8 +95,7 @@ class Booking(models.Model):
                 name="booking_bay_released_after_end",
             ),
             models.CheckConstraint(
-                condition=~models.Q(mode__in=["pickup_delivery", "night_service"])
-                | ~models.Q(pickup_address=""),
+                condition=~models.Q(mode__in=PICKUP_MODES) | ~models.Q(pickup_address=""),
                 name="booking_pickup_needs_address",
             ),
             # Rule 1: a bay holds at most one active booking at any instant, by the database.
@@ -98,8 +108,7 @@ class Booking(models.Model):
                     ),
                     ("bay", RangeOperators.EQUAL),
                 ],
-                condition=models.Q(status__in=["confirmed", "checked_in", "in_service"])
-                & models.Q(bay__isnull=False),
+                condition=models.Q(status__in=ACTIVE_STATUSES) & models.Q(bay__isnull=False),
             ),
             # …and a vehicle is in at most one active booking at any instant.
             ExclusionConstraint(
@@ -108,7 +117,7 @@ class Booking(models.Model):
                     (TsTzRange("start", "end", RangeBoundary()), RangeOperators.OVERLAPS),
                     ("vehicle", RangeOperators.EQUAL),
                 ],
-                condition=models.Q(status__in=["confirmed", "checked_in", "in_service"]),
+                condition=models.Q(status__in=ACTIVE_STATUSES),
             ),
         ]
 
@@ -145,13 +154,21 @@ class BookingService(models.Model):
 class BookingEvent(models.Model):
     """Append-only history: who did what to a booking, and when."""
 
+    class Kind(models.TextChoices):
+        CREATED = "created", _("booked")
+        WALK_IN = "walk_in", _("walked in")
+        STATUS = "status", _("status changed")
+        RESCHEDULED = "rescheduled", _("rescheduled")
+        BAY_ASSIGNED = "bay_assigned", _("bay assigned")
+        FEEDBACK = "feedback", _("rated")
+
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    kind = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    from_status = models.CharField(max_length=12, blank=True, choices=BookingStatus.choices)
+    to_status = models.CharField(max_length=12, blank=True, choices=BookingStatus.choices)
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -180,122 +197,3 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id} rated {self.rating}"
-
-
-class IdempotencyKey(models.Model):
-    """The first answer to a POST carrying an `Idempotency-Key`, replayed for repeats."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    method = models.CharField(max_length=8)
-    path = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotencykey_unique")
-        ]
-        indexes = [models.Index(fields=["created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}:{self.key}"
-
-
-class Notification(models.Model):
-    """The outbox: one row per message, written in the transaction of the change behind it."""
-
-    class Kind(models.TextChoices):
-        CONFIRMATION = "confirmation", _("confirmation")
-        REMINDER_24H = "reminder_24h", _("reminder 24 h before")
-        REMINDER_2H = "reminder_2h", _("reminder 2 h before")
-        RESCHEDULED = "rescheduled", _("rescheduled")
-        CANCELLED = "cancelled", _("cancelled")
-        READY_FOR_PICKUP = "ready_for_pickup", _("ready for pickup")
-        FEEDBACK_REQUEST = "feedback_request", _("feedback request")
-        MAINTENANCE_DUE = "maintenance_due", _("maintenance due")
-
-    class Channel(models.TextChoices):
-        SMS = "sms", _("SMS")
-        EMAIL = "email", _("e-mail")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-        SKIPPED = "skipped", _("skipped")
-
-    key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    channel = models.CharField(max_length=8, choices=Channel.choices)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    booking = models.ForeignKey(
-        Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
-    )
-    vehicle = models.ForeignKey(
-        Vehicle, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
-    )
-    due_at = models.DateTimeField()
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # Facts frozen when the message was recorded (e.g. why maintenance is due), for the text.
-    context = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["due_at", "id"]
-        indexes = [
-            models.Index(
-                fields=["due_at"],
-                name="notification_pending_due",
-                condition=models.Q(status="pending"),
-            ),
-            # The booking detail lists a booking's notifications in due order.
-            models.Index(fields=["booking", "due_at"], name="notification_booking_due"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(booking__isnull=False) | models.Q(vehicle__isnull=False),
-                name="notification_has_subject",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
-                name="notification_sent_has_time",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.key
-
-
-class NotificationDelivery(models.Model):
-    """The sent log: one row per notification handed to its channel, written in the same
-    transaction that marks the notification sent. The one-to-one key makes "sent twice"
-    impossible to record, whatever the workers do."""
-
-    notification = models.OneToOneField(
-        Notification, on_delete=models.CASCADE, related_name="delivery"
-    )
-    key = models.CharField(max_length=200)
-    channel = models.CharField(max_length=8, choices=Notification.Channel.choices)
-    address = models.CharField(max_length=254)
-    language = models.CharField(max_length=8)
-    subject = models.CharField(max_length=255, blank=True)
-    body = models.TextField()
-    # What the channel answered (an HTTP gateway's message id, say); empty for the console.
-    provider_ref = models.CharField(max_length=128, blank=True)
-    sent_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["sent_at", "id"]
-        verbose_name_plural = "notification deliveries"
-
-    def __str__(self) -> str:
-        return f"{self.key} → {self.address}"

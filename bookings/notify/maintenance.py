@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from vehicles.models import OdometerReading, Vehicle
 
-from .models import Booking, Notification
-from .notifications import notify_maintenance_due
+from ..models import Booking, Notification
+from .outbox import notify_maintenance_due
 
 MONTH_MARGIN_DAYS = 30
 KM_MARGIN = 1000

@@ -1,0 +1,126 @@
+"""Booking a vehicle in, and moving it to another start: rules 2 and 3 from the availability
+rules, the mode rules, then the reservation core, where PostgreSQL forbids any overlap; the
+event and the notifications in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from outlets.models import Outlet, ServiceType
+from outlets.selectors import service_types_by_code
+from vehicles.models import Vehicle
+from vehicles.selectors import check_owned
+
+from ..availability.rules import validate_bookable
+from ..locks import lock_booking
+from ..models import PICKUP_MODES, Booking, BookingEvent, BookingService
+from ..notify.outbox import notify_booking_created, notify_booking_rescheduled
+from ..reservation import move_booking, reserve_bay
+from .events import record_event
+from .rules import check_mode, check_night_capacity, check_owner_deadline
+from .table import check_reschedulable
+
+
+def add_services(booking: Booking, services: Sequence[ServiceType]) -> None:
+    """The booking's service lines, with the standard time and price as they are now."""
+    BookingService.objects.bulk_create(
+        BookingService(
+            booking=booking, service_type=s, labour_minutes=s.labour_minutes, price=s.price
+        )
+        for s in services
+    )
+
+
+def price_total(services: Sequence[ServiceType]) -> Decimal:
+    """What the visit costs at standard prices."""
+    return sum((s.price for s in services), Decimal(0))
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    owner: User,
+    vehicle: Vehicle,
+    outlet: Outlet,
+    service_codes: Sequence[str],
+    start: datetime,
+    mode: str = Booking.Mode.DROP_OFF,
+    pickup_address: str = "",
+    notes: str = "",
+    channel: str = Booking.Channel.ONLINE,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Book a vehicle in at an outlet (rules 1–3): validated against hours and catalog, then
+    inserted through the reservation core, where PostgreSQL forbids any overlap."""
+    check_owned(vehicle=vehicle, owner=owner)
+    services = service_types_by_code(service_codes)
+    validate_bookable(outlet=outlet, services=services, start=start, vehicle=vehicle, now=now)
+    check_mode(outlet=outlet, mode=mode, pickup_address=pickup_address, start=start)
+    if mode == Booking.Mode.NIGHT_SERVICE:
+        check_night_capacity(outlet=outlet, start=start)
+    booking = Booking(
+        owner=owner,
+        vehicle=vehicle,
+        outlet=outlet,
+        start=start,
+        mode=mode,
+        pickup_address=pickup_address.strip() if mode in PICKUP_MODES else "",
+        notes=notes,
+        channel=channel,
+        price_total=price_total(services),
+    )
+    booking = reserve_bay(booking=booking, services=services)
+    add_services(booking, services)
+    record_event(
+        booking,
+        kind=BookingEvent.Kind.CREATED,
+        actor=actor or owner,
+        to_status=booking.status,
+        start=outlet.local_iso(booking.start),
+        bay=booking.bay.name if booking.bay else None,
+        channel=channel,
+    )
+    notify_booking_created(booking=booking)
+    return booking
+
+
+@transaction.atomic
+def booking_reschedule(
+    *, booking: Booking, start: datetime, actor: User, now: datetime | None = None
+) -> Booking:
+    """Move a confirmed booking to a new start. Locks the booking row. Atomic: the old time is
+    released only if the new one is won (the reservation core updates the row in place under
+    the constraint)."""
+    now = now or timezone.now()
+    locked = lock_booking(booking.pk)
+    check_reschedulable(locked.status)
+    check_owner_deadline(booking=locked, actor=actor, now=now, action="rescheduled")
+    outlet = locked.outlet
+    services = [bs.service_type for bs in locked.booking_services.select_related("service_type")]
+    validate_bookable(
+        outlet=outlet, services=services, start=start, vehicle=locked.vehicle, now=now
+    )
+    check_mode(outlet=outlet, mode=locked.mode, pickup_address=locked.pickup_address, start=start)
+    if locked.mode == Booking.Mode.NIGHT_SERVICE:
+        check_night_capacity(outlet=outlet, start=start, exclude=locked)
+    previous_start = locked.start
+    moved = move_booking(booking=locked, start=start)
+    record_event(
+        moved,
+        kind=BookingEvent.Kind.RESCHEDULED,
+        actor=actor,
+        from_status=moved.status,
+        to_status=moved.status,
+        previous_start=outlet.local_iso(previous_start),
+        start=outlet.local_iso(moved.start),
+        bay=moved.bay.name if moved.bay else None,
+    )
+    notify_booking_rescheduled(booking=moved)
+    return moved

@@ -1,0 +1,28 @@
+"""The append-only history: every write on a booking records who did what, as one event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import User
+
+from ..models import Booking, BookingEvent
+
+
+def record_event(
+    booking: Booking,
+    *,
+    kind: str,
+    actor: User | None,
+    from_status: str = "",
+    to_status: str = "",
+    **details: Any,
+) -> BookingEvent:
+    return BookingEvent.objects.create(
+        booking=booking,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        details=details,
+    )

@@ -1,0 +1,254 @@
+"""The status actions: cancel, check in, start, ready, complete, no-show, and the generic
+`booking_transition`. Each locks the booking row once (bookings.locks), looks its move up in the
+transition table, applies the action's own rule, then `_enter` stamps, records the event and
+the move's notifications, all in the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from hima_service.exceptions import RuleViolation, SlotTaken
+from outlets.models import Bay
+from vehicles.models import OdometerReading
+from vehicles.services import vehicle_update
+
+from ..locks import lock_booking
+from ..models import Booking, BookingEvent, BookingService
+from ..reservation import move_booking
+from .events import record_event
+from .rules import check_owner_deadline
+from .table import transition_for
+
+Status = Booking.Status
+NO_SHOW_AFTER = timedelta(minutes=30)
+
+
+def _enter(
+    locked: Booking,
+    to: str,
+    *,
+    actor: User | None,
+    now: datetime,
+    reason: str = "",
+    set_fields: dict[str, Any] | None = None,
+    **details: Any,
+) -> Booking:
+    """Apply the table's move current → to on a locked booking: status, its stamp, the event
+    and the notifications. The caller holds the row lock and has checked its own rules."""
+    move = transition_for(locked.status, to)
+    previous = locked.status
+    fields = {"status": to, **(set_fields or {})}
+    if move.stamp:
+        fields[move.stamp] = now
+    if to == Status.CANCELLED:
+        fields["cancel_reason"] = reason[:255]
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*fields, "updated_at"])
+    record_event(
+        locked,
+        kind=move.event,
+        actor=actor,
+        from_status=previous,
+        to_status=to,
+        **({"reason": reason} if reason else {}),
+        **details,
+    )
+    if move.notify is not None:
+        move.notify(booking=locked)
+    return locked
+
+
+@transaction.atomic
+def booking_transition(
+    *,
+    booking: Booking,
+    to: str,
+    actor: User | None,
+    reason: str = "",
+    now: datetime | None = None,
+    **details: Any,
+) -> Booking:
+    """Move a booking along the transition table; locks the booking row. Raises
+    InvalidTransition for a move the table does not have. No action-specific rule applies:
+    staff tools and tests use it; the actions below add their rules."""
+    locked = lock_booking(booking.pk)
+    transition_for(locked.status, to)
+    return _enter(locked, to, actor=actor, now=now or timezone.now(), reason=reason, **details)
+
+
+@transaction.atomic
+def booking_cancel(
+    *, booking: Booking, actor: User, reason: str = "", now: datetime | None = None
+) -> Booking:
+    """Cancel before check-in; owners until 2 h before the start, staff at any time."""
+    now = now or timezone.now()
+    locked = lock_booking(booking.pk)
+    transition_for(locked.status, Status.CANCELLED)
+    check_owner_deadline(booking=locked, actor=actor, now=now, action="cancelled")
+    return _enter(locked, Status.CANCELLED, actor=actor, now=now, reason=reason)
+
+
+@transaction.atomic
+def booking_check_in(
+    *, booking: Booking, actor: User, odometer_km: int | None = None, now: datetime | None = None
+) -> Booking:
+    """The car has arrived, on its booking's day at the outlet (a car that comes days early
+    is a new visit, not this booking). An odometer reading taken at the desk is recorded."""
+    now = now or timezone.now()
+    locked = lock_booking(booking.pk)
+    transition_for(locked.status, Status.CHECKED_IN)
+    outlet = locked.outlet
+    if outlet.local_day(now) < outlet.local_day(locked.start):
+        raise RuleViolation(
+            _("Check-in opens on the booking's day; reschedule it to come earlier."),
+            fields={"start": [_("The booking is on a later day.")]},
+        )
+    locked = _enter(locked, Status.CHECKED_IN, actor=actor, now=now)
+    if odometer_km is not None:
+        vehicle_update(
+            vehicle=locked.vehicle,
+            odometer_km=odometer_km,
+            odometer_source=OdometerReading.Source.SERVICE,
+        )
+    return locked
+
+
+@transaction.atomic
+def booking_start(
+    *, booking: Booking, actor: User, bay: Bay | None = None, now: datetime | None = None
+) -> Booking:
+    """Work begins: confirms the booked bay, or assigns one (a waiting walk-in, or staff moving
+    the car to another bay) through the reservation core, so no bay is ever double-booked."""
+    now = now or timezone.now()
+    locked = lock_booking(booking.pk)
+    transition_for(locked.status, Status.IN_SERVICE)
+    if bay is not None and bay.outlet_id != locked.outlet_id:
+        raise ValidationError({"bay": [_("This bay belongs to another outlet.")]})
+    booked_start, booked_bay_id = locked.start, locked.bay_id
+    moves_bay = locked.bay_id is None or (bay is not None and bay.pk != locked.bay_id)
+    if not moves_bay and now >= locked.start:
+        # On time or late on the booked bay: the reservation stands. An overrun into the next
+        # booking is a real delay the queue's estimates show, not a reason to refuse the work.
+        return _enter(locked, Status.IN_SERVICE, actor=actor, now=now, bay=locked.bay.name)
+    # Early, or on another bay: the bay is used from now for the standard duration, so the
+    # reservation moves there through the guarded path (a car started early must not run into
+    # the bay's previous booking). The booked time is kept in the event.
+    _move_for_start(locked, now=now, bay=bay, moves_bay=moves_bay)
+    if locked.bay_id != booked_bay_id:
+        record_event(locked, kind=BookingEvent.Kind.BAY_ASSIGNED, actor=actor, bay=locked.bay.name)
+    return _enter(
+        locked,
+        Status.IN_SERVICE,
+        actor=actor,
+        now=now,
+        bay=locked.bay.name,
+        booked_start=locked.outlet.local_iso(booked_start),
+    )
+
+
+def _move_for_start(locked: Booking, *, now: datetime, bay: Bay | None, moves_bay: bool) -> None:
+    target = bay if moves_bay else locked.bay
+    try:
+        move_booking(booking=locked, start=now, bay=target)
+    except SlotTaken as exc:
+        where = (
+            _("Bay %(bay)s is held by another booking before this work would end; ")
+            % {"bay": target.name}
+            if target
+            else _("Every suitable bay is held by another booking before this work would end; ")
+        )
+        raise SlotTaken(
+            where + _("choose another bay or wait."),
+            fields={"bay": [_("Busy during this work.")]},
+        ) from exc
+
+
+@transaction.atomic
+def booking_ready(*, booking: Booking, actor: User, now: datetime | None = None) -> Booking:
+    """Work is done and the car waits for its owner; the owner is told."""
+    locked = lock_booking(booking.pk)
+    transition_for(locked.status, Status.READY)
+    return _enter(locked, Status.READY, actor=actor, now=now or timezone.now())
+
+
+def _checklist_problems(lines: list[BookingService], checklist: dict[str, list[str]]) -> list[str]:
+    problems: list[str] = []
+    unknown = set(checklist) - {line.service_type.code for line in lines}
+    if unknown:
+        problems.append(
+            _("Not on this booking: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+        )
+    for line in lines:
+        code = line.service_type.code
+        standard = list(line.service_type.checklist)
+        ticked = set(checklist.get(code, []))
+        if missing := [item for item in standard if item not in ticked]:
+            problems.append(
+                _("%(code)s: not ticked: %(items)s.") % {"code": code, "items": "; ".join(missing)}
+            )
+        if extra := sorted(ticked - set(standard)):
+            problems.append(
+                _("%(code)s: not on the standard checklist: %(items)s.")
+                % {"code": code, "items": "; ".join(extra)}
+            )
+    return problems
+
+
+@transaction.atomic
+def booking_complete(
+    *,
+    booking: Booking,
+    actor: User,
+    checklist: dict[str, list[str]],
+    actual_labour_minutes: int | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Close the service record: every item of every service's standard checklist must be
+    ticked (`checklist` maps service code → ticked items); actual labour time is recorded."""
+    now = now or timezone.now()
+    locked = lock_booking(booking.pk)
+    transition_for(locked.status, Status.COMPLETED)
+    lines = list(locked.booking_services.select_related("service_type"))
+    if problems := _checklist_problems(lines, checklist):
+        raise ValidationError({"checklist": problems})
+    for line in lines:
+        line.checklist_result = [
+            {"item": item, "done": True} for item in line.service_type.checklist
+        ]
+    BookingService.objects.bulk_update(lines, ["checklist_result"])
+    if actual_labour_minutes is None and locked.started_at and locked.ready_at:
+        actual_labour_minutes = round((locked.ready_at - locked.started_at).total_seconds() / 60)
+    return _enter(
+        locked,
+        Status.COMPLETED,
+        actor=actor,
+        now=now,
+        set_fields={"actual_labour_minutes": actual_labour_minutes},
+        actual_labour_minutes=actual_labour_minutes,
+    )
+
+
+@transaction.atomic
+def booking_mark_no_show(
+    *, booking: Booking, actor: User | None, now: datetime | None = None
+) -> Booking:
+    """Not checked in 30 minutes after the start: the bay is released."""
+    now = now or timezone.now()
+    locked = lock_booking(booking.pk)
+    transition_for(locked.status, Status.NO_SHOW)
+    if now < locked.start + NO_SHOW_AFTER:
+        raise RuleViolation(
+            _("A booking becomes a no-show only 30 minutes after its start."),
+            fields={"start": [_("Too early to mark a no-show.")]},
+        )
+    return _enter(
+        locked, Status.NO_SHOW, actor=actor, now=now, reason="not checked in 30 min after start"
+    )

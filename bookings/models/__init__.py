@@ -1,0 +1,28 @@
+"""The booking core's tables: bookings with their services, events and feedback; the outbox."""
+
+from .booking import (
+    ACTIVE_STATUSES,
+    PICKUP_MODES,
+    Booking,
+    BookingEvent,
+    BookingMode,
+    BookingService,
+    BookingStatus,
+    Feedback,
+    TsTzRange,
+)
+from .notification import Notification, NotificationDelivery
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "PICKUP_MODES",
+    "Booking",
+    "BookingEvent",
+    "BookingMode",
+    "BookingService",
+    "BookingStatus",
+    "Feedback",
+    "Notification",
+    "NotificationDelivery",
+    "TsTzRange",
+]

@@ -1,0 +1,228 @@
+"""Claiming due notifications and delivering them, exactly once.
+
+The flow
+    1. `notifications_dispatch_due` (dispatch.py, beat, every minute) claims due pending rows
+       in batches with one `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING
+       id`, setting `claimed_until = now + lease`, and queues one `deliver_notification` task
+       per id. Two scans at once claim disjoint rows. A row whose worker died stays pending;
+       when its lease runs out the next scan claims it again, so nothing waits on Redis
+       redelivery. The scans stop claiming while NOTIFICATION_MAX_IN_FLIGHT rows are claimed
+       and unsent, so a claim does not run out while its row still waits in the queue
+       (settings give the numbers).
+    2. `notification_deliver` counts the attempt in a transaction of its own, committed before
+       the send, so a message whose sending kills its process ends `failed` after
+       NOTIFICATION_MAX_ATTEMPTS instead of looping. It then locks the row (a row being
+       delivered elsewhere is left to that worker), returns if it is no longer pending or
+       another attempt took it over, renders the message, hands it to the channel and then, in
+       the same transaction, writes the sent-log row (`NotificationDelivery`, one-to-one with
+       the notification) and marks the row sent.
+
+What "exactly once" means here
+    * Recorded exactly once: a notification is marked sent and logged at most once (the row
+      lock, the pending check and the one-to-one sent log make a second record impossible),
+      and at least once (a crash before commit leaves it pending, and the scan takes it again
+      after the lease) unless every attempt crashes: then it is `failed`. Running beat twice,
+      a task twice or two workers on one id cannot produce a second send of a row that is
+      already sent.
+    * Its limit: the channel call happens before the commit. If a worker dies in the few
+      milliseconds after the channel accepted a message and before the commit, the row is still
+      pending and is sent again later. No sender can close that gap without the receiver's help,
+      so every message carries its notification key as an idempotency key (the HTTP SMS
+      gateway's `Idempotency-Key`, the e-mail's Message-ID): a gateway that honours it turns
+      that resend into a no-op. With the console backend such a resend shows as a second log
+      line; the sent log still holds one row. The alternative order (commit, then send) would
+      lose the message instead, which the product forbids.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Booking, Feedback, Notification, NotificationDelivery
+from .channels import backend_for
+from .outbox import REMINDERS
+from .render import notification_render, recipient_address
+from .status import notification_move
+
+logger = logging.getLogger(__name__)
+
+Status = Notification.Status
+
+
+def _skip_reason(notification: Notification) -> str:
+    """Why this message should not go out any more, or "" when it should."""
+    user = notification.recipient
+    if notification.channel == Notification.Channel.SMS and not user.sms_notifications:
+        return "owner opted out of SMS"
+    if notification.channel == Notification.Channel.EMAIL and not user.email_notifications:
+        return "owner opted out of e-mail"
+    if not recipient_address(notification):
+        return "no address for this channel"
+    booking = notification.booking
+    if (
+        notification.kind in REMINDERS
+        and booking is not None
+        and booking.status != Booking.Status.CONFIRMED
+    ):
+        return f"booking is {booking.status}"
+    if (
+        notification.kind == Notification.Kind.FEEDBACK_REQUEST
+        and booking is not None
+        and Feedback.objects.filter(booking_id=booking.pk).exists()
+    ):
+        # Left within the two hours before the request came due: asking again would be noise.
+        return "the owner already left feedback"
+    return ""
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off: base, 2×base, 4×base… capped at one hour."""
+    base = settings.NOTIFICATION_RETRY_BASE_SECONDS
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> str:
+    """Send one notification if it is still pending and due; returns what happened
+    ("sent", "retry", "failed", "skipped", "busy", "not_due", or the status it already had).
+
+    Two transactions, so that an attempt counts even when its process dies mid-send: a message
+    that crashes its worker every time would otherwise be retried forever.
+      1. `_attempt_start` locks the row with SKIP LOCKED (a row being sent elsewhere is left to
+         that worker), checks it and commits `attempts + 1`; once every attempt is used up it
+         marks the row failed instead.
+      2. `_attempt_send` locks the row again and goes on only if it still holds that attempt
+         (no other worker started one and no reschedule moved the row in between); it sends,
+         and the sent-log row and the status change commit together (module doc).
+    Call it outside a transaction: the attempt must be committed before the send."""
+    now = now or timezone.now()
+    started = _attempt_start(notification_id=notification_id, now=now)
+    if isinstance(started, str):
+        return started
+    try:
+        return _attempt_send(notification=started, now=now)
+    except BaseException as exc:  # the process may be going down; the attempt stays counted
+        _note_unfinished(started, exc)
+        raise
+
+
+@transaction.atomic
+def _attempt_start(*, notification_id: int, now: datetime) -> Notification | str:
+    """Count the next attempt (committed on return); returns the row as it then is, with what
+    rendering needs, or what happened when there is nothing to send."""
+    notification = (
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related(
+            "recipient",
+            "booking__outlet",
+            "booking__vehicle__model__brand",
+            "vehicle__model__brand",
+        )
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None:
+        return "busy"
+    if notification.status != Status.PENDING:
+        return str(notification.status)
+    if notification.due_at > now:
+        # Moved later (a reschedule) after it was queued: the scan sends it when it is due.
+        return "not_due"
+    reason = _skip_reason(notification)
+    if reason:
+        notification_move(notification, Status.SKIPPED, last_error=reason)
+        return "skipped"
+    if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        # The last attempt started and never recorded an outcome: its process died mid-send.
+        return _give_up_unfinished(notification)
+    notification.attempts += 1
+    # Held for a lease from now: if this process dies mid-send, the scan retakes the row then.
+    notification.claimed_until = now + timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
+    notification.save(update_fields=["attempts", "claimed_until"])
+    return notification
+
+
+@transaction.atomic
+def _attempt_send(*, notification: Notification, now: datetime) -> str:
+    """Send under the row lock if this worker still holds its attempt; record the outcome."""
+    # Waits (no SKIP LOCKED): whoever holds the lock now is brief or has taken the row over.
+    # Only the status and the attempt can have changed since the start in a way that matters
+    # (a reschedule that moves a row resets its attempts), so the row read then is rendered.
+    current = (
+        Notification.objects.select_for_update()
+        .filter(pk=notification.pk)
+        .values_list("status", "attempts")
+        .first()
+    )
+    if current is None or current[1] != notification.attempts:
+        return "busy"
+    if current[0] != Status.PENDING:
+        return str(current[0])
+    try:
+        message = notification_render(notification)
+        provider_ref = backend_for(notification.channel).send(message)
+    except Exception as exc:  # any channel or template failure: retried, then recorded
+        return _record_failure(notification, exc, now)
+
+    sent_at = timezone.now()
+    NotificationDelivery.objects.create(
+        notification=notification,
+        key=notification.key,
+        channel=notification.channel,
+        address=message.to,
+        language=message.language,
+        subject=message.subject[:255],
+        body=message.body,
+        provider_ref=provider_ref or "",
+        sent_at=sent_at,
+    )
+    notification_move(notification, Status.SENT, sent_at=sent_at)
+    return "sent"
+
+
+def _note_unfinished(notification: Notification, exc: BaseException) -> None:
+    """Keep why an attempt stopped half-way, for the operator and for the final failure. Best
+    effort, in its own transaction: the process or its database connection may be going."""
+    attempt = notification.attempts
+    error = f"attempt {attempt} did not finish: {type(exc).__name__}: {exc}"
+    try:
+        Notification.objects.filter(
+            pk=notification.pk, status=Status.PENDING, attempts=attempt
+        ).update(last_error=error[:2000])
+    except Exception:  # noqa: BLE001 - never hide the original error
+        logger.warning("Could not record why notification %s stopped.", notification.key)
+
+
+def _give_up_unfinished(notification: Notification) -> str:
+    attempts = notification.attempts
+    error = f"the last of {attempts} attempts did not finish (its worker stopped while sending)"
+    if notification.last_error:
+        error += f"; last error: {notification.last_error}"
+    notification_move(notification, Status.FAILED, last_error=error[:2000])
+    logger.error("Notification %s failed for good: %s", notification.key, error)
+    return "failed"
+
+
+def _record_failure(notification: Notification, exc: Exception, now: datetime) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        notification_move(notification, Status.FAILED, last_error=error)
+        logger.error("Notification %s failed for good: %s", notification.key, exc)
+        return "failed"
+    # Still pending: due again after the back-off, free for the scan to claim then.
+    notification.last_error = error
+    notification.claimed_until = None
+    notification.due_at = now + _retry_delay(notification.attempts)
+    notification.save(update_fields=["due_at", "claimed_until", "last_error"])
+    logger.warning(
+        "Notification %s attempt %d failed (%s); next try at %s",
+        notification.key,
+        notification.attempts,
+        exc,
+        notification.due_at.isoformat(),
+    )
+    return "retry"

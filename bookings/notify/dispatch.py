@@ -1,0 +1,152 @@
+"""Claiming due notifications and queueing their delivery (flow and guarantees: delivery.py).
+
+`notifications_dispatch_due` (beat, every minute) claims due pending rows in batches with one
+`UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id`, setting `claimed_until =
+now + lease`, and queues one delivery task per id. Two scans at once claim disjoint rows. A row
+whose worker died stays pending; when its lease runs out the next scan claims it again, so
+nothing waits on Redis redelivery. `notifications_kick` queues what is due right after a
+booking commits, best effort. Tasks are queued by name (DELIVER_TASK): the task module imports
+this one, not the other way round.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from hima_service.celery import app as celery_app
+
+from ..models import Notification
+
+logger = logging.getLogger(__name__)
+
+Status = Notification.Status
+DELIVER_TASK = "bookings.deliver_notification"
+
+CLAIM_SQL = f"""
+WITH due AS (
+    SELECT id FROM {Notification._meta.db_table}
+    WHERE status = 'pending' AND due_at <= %(now)s
+      AND (claimed_until IS NULL OR claimed_until < %(now)s)
+    ORDER BY due_at, id
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE {Notification._meta.db_table} AS n SET claimed_until = %(until)s
+FROM due WHERE n.id = due.id
+RETURNING n.id
+"""
+
+
+@transaction.atomic
+def notifications_claim_due(
+    *, now: datetime | None = None, limit: int | None = None, lease: timedelta | None = None
+) -> list[int]:
+    """Claim up to `limit` due pending rows (unclaimed, or whose lease ran out); rows locked
+    by another scan or a delivery are skipped, never waited for."""
+    now = now or timezone.now()
+    lease = lease or timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLAIM_SQL,
+            {"now": now, "until": now + lease, "limit": limit or settings.NOTIFICATION_SCAN_BATCH},
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _release(ids: list[int]) -> None:
+    Notification.objects.filter(pk__in=ids, status=Status.PENDING).update(claimed_until=None)
+
+
+def _enqueue(ids: list[int]) -> None:
+    """Queue one delivery task per id on one fresh broker connection (once a minute: cheap,
+    and never a pooled connection left broken by a Redis restart)."""
+    with celery_app.connection_for_write() as conn:
+        for pk in ids:
+            celery_app.send_task(DELIVER_TASK, (pk,), connection=conn)
+
+
+def notifications_in_flight(*, now: datetime) -> int:
+    """Rows claimed under a lease that still runs: queued for a worker or being sent."""
+    return Notification.objects.filter(
+        status=Status.PENDING, due_at__lte=now, claimed_until__gt=now
+    ).count()
+
+
+def notifications_dispatch_due(
+    *,
+    now: datetime | None = None,
+    batch_size: int | None = None,
+    max_batches: int | None = None,
+    lease: timedelta | None = None,
+    max_in_flight: int | None = None,
+) -> int:
+    """Claim due notifications batch by batch and queue their delivery; returns how many.
+
+    Claims only while fewer than `max_in_flight` rows are claimed and unsent, so the queue
+    never holds more than the lease lets the workers send (settings explain the numbers);
+    the rest waits, unclaimed, for a later scan. Two scans at once may each fill the room.
+
+    Each batch is claimed and committed before it is queued, so a worker never looks for a row
+    that is not there yet. If the broker is down, the batch's claim is released (the database
+    is up) so that the next scan takes it at once, and the error propagates to the task.
+    """
+    batch_size = batch_size or settings.NOTIFICATION_SCAN_BATCH
+    max_batches = max_batches or settings.NOTIFICATION_SCAN_MAX_BATCHES
+    max_in_flight = max_in_flight or settings.NOTIFICATION_MAX_IN_FLIGHT
+    room = max_in_flight - notifications_in_flight(now=now or timezone.now())
+    total = 0
+    for _ in range(max_batches):
+        if room <= 0:
+            break
+        limit = min(batch_size, room)
+        ids = notifications_claim_due(now=now, limit=limit, lease=lease)
+        if not ids:
+            break
+        try:
+            _enqueue(ids)
+        except Exception:
+            _release(ids)
+            raise
+        total += len(ids)
+        room -= len(ids)
+        if len(ids) < limit:
+            break
+    return total
+
+
+KICK_CONNECT = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0,
+    "interval_max": 0,
+    # A frozen broker accepts the connect and never answers: without these the booking request
+    # would wait forever. Two tries of two seconds bound the kick at about four.
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
+}
+
+
+def notifications_kick(*, notification_ids: list[int]) -> None:
+    """Best effort, after commit: queue delivery of messages due now so they leave at once.
+
+    Never raises: it runs after the booking committed, and a broker outage must not turn a
+    successful booking into an error. The rows stay pending and the beat scan sends them.
+    """
+    try:
+        # A fresh connection, one immediate connect retry, no publish retries and short socket
+        # timeouts: a dead broker costs the booking two refused connects, a frozen one two
+        # timeouts, not kombu's default seconds of back-off or an endless wait.
+        with celery_app.connection_for_write(transport_options=KICK_CONNECT) as conn:
+            for pk in notification_ids:
+                celery_app.send_task(DELIVER_TASK, (pk,), connection=conn, retry=False)
+    except Exception as exc:  # any broker failure; the scan is the guarantee
+        logger.warning(
+            "Could not queue %d notification(s) now (%s); the beat scan will send them.",
+            len(notification_ids),
+            exc,
+        )
