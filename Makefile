@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 PORT ?= 8000
+# The Makefile is the developer's tool: development mode unless told otherwise. The settings
+# themselves fail closed (DEBUG off, a real SECRET_KEY required), as the Docker image runs them.
+export DEBUG ?= 1
 
 .PHONY: install run test lint format services db bench clean
 
@@ -34,6 +37,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install

@@ -15,13 +15,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
-# The development key is only accepted with DEBUG on; production must set SECRET_KEY.
-SECRET_KEY = env.str(
-    "SECRET_KEY", default="dev-insecure-hima-service-key-change-me" if DEBUG else ""
-)
-if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("Set SECRET_KEY when DEBUG is off.")
+# Fails closed: production unless DEBUG is set (the Makefile sets it for development).
+DEBUG = env.bool("DEBUG", default=False)
+# The development key is only accepted with DEBUG on; production must set a real SECRET_KEY.
+DEV_SECRET_KEY = "dev-insecure-hima-service-key-change-me"
+SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY if DEBUG else "")
+if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32):
+    raise environ.ImproperlyConfigured(
+        "Set SECRET_KEY to a random value of at least 32 characters when DEBUG is off "
+        "(the development key is refused); or set DEBUG=1 for development."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

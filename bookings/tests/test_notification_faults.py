@@ -23,8 +23,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from bookings.notify.dispatch import notifications_claim_due, notifications_dispatch_due
 from bookings.models import Notification, NotificationDelivery
+from bookings.notify.dispatch import notifications_claim_due, notifications_dispatch_due
 from bookings.notify.outbox import notify_booking_created
 from bookings.tests.factories import BookingFactory
 from hima_service.celery import app as celery_app

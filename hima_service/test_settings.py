@@ -1,0 +1,8 @@
+"""The test suite's settings: the development defaults, as `make test` has them. Production's
+fail-closed defaults are tested on their own, in subprocesses (tests/test_settings.py)."""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from .settings import *  # noqa: E402, F403
