@@ -51,6 +51,11 @@ def may_run(user: User, booking: Booking) -> bool:
     return is_staff_of(user, booking.outlet_id)
 
 
+def owns(user: User, booking: Booking) -> bool:
+    """The booking's owner: rates it and takes its calendar file."""
+    return booking.owner_id == user.pk
+
+
 def may_change(user: User, booking: Booking) -> bool:
     """Reschedule and cancel: the owner, the outlet's staff and alliance admins."""
-    return booking.owner_id == user.pk or may_run(user, booking)
+    return owns(user, booking) or may_run(user, booking)

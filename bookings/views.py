@@ -236,7 +236,7 @@ class FeedbackView(_BookingAction):
     success_status = status.HTTP_201_CREATED
 
     def allowed(self, user, booking):
-        return booking.owner_id == user.pk
+        return access.owns(user, booking)
 
     def perform(self, request, booking, data):
         feedback_leave(booking=booking, owner=request.user, **data)
@@ -260,7 +260,7 @@ class CalendarView(APIView):
     @extend_schema(responses={(200, "text/calendar"): bytes})
     def get(self, request, reference: str):
         booking = selectors.booking_get(user=request.user, reference=reference)
-        if booking.owner_id != request.user.pk:
+        if not access.owns(request.user, booking):
             raise PermissionDenied(_("The calendar file is for the booking's owner."))
         response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'

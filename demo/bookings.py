@@ -20,6 +20,7 @@ from bookings.models import Booking, BookingEvent, BookingService, Feedback
 from bookings.references import new_reference
 from bookings.reservation import reserve_bay
 from hima_service.exceptions import DomainError
+from outlets.catalog import booking_duration
 from outlets.models import Outlet
 from vehicles.models import Vehicle, VehicleModel
 from vehicles.vin import make_vin
@@ -83,8 +84,8 @@ def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet])
         if (bay.pk, start) in taken:
             continue
         taken.add((bay.pk, start))
-        minutes = sum(s.labour_minutes for s in services)
-        end = start + dt.timedelta(minutes=minutes)
+        duration = booking_duration(services)
+        end = start + duration
         status = rng.choices(
             [Status.COMPLETED, Status.CANCELLED, Status.NO_SHOW], weights=[85, 9, 6]
         )[0]
@@ -103,7 +104,7 @@ def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet])
         )
         if status == Status.COMPLETED:
             late = dt.timedelta(minutes=rng.choice([0, 0, 5, 10, 20, 40]))
-            labour = round(minutes * rng.uniform(0.8, 1.3))
+            labour = round(duration.total_seconds() / 60 * rng.uniform(0.8, 1.3))
             booking.checked_in_at = start - dt.timedelta(minutes=10)
             booking.started_at = start + late
             booking.ready_at = booking.started_at + dt.timedelta(minutes=labour)

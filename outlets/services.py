@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -75,14 +74,6 @@ def outlet_hours_replace(*, outlet: Outlet, intervals: Sequence[Interval]) -> Ou
     return outlet
 
 
-def _day_bounds(*, outlet: Outlet, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The instants at which `day` starts and ends in the outlet's zone (23 or 25 h on DST days)."""
-    zone = ZoneInfo(outlet.time_zone)
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
-    return start, end
-
-
 def _active_bookings(related: Any) -> QuerySet:
     """Active bookings through a reverse relation (`outlet.bookings`, `bay.bookings`); the
     Booking model is reached as the relation's model, so outlets never imports bookings."""
@@ -106,7 +97,7 @@ def closure_create(*, outlet: Outlet, date: dt.date, reason: str = "") -> Closur
     Outlet.objects.select_for_update().filter(pk=outlet.pk).first()
     if outlet.closures.filter(date=date).exists():
         raise ValidationError({"date": ["The outlet is already closed on that day."]})
-    day_start, day_end = _day_bounds(outlet=outlet, day=date)
+    day_start, day_end = outlet.day_bounds(date)
     booked = _active_bookings(outlet.bookings).filter(start__lt=day_end, end__gt=day_start)
     if booked.exists():
         raise Conflict(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from hima_service.exceptions import Conflict
 
+from ..access import owns
 from ..locks import lock_booking
 from ..models import Booking, BookingEvent, Feedback
 from .events import record_event
@@ -19,7 +20,7 @@ from .table import check_rateable
 def feedback_leave(*, booking: Booking, owner: User, rating: int, comment: str = "") -> Feedback:
     """Once per completed booking, by its owner. Locks the booking row."""
     locked = lock_booking(booking.pk)
-    if locked.owner_id != owner.pk:
+    if not owns(owner, locked):
         raise ValidationError({"booking": [_("Only the owner can rate this service.")]})
     check_rateable(locked.status)
     feedback = Feedback(booking=locked, rating=rating, comment=comment)
