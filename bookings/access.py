@@ -10,24 +10,26 @@ from accounts.models import User
 from .models import Booking
 
 
-def staff_outlet_ids(user: User) -> set[int]:
+def _membership_ids(user: User, relation: str, column: str) -> set[int]:
+    """Ids of the user's memberships, read once per request (kept on the user object)."""
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_staff_outlet_ids", None)
+    cache_name = f"_{relation}_{column}s"
+    cached = getattr(user, cache_name, None)
     if cached is None:
-        cached = set(user.outlet_memberships.values_list("outlet_id", flat=True))
-        user._staff_outlet_ids = cached
+        cached = set(getattr(user, relation).values_list(column, flat=True))
+        setattr(user, cache_name, cached)
     return cached
+
+
+def staff_outlet_ids(user: User) -> set[int]:
+    """The outlets the user works at."""
+    return _membership_ids(user, "outlet_memberships", "outlet_id")
 
 
 def admin_brand_ids(user: User) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_admin_brand_ids", None)
-    if cached is None:
-        cached = set(user.brand_memberships.values_list("brand_id", flat=True))
-        user._admin_brand_ids = cached
-    return cached
+    """The brands the user is a brand admin of."""
+    return _membership_ids(user, "brand_memberships", "brand_id")
 
 
 def booking_scope(user: User) -> Q | None:
