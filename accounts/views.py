@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authentication import TokenAuthentication
@@ -59,7 +60,7 @@ class TokenView(APIView):
         serializer.is_valid(raise_exception=True)
         user = authenticate(request, **serializer.validated_data)
         if user is None:
-            raise AuthenticationFailed("Wrong username or password.")
+            raise AuthenticationFailed(_("Wrong username or password."))
         return Response({"token": user_token(user=user)})
 
 
