@@ -16,6 +16,9 @@ def form_error(form: forms.Form, exc: ValidationError | DomainError) -> None:
     otherwise above the form. A domain error's sentence always goes above the form, its short
     per-field notes next to the fields."""
     general: list[str] = []
+    form.errors  # noqa: B018 - runs validation once, so added errors are not wiped by it
+    if not hasattr(form, "cleaned_data"):  # an unbound form shows errors too
+        form.cleaned_data = {}
     if isinstance(exc, DomainError):
         fields, general = dict(exc.fields or {}), [str(exc.detail)]
     elif hasattr(exc, "error_dict"):
