@@ -59,7 +59,8 @@ def test_home_is_the_front_door(client):
 def test_security_headers(client):
     response = client.get("/")
     policy = response["Content-Security-Policy"]
-    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
@@ -88,7 +89,8 @@ def test_saved_language_beats_accept_language(shop, owner_client):
 
 def test_the_switch_saves_the_choice_on_the_user(shop, owner_client):
     response = owner_client.post("/language/", {"language": "zh-hans", "next": "/bookings/"})
-    assert response.status_code == 302 and response["Location"] == "/bookings/"
+    assert response.status_code == 302
+    assert response["Location"] == "/bookings/"
     shop.owner.refresh_from_db()
     assert shop.owner.language == "zh-hans"
 
@@ -131,7 +133,8 @@ def test_create_account_signs_in_and_keeps_the_language(client):
         {"username": "newbie", "password": "Harmony-2026!"},
         HTTP_ACCEPT_LANGUAGE="zh-CN",
     )
-    assert response.status_code == 302 and response["Location"] == "/vehicles/"
+    assert response.status_code == 302
+    assert response["Location"] == "/vehicles/"
     assert client.get("/vehicles/").status_code == 200
     from accounts.models import User
 
@@ -245,7 +248,8 @@ def test_a_time_taken_meanwhile_says_so_and_offers_fresh_times(shop, owner_clien
     assert response.status_code == 409
     assert b"That time was just taken" in response.content
     offered = [s for day in response.context["days"] for s in day.starts]
-    assert offered and start not in offered
+    assert offered
+    assert start not in offered
     assert not Booking.objects.filter(owner=shop.owner).exists()
 
 
@@ -384,7 +388,8 @@ def test_pick_a_time_shows_totals_days_and_soonest_nearby(shop, owner_client):
         {"vehicle": shop.vehicle.pk, "service": "mnt-annual"},
         HTTP_HX_REQUEST="true",
     )
-    assert b"<html" not in partial.content and b'name="start"' in partial.content
+    assert b"<html" not in partial.content
+    assert b'name="start"' in partial.content
 
 
 def test_the_outlet_zone_is_named_when_it_is_not_the_owners(shop, owner_client):
