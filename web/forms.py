@@ -15,6 +15,8 @@ from bookings.models import Booking, Feedback
 from outlets.models import Amenity, Outlet, ServiceType
 from vehicles.models import Vehicle, VehicleModel
 
+from .display import local_name
+
 
 class SignInForm(AuthenticationForm):
     """Django's form: it calls authenticate(request=…), so every auth backend (axes) applies."""
@@ -48,7 +50,7 @@ class LanguageForm(forms.Form):
 
 class VehicleModelChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: VehicleModel) -> str:
-        return f"{obj.brand.name} {obj.name}" + (f" ({obj.name_zh})" if obj.name_zh else "")
+        return f"{obj.brand.name} {local_name(obj)}"
 
 
 class VehicleAddForm(forms.Form):
@@ -83,13 +85,13 @@ class VehicleEditForm(forms.Form):
 
 class OwnedVehicleField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Vehicle) -> str:
-        name = f"{obj.model.brand.name} {obj.model.name}"
+        name = f"{obj.model.brand.name} {local_name(obj.model)}"
         return f"{name} · {obj.plate}" if obj.plate else f"{name} · {obj.vin}"
 
 
 class ServicesField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: ServiceType) -> str:
-        return obj.name
+        return local_name(obj)
 
 
 class OutletSearchForm(forms.Form):

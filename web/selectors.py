@@ -109,15 +109,17 @@ def free_days(
 
 
 def soonest_nearby(*, outlet: Outlet, services: Sequence[ServiceType], vehicle: Vehicle) -> list:
-    """The network search from this outlet's location: where the car is served soonest."""
-    return earliest_near(
+    """The network search from this outlet's location: the other outlets nearby where the car
+    is served soonest."""
+    slots = earliest_near(
         latitude=float(outlet.latitude),
         longitude=float(outlet.longitude),
         services=services,
         brand=vehicle.model.brand,
         vehicle=vehicle,
-        limit=SOONEST_NEARBY,
+        limit=SOONEST_NEARBY + 1,
     )
+    return [slot for slot in slots if slot.outlet.pk != outlet.pk][:SOONEST_NEARBY]
 
 
 def soonest_by_outlet(

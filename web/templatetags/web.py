@@ -5,22 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
 from outlets.models import Amenity
 
+from ..display import local_name
+
 register = template.Library()
 
 
-@register.filter
-def local_name(obj: Any) -> str:
-    """`name_zh` for Chinese readers when the catalog has one, else `name`."""
-    chinese = getattr(obj, "name_zh", "")
-    if chinese and (get_language() or "").startswith("zh"):
-        return chinese
-    return getattr(obj, "name", str(obj))
+register.filter("local_name", local_name)
 
 
 @register.filter

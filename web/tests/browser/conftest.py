@@ -71,8 +71,10 @@ def open_page(browser, request) -> Iterator:
         page.csp_violations = []
         page.on(
             "console",
-            lambda message: "Content Security Policy" in message.text
-            and page.csp_violations.append(message.text),
+            lambda message: (
+                "Content Security Policy" in message.text
+                and page.csp_violations.append(message.text)
+            ),
         )
         pages.append(page)
         return page
