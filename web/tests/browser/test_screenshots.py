@@ -54,4 +54,4 @@ def test_screenshots(shop, live_server, open_page, language, size):
     page.screenshot(path=str(out / f"confirm-{language}-{size}.png"), full_page=True)
     if language == "en" and size == "desktop":
         target = settings.BASE_DIR / "docs" / "screenshots" / "booking.png"
-        shutil.copy(out / f"pick-{language}-{size}.png", target)
+        shutil.copy(out / f"pick-{language}-{size}-top.png", target)
