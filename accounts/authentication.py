@@ -6,6 +6,7 @@ the language is set here: the error messages DRF and the services produce afterw
 
 from __future__ import annotations
 
+from drf_spectacular.authentication import SessionScheme, TokenScheme
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.request import Request
 
@@ -26,3 +27,12 @@ class LanguageTokenAuthentication(_UserLanguageMixin, TokenAuthentication):
 
 class LanguageSessionAuthentication(_UserLanguageMixin, SessionAuthentication):
     pass
+
+
+# Their OpenAPI descriptions: the standard token and session schemes.
+class LanguageTokenScheme(TokenScheme):
+    target_class = LanguageTokenAuthentication
+
+
+class LanguageSessionScheme(SessionScheme):
+    target_class = LanguageSessionAuthentication

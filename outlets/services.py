@@ -113,8 +113,8 @@ def closure_create(*, outlet: Outlet, date: dt.date, reason: str = "") -> Closur
     booked = _active_bookings(outlet.bookings).filter(start__lt=day_end, end__gt=day_start)
     if booked.exists():
         raise Conflict(
-            _("Active bookings on %(date)s must be moved or cancelled first: %(refs)s.")
-            % {"date": f"{date:%Y-%m-%d}", "refs": _references(booked)},
+            _("%(count)s active booking(s) on %(date)s must be moved or cancelled first: %(refs)s.")
+            % {"count": booked.count(), "date": f"{date:%Y-%m-%d}", "refs": _references(booked)},
             fields={"date": [_("The outlet has active bookings on that day.")]},
         )
     try:
@@ -127,7 +127,7 @@ def closure_create(*, outlet: Outlet, date: dt.date, reason: str = "") -> Closur
 @transaction.atomic
 def closure_delete(*, outlet: Outlet, date: dt.date) -> None:
     """Reopen a closed day."""
-    deleted, _ = Closure.objects.filter(outlet=outlet, date=date).delete()
+    deleted, _by_model = Closure.objects.filter(outlet=outlet, date=date).delete()
     if not deleted:
         raise NotFound(_("The outlet is not closed on that day."))
 
@@ -225,8 +225,11 @@ def bay_update(
     if is_active is not UNSET:
         if locked.is_active and not is_active and upcoming.exists():
             raise Conflict(
-                _("Bay %(bay)s has upcoming bookings: %(refs)s. Move them to another bay first.")
-                % {"bay": locked.name, "refs": _references(upcoming)},
+                _(
+                    "Bay %(bay)s has %(count)s upcoming booking(s): %(refs)s. "
+                    "Move them to another bay first."
+                )
+                % {"bay": locked.name, "count": upcoming.count(), "refs": _references(upcoming)},
                 fields={"is_active": [_("The bay has upcoming bookings.")]},
             )
         locked.is_active = is_active

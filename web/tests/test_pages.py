@@ -390,6 +390,7 @@ def test_pick_a_time_shows_totals_days_and_soonest_nearby(shop, owner_client):
     )
     assert b"<html" not in partial.content
     assert b'name="start"' in partial.content
+    assert b'action="/outlets/SH-WEB-01/book/confirm/"' in partial.content
 
 
 def test_the_outlet_zone_is_named_when_it_is_not_the_owners(shop, owner_client):

@@ -85,7 +85,7 @@ def pick_time(request: HttpRequest, code: str) -> HttpResponse:
             vehicle=vehicle,
             chosen=[s.code for s in services],
         )
-    template = "web/includes/free_times.html" if request.htmx else "web/pick_time.html"
+    template = "web/includes/pick_results.html" if request.htmx else "web/pick_time.html"
     return render(request, template, context)
 
 

@@ -14,10 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -43,14 +40,21 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package", autouse=True)
 def browser() -> Iterator[Browser]:
+    """One Chromium for the browser tests, stopped after them so that no Playwright event loop
+    is left in the thread for the tests that follow. The async-safety guard is lifted for this
+    package only: the variable would fail `check --deploy` in other tests' subprocesses."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make install` installs Debian's chromium package.")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

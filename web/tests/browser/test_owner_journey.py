@@ -17,6 +17,7 @@ from bookings.tests.factories import BookingFactory
 from vehicles.models import Vehicle
 from vehicles.tests.factories import valid_vin, vehicle_model
 
+from ..conftest import SERVICES
 from .conftest import PHONE, check_accessibility
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,6 +87,11 @@ def test_the_whole_journey(shop, live_server, open_page, language):
     card.locator("a[role=button]").click()
     page.wait_for_url(re.compile(r"/outlets/SH-WEB-01/book/\?"))
     expect(page.locator(".visit-summary")).to_contain_text("¥")
+    # A second service: the totals and times refresh in place (htmx), no reload.
+    page.evaluate("() => { window.notReloaded = true; }")
+    page.check("input[name=service][value=dgn-full-scan]")
+    expect(page.locator(".visit-summary")).to_contain_text("135")
+    assert page.evaluate("() => window.notReloaded === true")
     check_accessibility(page)
     chips = page.locator("input[name=start]")
     chosen = chips.nth(1).get_attribute("value")
@@ -102,6 +108,7 @@ def test_the_whole_journey(shop, live_server, open_page, language):
     booking = Booking.objects.get(owner=user)
     assert booking.start == dt.datetime.fromisoformat(chosen)
     assert (booking.mode, booking.vehicle_id) == ("wait", vehicle.pk)
+    assert sorted(booking.services.values_list("code", flat=True)) == sorted(SERVICES)
     expect(page.locator(".flash")).to_contain_text(booking.reference)
     check_accessibility(page)
 
@@ -116,7 +123,7 @@ def test_the_whole_journey(shop, live_server, open_page, language):
     page.click(f"text={booking.reference}")
     page.click(f"main a:has-text('{t(language, 'Reschedule')}')")
     check_accessibility(page)
-    last = page.locator("input[name=start]").last
+    last = page.locator("details[open] input[name=start]").last
     new_start = last.get_attribute("value")
     last.check()
     page.click(f"main button:has-text('{t(language, 'Move to this time')}')")
