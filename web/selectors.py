@@ -71,6 +71,11 @@ def owner_zone_name() -> str:
     return settings.TIME_ZONE
 
 
+def zone_context(outlet: Outlet) -> dict:
+    """The outlet's zone for the templates, and whether to name it (not the owner's)."""
+    return {"outlet_zone": outlet.time_zone, "zone_differs": outlet.time_zone != owner_zone_name()}
+
+
 @dataclass(frozen=True)
 class Visit:
     """What one visit asks for: the services, their total time and standard price."""
@@ -162,13 +167,9 @@ def outlet_cities() -> list[str]:
 
 
 def upcoming_and_past(bookings: QuerySet[Booking]) -> tuple[list[Booking], list[Booking]]:
-    """Upcoming: still to happen or under way; past: finished, cancelled or missed."""
-    upcoming, past = [], []
-    for booking in bookings:
-        (
-            upcoming
-            if booking.status in Booking.ACTIVE_STATUSES or booking.status == Booking.Status.READY
-            else past
-        ).append(booking)
-    past.reverse()
-    return upcoming, past
+    """Upcoming: still to come or still at the outlet (ready for pickup included), soonest
+    first; past: completed, cancelled or missed, latest first."""
+    still_open = {*Booking.ACTIVE_STATUSES, Booking.Status.READY}
+    upcoming = [b for b in bookings if b.status in still_open]
+    past = [b for b in bookings if b.status not in still_open]
+    return upcoming, past[::-1]

@@ -13,7 +13,7 @@ from accounts.services import user_register
 
 from ..forms import CreateAccountForm, SignInForm
 from ..throttle import locked_out_by_backend, sign_in_refused_for
-from .pages import _safe_next
+from .pages import safe_next
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -44,7 +44,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request, data=request.POST)
     if form.is_valid():
         login(request, form.get_user())
-        return redirect(_safe_next(request, next_url) if next_url else "web:vehicles")
+        return redirect(safe_next(request, next_url) if next_url else "web:vehicles")
     context = {"form": form, "next": next_url}
     if locked_out_by_backend(request):
         context["throttled"] = _throttled_message(60)

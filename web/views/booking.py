@@ -26,7 +26,7 @@ from vehicles.selectors import vehicle_list
 from ..errors import form_error
 from ..forms import ConfirmForm, PickForm
 from ..idempotency import booking_once
-from ..selectors import DayStarts, free_days, owner_zone_name, soonest_nearby, visit_of
+from ..selectors import DayStarts, free_days, soonest_nearby, visit_of, zone_context
 
 
 def _outlet(code: str) -> Outlet:
@@ -54,10 +54,6 @@ def _times(
     return days, nearby
 
 
-def _zone_context(outlet: Outlet) -> dict:
-    return {"outlet_zone": outlet.time_zone, "zone_differs": outlet.time_zone != owner_zone_name()}
-
-
 @login_required
 def pick_time(request: HttpRequest, code: str) -> HttpResponse:
     outlet = _outlet(code)
@@ -72,7 +68,7 @@ def pick_time(request: HttpRequest, code: str) -> HttpResponse:
         "outlet": outlet,
         "form": form,
         "has_vehicles": vehicles.exists(),
-        **_zone_context(outlet),
+        **zone_context(outlet),
     }
     if form.is_bound and form.is_valid():
         services = list(form.cleaned_data["service"])
@@ -112,7 +108,7 @@ def confirm(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
         "visit": visit_of(list(cleaned.get("service") or [])),
         "vehicle": cleaned.get("vehicle"),
-        **_zone_context(outlet),
+        **zone_context(outlet),
     }
     if request.method == "GET" or not valid:
         return render(request, "web/confirm.html", context, status=200 if valid else 400)

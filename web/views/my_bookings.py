@@ -24,8 +24,7 @@ from hima_service.exceptions import DomainError, SlotTaken
 
 from ..errors import form_error
 from ..forms import CancelForm, FeedbackForm, RescheduleForm
-from ..selectors import free_days, upcoming_and_past, visit_of
-from .booking import _zone_context
+from ..selectors import free_days, upcoming_and_past, visit_of, zone_context
 
 
 def _own_booking(request: HttpRequest, reference: str) -> Booking:
@@ -45,7 +44,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, booking: Booking, *, status: int = 200, **extra) -> HttpResponse:
     services = [line.service_type for line in booking.booking_services.all()]
-    feedback = getattr(booking, "feedback", None) if hasattr(booking, "feedback") else None
+    feedback = getattr(booking, "feedback", None)  # None when not rated yet
     context = {
         "booking": booking,
         "services": services,
@@ -57,7 +56,7 @@ def _detail(request: HttpRequest, booking: Booking, *, status: int = 200, **extr
         "feedback": feedback,
         "cancel_form": extra.pop("cancel_form", CancelForm()),
         "feedback_form": extra.pop("feedback_form", FeedbackForm()),
-        **_zone_context(booking.outlet),
+        **zone_context(booking.outlet),
         **extra,
     }
     return render(request, "web/booking.html", context, status=status)
@@ -106,7 +105,7 @@ def booking_reschedule_page(request: HttpRequest, reference: str) -> HttpRespons
         "days": days,
         "visit": visit_of(services),
         "change_until": booking.start - OWNER_CHANGE_DEADLINE,
-        **_zone_context(booking.outlet),
+        **zone_context(booking.outlet),
     }
     return render(request, "web/reschedule.html", context, status=status)
 

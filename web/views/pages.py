@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
 
 
-def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+def safe_next(request: HttpRequest, candidate: str | None) -> str:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -32,11 +32,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
     the next anonymous page, e.g. after signing out, keeps it)."""
     form = LanguageForm(request.POST)
     if not form.is_valid():
-        return HttpResponseRedirect(_safe_next(request, request.POST.get("next")))
+        return HttpResponseRedirect(safe_next(request, request.POST.get("next")))
     language = form.cleaned_data["language"]
     if request.user.is_authenticated:
         user_update(user=request.user, language=language)
-    response = HttpResponseRedirect(_safe_next(request, form.cleaned_data["next"]))
+    response = HttpResponseRedirect(safe_next(request, form.cleaned_data["next"]))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
