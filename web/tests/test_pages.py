@@ -11,12 +11,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
+from accounts.models import User
+from accounts.services import user_token
 from accounts.tests.factories import PASSWORD, UserFactory
 from bookings.models import Booking, Feedback
 from bookings.services import booking_create
 from bookings.tests.factories import BookingFactory
+from outlets.tests.factories import OutletMembershipFactory
 from vehicles.models import Vehicle
 from vehicles.tests.factories import valid_vin, vehicle_model
 from web.selectors import free_days
@@ -122,8 +127,6 @@ def test_api_errors_follow_accept_language_when_anonymous():
 
 
 def _token(user) -> str:
-    from accounts.services import user_token
-
     return user_token(user=user)
 
 
@@ -136,8 +139,6 @@ def test_create_account_signs_in_and_keeps_the_language(client):
     assert response.status_code == 302
     assert response["Location"] == "/vehicles/"
     assert client.get("/vehicles/").status_code == 200
-    from accounts.models import User
-
     assert User.objects.get(username="newbie").language == "zh-hans"
 
 
@@ -158,25 +159,33 @@ def test_sign_in_and_wrong_password(shop, client):
     assert right.status_code == 302
 
 
-def test_sign_in_is_throttled_at_the_api_rate(shop, client, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"login": "3/min", "register": "20/hour"},
-    }
-    from rest_framework.throttling import SimpleRateThrottle
-
-    SimpleRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+def test_sign_in_is_throttled_at_the_api_rate(shop, client):
+    SimpleRateThrottle.THROTTLE_RATES = {"login": "3/min", "register": "20/hour"}
     try:
         for _ in range(3):
             client.post("/sign-in/", {"username": "web-owner", "password": "nope"})
         refused = client.post("/sign-in/", {"username": "web-owner", "password": PASSWORD})
     finally:
-        from rest_framework.settings import api_settings
-
         SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     assert refused.status_code == 429
     assert b"Too many sign-in attempts" in refused.content
     assert "_auth_user_id" not in client.session
+
+
+def test_create_account_is_throttled_at_the_api_rate(client):
+    SimpleRateThrottle.THROTTLE_RATES = {"login": "10/min", "register": "2/hour"}
+    try:
+        for n in range(2):
+            client.post("/create-account/", {"username": f"burst{n}", "password": "Harmony-2026!"})
+            client.logout()
+        refused = client.post(
+            "/create-account/", {"username": "burst9", "password": "Harmony-2026!"}
+        )
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    assert refused.status_code == 429
+    assert b"Too many new accounts" in refused.content
+    assert not User.objects.filter(username="burst9").exists()
 
 
 def test_pages_need_sign_in(client):
@@ -403,8 +412,6 @@ def test_the_outlet_zone_is_named_when_it_is_not_the_owners(shop, owner_client):
 
 
 def test_staff_of_the_outlet_do_not_get_owner_pages_of_others(shop):
-    from outlets.tests.factories import OutletMembershipFactory
-
     advisor = OutletMembershipFactory(outlet=shop.outlet).user
     booking = BookingFactory(vehicle=shop.vehicle, outlet=shop.outlet, services=shop.services[:1])
     client = Client()

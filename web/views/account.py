@@ -12,7 +12,7 @@ from accounts.serializers import RegisterInputSerializer
 from accounts.services import user_register
 
 from ..forms import CreateAccountForm, SignInForm
-from ..throttle import locked_out_by_backend, sign_in_refused_for
+from ..throttle import create_account_refused_for, locked_out_by_backend, sign_in_refused_for
 from .pages import safe_next
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -22,6 +22,14 @@ def _throttled_message(seconds: int) -> str:
     return ngettext(
         "Too many sign-in attempts. Please wait %(seconds)d second and try again.",
         "Too many sign-in attempts. Please wait %(seconds)d seconds and try again.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def _wait_message(seconds: int) -> str:
+    return ngettext(
+        "Too many new accounts from here. Please wait %(seconds)d second and try again.",
+        "Too many new accounts from here. Please wait %(seconds)d seconds and try again.",
         seconds,
     ) % {"seconds": seconds}
 
@@ -59,6 +67,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 def create_account(request: HttpRequest) -> HttpResponse:
     form = CreateAccountForm(request.POST or None)
+    if request.method == "POST" and (wait := create_account_refused_for(request)) is not None:
+        context = {"form": CreateAccountForm(), "throttled": _wait_message(wait)}
+        return render(request, "web/create_account.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         # The API's own input rules (username taken in any case, password validators).
         serializer = RegisterInputSerializer(data={**form.cleaned_data, "language": get_language()})

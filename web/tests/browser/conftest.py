@@ -63,8 +63,9 @@ def open_page(browser, request) -> Iterator:
     failure."""
     pages: list[Page] = []
 
-    def opener(language: str = "en", viewport: dict | None = None) -> Page:
+    def opener(language: str = "en", viewport: dict | None = None, **options) -> Page:
         context = browser.new_context(
+            **options,
             locale="zh-CN" if language == "zh-hans" else "en-US",
             extra_http_headers={"Accept-Language": ACCEPT[language]},
             viewport=viewport or DESKTOP,

@@ -237,3 +237,21 @@ def test_another_owners_booking_page_is_404(shop, live_server, open_page):
     assert response.status == 404
     expect(page.locator("h1")).to_have_text("Not found")
     check_accessibility(page)
+
+
+def test_nearest_first_when_the_browser_shares_its_position(shop, live_server, open_page):
+    # Standing next to the Minhang centre: it comes first, with its distance.
+    page = open_page(
+        "en",
+        viewport=PHONE,
+        permissions=["geolocation"],
+        geolocation={"latitude": 31.1125, "longitude": 121.3815},
+    )
+    page.goto(f"{live_server.url}/outlets/")
+    page.click("#use-position")
+    page.wait_for_url(re.compile(r"near=31\.1125"))
+    expect(page.locator("#results-title")).to_have_text("Nearest first")
+    cards = page.locator("article.outlet-card h3")
+    expect(cards.first).to_contain_text("Minhang Web Centre")
+    expect(page.locator("article.outlet-card").first).to_contain_text("km away")
+    check_accessibility(page)
