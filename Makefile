@@ -8,7 +8,7 @@ PORT ?= 8000
 # themselves fail closed (DEBUG off, a real SECRET_KEY required), as the Docker image runs them.
 export DEBUG ?= 1
 
-.PHONY: install run test lint format services db bench clean
+.PHONY: install run test lint format services db bench clean browser messages
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -16,20 +16,31 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	@rm -f $(VENV)/.installed-*; touch $@
 
-install: $(STAMP)
+install: $(STAMP) browser
+
+# The browser tests drive Debian's Chromium (never a browser download); CJK fonts so that the
+# Chinese pages render (and screenshot) as owners see them. msgfmt compiles the catalogs.
+browser:
+	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi "noto sans cjk" \
+		|| { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
+	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; }
+
+# Compiled catalogs are build output (gitignored): made from locale/*.po on every run and test.
+messages: install
+	@$(PY) manage.py compilemessages -v0 --ignore=.venv
 
 db: install
 	@$(PY) manage.py ensure_database
 	@$(PY) manage.py check_services
 	$(PY) manage.py migrate --noinput -v0
 
-run: db
+run: db messages
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "HIMA Service: http://127.0.0.1:$(PORT)/  API docs: http://127.0.0.1:$(PORT)/api/docs/"
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
-test: install
+test: install messages
 	@$(PY) manage.py ensure_database
 	@$(PY) manage.py check_services
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -49,4 +60,4 @@ bench: db
 	$(PY) bench/reminders.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles test-artifacts

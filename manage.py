@@ -4,6 +4,7 @@
 import os
 import sys
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import execute_from_command_line
 from django.db import OperationalError as DatabaseDown
 from redis.exceptions import ConnectionError as RedisDown
@@ -21,6 +22,8 @@ def main() -> None:
         sys.exit(f"error: PostgreSQL is not reachable ({first_line}); {START_POSTGRES}.")
     except RedisDown as exc:
         sys.exit(f"error: Redis is not reachable ({exc}); {START_REDIS}.")
+    except ImproperlyConfigured as exc:
+        sys.exit(f"error: {exc}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .models import User
@@ -15,7 +16,7 @@ class RegisterInputSerializer(serializers.Serializer):
 
     def validate_username(self, value: str) -> str:
         if User.objects.filter(username__iexact=value).exists():
-            raise serializers.ValidationError("This username is already taken.")
+            raise serializers.ValidationError(_("This username is already taken."))
         return value
 
     def validate(self, attrs: dict) -> dict:

@@ -1,13 +1,14 @@
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from .authentication import LanguageTokenAuthentication
 from .selectors import user_roles
 from .serializers import (
     MeOutputSerializer,
@@ -29,7 +30,7 @@ def _me_payload(user) -> dict:
 
 class RegisterView(APIView):
     # Token auth only so that a refusal is a 401 with WWW-Authenticate, never a CSRF 403.
-    authentication_classes = [TokenAuthentication]
+    authentication_classes = [LanguageTokenAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "register"
@@ -48,7 +49,7 @@ class TokenView(APIView):
     """Exchange a username and password for an API token. Attempts are throttled."""
 
     # Token auth only so that a refusal is a 401 with WWW-Authenticate, never a CSRF 403.
-    authentication_classes = [TokenAuthentication]
+    authentication_classes = [LanguageTokenAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
@@ -59,7 +60,7 @@ class TokenView(APIView):
         serializer.is_valid(raise_exception=True)
         user = authenticate(request, **serializer.validated_data)
         if user is None:
-            raise AuthenticationFailed("Wrong username or password.")
+            raise AuthenticationFailed(_("Wrong username or password."))
         return Response({"token": user_token(user=user)})
 
 

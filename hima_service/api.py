@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -63,11 +64,11 @@ def _validation_body(detail: Any) -> dict[str, Any]:
     if isinstance(detail, dict):
         fields = {key: value for key, value in detail.items() if key != non_field_key}
         general = detail.get(non_field_key)
-        message = _first_message(general) or "Some fields are not valid."
+        message = _first_message(general) or _("Some fields are not valid.")
         if fields and general:
             fields[non_field_key] = general
         return error_body("invalid", message, fields or None)
-    return error_body("invalid", _first_message(detail) or "The request is not valid.")
+    return error_body("invalid", _first_message(detail) or _("The request is not valid."))
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -99,14 +100,16 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """JSON for API paths (the one error shape), Django's page for everything else."""
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("not_found", "Not found."), status=status.HTTP_404_NOT_FOUND)
+        return JsonResponse(
+            error_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND
+        )
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(
-            error_body("server_error", "Something went wrong on our side."),
+            error_body("server_error", _("Something went wrong on our side.")),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     return defaults.server_error(request)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_lazy
+
 
 class DomainError(Exception):
     """A broken business rule. `code` is stable for clients; `fields` names the inputs at fault."""
 
     status_code = 400
     code = "invalid"
-    default_detail = "The request breaks a rule of the service."
+    default_detail = gettext_lazy("The request breaks a rule of the service.")
 
     def __init__(self, detail: str | None = None, *, fields: dict[str, list[str]] | None = None):
-        self.detail = detail or self.default_detail
+        self.detail = str(detail or self.default_detail)
         self.fields = fields
         super().__init__(self.detail)
 
@@ -23,29 +25,32 @@ class RuleViolation(DomainError):
 class NotFound(DomainError):
     status_code = 404
     code = "not_found"
-    default_detail = "Not found."
+    default_detail = gettext_lazy("Not found.")
 
 
 class Conflict(DomainError):
     status_code = 409
     code = "conflict"
-    default_detail = "The request conflicts with the current state."
+    default_detail = gettext_lazy("The request conflicts with the current state.")
 
 
 class SlotTaken(Conflict):
     code = "slot_taken"
-    default_detail = "That time was just taken; please choose another."
+    default_detail = gettext_lazy("That time was just taken; please choose another.")
 
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
 
     def __init__(self, current: str, target: str):
-        super().__init__(f"A booking that is {current} cannot become {target}.")
+        super().__init__(
+            gettext("A booking that is %(current)s cannot become %(target)s.")
+            % {"current": current, "target": target}
+        )
         self.current = current
         self.target = target
 
 
 class VehicleBusy(Conflict):
     code = "vehicle_busy"
-    default_detail = "This vehicle already has a booking at that time."
+    default_detail = gettext_lazy("This vehicle already has a booking at that time.")

@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -50,6 +52,46 @@ def idempotency_purge(*, now=None) -> int:
     return deleted
 
 
+@dataclass(frozen=True)
+class KeyClaim:
+    """Either the new key row, to be filled with the answer, or the first request's row."""
+
+    new: IdempotencyKey | None
+    first: IdempotencyKey | None
+
+
+def idempotency_claim(
+    *, user: AbstractBaseUser, key: str, method: str, path: str, body: object
+) -> KeyClaim:
+    """Insert the key row inside the caller's transaction, or find the first request's.
+
+    A concurrent repeat waits on the unique index until the first commits (then finds it) or
+    rolls back (then inserts its own). The same key with another body raises KeyReused."""
+    fingerprint = request_fingerprint(method=method, path=path, body=body)
+    IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=timezone.now() - TTL).delete()
+    try:
+        with transaction.atomic():
+            return KeyClaim(
+                new=IdempotencyKey.objects.create(
+                    user=user, key=key, method=method, path=path[:255], request_hash=fingerprint
+                ),
+                first=None,
+            )
+    except IntegrityError:
+        existing = IdempotencyKey.objects.get(user=user, key=key)
+        if existing.request_hash != fingerprint:
+            raise KeyReused() from None
+        return KeyClaim(new=None, first=existing)
+
+
+def idempotency_answer(record: IdempotencyKey, *, status: int, body: object) -> None:
+    """Keep the answer to replay, as the client received it (dates and decimals as their JSON
+    strings)."""
+    record.response_status = status
+    record.response_body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+    record.save(update_fields=["response_status", "response_body"])
+
+
 def idempotent(view_method: Callable) -> Callable:
     """Decorate a DRF view's `post`: repeats with the same key replay the first answer."""
 
@@ -61,37 +103,23 @@ def idempotent(view_method: Callable) -> Callable:
         key = key.strip()
         if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
             raise BadKey()
-        fingerprint = request_fingerprint(
-            method=request.method, path=request.path, body=request.data
-        )
         with transaction.atomic():
-            IdempotencyKey.objects.filter(
-                user=request.user, key=key, created_at__lt=timezone.now() - TTL
-            ).delete()
-            try:
-                with transaction.atomic():
-                    record = IdempotencyKey.objects.create(
-                        user=request.user,
-                        key=key,
-                        method=request.method,
-                        path=request.path[:255],
-                        request_hash=fingerprint,
-                    )
-            except IntegrityError:
-                existing = IdempotencyKey.objects.get(user=request.user, key=key)
-                if existing.request_hash != fingerprint:
-                    raise KeyReused() from None
-                replay = Response(existing.response_body, status=existing.response_status)
+            claim = idempotency_claim(
+                user=request.user,
+                key=key,
+                method=request.method,
+                path=request.path,
+                body=request.data,
+            )
+            if claim.first is not None:
+                replay = Response(claim.first.response_body, status=claim.first.response_status)
                 replay["Idempotent-Replayed"] = "true"
                 return replay
             try:
                 response = view_method(view, request, *args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - rendered like DRF would, then stored
                 response = view.handle_exception(exc)  # re-raises what would be a 500
-            record.response_status = response.status_code
-            # Stored as the client received it (dates and decimals as their JSON strings).
-            record.response_body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
-            record.save(update_fields=["response_status", "response_body"])
+            idempotency_answer(claim.new, status=response.status_code, body=response.data)
             return response
 
     return wrapper

@@ -9,6 +9,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -44,7 +45,7 @@ class StrictBooleanField(forms.Field):
     widget = forms.TextInput  # hands over the raw value, so the field can judge it
     TRUE = frozenset({"true", "1"})
     FALSE = frozenset({"false", "0"})
-    default_error_messages = {"invalid": "Use true or false."}
+    default_error_messages = {"invalid": _("Use true or false.")}
 
     def clean(self, value: Any) -> bool | None:
         value = super().clean(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F, FloatField, QuerySet
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
+from django.utils.translation import gettext as _
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -27,7 +28,7 @@ def parse_lat_lng(value: str) -> tuple[float, float]:
         lat_text, lng_text = value.split(",")
         lat, lng = float(lat_text), float(lng_text)
     except ValueError as exc:
-        raise ValueError("Use near=latitude,longitude, e.g. near=31.23,121.47.") from exc
+        raise ValueError(_("Use near=latitude,longitude, e.g. near=31.23,121.47.")) from exc
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ValueError("Latitude must be within ±90 and longitude within ±180.")
+        raise ValueError(_("Latitude must be within ±90 and longitude within ±180."))
     return lat, lng

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from hima_service.exceptions import NotFound
@@ -25,10 +26,12 @@ def service_types_by_code(codes: Sequence[str], *, field: str = "services") -> l
     ValidationError on `field` names the unknown ones."""
     unique = list(dict.fromkeys(codes))
     if not unique:
-        raise ValidationError({field: ["Choose at least one service."]})
+        raise ValidationError({field: [_("Choose at least one service.")]})
     found = {s.code: s for s in ServiceType.objects.filter(code__in=unique, is_active=True)}
     if missing := [code for code in unique if code not in found]:
-        raise ValidationError({field: [f"Unknown service: {', '.join(missing)}."]})
+        raise ValidationError(
+            {field: [_("Unknown service: %(codes)s.") % {"codes": ", ".join(missing)}]}
+        )
     return [found[code] for code in unique]
 
 
@@ -73,7 +76,7 @@ def outlet_get_active(*, code: str) -> Outlet:
     reads that load what they need themselves, like availability. 404 when unknown."""
     outlet = outlet_by_code(Outlet.objects.filter(is_active=True), code=code)
     if outlet is None:
-        raise NotFound("No outlet has this code.")
+        raise NotFound(_("No outlet has this code."))
     return outlet
 
 
@@ -96,7 +99,7 @@ def outlet_get(*, code: str) -> Outlet:
         code=code,
     )
     if outlet is None:
-        raise NotFound("No outlet has this code.")
+        raise NotFound(_("No outlet has this code."))
     outlet.closures_ahead = list(outlet_closures_ahead(outlet=outlet))
     return outlet
 
@@ -113,7 +116,7 @@ def outlet_for_manager(*, user: User, code: str) -> Outlet:
         )
     outlet = outlet_by_code(outlets, code=code)
     if outlet is None:
-        raise NotFound("No outlet with this code is managed by you.")
+        raise NotFound(_("No outlet with this code is managed by you."))
     return outlet
 
 
@@ -131,5 +134,5 @@ def bay_list(*, outlet: Outlet) -> QuerySet[Bay]:
 def bay_get(*, outlet: Outlet, bay_id: int) -> Bay:
     bay = bay_list(outlet=outlet).filter(pk=bay_id).first()
     if bay is None:
-        raise NotFound("This outlet has no such bay.")
+        raise NotFound(_("This outlet has no such bay."))
     return bay

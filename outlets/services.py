@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hima_service.exceptions import Conflict, NotFound
 
@@ -39,7 +40,9 @@ def validate_week(intervals: Iterable[Interval]) -> None:
     for interval in intervals:
         day, opens, closes = interval["weekday"], interval["opens"], interval["closes"]
         if not 0 <= day <= 6:
-            errors.append(f"Weekday {day} does not exist: use 0 (Monday) to 6 (Sunday).")
+            errors.append(
+                _("Weekday %(day)s does not exist: use 0 (Monday) to 6 (Sunday).") % {"day": day}
+            )
             continue
         if closes <= opens:
             errors.append(f"{WEEKDAYS[day]}: {opens:%H:%M}–{closes:%H:%M} closes before it opens.")
@@ -93,31 +96,31 @@ def closure_create(*, outlet: Outlet, date: dt.date, reason: str = "") -> Closur
 
     Locks the outlet row so that the booking check and the insert see the same day."""
     if date < outlet_local_today(outlet=outlet):
-        raise ValidationError({"date": ["This day is in the past."]})
+        raise ValidationError({"date": [_("This day is in the past.")]})
     Outlet.objects.select_for_update().filter(pk=outlet.pk).first()
     if outlet.closures.filter(date=date).exists():
-        raise ValidationError({"date": ["The outlet is already closed on that day."]})
+        raise ValidationError({"date": [_("The outlet is already closed on that day.")]})
     day_start, day_end = outlet.day_bounds(date)
     booked = _active_bookings(outlet.bookings).filter(start__lt=day_end, end__gt=day_start)
     if booked.exists():
         raise Conflict(
-            f"{booked.count()} active booking(s) on {date:%Y-%m-%d} must be moved or cancelled "
-            f"first: {_references(booked)}.",
-            fields={"date": ["The outlet has active bookings on that day."]},
+            _("%(count)s active booking(s) on %(date)s must be moved or cancelled first: %(refs)s.")
+            % {"count": booked.count(), "date": f"{date:%Y-%m-%d}", "refs": _references(booked)},
+            fields={"date": [_("The outlet has active bookings on that day.")]},
         )
     try:
         with transaction.atomic():
             return Closure.objects.create(outlet=outlet, date=date, reason=reason.strip())
     except IntegrityError as exc:  # a concurrent request closed the same day first
-        raise ValidationError({"date": ["The outlet is already closed on that day."]}) from exc
+        raise ValidationError({"date": [_("The outlet is already closed on that day.")]}) from exc
 
 
 @transaction.atomic
 def closure_delete(*, outlet: Outlet, date: dt.date) -> None:
     """Reopen a closed day."""
-    deleted, _ = Closure.objects.filter(outlet=outlet, date=date).delete()
+    deleted, _by_model = Closure.objects.filter(outlet=outlet, date=date).delete()
     if not deleted:
-        raise NotFound("The outlet is not closed on that day.")
+        raise NotFound(_("The outlet is not closed on that day."))
 
 
 def _clean_capabilities(capabilities: Iterable[str]) -> list[str]:
@@ -141,7 +144,7 @@ def _check_name_free(*, outlet: Outlet, name: str, bay: Bay | None = None) -> st
     if bay is not None:
         taken = taken.exclude(pk=bay.pk)
     if taken.exists():
-        raise ValidationError({"name": ["This outlet already has a bay with this name."]})
+        raise ValidationError({"name": [_("This outlet already has a bay with this name.")]})
     return name
 
 
@@ -158,7 +161,9 @@ def bay_create(
                 outlet=outlet, name=name, capabilities=capabilities, is_active=is_active
             )
     except IntegrityError as exc:  # the same name created concurrently
-        raise ValidationError({"name": ["This outlet already has a bay with this name."]}) from exc
+        raise ValidationError(
+            {"name": [_("This outlet already has a bay with this name.")]}
+        ) from exc
 
 
 @transaction.atomic
@@ -194,9 +199,16 @@ def bay_update(
             ).distinct()
             if needing.exists():
                 raise Conflict(
-                    f"Bay {locked.name} has upcoming bookings that need "
-                    f"{', '.join(sorted(removed))}: {_references(needing)}. Move them first.",
-                    fields={"capabilities": ["Upcoming bookings need the removed capability."]},
+                    _(
+                        "Bay %(bay)s has upcoming bookings that need %(caps)s: %(refs)s. "
+                        "Move them first."
+                    )
+                    % {
+                        "bay": locked.name,
+                        "caps": ", ".join(sorted(removed)),
+                        "refs": _references(needing),
+                    },
+                    fields={"capabilities": [_("Upcoming bookings need the removed capability.")]},
                 )
         locked.capabilities = new
         changed.append("capabilities")
@@ -204,9 +216,12 @@ def bay_update(
     if is_active is not UNSET:
         if locked.is_active and not is_active and upcoming.exists():
             raise Conflict(
-                f"Bay {locked.name} has {upcoming.count()} upcoming booking(s): "
-                f"{_references(upcoming)}. Move them to another bay first.",
-                fields={"is_active": ["The bay has upcoming bookings."]},
+                _(
+                    "Bay %(bay)s has %(count)s upcoming booking(s): %(refs)s. "
+                    "Move them to another bay first."
+                )
+                % {"bay": locked.name, "count": upcoming.count(), "refs": _references(upcoming)},
+                fields={"is_active": [_("The bay has upcoming bookings.")]},
             )
         locked.is_active = is_active
         changed.append("is_active")
@@ -217,6 +232,6 @@ def bay_update(
                 locked.save(update_fields=changed)
         except IntegrityError as exc:
             raise ValidationError(
-                {"name": ["This outlet already has a bay with this name."]}
+                {"name": [_("This outlet already has a bay with this name.")]}
             ) from exc
     return locked

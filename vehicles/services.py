@@ -5,6 +5,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from hima_service.exceptions import Conflict
@@ -12,7 +14,7 @@ from hima_service.exceptions import Conflict
 from .models import OdometerReading, Vehicle, VehicleModel
 from .vin import normalize_vin, vin_model_years
 
-VIN_TAKEN = "A vehicle with this VIN is already registered."
+VIN_TAKEN = _("A vehicle with this VIN is already registered.")
 UNSET = object()  # "not given", as opposed to an explicit None that clears a field
 
 
@@ -27,11 +29,18 @@ def _model_year_for(vin: str, model_year: int | None) -> int:
     candidates = vin_model_years(vin)
     if model_year is None:
         if not candidates:
-            raise ValidationError({"vin": ["The model-year code does not give a past year."]})
+            raise ValidationError(
+                {"vin": [gettext("The model-year code does not give a past year.")]}
+            )
         return candidates[0]
     if model_year not in candidates:
         raise ValidationError(
-            {"model_year": [f"The VIN's year code stands for {' or '.join(map(str, candidates))}."]}
+            {
+                "model_year": [
+                    gettext("The VIN's year code stands for %(years)s.")
+                    % {"years": gettext(" or ").join(map(str, candidates))}
+                ]
+            }
         )
     return model_year
 
@@ -90,7 +99,8 @@ def vehicle_update(
             raise ValidationError(
                 {
                     "odometer_km": [
-                        f"The odometer cannot go down (it reads {locked.odometer_km} km)."
+                        gettext("The odometer cannot go down (it reads %(km)s km).")
+                        % {"km": locked.odometer_km}
                     ]
                 }
             )
@@ -108,5 +118,5 @@ def vehicle_update(
 def vehicle_delete(*, vehicle: Vehicle) -> None:
     """Remove a vehicle that has never been booked; a booked one keeps the service history."""
     if vehicle.bookings.exists():
-        raise Conflict("This vehicle has bookings and its service history must be kept.")
+        raise Conflict(gettext("This vehicle has bookings and its service history must be kept."))
     vehicle.delete()

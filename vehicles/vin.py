@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from vininfo import Vin
 from vininfo.exceptions import ValidationError as VinFormatError
 
@@ -14,16 +15,24 @@ def normalize_vin(value: str) -> str:
     try:
         vin = Vin(value or "")
     except VinFormatError as exc:
-        raise ValidationError(str(exc).strip(), code="vin_format") from exc
+        # vininfo's own sentences are English only: say the same thing in the user's language.
+        length = len((value or "").strip())
+        message = (
+            _("A VIN has 17 characters (%(count)s given).") % {"count": length}
+            if length != 17
+            else _("A VIN uses only digits and capital letters, without I, O and Q.")
+        )
+        raise ValidationError(message, code="vin_format") from exc
     if vin.vis[0] in {"U", "Z", "0"}:
         raise ValidationError(
-            f"Position 10 ('{vin.vis[0]}') is not a valid model-year code.", code="vin_year"
+            _("Position 10 ('%(code)s') is not a valid model-year code.") % {"code": vin.vis[0]},
+            code="vin_year",
         )
     # Chinese VINs (GB 16735) use the ISO 3779 check digit at position 9 like SAE ones;
     # check_year is off because the year code was checked above with a clearer message.
     if not vin.verify_checksum(check_year=False):
         raise ValidationError(
-            "The check digit (position 9) does not match; please re-check the VIN.",
+            _("The check digit (position 9) does not match; please re-check the VIN."),
             code="vin_checksum",
         )
     return vin.num

@@ -159,16 +159,19 @@ def _move_for_start(locked: Booking, *, now: datetime, bay: Bay | None, moves_ba
     try:
         move_booking(booking=locked, start=now, bay=target)
     except SlotTaken as exc:
-        where = (
-            _("Bay %(bay)s is held by another booking before this work would end; ")
+        detail = (
+            _(
+                "Bay %(bay)s is held by another booking before this work would end; "
+                "choose another bay or wait."
+            )
             % {"bay": target.name}
             if target
-            else _("Every suitable bay is held by another booking before this work would end; ")
+            else _(
+                "Every suitable bay is held by another booking before this work would end; "
+                "choose another bay or wait."
+            )
         )
-        raise SlotTaken(
-            where + _("choose another bay or wait."),
-            fields={"bay": [_("Busy during this work.")]},
-        ) from exc
+        raise SlotTaken(detail, fields={"bay": [_("Busy during this work.")]}) from exc
 
 
 @transaction.atomic

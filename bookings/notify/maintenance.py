@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from vehicles.models import OdometerReading, Vehicle
@@ -100,6 +100,34 @@ def _assess(vehicle: Vehicle, last_service: datetime | None, today: date) -> Mai
     return None
 
 
+def with_maintenance_facts(vehicles: QuerySet[Vehicle], *, today: date) -> QuerySet[Vehicle]:
+    """Vehicles with what the maintenance rule reads: `last_service` (the last completed
+    maintenance), `maintenance_booked` (an upcoming one is booked) and their odometer readings."""
+    maintenance = Booking.objects.filter(
+        vehicle=OuterRef("pk"), booking_services__service_type__counts_as_maintenance=True
+    )
+    return vehicles.annotate(
+        last_service=Subquery(
+            maintenance.filter(status=Booking.Status.COMPLETED, completed_at__isnull=False)
+            .order_by("-completed_at")
+            .values("completed_at")[:1]
+        ),
+        # Upcoming as of `today`, not of the clock: a run for another day judges that day.
+        maintenance_booked=Exists(
+            maintenance.filter(status__in=Booking.ACTIVE_STATUSES, end__gte=_day_start(today))
+        ),
+    ).prefetch_related(
+        Prefetch("odometer_readings", queryset=OdometerReading.objects.order_by("recorded_at"))
+    )
+
+
+def maintenance_of(vehicle: Vehicle, *, today: date) -> MaintenanceDue | None:
+    """Whether a vehicle read through `with_maintenance_facts` is due, and why."""
+    if vehicle.maintenance_booked:
+        return None
+    return _assess(vehicle, vehicle.last_service, today)
+
+
 def maintenance_due_vehicles(
     *, today: date | None = None, reminded_since: datetime | None = None
 ) -> Iterator[MaintenanceDue]:
@@ -107,26 +135,9 @@ def maintenance_due_vehicles(
     leaving out those with a maintenance_due recorded since `reminded_since` when given.
     Streams vehicles in chunks with their readings prefetched: a few queries per 500."""
     today = today or timezone.localdate()
-    maintenance = Booking.objects.filter(
-        vehicle=OuterRef("pk"), booking_services__service_type__counts_as_maintenance=True
-    )
     vehicles = (
-        Vehicle.objects.select_related("model__brand", "owner")
-        .annotate(
-            last_service=Subquery(
-                maintenance.filter(status=Booking.Status.COMPLETED, completed_at__isnull=False)
-                .order_by("-completed_at")
-                .values("completed_at")[:1]
-            ),
-            # Upcoming as of `today`, not of the clock: a run for another day judges that day.
-            maintenance_booked=Exists(
-                maintenance.filter(status__in=Booking.ACTIVE_STATUSES, end__gte=_day_start(today))
-            ),
-        )
+        with_maintenance_facts(Vehicle.objects.select_related("model__brand", "owner"), today=today)
         .filter(maintenance_booked=False)
-        .prefetch_related(
-            Prefetch("odometer_readings", queryset=OdometerReading.objects.order_by("recorded_at"))
-        )
         .order_by("pk")
     )
     if reminded_since is not None:

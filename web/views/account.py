@@ -1,0 +1,83 @@
+"""Sign in, sign out, create an account: session authentication with CSRF."""
+
+from __future__ import annotations
+
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.serializers import RegisterInputSerializer
+from accounts.services import user_register
+
+from ..forms import CreateAccountForm, SignInForm
+from ..throttle import create_account_refused_for, locked_out_by_backend, sign_in_refused_for
+from .pages import safe_next
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _throttled_message(seconds: int) -> str:
+    return ngettext(
+        "Too many sign-in attempts. Please wait %(seconds)d second and try again.",
+        "Too many sign-in attempts. Please wait %(seconds)d seconds and try again.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def _wait_message(seconds: int) -> str:
+    return ngettext(
+        "Too many new accounts from here. Please wait %(seconds)d second and try again.",
+        "Too many new accounts from here. Please wait %(seconds)d seconds and try again.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next")
+    if request.method != "POST":
+        form = SignInForm(request)
+        return render(request, "web/sign_in.html", {"form": form, "next": next_url})
+    wait = sign_in_refused_for(request)
+    if wait is not None:
+        # Refused before the password is even tried.
+        form = SignInForm(request, initial={"username": request.POST.get("username", "")})
+        return render(
+            request,
+            "web/sign_in.html",
+            {"form": form, "next": next_url, "throttled": _throttled_message(wait)},
+            status=429,
+        )
+    form = SignInForm(request, data=request.POST)
+    if form.is_valid():
+        login(request, form.get_user())
+        return redirect(safe_next(request, next_url) if next_url else "web:vehicles")
+    context = {"form": form, "next": next_url}
+    if locked_out_by_backend(request):
+        context["throttled"] = _throttled_message(60)
+    return render(request, "web/sign_in.html", context, status=400)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("web:home")
+
+
+def create_account(request: HttpRequest) -> HttpResponse:
+    form = CreateAccountForm(request.POST or None)
+    if request.method == "POST" and (wait := create_account_refused_for(request)) is not None:
+        context = {"form": CreateAccountForm(), "throttled": _wait_message(wait)}
+        return render(request, "web/create_account.html", context, status=429)
+    if request.method == "POST" and form.is_valid():
+        # The API's own input rules (username taken in any case, password validators).
+        serializer = RegisterInputSerializer(data={**form.cleaned_data, "language": get_language()})
+        if serializer.is_valid():
+            user = user_register(**serializer.validated_data)
+            login(request, user, backend=MODEL_BACKEND)
+            return redirect("web:vehicles")
+        for field, messages in serializer.errors.items():
+            form.add_error(field if field in form.fields else None, [str(m) for m in messages])
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/create_account.html", {"form": form}, status=status)
