@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "vehicles",
     "outlets",
     "bookings",
+    "audit",
     "demo",
 ]
 
