@@ -177,7 +177,7 @@ def _flag(outlet: str, brand: str, rule: Rule, own: Side, others: Side) -> Flag 
         else "one-sided Mann–Whitney U test"
     )
     sentence = (
-        f"At {outlet}, {brand} owners get a {rule.label} of {_formatted(rule.metric, figure)} "
+        f"At {outlet}, {brand} owners' {rule.label} is {_formatted(rule.metric, figure)} "
         f"against {_formatted(rule.metric, others_figure)} for the other brands' owners "
         f"(n = {n} vs {n_others}; {test_name}, p = {p_value:.2g})."
     )
