@@ -43,6 +43,7 @@ format: install
 bench: db
 	$(PY) bench/availability.py
 	$(PY) bench/reminders.py
+	$(PY) bench/audit.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -27,7 +27,7 @@ def _array_length(column: str) -> str:
 # included), so that 23:30 on the last day in Shanghai counts and 00:10 the next day does not,
 # and the (outlet, start) index still narrows the rows.
 SCOPED = f"""
-scoped AS (
+booked AS (
     SELECT
         b.id,
         b.reference,
@@ -43,10 +43,6 @@ scoped AS (
         CASE WHEN b.channel <> 'walk_in' AND b.started_at IS NOT NULL
              THEN (EXTRACT(EPOCH FROM b.started_at - b.start) / 60)::float8 END AS wait_minutes,
         b.actual_labour_minutes,
-        line.standard_minutes,
-        line.checklist_items,
-        line.checklist_items_done,
-        coalesce(line.has_recall, false) AS has_recall,
         f.rating
     FROM outlets_outlet o
     JOIN bookings_booking b
@@ -56,27 +52,40 @@ scoped AS (
     JOIN vehicles_vehicle v ON v.id = b.vehicle_id
     JOIN vehicles_vehiclemodel m ON m.id = v.model_id
     LEFT JOIN bookings_feedback f ON f.booking_id = b.id
-    -- The service lines matter only once a booking is completed: standard labour time,
-    -- checklist items (as recorded; a line completed without a record counts its standard
-    -- checklist as not done) and whether a recall was part of the work.
-    LEFT JOIN LATERAL (
-        SELECT
-            sum(bs.labour_minutes)::int AS standard_minutes,
-            bool_or(st.category = 'recall') AS has_recall,
-            sum(CASE WHEN {_array_length("bs.checklist_result")} > 0
-                     THEN {_array_length("bs.checklist_result")}
-                     ELSE {_array_length("st.checklist")} END)::int AS checklist_items,
-            sum((SELECT count(*)
-                 FROM jsonb_array_elements(CASE jsonb_typeof(bs.checklist_result)
-                      WHEN 'array' THEN bs.checklist_result ELSE '[]' END) AS item
-                 WHERE item -> 'done' = 'true'::jsonb))::int AS checklist_items_done
-        FROM bookings_bookingservice bs
-        JOIN outlets_servicetype st ON st.id = bs.service_type_id
-        WHERE bs.booking_id = b.id AND b.status = 'completed'
-    ) line ON true
     WHERE (%(outlet_id)s::bigint IS NULL OR o.id = %(outlet_id)s::bigint)
       AND (%(city)s::text IS NULL OR lower(o.city) = lower(%(city)s::text))
       AND (%(brand_id)s::bigint IS NULL OR m.brand_id = %(brand_id)s::bigint)
+),
+-- The service lines matter only once a booking is completed: standard labour time, checklist
+-- items (as recorded; a line completed without a record counts its standard checklist as not
+-- done) and whether a recall was part of the work. One grouped pass, hashed, not a lookup per
+-- booking.
+line_totals AS (
+    SELECT
+        bs.booking_id,
+        sum(bs.labour_minutes)::int AS standard_minutes,
+        bool_or(st.category = 'recall') AS has_recall,
+        sum(CASE WHEN {_array_length("bs.checklist_result")} > 0
+                 THEN {_array_length("bs.checklist_result")}
+                 ELSE {_array_length("st.checklist")} END)::int AS checklist_items,
+        sum((SELECT count(*)
+             FROM jsonb_array_elements(CASE jsonb_typeof(bs.checklist_result)
+                  WHEN 'array' THEN bs.checklist_result ELSE '[]' END) AS item
+             WHERE item -> 'done' = 'true'::jsonb))::int AS checklist_items_done
+    FROM bookings_bookingservice bs
+    JOIN outlets_servicetype st ON st.id = bs.service_type_id
+    WHERE bs.booking_id IN (SELECT id FROM booked WHERE status = 'completed')
+    GROUP BY bs.booking_id
+),
+scoped AS (
+    SELECT
+        booked.*,
+        line_totals.standard_minutes,
+        line_totals.checklist_items,
+        line_totals.checklist_items_done,
+        coalesce(line_totals.has_recall, false) AS has_recall
+    FROM booked
+    LEFT JOIN line_totals ON line_totals.booking_id = booked.id
 )"""
 
 _COMPLETED = "s.status = 'completed'"
@@ -179,23 +188,23 @@ ORDER BY f.is_total, o.code
 EQUITY_FIGURES = f"""
 WITH {SCOPED},
 perspectives AS (
-    SELECT DISTINCT outlet_id, brand_id FROM scoped
-    WHERE %(compared_brand_id)s::bigint IS NULL OR brand_id = %(compared_brand_id)s::bigint
+    SELECT outlet_id, brand_id, count(*) OVER (PARTITION BY outlet_id) AS brands_here
+    FROM (SELECT DISTINCT outlet_id, brand_id FROM scoped) AS present
 ),
 sides AS (
-    SELECT s.*, p.brand_id AS compared_brand_id, s.brand_id = p.brand_id AS own
+    SELECT s.*, p.brand_id AS compared_brand_id, s.brand_id = p.brand_id AS own, p.brands_here
     FROM perspectives p
     JOIN scoped s ON s.outlet_id = p.outlet_id
+    WHERE %(compared_brand_id)s::bigint IS NULL OR p.brand_id = %(compared_brand_id)s::bigint
 ),
 figures AS (
     SELECT
         s.outlet_id, s.compared_brand_id, s.own,
-        count(DISTINCT s.brand_id) AS brands,
+        -- the brands on this side: the compared one, or all the others present
+        CASE WHEN s.own THEN 1 ELSE min(s.brands_here) - 1 END AS brands,
         {AGGREGATES},
-        coalesce(array_agg(s.wait_minutes ORDER BY s.wait_minutes)
-                 FILTER (WHERE {METRICS["started"]}), '{{}}') AS waits,
-        coalesce(array_agg(s.rating ORDER BY s.rating)
-                 FILTER (WHERE {METRICS["rated"]}), '{{}}') AS ratings
+        coalesce(array_agg(s.wait_minutes) FILTER (WHERE {METRICS["started"]}), '{{}}') AS waits,
+        coalesce(array_agg(s.rating) FILTER (WHERE {METRICS["rated"]}), '{{}}') AS ratings
     FROM sides s
     GROUP BY s.outlet_id, s.compared_brand_id, s.own
 )
