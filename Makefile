@@ -58,6 +58,7 @@ format: install
 bench: db
 	$(PY) bench/availability.py
 	$(PY) bench/reminders.py
+	$(PY) bench/audit.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles test-artifacts

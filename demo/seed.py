@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from .bookings import seed_bookings
+from .history import seed_history
 from .network import Login, seed_accounts, seed_outlets
 
 
@@ -12,4 +13,5 @@ def seed_demo() -> list[Login]:
     logins = seed_accounts()
     logins += seed_outlets()
     seed_bookings()
+    seed_history()
     return logins

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "vehicles",
     "outlets",
     "bookings",
+    "audit",
     "web",
     "demo",
 ]

@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("vehicles.urls")),
     path("", include("outlets.urls")),
     path("", include("bookings.urls")),
+    path("audit/", include("audit.urls")),
 ]
 
 urlpatterns = [

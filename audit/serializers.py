@@ -1,0 +1,210 @@
+"""Audit input and output. The output serializers are the responses and their OpenAPI schema at
+once; the CSV downloads are made from their output too, so JSON and CSV carry the same numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .selectors import AuditBooking, Period
+from .sql import METRICS
+
+MAX_DAYS = 366
+DEFAULT_DAYS = 30
+# Far outside these there is nothing to audit, and at the calendar's ends date arithmetic fails.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+
+
+def _date(help_text: str) -> serializers.DateField:
+    return serializers.DateField(
+        required=False,
+        validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
+        help_text=help_text,
+    )
+
+
+# --- input ---
+
+
+class PeriodInputSerializer(serializers.Serializer):
+    brand = serializers.CharField(
+        max_length=16,
+        required=False,
+        help_text="Brand code. Brand admins: their own (the default); alliance admins: any, "
+        "or none for every brand.",
+    )
+    date_from = _date(f"First local date (default: {DEFAULT_DAYS} days up to date_to).")
+    date_to = _date("Last local date, included (default: today).")
+
+    def validate(self, attrs: dict) -> dict:
+        date_to = attrs.get("date_to") or timezone.localdate()
+        date_from = attrs.get("date_from") or date_to - dt.timedelta(days=DEFAULT_DAYS - 1)
+        if date_to < date_from:
+            raise serializers.ValidationError({"date_to": ["Must not be before date_from."]})
+        if (date_to - date_from).days + 1 > MAX_DAYS:
+            raise serializers.ValidationError(
+                {"date_to": [f"A period covers at most {MAX_DAYS} days."]}
+            )
+        attrs["period"] = Period(date_from=date_from, date_to=date_to)
+        return attrs
+
+
+class AuditFilterInputSerializer(PeriodInputSerializer):
+    outlet = serializers.CharField(max_length=32, required=False, help_text="Outlet code.")
+    city = serializers.CharField(max_length=64, required=False)
+
+
+class AuditBookingsInputSerializer(PeriodInputSerializer):
+    metric = serializers.ChoiceField(
+        choices=sorted(METRICS),
+        default="all",
+        help_text="The figure whose bookings to list (see docs/audit.md).",
+    )
+
+
+# --- output ---
+
+
+class Rounded(serializers.FloatField):
+    """A float rounded for reading; None stays None (no denominator, no figure)."""
+
+    def __init__(self, places: int, **kwargs):
+        self.places = places
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return None if value is None else round(float(value), self.places)
+
+
+class SignificantFigures(serializers.FloatField):
+    """A p-value: four significant figures, so that a tiny one does not round to 0."""
+
+    def to_representation(self, value):
+        return float(f"{float(value):.4g}")
+
+
+def _rate(help_text: str) -> Rounded:
+    return Rounded(4, help_text=f"{help_text} (a fraction from 0 to 1).")
+
+
+class FiguresSerializer(serializers.Serializer):
+    bookings = serializers.IntegerField(help_text="Bookings scheduled in the period.")
+    completion_rate = _rate("completed / due")
+    cancellation_rate = _rate("cancelled / bookings")
+    no_show_rate = _rate("no-shows / due")
+    wait_median_minutes = Rounded(1, help_text="Median of service start − scheduled start.")
+    wait_p90_minutes = Rounded(1, help_text="90th percentile of the same waits.")
+    on_time_rate = _rate("started at most 15 min after the scheduled start / started")
+    labour_ratio_median = Rounded(3, help_text="Median of actual / standard labour minutes.")
+    checklist_completion_rate = _rate("checklist items done / checklist items")
+    rating_mean = Rounded(2, help_text="Mean rating (1–5) of the rated completed bookings.")
+    response_rate = _rate("rated / completed")
+    recall_done = serializers.IntegerField(help_text="Completed bookings with recall work.")
+    completed = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    no_show = serializers.IntegerField()
+    due = serializers.IntegerField(help_text="Not cancelled, scheduled start passed.")
+    started = serializers.IntegerField(help_text="Service started (walk-ins excepted).")
+    on_time = serializers.IntegerField()
+    timed = serializers.IntegerField(help_text="Completed with an actual labour time.")
+    rated = serializers.IntegerField()
+    checklist_items = serializers.IntegerField()
+    checklist_items_done = serializers.IntegerField()
+
+
+class _OutletColumns(serializers.Serializer):
+    outlet = serializers.CharField(allow_null=True, help_text="Outlet code; null on the total.")
+    outlet_name = serializers.CharField()
+    city = serializers.CharField()
+    time_zone = serializers.CharField()
+
+
+class OutletFiguresSerializer(_OutletColumns, FiguresSerializer):
+    """The outlet's columns first, then its figures (DRF orders base classes' fields so)."""
+
+
+class OutletAuditSerializer(serializers.Serializer):
+    brand = serializers.CharField(allow_null=True, help_text="null: every brand.")
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    rows = OutletFiguresSerializer(many=True)
+    total = OutletFiguresSerializer(help_text="The whole network (outlets in scope) at once.")
+
+
+class FlagSerializer(serializers.Serializer):
+    outlet = serializers.CharField()
+    brand = serializers.CharField()
+    metric = serializers.CharField()
+    figure = Rounded(4)
+    others_figure = Rounded(4)
+    difference = Rounded(4, help_text="figure − others_figure")
+    margin = serializers.FloatField(help_text="The practical margin it exceeds.")
+    n = serializers.IntegerField()
+    n_others = serializers.IntegerField()
+    p_value = SignificantFigures()
+    test = serializers.CharField()
+    sentence = serializers.CharField()
+
+
+class BrandComparisonSerializer(serializers.Serializer):
+    brand = serializers.CharField()
+    figures = FiguresSerializer()
+    others = FiguresSerializer(
+        allow_null=True, help_text="Every other brand at the outlet, pooled."
+    )
+    other_brands = serializers.IntegerField(help_text="How many brands are pooled in others.")
+    others_withheld = serializers.BooleanField(
+        help_text="Pooled over fewer than two brands, the others would be one brand's own "
+        "figures: brand admins do not see them."
+    )
+
+
+class OutletEquitySerializer(serializers.Serializer):
+    outlet = serializers.CharField()
+    outlet_name = serializers.CharField()
+    city = serializers.CharField()
+    comparisons = BrandComparisonSerializer(many=True)
+
+
+class EquityAuditSerializer(serializers.Serializer):
+    brand = serializers.CharField(allow_null=True, help_text="null: every brand.")
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    outlets = OutletEquitySerializer(many=True)
+    flags = FlagSerializer(many=True)
+
+
+class AuditBookingSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    channel = serializers.CharField()
+    brand = serializers.CharField()
+    model = serializers.CharField()
+    start = serializers.SerializerMethodField()
+    started_at = serializers.SerializerMethodField()
+    wait_minutes = Rounded(1)
+    actual_labour_minutes = serializers.IntegerField(allow_null=True)
+    standard_minutes = serializers.IntegerField(allow_null=True)
+    checklist_items = serializers.IntegerField(allow_null=True)
+    checklist_items_done = serializers.IntegerField(allow_null=True)
+    rating = serializers.IntegerField(allow_null=True)
+    recall = serializers.BooleanField()
+
+    def _local(self, value: dt.datetime | None) -> str | None:
+        if value is None:
+            return None
+        return value.astimezone(ZoneInfo(self.context["time_zone"])).isoformat()
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_start(self, booking: AuditBooking) -> str | None:
+        return self._local(booking.start)
+
+    @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
+    def get_started_at(self, booking: AuditBooking) -> str | None:
+        return self._local(booking.started_at)

@@ -1,0 +1,233 @@
+"""The audit's SQL, in one place: every figure is defined once here, as a condition over the
+bookings in scope, and the aggregates, the equity comparison and the list of the bookings behind
+a figure all use those same conditions.
+
+Only constants are formatted into these statements; every value a request brings (dates, ids,
+the city) is a bound parameter.
+
+Parameters every statement takes: `date_from`, `date_to` (local dates, inclusive), `now`,
+`outlet_id` (or None), `city` (or None), `brand_id` (or None).
+"""
+
+from __future__ import annotations
+
+# Started at most this long after the scheduled start (or before it): on time.
+ON_TIME_MINUTES = 15
+
+
+def _array_length(column: str) -> str:
+    """Length of a JSON array column; anything else stored there counts as empty."""
+    return (
+        f"jsonb_array_length(CASE jsonb_typeof({column}) WHEN 'array' THEN {column} ELSE '[]' END)"
+    )
+
+
+# The bookings in scope, one row each, with everything a figure needs. The period is a range of
+# LOCAL dates: its bounds are computed per outlet in the outlet's own zone (daylight saving
+# included), so that 23:30 on the last day in Shanghai counts and 00:10 the next day does not,
+# and the (outlet, start) index still narrows the rows.
+SCOPED = f"""
+booked AS (
+    SELECT
+        b.id,
+        b.reference,
+        b.outlet_id,
+        m.brand_id,
+        b.vehicle_id,
+        b.status,
+        b.channel,
+        b.start,
+        b.started_at,
+        b.status <> 'cancelled' AND b.start <= %(now)s AS due,
+        -- Walk-ins had no appointment to be on time for: their waits are not measured.
+        CASE WHEN b.channel <> 'walk_in' AND b.started_at IS NOT NULL
+             THEN (EXTRACT(EPOCH FROM b.started_at - b.start) / 60)::float8 END AS wait_minutes,
+        b.actual_labour_minutes,
+        f.rating
+    FROM outlets_outlet o
+    JOIN bookings_booking b
+      ON b.outlet_id = o.id
+     AND b.start >= (%(date_from)s::date::timestamp AT TIME ZONE o.time_zone)
+     AND b.start < ((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone)
+    JOIN vehicles_vehicle v ON v.id = b.vehicle_id
+    JOIN vehicles_vehiclemodel m ON m.id = v.model_id
+    LEFT JOIN bookings_feedback f ON f.booking_id = b.id
+    WHERE (%(outlet_id)s::bigint IS NULL OR o.id = %(outlet_id)s::bigint)
+      AND (%(city)s::text IS NULL OR lower(o.city) = lower(%(city)s::text))
+      AND (%(brand_id)s::bigint IS NULL OR m.brand_id = %(brand_id)s::bigint)
+),
+-- The service lines matter only once a booking is completed: standard labour time, checklist
+-- items (as recorded; a line completed without a record counts its standard checklist as not
+-- done) and whether a recall was part of the work. One grouped pass, hashed, not a lookup per
+-- booking.
+line_totals AS (
+    SELECT
+        bs.booking_id,
+        sum(bs.labour_minutes)::int AS standard_minutes,
+        bool_or(st.category = 'recall') AS has_recall,
+        sum(CASE WHEN {_array_length("bs.checklist_result")} > 0
+                 THEN {_array_length("bs.checklist_result")}
+                 ELSE {_array_length("st.checklist")} END)::int AS checklist_items,
+        sum((SELECT count(*)
+             FROM jsonb_array_elements(CASE jsonb_typeof(bs.checklist_result)
+                  WHEN 'array' THEN bs.checklist_result ELSE '[]' END) AS item
+             WHERE item -> 'done' = 'true'::jsonb))::int AS checklist_items_done
+    FROM bookings_bookingservice bs
+    JOIN outlets_servicetype st ON st.id = bs.service_type_id
+    WHERE bs.booking_id IN (SELECT id FROM booked WHERE status = 'completed')
+    GROUP BY bs.booking_id
+),
+scoped AS (
+    SELECT
+        booked.*,
+        line_totals.standard_minutes,
+        line_totals.checklist_items,
+        line_totals.checklist_items_done,
+        coalesce(line_totals.has_recall, false) AS has_recall
+    FROM booked
+    LEFT JOIN line_totals ON line_totals.booking_id = booked.id
+)"""
+
+_COMPLETED = "s.status = 'completed'"
+_TIMED = f"{_COMPLETED} AND s.actual_labour_minutes IS NOT NULL AND s.standard_minutes > 0"
+
+# Which bookings each figure counts: the filters of the aggregates below, and the `metric` of
+# the list of the bookings behind a figure.
+METRICS: dict[str, str] = {
+    "all": "true",
+    # Expected at the outlet: not cancelled, and the scheduled start has passed.
+    "due": "s.due",
+    "completed": _COMPLETED,
+    "cancelled": "s.status = 'cancelled'",
+    "no_show": "s.status = 'no_show'",
+    # Service started, with an appointment: the waits.
+    "started": "s.wait_minutes IS NOT NULL",
+    "on_time": f"s.wait_minutes <= {ON_TIME_MINUTES}",
+    "late_start": f"s.wait_minutes > {ON_TIME_MINUTES}",
+    # Completed with an actual labour time to set against the standard.
+    "timed": _TIMED,
+    "over_standard": f"{_TIMED} AND s.actual_labour_minutes > s.standard_minutes",
+    "checklist_incomplete": f"{_COMPLETED} AND s.checklist_items_done < s.checklist_items",
+    "rated": f"{_COMPLETED} AND s.rating IS NOT NULL",
+    "unrated": f"{_COMPLETED} AND s.rating IS NULL",
+    "recall": f"{_COMPLETED} AND s.has_recall",
+}
+
+
+def _count(metric: str) -> str:
+    return f"count(s.id) FILTER (WHERE {METRICS[metric]})"
+
+
+# The figures of one group of scoped rows (alias `s`). count(s.id), not count(*): the outlet
+# table is LEFT JOINed to the bookings, so an outlet with none still gets its row of zeros.
+AGGREGATES = f"""
+    count(s.id) AS bookings,
+    {_count("completed")} AS completed,
+    {_count("cancelled")} AS cancelled,
+    {_count("no_show")} AS no_show,
+    {_count("due")} AS due,
+    {_count("started")} AS started,
+    {_count("on_time")} AS on_time,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY s.wait_minutes) AS wait_median_minutes,
+    percentile_cont(0.9) WITHIN GROUP (ORDER BY s.wait_minutes) AS wait_p90_minutes,
+    {_count("timed")} AS timed,
+    percentile_cont(0.5) WITHIN GROUP (
+        ORDER BY s.actual_labour_minutes::float8 / s.standard_minutes
+    ) FILTER (WHERE {METRICS["timed"]}) AS labour_ratio_median,
+    coalesce(sum(s.checklist_items) FILTER (WHERE {_COMPLETED}), 0) AS checklist_items,
+    coalesce(sum(s.checklist_items_done) FILTER (WHERE {_COMPLETED}), 0)
+        AS checklist_items_done,
+    {_count("rated")} AS rated,
+    (avg(s.rating) FILTER (WHERE {METRICS["rated"]}))::float8 AS rating_mean,
+    {_count("recall")} AS recall_done"""
+
+# The rates, from the counts of one figures row (alias `f`); each denominator is documented in
+# docs/audit.md. NULL when the denominator is zero: no rate, rather than a rate of 0.
+RATES = """
+    f.completed::float8 / nullif(f.due, 0) AS completion_rate,
+    f.cancelled::float8 / nullif(f.bookings, 0) AS cancellation_rate,
+    f.no_show::float8 / nullif(f.due, 0) AS no_show_rate,
+    f.on_time::float8 / nullif(f.started, 0) AS on_time_rate,
+    f.checklist_items_done::float8 / nullif(f.checklist_items, 0) AS checklist_completion_rate,
+    f.rated::float8 / nullif(f.completed, 0) AS response_rate"""
+
+# One row per outlet in scope plus the network total (GROUPING SETS: one pass, and the total's
+# medians are the network's, not an average of the outlets'). Outlets in scope: the active ones
+# authorized for the brand (all active ones for every brand), plus any with bookings in the
+# period, so that an outlet with no bookings shows as such instead of vanishing.
+OUTLET_FIGURES = f"""
+WITH {SCOPED},
+outlet_scope AS (
+    SELECT o.id FROM outlets_outlet o
+    WHERE o.is_active
+      AND (%(outlet_id)s::bigint IS NULL OR o.id = %(outlet_id)s::bigint)
+      AND (%(city)s::text IS NULL OR lower(o.city) = lower(%(city)s::text))
+      AND (%(brand_id)s::bigint IS NULL OR EXISTS (
+          SELECT 1 FROM outlets_outlet_brands ob
+          WHERE ob.outlet_id = o.id AND ob.brand_id = %(brand_id)s::bigint))
+    UNION
+    SELECT outlet_id FROM scoped
+),
+figures AS (
+    SELECT os.id AS outlet_id, GROUPING(os.id) = 1 AS is_total, {AGGREGATES}
+    FROM outlet_scope os
+    LEFT JOIN scoped s ON s.outlet_id = os.id
+    GROUP BY GROUPING SETS ((os.id), ())
+)
+SELECT
+    f.is_total, o.code AS outlet, o.name AS outlet_name, o.city, o.time_zone, f.*, {RATES}
+FROM figures f
+LEFT JOIN outlets_outlet o ON o.id = f.outlet_id
+ORDER BY f.is_total, o.code
+"""
+
+# Equity: for each outlet and each brand compared there ("perspective"), two groups of rows:
+# the brand's own bookings (own) and those of every other brand at that outlet pooled (not
+# own). A brand admin's request compares their brand only, so no group ever holds another
+# brand's own figures. The raw waits and ratings come along for the rank tests.
+EQUITY_FIGURES = f"""
+WITH {SCOPED},
+perspectives AS (
+    SELECT outlet_id, brand_id, count(*) OVER (PARTITION BY outlet_id) AS brands_here
+    FROM (SELECT DISTINCT outlet_id, brand_id FROM scoped) AS present
+),
+sides AS (
+    SELECT s.*, p.brand_id AS compared_brand_id, s.brand_id = p.brand_id AS own, p.brands_here
+    FROM perspectives p
+    JOIN scoped s ON s.outlet_id = p.outlet_id
+    WHERE %(compared_brand_id)s::bigint IS NULL OR p.brand_id = %(compared_brand_id)s::bigint
+),
+figures AS (
+    SELECT
+        s.outlet_id, s.compared_brand_id, s.own,
+        -- the brands on this side: the compared one, or all the others present
+        CASE WHEN s.own THEN 1 ELSE min(s.brands_here) - 1 END AS brands,
+        {AGGREGATES},
+        coalesce(array_agg(s.wait_minutes) FILTER (WHERE {METRICS["started"]}), '{{}}') AS waits,
+        coalesce(array_agg(s.rating) FILTER (WHERE {METRICS["rated"]}), '{{}}') AS ratings
+    FROM sides s
+    GROUP BY s.outlet_id, s.compared_brand_id, s.own
+)
+SELECT o.code AS outlet, o.name AS outlet_name, o.city, br.code AS brand, f.*, {RATES}
+FROM figures f
+JOIN outlets_outlet o ON o.id = f.outlet_id
+JOIN vehicles_brand br ON br.id = f.compared_brand_id
+ORDER BY o.code, br.code, f.own DESC
+"""
+
+
+def booking_rows_sql(metric: str) -> str:
+    """The bookings behind one figure, with the values the figure used for each."""
+    return f"""
+WITH {SCOPED}
+SELECT
+    s.id, s.reference, s.status, s.channel, br.code AS brand, m.name AS model,
+    s.start, s.started_at, s.wait_minutes, s.actual_labour_minutes, s.standard_minutes,
+    s.checklist_items, s.checklist_items_done, s.rating, s.has_recall
+FROM scoped s
+JOIN vehicles_vehicle v ON v.id = s.vehicle_id
+JOIN vehicles_vehiclemodel m ON m.id = v.model_id
+JOIN vehicles_brand br ON br.id = m.brand_id
+WHERE {METRICS[metric]}
+ORDER BY s.start, s.id
+"""

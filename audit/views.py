@@ -1,0 +1,191 @@
+"""Thin views: who is auditing, parse the period, call one selector, serialize (JSON or CSV)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import ListAPIView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from hima_service.exceptions import NotFound
+from outlets.models import Outlet
+
+from . import export
+from .equity import equity_audit
+from .scope import AuditScope, audit_scope, auditor_for
+from .selectors import Period, audit_bookings, audit_outlet, outlet_audit
+from .serializers import (
+    AuditBookingSerializer,
+    AuditBookingsInputSerializer,
+    AuditFilterInputSerializer,
+    EquityAuditSerializer,
+    FiguresSerializer,
+    OutletAuditSerializer,
+    OutletFiguresSerializer,
+)
+
+FORMAT = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "csv"],
+    description="csv: the same rows as a CSV download (UTF-8 with BOM, header row).",
+)
+CSV_RESPONSE = {(200, "text/csv"): OpenApiTypes.BINARY}
+PAGE = [
+    OpenApiParameter("page", int, description="Page number, from 1."),
+    OpenApiParameter("page_size", int, description="Bookings per page (at most 100)."),
+]
+
+
+def _parse(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _outlet_filter(code: str | None) -> Outlet | None:
+    if not code:
+        return None
+    outlet = audit_outlet(code=code)
+    if outlet is None:
+        raise ValidationError({"outlet": ["Unknown outlet."]})
+    return outlet
+
+
+def _brand_label(scope: AuditScope) -> str:
+    return scope.brand.code if scope.brand else "ALL"
+
+
+class _AuditView(APIView):
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, export.CsvRenderer]
+
+    def wants_csv(self) -> bool:
+        return getattr(self.request.accepted_renderer, "format", None) == "csv"
+
+    def csv_response(self, table: export.CsvTable, filename: str) -> Response:
+        return Response(
+            table, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors keep the one JSON error shape, also under ?format=csv.
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.exception and renderer is not None and renderer.format == "csv":
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def scope_and_filters(self) -> tuple[AuditScope, dict]:
+        auditor = auditor_for(user=self.request.user)
+        data = _parse(self.input_serializer, self.request.query_params)
+        return audit_scope(auditor=auditor, brand_code=data.get("brand")), data
+
+
+class OutletAuditView(_AuditView):
+    input_serializer = AuditFilterInputSerializer
+
+    @extend_schema(
+        parameters=[AuditFilterInputSerializer, FORMAT],
+        responses={200: OutletAuditSerializer, **CSV_RESPONSE},
+    )
+    def get(self, request):
+        scope, data = self.scope_and_filters()
+        period: Period = data["period"]
+        audit = outlet_audit(
+            scope=scope,
+            period=period,
+            outlet=_outlet_filter(data.get("outlet")),
+            city=data.get("city"),
+        )
+        body = OutletAuditSerializer(
+            {
+                "brand": scope.brand.code if scope.brand else None,
+                "date_from": period.date_from,
+                "date_to": period.date_to,
+                "rows": audit.rows,
+                "total": audit.total,
+            }
+        ).data
+        if self.wants_csv():
+            return self.csv_response(
+                export.outlet_audit_table(body, OutletFiguresSerializer().fields),
+                export.filename("outlets", _brand_label(scope), period.date_from, period.date_to),
+            )
+        return Response(body)
+
+
+class EquityAuditView(_AuditView):
+    input_serializer = AuditFilterInputSerializer
+
+    @extend_schema(
+        parameters=[AuditFilterInputSerializer, FORMAT],
+        responses={200: EquityAuditSerializer, **CSV_RESPONSE},
+    )
+    def get(self, request):
+        scope, data = self.scope_and_filters()
+        period: Period = data["period"]
+        audit = equity_audit(
+            scope=scope,
+            period=period,
+            outlet=_outlet_filter(data.get("outlet")),
+            city=data.get("city"),
+        )
+        body = EquityAuditSerializer(
+            {
+                "brand": scope.brand.code if scope.brand else None,
+                "date_from": period.date_from,
+                "date_to": period.date_to,
+                "outlets": audit.outlets,
+                "flags": audit.flags,
+            }
+        ).data
+        if self.wants_csv():
+            return self.csv_response(
+                export.equity_table(body, FiguresSerializer().fields),
+                export.filename("equity", _brand_label(scope), period.date_from, period.date_to),
+            )
+        return Response(body)
+
+
+class AuditBookingsView(_AuditView, ListAPIView):
+    """The bookings behind one figure at one outlet, in the order of their start."""
+
+    input_serializer = AuditBookingsInputSerializer
+    serializer_class = AuditBookingSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return []  # only for schema generation: get() asks the selector
+
+    @extend_schema(
+        parameters=[AuditBookingsInputSerializer, *PAGE, FORMAT],
+        responses={200: AuditBookingSerializer(many=True), **CSV_RESPONSE},
+    )
+    def get(self, request, code: str):
+        scope, data = self.scope_and_filters()
+        outlet = audit_outlet(code=code)
+        if outlet is None:
+            raise NotFound("No outlet has this code.")
+        period: Period = data["period"]
+        rows = audit_bookings(scope=scope, period=period, outlet=outlet, metric=data["metric"])
+        context = {"time_zone": outlet.time_zone}
+        if self.wants_csv():
+            serializer = AuditBookingSerializer(list(rows), many=True, context=context)
+            return self.csv_response(
+                export.table(serializer.data, AuditBookingSerializer().fields),
+                export.filename(
+                    "bookings",
+                    outlet.code,
+                    data["metric"],
+                    _brand_label(scope),
+                    period.date_from,
+                    period.date_to,
+                ),
+            )
+        page = self.paginate_queryset(rows)
+        serializer = AuditBookingSerializer(page, many=True, context=context)
+        return self.get_paginated_response(serializer.data)

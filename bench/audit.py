@@ -1,0 +1,280 @@
+"""Audit benchmark: `make bench` or `.venv/bin/python bench/audit.py`.
+
+Runs on the availability benchmark's network (its database, `hima_bench`, and its seeding,
+imported from bench/availability.py: 200+ outlets, 100,000+ bookings over 30 days back and 30
+ahead). That seed has what availability needs; once, this adds what an audit reads, in SQL and
+deterministically: the past bookings get outcomes (completed, some cancelled and no-shows),
+waits, labour times, service lines with checklists, a few recall lines and ratings, and the
+bench cars are spread over every brand's models. Future bookings, which availability reads,
+are left alone.
+
+Prints, for one brand (AITO) over 30 and over 90 days (the 90-day window spans all 60 seeded
+days): p50/p95 wall time and SQL query count of the whole HTTP request for the outlet audit and
+the equity audit, beside the p50 of one hand-written SQL statement computing the same figures
+(the physical floor: no Python, no JSON), and their ratio.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+# Run as a script, this file's folder comes first on the path, where "audit" would be this file
+# and not the audit app: the repository root replaces it.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+# bench/availability.py, first: it points Django at the bench database and sets it up.
+from bench import availability as network  # noqa: E402
+
+# isort: split
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from bookings.models import BookingService  # noqa: E402
+from vehicles.models import Brand, BrandMembership  # noqa: E402
+
+RUNS = 30
+BRAND = "AITO"
+ADMIN = "bench.audit.aito"
+log = network.log
+
+# The hand-written floor: the same figures as the endpoints in the plainest statements that
+# compute them. The bookings of the period (local dates at each outlet), their service lines
+# (only the completed ones'), their ratings…
+FLOOR_BOOKINGS = """
+WITH b AS (
+    SELECT b.id, b.outlet_id, m.brand_id, b.status, b.start, b.actual_labour_minutes, f.rating,
+           CASE WHEN b.channel <> 'walk_in' AND b.started_at IS NOT NULL
+                THEN extract(epoch FROM b.started_at - b.start) / 60 END AS wait
+    FROM bookings_booking b
+    JOIN outlets_outlet o ON o.id = b.outlet_id
+    JOIN vehicles_vehicle v ON v.id = b.vehicle_id
+    JOIN vehicles_vehiclemodel m ON m.id = v.model_id
+    LEFT JOIN bookings_feedback f ON f.booking_id = b.id
+    WHERE b.start >= (%(date_from)s::date::timestamp AT TIME ZONE o.time_zone)
+      AND b.start < ((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone)
+      {where}
+), lines AS (
+    SELECT bs.booking_id,
+           sum(bs.labour_minutes) AS standard,
+           bool_or(st.category = 'recall') AS recall,
+           sum(jsonb_array_length(bs.checklist_result)) AS items,
+           sum((SELECT count(*) FROM jsonb_array_elements(bs.checklist_result) i
+                WHERE i -> 'done' = 'true')) AS done
+    FROM bookings_bookingservice bs JOIN outlets_servicetype st ON st.id = bs.service_type_id
+    WHERE bs.booking_id IN (SELECT id FROM b WHERE status = 'completed')
+    GROUP BY bs.booking_id
+), s AS (
+    SELECT b.*, lines.standard, lines.recall, lines.items, lines.done
+    FROM b LEFT JOIN lines ON lines.booking_id = b.id
+)"""
+# …and every figure of a group of them.
+FLOOR_FIGURES = """
+       count(*),
+       count(*) FILTER (WHERE status = 'completed'),
+       count(*) FILTER (WHERE status = 'cancelled'),
+       count(*) FILTER (WHERE status = 'no_show'),
+       count(*) FILTER (WHERE status <> 'cancelled' AND start <= now()),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY wait),
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY wait),
+       count(*) FILTER (WHERE wait <= 15), count(wait),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY actual_labour_minutes::float8 / standard)
+           FILTER (WHERE status = 'completed' AND actual_labour_minutes IS NOT NULL),
+       sum(done) FILTER (WHERE status = 'completed'),
+       sum(items) FILTER (WHERE status = 'completed'),
+       avg(rating) FILTER (WHERE status = 'completed'),
+       count(rating) FILTER (WHERE status = 'completed'),
+       count(*) FILTER (WHERE status = 'completed' AND recall)"""
+FLOOR_OUTLETS = (
+    FLOOR_BOOKINGS.format(where="AND m.brand_id = %(brand)s")
+    + f"SELECT outlet_id, {FLOOR_FIGURES} FROM s GROUP BY GROUPING SETS ((outlet_id), ())"
+)
+# Equity: at each outlet where the brand has bookings, the brand's and the others' pooled,
+# with the raw waits and ratings that the rank tests need.
+FLOOR_EQUITY = (
+    FLOOR_BOOKINGS.format(where="")
+    + f"""
+SELECT outlet_id, brand_id = %(brand)s AS own, {FLOOR_FIGURES},
+       array_agg(wait) FILTER (WHERE wait IS NOT NULL),
+       array_agg(rating) FILTER (WHERE status = 'completed' AND rating IS NOT NULL)
+FROM s
+WHERE outlet_id IN (SELECT outlet_id FROM s WHERE brand_id = %(brand)s)
+GROUP BY outlet_id, brand_id = %(brand)s
+"""
+)
+
+
+def ensure_network() -> None:
+    """The availability bench's network, seeded (or re-seeded when dated) by its own code."""
+    network.prepare()
+    if network.seeded() and (network.stale() or os.environ.get("BENCH_RESEED")):
+        log("seed: the seeded dates are past (or BENCH_RESEED is set): starting over")
+        network.drop_database()
+        network.prepare()
+    if not network.seeded():
+        log("seed: creating the network (once)")
+        network.seed()
+
+
+def audited() -> bool:
+    return BookingService.objects.filter(booking__reference__startswith="HB-").exists()
+
+
+@transaction.atomic
+def add_audit_history() -> None:
+    """What an audit reads, on the past bench bookings, in a few statements. Pseudo-random but
+    fixed: every quantity is a hash of the booking's id."""
+    started = time.perf_counter()
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        # Spread the bench cars over every model: five brands, AITO with the most.
+        cursor.execute(
+            """WITH models AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n,
+                                      count(*) OVER () AS k FROM vehicles_vehiclemodel)
+               UPDATE vehicles_vehicle v SET model_id = models.id
+               FROM models, accounts_user u
+               WHERE u.id = v.owner_id AND u.username LIKE 'bench%%'
+                 AND models.n = v.id %% models.k""",
+            [],
+        )
+        cursor.execute(
+            """UPDATE bookings_booking SET
+                   status = CASE WHEN (id * 7919) %% 100 < 7 THEN 'cancelled'
+                                 WHEN (id * 7919) %% 100 < 12 THEN 'no_show'
+                                 ELSE 'completed' END
+               WHERE reference LIKE 'HB-%%' AND start < %s""",
+            [now],
+        )
+        cursor.execute(
+            """UPDATE bookings_booking SET
+                   checked_in_at = start - interval '10 minutes',
+                   started_at = start + ((id * 31) %% 50 - 10) * interval '1 minute',
+                   actual_labour_minutes = 48 + (id * 17) %% 30,
+                   ready_at = start + interval '75 minutes',
+                   completed_at = start + interval '100 minutes'
+               WHERE reference LIKE 'HB-%%' AND status = 'completed'""",
+            [],
+        )
+        cursor.execute(
+            """INSERT INTO bookings_bookingservice
+                   (booking_id, service_type_id, labour_minutes, price, checklist_result)
+               SELECT b.id, st.id, 60, 0,
+                      CASE WHEN b.status <> 'completed' THEN '[]'::jsonb
+                           ELSE jsonb_build_array(
+                               jsonb_build_object('item', 'Inspect', 'done', true),
+                               jsonb_build_object('item', 'Test', 'done', (b.id * 13) %% 50 <> 0),
+                               jsonb_build_object('item', 'Record', 'done', true)) END
+               FROM bookings_booking b, outlets_servicetype st
+               WHERE b.reference LIKE 'HB-%%' AND st.code = %s""",
+            [network.SERVICE],
+        )
+        cursor.execute(
+            """INSERT INTO bookings_bookingservice
+                   (booking_id, service_type_id, labour_minutes, price, checklist_result)
+               SELECT b.id, st.id, st.labour_minutes, 0,
+                      '[{"item": "Confirm the VIN", "done": true}]'::jsonb
+               FROM bookings_booking b, outlets_servicetype st
+               WHERE b.reference LIKE 'HB-%%' AND b.status = 'completed'
+                 AND (b.id * 101) %% 50 = 0 AND st.code = 'rcl-campaign'""",
+            [],
+        )
+        cursor.execute(
+            """INSERT INTO bookings_feedback (booking_id, rating, comment, created_at)
+               SELECT id, CASE WHEN (id * 43) %% 20 < 11 THEN 5 WHEN (id * 43) %% 20 < 16 THEN 4
+                               WHEN (id * 43) %% 20 < 18 THEN 3 ELSE 1 + (id %% 2) END,
+                      '', completed_at
+               FROM bookings_booking
+               WHERE reference LIKE 'HB-%%' AND status = 'completed' AND (id * 61) %% 10 < 6""",
+            [],
+        )
+    log(f"  audit history added in {time.perf_counter() - started:.1f} s")
+
+
+def brand_admin() -> User:
+    user, _ = User.objects.get_or_create(username=ADMIN, defaults={"password": "!"})
+    BrandMembership.objects.get_or_create(user=user, brand=Brand.objects.get(code=BRAND))
+    return user
+
+
+def timed(call, runs: int = RUNS) -> tuple[float, float, set[int]]:
+    call()  # warm-up: connection, caches, plans
+    times, queries = [], set()
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - started) * 1000)
+        queries.add(len(captured))
+    p50, p95 = network.percentiles(times)
+    return p50, p95, queries
+
+
+def floor(statement: str, params: dict) -> float:
+    """p50 of the statement alone, its rows fetched, on a plain cursor."""
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            cursor.fetchall()
+
+    run()
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def bench(client: Client, label: str, url: str, period: dict, floor_sql: str) -> None:
+    brand = Brand.objects.get(code=BRAND)
+
+    def http() -> None:
+        response = client.get(url, {"brand": BRAND, **period})
+        assert response.status_code == 200, response.content
+
+    p50, p95, queries = timed(http)
+    base = floor(floor_sql, {"brand": brand.pk, **period})
+    log(
+        f"{label:<34} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   queries {sorted(queries)}   "
+        f"floor {base:6.1f} ms   ratio {p50 / base:4.2f}"
+    )
+
+
+def main() -> None:
+    log(f"database: {connection.settings_dict['NAME']}  (cpus: {os.cpu_count()})")
+    ensure_network()
+    if not audited():
+        log("audit: adding outcomes, waits, labour, checklists and ratings (once)")
+        add_audit_history()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    client = Client()
+    client.force_login(brand_admin())
+    today = timezone.localdate()
+    periods = {
+        30: {"date_from": today - dt.timedelta(days=29), "date_to": today},
+        90: {"date_from": today - dt.timedelta(days=59), "date_to": today + dt.timedelta(days=30)},
+    }
+    for days, period in periods.items():
+        in_period = client.get("/api/v1/audit/outlets/", {"brand": BRAND, **period}).json()
+        log(
+            f"{BRAND}, {days} days ({period['date_from']} … {period['date_to']}): "
+            f"{in_period['total']['bookings']:,} {BRAND} bookings at "
+            f"{len(in_period['rows'])} outlets"
+        )
+        bench(client, f"  HTTP outlet audit, {days} days", "/api/v1/audit/outlets/", period,
+              FLOOR_OUTLETS)  # fmt: skip
+        bench(client, f"  HTTP equity audit, {days} days", "/api/v1/audit/equity/", period,
+              FLOOR_EQUITY)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
