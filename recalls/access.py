@@ -40,15 +40,15 @@ def recall_manager(*, user: User) -> RecallManager:
 
 def brand_for_new_campaign(*, manager: RecallManager, brand_code: str | None) -> Brand:
     """The brand a new campaign is for: a brand admin's own (named or by default), any brand
-    for an alliance admin. Another brand's code is refused exactly like an unknown one."""
+    for an alliance admin. An unknown code is a field error; another brand's answers 404, as
+    everywhere a brand admin names another brand's data (the audit does the same)."""
     if not brand_code:
         if len(manager.brands) == 1:
             return manager.brands[0]
         raise ValidationError({"brand": [_("Name the brand of the campaign.")]})
-    candidates = (
-        Brand.objects.all() if manager.is_alliance else Brand.objects.filter(pk__in=manager.brands)
-    )
-    brand = candidates.filter(code__iexact=brand_code).first()
+    brand = Brand.objects.filter(code__iexact=brand_code).first()
     if brand is None:
         raise ValidationError({"brand": [_("Unknown brand.")]})
+    if not manager.is_alliance and brand not in manager.brands:
+        raise NotFound(_("Not found."))
     return brand

@@ -154,7 +154,10 @@ def _foreign_lines(campaign: RecallCampaign, vins: list[str], text: str) -> list
         value = row[0].strip() if row else ""
         vin = value.upper()
         if vin in foreign:
-            reason = _("This VIN is a %(brand)s vehicle, not %(campaign_brand)s.") % {
+            reason = _(
+                "This VIN is registered as a %(brand)s vehicle; the campaign is for "
+                "%(campaign_brand)s."
+            ) % {
                 "brand": foreign[vin],
                 "campaign_brand": campaign.brand.name,
             }
