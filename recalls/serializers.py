@@ -34,6 +34,12 @@ class CampaignCreateInputSerializer(serializers.Serializer):
     model_year_to = serializers.IntegerField(min_value=1980, max_value=2100, required=False)
 
 
+class VinUploadInputSerializer(serializers.Serializer):
+    """The multipart form of a VIN upload (the view reads the file; this names it)."""
+
+    file = serializers.FileField(help_text="CSV, one VIN per line in the first column")
+
+
 class CampaignFilterSerializer(serializers.Serializer):
     brand = serializers.CharField(max_length=16, required=False)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
@@ -32,6 +32,7 @@ from .serializers import (
     CampaignOutputSerializer,
     VehicleWithRecallsSerializer,
     VinImportOutputSerializer,
+    VinUploadInputSerializer,
 )
 from .services import campaign_create
 from .vins import MAX_BYTES, campaign_import_vins
@@ -90,6 +91,7 @@ def _models(codes: list[str]) -> list[VehicleModel]:
 
 class CampaignListView(_CsvView):
     @extend_schema(
+        operation_id="v1_recalls_list",
         parameters=[CampaignFilterSerializer, FORMAT],
         responses={200: CampaignOutputSerializer(many=True), CSV_RESPONSE: OpenApiTypes.BINARY},
     )
@@ -169,15 +171,10 @@ class CampaignVinsView(APIView):
     parser_classes = [VinFileParser, MultiPartParser]
 
     @extend_schema(
-        request=OpenApiRequest(
-            {
-                "multipart/form-data": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                },
-                "text/csv": {"type": "string"},
-            }
-        ),
+        request={
+            "multipart/form-data": VinUploadInputSerializer,
+            "text/csv": OpenApiTypes.STR,
+        },
         responses={200: VinImportOutputSerializer},
         description="Add a VIN list (CSV, one VIN per line in the first column, at most "
         "100,000 lines): all or nothing; a file with bad lines imports nothing and the answer "

@@ -148,7 +148,7 @@ SMS_LINE = re.compile(r"SMS (vehicle:\d+:recall_notice:\S+) to ")
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_notices_go_out_exactly_once_with_a_real_worker_and_repeated_scans(tmp_path):
     # Given a campaign with three affected owners, one of whom turned every reminder off
     campaign = RecallCampaignFactory()
