@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bookings.lifecycle.status import booking_mark_no_show
 from bookings.models import Booking
+from bookings.tests.test_races import as_user, race, statuses
 from recalls.models import AffectedVehicle, RecallCampaign
 from recalls.tests.factories import AffectedVehicleFactory, RecallCampaignFactory, recall_service
 from vehicles.tests.factories import VehicleFactory, brand, vehicle_model
@@ -167,3 +168,24 @@ def test_a_walk_in_for_the_recall_fix_is_free_and_books_the_recall(world, recall
     assert recall.state == State.BOOKED
     assert refused.status_code == 400
     assert "services" in refused.json()["fields"]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_two_bookings_of_one_recall_at_once_claim_it_once(world, recall):
+    # Different days: the vehicle exclusion constraint would let both in; the recall row's
+    # lock is what makes the second wait and then see it booked.
+    first = world.payload(services=["rcl-campaign"])
+    second = world.payload(services=["rcl-campaign"], start=world.start(days=2).isoformat())
+
+    results = race(
+        [
+            lambda: as_user(world.owner).post("/api/v1/bookings/", first),
+            lambda: as_user(world.owner).post("/api/v1/bookings/", second),
+        ]
+    )
+
+    assert statuses(results) == [201, 400]
+    recall.refresh_from_db()
+    assert recall.state == State.BOOKED
+    assert Booking.objects.get().reference == recall.booking_reference

@@ -9,10 +9,17 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from hima_service.celery import app as celery_app
 from outlets.tests.factories import OutletFactory, ServiceTypeFactory
 from recalls.models import AffectedVehicle
 from recalls.selectors import campaign_outlet_progress, campaign_progress
-from recalls.services import affected_link_vehicles, affected_resolve_ranges, campaign_create
+from recalls.services import (
+    affected_link_vehicles,
+    affected_resolve_ranges,
+    campaign_create,
+    notice_scan_kick,
+    recall_claim_for_booking,
+)
 from recalls.tests.factories import AffectedVehicleFactory, RecallCampaignFactory, recall_service
 from recalls.vins import MAX_LINES, VinFileRejected, campaign_import_vins, parse_vin_file
 from vehicles.tests.factories import VehicleFactory, brand, valid_vin, vehicle_model
@@ -268,3 +275,35 @@ def test_progress_csv_parses_back_to_the_json_numbers(people):
         assert int(total[key]) == body["progress"][key]
     assert Decimal(total["completion_rate"]) == Decimal(str(body["progress"]["completion_rate"]))
     assert body["progress"]["completion_rate"] == 0.25
+
+
+def test_a_broker_outage_when_a_campaign_opens_is_only_logged(monkeypatch, caplog):
+    def refuse(**kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(celery_app, "connection_for_write", refuse)
+    notice_scan_kick()  # what campaign create and the VIN upload run after commit
+    assert "beat will run it" in caplog.text
+
+
+def test_one_booking_of_a_fix_claims_every_open_campaign_that_fix_closes():
+    vehicle = VehicleFactory(model=vehicle_model("luxeed-s7"))
+    rows = [AffectedVehicleFactory(vehicle=vehicle) for _ in range(2)]
+    other_fix = AffectedVehicleFactory(
+        vehicle=vehicle,
+        campaign=RecallCampaignFactory(service_type=recall_service("rcl-hv-connector")),
+    )
+
+    claim = recall_claim_for_booking(vehicle=vehicle, services=[recall_service()])
+
+    assert {row.pk for row in claim.rows} == {row.pk for row in rows}
+    assert claim.free_service_ids == {recall_service().pk}
+    assert other_fix.pk not in {row.pk for row in claim.rows}
+
+
+def test_no_recall_service_costs_no_query(django_assert_num_queries):
+    vehicle, service = VehicleFactory(), ServiceTypeFactory(code="annual-maintenance")
+    with django_assert_num_queries(0):
+        claim = recall_claim_for_booking(vehicle=vehicle, services=[service])
+    assert claim.rows == []
+    assert claim.free_service_ids == set()
