@@ -9,7 +9,17 @@ import pytest
 from hima_service.settings import BASE_DIR
 
 LINT_IMPORTS = Path(BASE_DIR) / ".venv" / "bin" / "lint-imports"
-PACKAGES = ["hima_service", "accounts", "vehicles", "outlets", "recalls", "bookings", "audit", "web", "demo"]
+PACKAGES = [
+    "hima_service",
+    "accounts",
+    "vehicles",
+    "outlets",
+    "recalls",
+    "bookings",
+    "audit",
+    "web",
+    "demo",
+]
 
 pytestmark = pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="needs `make install`")
 
