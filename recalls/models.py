@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from outlets.models import Outlet, ServiceType
 from vehicles.models import Brand, Vehicle, VehicleModel
@@ -16,8 +17,8 @@ class RecallCampaign(models.Model):
     platform yet)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        OPEN = "open", pgettext_lazy("recall campaign", "open")
+        CLOSED = "closed", pgettext_lazy("recall campaign", "closed")
 
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="recall_campaigns")
     # Upper-case, unique: it names the campaign in URLs and notification keys.
@@ -67,10 +68,10 @@ class AffectedVehicle(models.Model):
     once the owner registers it). State moves along `recalls.services.MOVES`."""
 
     class State(models.TextChoices):
-        AFFECTED = "affected", _("affected, not yet notified")
-        NOTIFIED = "notified", _("notified")
-        BOOKED = "booked", _("booked")
-        DONE = "done", _("done")
+        AFFECTED = "affected", pgettext_lazy("recall state", "affected, not yet notified")
+        NOTIFIED = "notified", pgettext_lazy("recall state", "notified")
+        BOOKED = "booked", pgettext_lazy("recall state", "booked")
+        DONE = "done", pgettext_lazy("recall state", "done")
 
     class Source(models.TextChoices):
         RANGE = "range", _("model and model-year range")
