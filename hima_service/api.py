@@ -58,14 +58,30 @@ def _first_message(value: Any) -> str | None:
     return str(value) if value else None
 
 
+def _flat_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """`{"services": {0: ["…"]}}` as `{"services.0": ["…"]}`: the documented shape of `fields`
+    is one list of messages per input, however deep the input sits."""
+    if isinstance(detail, dict):
+        items = detail.items()
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        items = enumerate(detail)
+    else:
+        messages = detail if isinstance(detail, list) else [detail]
+        return {prefix: [str(message) for message in messages]} if messages else {}
+    flat: dict[str, list[str]] = {}
+    for key, value in items:
+        flat.update(_flat_fields(value, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
+
+
 def _validation_body(detail: Any) -> dict[str, Any]:
     non_field_key = api_settings.NON_FIELD_ERRORS_KEY
     if isinstance(detail, dict):
-        fields = {key: value for key, value in detail.items() if key != non_field_key}
+        fields = _flat_fields({key: value for key, value in detail.items() if key != non_field_key})
         general = detail.get(non_field_key)
         message = _first_message(general) or "Some fields are not valid."
         if fields and general:
-            fields[non_field_key] = general
+            fields[non_field_key] = [str(item) for item in general]
         return error_body("invalid", message, fields or None)
     return error_body("invalid", _first_message(detail) or "The request is not valid.")
 
@@ -73,7 +89,12 @@ def _validation_body(detail: Any) -> dict[str, Any]:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Render every API error as `{"code", "detail", "fields"?}`."""
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.detail, exc.fields), status=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        return Response(
+            error_body(exc.code, exc.detail, exc.fields),
+            status=exc.status_code,
+            headers={"Retry-After": str(retry_after)} if retry_after else None,
+        )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)

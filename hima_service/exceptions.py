@@ -49,3 +49,15 @@ class InvalidTransition(Conflict):
 class VehicleBusy(Conflict):
     code = "vehicle_busy"
     default_detail = "This vehicle already has a booking at that time."
+
+
+class TooManyAttempts(DomainError):
+    """Refused until a lockout or a rate limit runs out; `retry_after` is in seconds."""
+
+    status_code = 429
+    code = "throttled"
+    default_detail = "Too many attempts; please try again later."
+
+    def __init__(self, detail: str | None = None, *, retry_after: int):
+        super().__init__(detail)
+        self.retry_after = retry_after

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "hima_service",
     "accounts",
     "vehicles",
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a session, a token or a form: PostgreSQL refuses NUL in text.
+    "hima_service.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the lockout flag that authenticate() left on the request.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hima_service.urls"
@@ -90,9 +95,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: the Celery broker and the cache. ---
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# An unreachable Redis is a cache miss, never a 500 (hima_service.cache): the cache only holds
+# throttle counters, and sign-in lockouts are counted in PostgreSQL (django-axes).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "hima_service.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="hima"),
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -107,6 +114,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+
+# --- Sign-in lockout (django-axes): failures only, counted in PostgreSQL. ---
+# An account locks after a few failures from anywhere (guessing one password); an address only
+# after many (spraying one password over many accounts), because an outlet's router or a mobile
+# carrier puts many honest people behind one address. Successful sign-ins never count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGNIN_ACCOUNT_FAILURE_LIMIT = env.int("SIGNIN_ACCOUNT_FAILURE_LIMIT", default=10)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env.int("SIGNIN_ADDRESS_FAILURE_LIMIT", default=200)
+SIGNIN_LOCKOUT_MINUTES = env.int("SIGNIN_LOCKOUT_MINUTES", default=15)
+AXES_HANDLER = "accounts.lockout.SignInLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the handler gives each its own limit
+AXES_FAILURE_LIMIT = SIGNIN_ACCOUNT_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
+# Attempts while locked are not counted, so a lockout ends when it said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Only failures are kept; a row per successful admin sign-in would be written for nothing.
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Languages: Chinese for owners who choose it, English otherwise. ---
 LANGUAGE_CODE = "en"
@@ -149,10 +177,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "hima_service.api.Pagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hima_service.schema.AutoSchema",
     "EXCEPTION_HANDLER": "hima_service.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
-        "login": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
         "register": env.str("REGISTER_THROTTLE_RATE", default="20/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
