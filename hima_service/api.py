@@ -58,30 +58,31 @@ def _first_message(value: Any) -> str | None:
     return str(value) if value else None
 
 
-def _flat_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """`{"services": {0: ["…"]}}` as `{"services.0": ["…"]}`: the documented shape of `fields`
-    is one list of messages per input, however deep the input sits."""
+def _messages(detail: Any, where: str = "") -> list[str]:
+    """Every message under one input, each prefixed with where it sits inside that input
+    (`"0: …"` for a list item, `"11.weekday: …"` deeper), so that `fields` keeps its documented
+    shape, one flat list of messages per input, however deep the error is."""
     if isinstance(detail, dict):
         items = detail.items()
     elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
         items = enumerate(detail)
     else:
         messages = detail if isinstance(detail, list) else [detail]
-        return {prefix: [str(message) for message in messages]} if messages else {}
-    flat: dict[str, list[str]] = {}
+        return [f"{where}: {message}" if where else str(message) for message in messages]
+    found: list[str] = []
     for key, value in items:
-        flat.update(_flat_fields(value, f"{prefix}.{key}" if prefix else str(key)))
-    return flat
+        found += _messages(value, f"{where}.{key}" if where else str(key))
+    return found
 
 
 def _validation_body(detail: Any) -> dict[str, Any]:
     non_field_key = api_settings.NON_FIELD_ERRORS_KEY
     if isinstance(detail, dict):
-        fields = _flat_fields({key: value for key, value in detail.items() if key != non_field_key})
+        fields = {key: _messages(value) for key, value in detail.items() if key != non_field_key}
         general = detail.get(non_field_key)
         message = _first_message(general) or "Some fields are not valid."
         if fields and general:
-            fields[non_field_key] = [str(item) for item in general]
+            fields[non_field_key] = _messages(general)
         return error_body("invalid", message, fields or None)
     return error_body("invalid", _first_message(detail) or "The request is not valid.")
 

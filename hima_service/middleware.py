@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 
 from .api import error_body
@@ -47,13 +47,27 @@ def _json_has_nul(body: bytes) -> bool:
     return any(NUL in text for text in _strings(document))
 
 
+def _form_has_nul(form: QueryDict) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in form.lists())
+
+
+def _form_body_has_nul(request: HttpRequest, content_type: str) -> bool:
+    if request.method == "POST":
+        return _form_has_nul(request.POST) or any(
+            NUL in (upload.name or "") for upload in request.FILES.values()
+        )
+    # Django parses a form body for POST only; DRF parses it for PUT and PATCH too.
+    if content_type == "application/x-www-form-urlencoded":
+        return _form_has_nul(QueryDict(request.body, encoding=request.encoding))
+    # No PUT or PATCH takes a file, so a NUL byte anywhere in the body is in a text field.
+    return b"\x00" in request.body
+
+
 def where_nul(request: HttpRequest) -> str | None:
     """The part of the request that carries a NUL, or None."""
     if NUL in request.path_info:
         return "path"
-    if NUL in request.META.get("QUERY_STRING", "") or any(
-        NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists()
-    ):
+    if NUL in request.META.get("QUERY_STRING", "") or _form_has_nul(request.GET):
         return "query string"
     if any(NUL in str(value) for key, value in request.META.items() if key.startswith("HTTP_")):
         return "headers"
@@ -61,12 +75,8 @@ def where_nul(request: HttpRequest) -> str | None:
     if request.method in {"GET", "HEAD", "OPTIONS"}:
         return None
     if content_type in FORM_TYPES:
-        if any(
-            NUL in key or any(NUL in value for value in values)
-            for key, values in request.POST.lists()
-        ) or any(NUL in (upload.name or "") for upload in request.FILES.values()):
-            return "body"
-    elif content_type.endswith(("/json", "+json")) and _json_has_nul(request.body):
+        return "body" if _form_body_has_nul(request, content_type) else None
+    if content_type.endswith(("/json", "+json")) and _json_has_nul(request.body):
         return "body"
     return None
 
