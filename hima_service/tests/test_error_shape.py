@@ -17,7 +17,7 @@ def test_nested_field_errors_are_flattened_under_their_input():
     assert response.status_code == 400
     assert response.data == {
         "code": "invalid",
-        "detail": "Unknown service.",
+        "detail": "Some fields are not valid.",
         "fields": {
             "services": ["1: Unknown service."],
             "hours": ["1.weekday: Too big.", "1.opens: Required."],
