@@ -4,7 +4,8 @@ PostgreSQL cannot store a NUL (U+0000) in text: a NUL that reaches a query is a 
 500, possibly halfway through a transaction. No text this service accepts has a reason to hold
 one, so a request carrying a NUL anywhere a view could read it (the path, the query string, a
 header or cookie, a form, multipart or JSON body) is answered 400 in the one error shape, once,
-here, instead of by every serializer, filter and lookup.
+here, instead of by every serializer, filter and lookup. In the path it is a 404, as for any
+path that names nothing.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def where_nul(request: HttpRequest) -> str | None:
 
 
 class RejectNulMiddleware:
-    """400 in the error shape for a request with a NUL in any text a view could read."""
+    """400 in the error shape for a request with a NUL in any text a view could read (404 for
+    one in the path)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -92,6 +94,10 @@ class RejectNulMiddleware:
             part = where_nul(request)
         except MultiPartParserError:
             part = None  # a malformed body is the parser's to refuse, with its own 400
+        if part == "path":
+            # A NUL in a path names nothing that can exist (codes, references and dates never
+            # hold one): the answer any other unknown path gets, before a lookup could fail.
+            return JsonResponse(error_body("not_found", "Not found."), status=404)
         if part is not None:
             return JsonResponse(
                 error_body(

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.factories import PASSWORD, AdminFactory, UserFactory
 from bookings.models import Booking
 from bookings.tests.factories import next_local
 from hima_service.celery import app as celery_app
@@ -163,3 +163,16 @@ def test_sign_in_registration_and_booking_ride_a_redis_outage(
     assert booked.status_code == 201, booked.content
     assert callbacks  # the kick ran against the stopped broker
     assert Booking.objects.filter(reference=booked.json()["reference"]).exists()
+
+
+def test_the_admin_sign_in_form_shares_the_lockout(client):
+    staff = AdminFactory()
+    for _ in range(settings.SIGNIN_ACCOUNT_FAILURE_LIMIT):
+        client.post("/admin/login/", {"username": staff.username, "password": "wrong"})
+    # Locked from the form, so locked for the API too (one rule, one count).
+    form = client.post("/admin/login/", {"username": staff.username, "password": PASSWORD})
+    assert form.status_code == 429
+    assert form.json()["code"] == "throttled"
+    assert form.json()["detail"].endswith("try again in 15 minutes.")
+    assert int(form["Retry-After"]) > 14 * 60
+    assert sign_in(staff.username, PASSWORD, address="127.0.0.1").status_code == 429

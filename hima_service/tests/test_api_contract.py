@@ -3,7 +3,13 @@ anonymous caller, an owner, outlet staff and a brand admin.
 
 Every operation answers only statuses it documents, with the documented content type and body,
 and never a 5xx. Examples per operation are bounded so the whole module stays within about two
-minutes on the development VM; the seed is fixed so that a failure reproduces.
+minutes on the development VM; generation is derandomized so that a failure reproduces.
+
+Schemathesis' own `schema.parametrize()` does not run under pytest 9.2 (it rewrites a node id
+attribute that pytest 9 no longer has), so each operation's cases come from its Python API,
+`operation.as_strategy()`, driven by Hypothesis here: positive cases as generated, positive cases
+on the world's own objects (known path and query values, to get past the 404s), and negative
+cases. The checks are schemathesis' own.
 """
 
 import re
