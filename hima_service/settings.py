@@ -120,7 +120,7 @@ LOGIN_URL = "/admin/login/"
 # after many (spraying one password over many accounts), because an outlet's router or a mobile
 # carrier puts many honest people behind one address. Successful sign-ins never count.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.SignInLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 SIGNIN_ACCOUNT_FAILURE_LIMIT = env.int("SIGNIN_ACCOUNT_FAILURE_LIMIT", default=10)
@@ -135,6 +135,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # Only failures are kept; a row per successful admin sign-in would be written for nothing.
 AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every start: a missing server stays a one-line error
 
 # --- Languages: Chinese for owners who choose it, English otherwise. ---
 LANGUAGE_CODE = "en"
@@ -293,5 +294,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Failures and lockouts are warnings; axes' INFO lines narrate every attempt.
+        "axes": {"level": "WARNING"},
+    },
 }

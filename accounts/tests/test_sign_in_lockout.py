@@ -4,6 +4,7 @@ after many more; and sign-in, registration and booking ride a Redis outage."""
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -176,3 +177,11 @@ def test_the_admin_sign_in_form_shares_the_lockout(client):
     assert form.json()["detail"].endswith("try again in 15 minutes.")
     assert int(form["Retry-After"]) > 14 * 60
     assert sign_in(staff.username, PASSWORD, address="127.0.0.1").status_code == 429
+
+
+def test_authenticate_outside_a_request_is_not_counted():
+    # The shell or a management command: no address, nobody to lock out.
+    user = UserFactory()
+    assert authenticate(username=user.username, password=PASSWORD) == user
+    assert authenticate(username=user.username, password="wrong") is None
+    assert not AccessAttempt.objects.exists()
