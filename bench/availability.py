@@ -351,8 +351,8 @@ def bench_reservations() -> None:
     Booking.objects.filter(notes=RUN_MARK).delete()
 
 
-def main() -> None:
-    log(f"database: {connection.settings_dict['NAME']}  (cpus: {os.cpu_count()})")
+def ensure_seeded() -> None:
+    """Create, migrate and seed the bench database, or reuse it while its dates are current."""
     prepare()
     if seeded() and (stale() or os.environ.get("BENCH_RESEED")):
         log("seed: the seeded dates are past (or BENCH_RESEED is set): starting over")
@@ -363,6 +363,11 @@ def main() -> None:
     else:
         log("seed: creating the network (once)")
         seed()
+
+
+def main() -> None:
+    log(f"database: {connection.settings_dict['NAME']}  (cpus: {os.cpu_count()})")
+    ensure_seeded()
     Booking.objects.filter(notes=RUN_MARK).delete()  # leftovers of an interrupted run
     bench_reads()
     bench_reservations()

@@ -43,8 +43,8 @@ from .serializers import (
     CheckInInputSerializer,
     CompleteInputSerializer,
     FeedbackInputSerializer,
-    QueueEntryOutputSerializer,
     QueueFilterSerializer,
+    QueueOutputSerializer,
     RescheduleInputSerializer,
     StartInputSerializer,
     WalkInInputSerializer,
@@ -270,7 +270,7 @@ class CalendarView(APIView):
 class QueueView(APIView):
     @extend_schema(
         parameters=[QueueFilterSerializer],
-        responses={200: QueueEntryOutputSerializer(many=True)},
+        responses={200: QueueOutputSerializer},
     )
     def get(self, request, code: str):
         outlet = selectors.outlet_for_staff(user=request.user, code=code)
@@ -279,11 +279,7 @@ class QueueView(APIView):
             day = outlet.local_day(timezone.now())
         entries = outlet_queue(outlet=outlet, day=day)
         return Response(
-            {
-                "outlet": outlet.code,
-                "date": day.isoformat(),
-                "entries": QueueEntryOutputSerializer(entries, many=True).data,
-            }
+            QueueOutputSerializer({"outlet": outlet, "date": day, "entries": entries}).data
         )
 
 
