@@ -155,20 +155,32 @@ def booking_start(
 
 
 def _move_for_start(locked: Booking, *, now: datetime, bay: Bay | None, moves_bay: bool) -> None:
-    target = bay if moves_bay else locked.bay
-    try:
-        move_booking(booking=locked, start=now, bay=target)
-    except SlotTaken as exc:
-        where = (
-            _("Bay %(bay)s is held by another booking before this work would end; ")
-            % {"bay": target.name}
-            if target
-            else _("Every suitable bay is held by another booking before this work would end; ")
-        )
-        raise SlotTaken(
-            where + _("choose another bay or wait."),
-            fields={"bay": [_("Busy during this work.")]},
-        ) from exc
+    """Move the reservation to start now: on the bay staff named, else on the booked bay, else
+    (the booked bay is busy before this work would end) on the best-fit free capable bay.
+    Refused only when the named bay is busy, or when every capable bay is."""
+    if moves_bay:
+        targets: list[Bay | None] = [bay]  # a waiting walk-in (bay None: any) or a named bay
+    elif bay is not None:
+        targets = [bay]  # staff named the booked bay itself: that bay or nothing
+    else:
+        # Early on the booked bay: keep it when it is free, or else any capable free bay
+        # (None lets the reservation core pick best fit) instead of sending staff to look.
+        targets = [locked.bay, None]
+    for target in targets:
+        try:
+            move_booking(booking=locked, start=now, bay=target)
+        except SlotTaken:
+            continue
+        return
+    where = (
+        _("Bay %(bay)s is held by another booking before this work would end; ") % {"bay": bay.name}
+        if bay is not None
+        else _("Every suitable bay is held by another booking before this work would end; ")
+    )
+    raise SlotTaken(
+        where + _("choose another bay or wait."),
+        fields={"bay": [_("Busy during this work.")]},
+    )
 
 
 @transaction.atomic
