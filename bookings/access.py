@@ -3,31 +3,41 @@ anything outside a user's scope answers 404, inside it a forbidden action answer
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, Value
 
 from accounts.models import User
+from outlets.models import OutletMembership
+from vehicles.models import BrandMembership
 
 from .models import Booking
+
+
+def _load_memberships(user: User) -> None:
+    """The user's outlet and brand memberships in one query (a UNION), cached on the user for
+    the request: every scoped read needs both."""
+    outlets = OutletMembership.objects.filter(user_id=user.pk).values_list(
+        Value("o"), "outlet_id"
+    )
+    brands = BrandMembership.objects.filter(user_id=user.pk).values_list(Value("b"), "brand_id")
+    rows = list(outlets.union(brands, all=True))
+    user._staff_outlet_ids = {pk for kind, pk in rows if kind == "o"}
+    user._admin_brand_ids = {pk for kind, pk in rows if kind == "b"}
 
 
 def staff_outlet_ids(user: User) -> set[int]:
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_staff_outlet_ids", None)
-    if cached is None:
-        cached = set(user.outlet_memberships.values_list("outlet_id", flat=True))
-        user._staff_outlet_ids = cached
-    return cached
+    if getattr(user, "_staff_outlet_ids", None) is None:
+        _load_memberships(user)
+    return user._staff_outlet_ids
 
 
 def admin_brand_ids(user: User) -> set[int]:
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_admin_brand_ids", None)
-    if cached is None:
-        cached = set(user.brand_memberships.values_list("brand_id", flat=True))
-        user._admin_brand_ids = cached
-    return cached
+    if getattr(user, "_admin_brand_ids", None) is None:
+        _load_memberships(user)
+    return user._admin_brand_ids
 
 
 def booking_scope(user: User) -> Q | None:

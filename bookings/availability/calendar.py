@@ -106,6 +106,47 @@ def window(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.dateti
     return start, end
 
 
+def _load_hours_and_closures(
+    calendars: dict[int, OutletCalendar],
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    with_hours: bool = True,
+) -> None:
+    ids = list(calendars)
+    if with_hours:
+        for outlet_id, weekday, opens, closes in (
+            OpeningHours.objects.filter(outlet_id__in=ids)
+            .order_by()
+            .values_list("outlet_id", "weekday", "opens", "closes")
+        ):
+            calendars[outlet_id].hours.setdefault(weekday, []).append((opens, closes))
+    for outlet_id, day, reason in (
+        Closure.objects.filter(outlet_id__in=ids, date__range=(date_from, date_to))
+        .order_by()
+        .values_list("outlet_id", "date", "reason")
+    ):
+        calendars[outlet_id].closures[day] = reason
+
+
+def load_day(
+    outlet: Outlet,
+    day: dt.date,
+    *,
+    hours: Iterable[tuple[int, dt.time, dt.time]] | None = None,
+) -> OutletCalendar:
+    """One outlet's hours and that day's closure, without bays: what rule 2 needs to judge one
+    start. Two queries, or one when the caller already read the `hours` (weekday, opens,
+    closes). The caller decides how it learns about bays."""
+    calendar = OutletCalendar(outlet=outlet, zone=outlet.zone)
+    for weekday, opens, closes in hours or ():
+        calendar.hours.setdefault(weekday, []).append((opens, closes))
+    _load_hours_and_closures(
+        {outlet.pk: calendar}, date_from=day, date_to=day, with_hours=hours is None
+    )
+    return calendar
+
+
 def load_calendars(
     outlets: Sequence[Outlet],
     *,
@@ -120,18 +161,7 @@ def load_calendars(
     if not calendars:
         return calendars
     ids = list(calendars)
-    for outlet_id, weekday, opens, closes in (
-        OpeningHours.objects.filter(outlet_id__in=ids)
-        .order_by()
-        .values_list("outlet_id", "weekday", "opens", "closes")
-    ):
-        calendars[outlet_id].hours.setdefault(weekday, []).append((opens, closes))
-    for outlet_id, day, reason in (
-        Closure.objects.filter(outlet_id__in=ids, date__range=(date_from, date_to))
-        .order_by()
-        .values_list("outlet_id", "date", "reason")
-    ):
-        calendars[outlet_id].closures[day] = reason
+    _load_hours_and_closures(calendars, date_from=date_from, date_to=date_to)
     bay_outlet = dict(
         Bay.objects.filter(outlet_id__in=ids, is_active=True, capabilities__contains=sorted(needed))
         .order_by()
