@@ -15,9 +15,7 @@ from .models import Booking
 def _load_memberships(user: User) -> None:
     """The user's outlet and brand memberships in one query (a UNION), cached on the user for
     the request: every scoped read needs both."""
-    outlets = OutletMembership.objects.filter(user_id=user.pk).values_list(
-        Value("o"), "outlet_id"
-    )
+    outlets = OutletMembership.objects.filter(user_id=user.pk).values_list(Value("o"), "outlet_id")
     brands = BrandMembership.objects.filter(user_id=user.pk).values_list(Value("b"), "brand_id")
     rows = list(outlets.union(brands, all=True))
     user._staff_outlet_ids = {pk for kind, pk in rows if kind == "o"}
