@@ -1,8 +1,9 @@
 """Availability and reservation benchmark: `make bench` or `.venv/bin/python bench/availability.py`.
 
-Works in its own database, `hima_bench` (created and migrated when missing; BENCH_DATABASE_URL
-overrides it). Seeds once, then reuses: 200+ outlets with 6 bays each (the busy one has 20),
-100,000+ bookings over 30 days back and 30 ahead. Prints:
+Works in its own database, DATABASE_URL's name + `_bench` (`hima_bench` by default; created and
+migrated when missing; BENCH_DATABASE_URL overrides it). Seeds once, then reuses: 200+ outlets
+with 6 bays each (the busy one has 20), 100,000+ bookings over 30 days back and 30 ahead.
+Prints:
 
 - p50/p95 wall time and SQL query count of one busy outlet's 7-day availability
   (the engine call, and the whole HTTP request through Django and DRF);
@@ -32,10 +33,12 @@ sys.path.insert(0, str(BASE_DIR))
 
 
 def _bench_url() -> str:
+    """BENCH_DATABASE_URL, else DATABASE_URL with `_bench` after its database name (`hima_bench`
+    by default), so that two checkouts on different databases never share a bench database."""
     if os.environ.get("BENCH_DATABASE_URL"):
         return os.environ["BENCH_DATABASE_URL"]
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hima")
-    return urlunsplit(urlsplit(base)._replace(path="/hima_bench"))
+    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hima"))
+    return urlunsplit(base._replace(path=f"{base.path.rstrip('/') or '/hima'}_bench"))
 
 
 os.environ["DATABASE_URL"] = _bench_url()

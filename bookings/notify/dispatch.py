@@ -2,11 +2,11 @@
 
 `notifications_dispatch_due` (beat, every minute) claims due pending rows in batches with one
 `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id`, setting `claimed_until =
-now + lease`, and queues one delivery task per id. Two scans at once claim disjoint rows. A row
-whose worker died stays pending; when its lease runs out the next scan claims it again, so
-nothing waits on Redis redelivery. `notifications_kick` queues what is due right after a
-booking commits, best effort. Tasks are queued by name (DELIVER_TASK): the task module imports
-this one, not the other way round.
+now + lease`, and queues one delivery task per NOTIFICATION_TASK_BATCH ids. Two scans at once
+claim disjoint rows. A row whose worker died stays pending; when its lease runs out the next
+scan claims it again, so nothing waits on Redis redelivery. `notifications_kick` queues what is
+due right after a booking commits, best effort, as one task. Tasks are queued by name
+(DELIVER_BATCH_TASK): the task module imports this one, not the other way round.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 Status = Notification.Status
 DELIVER_TASK = "bookings.deliver_notification"
+DELIVER_BATCH_TASK = "bookings.deliver_notifications"
 
 CLAIM_SQL = f"""
 WITH due AS (
@@ -62,12 +63,17 @@ def _release(ids: list[int]) -> None:
     Notification.objects.filter(pk__in=ids, status=Status.PENDING).update(claimed_until=None)
 
 
+def _batches(ids: list[int]) -> list[list[int]]:
+    size = settings.NOTIFICATION_TASK_BATCH
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
 def _enqueue(ids: list[int]) -> None:
-    """Queue one delivery task per id on one fresh broker connection (once a minute: cheap,
-    and never a pooled connection left broken by a Redis restart)."""
+    """Queue one delivery task per NOTIFICATION_TASK_BATCH ids on one fresh broker connection
+    (once a minute: cheap, and never a pooled connection left broken by a Redis restart)."""
     with celery_app.connection_for_write() as conn:
-        for pk in ids:
-            celery_app.send_task(DELIVER_TASK, (pk,), connection=conn)
+        for batch in _batches(ids):
+            celery_app.send_task(DELIVER_BATCH_TASK, (batch,), connection=conn)
 
 
 def notifications_in_flight(*, now: datetime) -> int:
@@ -141,9 +147,12 @@ def notifications_kick(*, notification_ids: list[int]) -> None:
         # A fresh connection, one immediate connect retry, no publish retries and short socket
         # timeouts: a dead broker costs the booking two refused connects, a frozen one two
         # timeouts, not kombu's default seconds of back-off or an endless wait.
+        # One message for all of them: one publish, so at most one round trip to Redis
+        # beyond the connect on the booking's request.
         with celery_app.connection_for_write(transport_options=KICK_CONNECT) as conn:
-            for pk in notification_ids:
-                celery_app.send_task(DELIVER_TASK, (pk,), connection=conn, retry=False)
+            celery_app.send_task(
+                DELIVER_BATCH_TASK, (list(notification_ids),), connection=conn, retry=False
+            )
     except Exception as exc:  # any broker failure; the scan is the guarantee
         logger.warning(
             "Could not queue %d notification(s) now (%s); the beat scan will send them.",
