@@ -260,8 +260,9 @@ NOTIFICATION_SMS_HTTP_TIMEOUT = env.float("NOTIFICATION_SMS_HTTP_TIMEOUT", defau
 #     gateway), so a claim does not run out while its row still waits in the queue; a batch
 #     task renews the lease of its rows when it starts them, and its last row waits for at
 #     most NOTIFICATION_TASK_BATCH - 1 sends (under 500 s even at a 10 s gateway timeout).
-#     The price: a row whose task was lost with a whole worker (or a Redis that lost its data) waits this
-#     long to be taken again; a dead child's task is re-queued at once (REJECT_ON_WORKER_LOST).
+#     The price: a row whose task was lost with a whole worker (or a Redis that lost its data)
+#     waits this long to be taken again; a dead child's task is re-queued at once
+#     (REJECT_ON_WORKER_LOST).
 #     Keep it above the send timeout and below the broker's visibility_timeout.
 NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=1800)
 NOTIFICATION_MAX_IN_FLIGHT = env.int("NOTIFICATION_MAX_IN_FLIGHT", default=5000)
