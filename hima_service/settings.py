@@ -308,17 +308,25 @@ NOTIFICATION_SMS_HTTP_TIMEOUT = env.float("NOTIFICATION_SMS_HTTP_TIMEOUT", defau
 # Claims (bookings.notify.dispatch). The scans keep at most NOTIFICATION_MAX_IN_FLIGHT rows
 # claimed at once (queued or being sent), so a claimed row never waits behind more than that
 # many, and the lease only has to outlast sending that many:
-#   * 5,000: one worker of two processes sends 84 a second (README, bench/reminders.py), so it
-#     sends a full load before the next minute's scan (the cap does not slow delivery down),
-#     and that is 5x this network's busiest minute (1,000 reminders fall due at once);
-#   * 1,800 s: time to send all 5,000 at under 3 a second, 30x slower than measured (a slow SMS
-#     gateway), so a claim does not run out while its row still waits in the queue. The price:
-#     a row whose task was lost with a whole worker (or a Redis that lost its data) waits this
-#     long to be taken again; a dead child's task is re-queued at once (REJECT_ON_WORKER_LOST).
+#   * 5,000: one worker of two processes sends 135-180 a second in batches even on a loaded
+#     2-core VM (README, bench/reminders.py; 26-57 a second one task per row), so it sends a
+#     full load well before the next minute's scan (the cap does not slow delivery down), and
+#     that is 5x this network's busiest minute (1,000 reminders fall due at once);
+#   * 1,800 s: time to send all 5,000 at under 3 a second, 50x slower than measured (a slow SMS
+#     gateway), so a claim does not run out while its row still waits in the queue; a batch
+#     task renews the lease of its rows when it starts them, and its last row waits for at
+#     most NOTIFICATION_TASK_BATCH - 1 sends (under 500 s even at a 10 s gateway timeout).
+#     The price: a row whose task was lost with a whole worker (or a Redis that lost its data)
+#     waits this long to be taken again; a dead child's task is re-queued at once
+#     (REJECT_ON_WORKER_LOST).
 #     Keep it above the send timeout and below the broker's visibility_timeout.
 NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=1800)
 NOTIFICATION_MAX_IN_FLIGHT = env.int("NOTIFICATION_MAX_IN_FLIGHT", default=5000)
 NOTIFICATION_SCAN_BATCH = env.int("NOTIFICATION_SCAN_BATCH", default=500)
+# Claimed rows per delivery task: the per-task cost (broker round trips, one locked read and
+# one UPDATE counting the attempts) is shared by the batch, while two worker processes still
+# split a 500-row claim between them.
+NOTIFICATION_TASK_BATCH = env.int("NOTIFICATION_TASK_BATCH", default=50)
 NOTIFICATION_SCAN_MAX_BATCHES = env.int("NOTIFICATION_SCAN_MAX_BATCHES", default=40)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
