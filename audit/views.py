@@ -12,6 +12,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from hima_service.exceptions import NotFound
+from hima_service.schema import ErrorSerializer
 from outlets.models import Outlet
 
 from . import export
@@ -90,7 +91,7 @@ class OutletAuditView(_AuditView):
 
     @extend_schema(
         parameters=[AuditFilterInputSerializer, FORMAT],
-        responses={200: OutletAuditSerializer, **CSV_RESPONSE},
+        responses={200: OutletAuditSerializer, 404: ErrorSerializer, **CSV_RESPONSE},
     )
     def get(self, request):
         scope, data = self.scope_and_filters()
@@ -123,7 +124,7 @@ class EquityAuditView(_AuditView):
 
     @extend_schema(
         parameters=[AuditFilterInputSerializer, FORMAT],
-        responses={200: EquityAuditSerializer, **CSV_RESPONSE},
+        responses={200: EquityAuditSerializer, 404: ErrorSerializer, **CSV_RESPONSE},
     )
     def get(self, request):
         scope, data = self.scope_and_filters()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0003_idempotency_to_core_event_kinds'),
+        ('bookings', '0004_booking_active_window'),
     ]
 
     operations = [
