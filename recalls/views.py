@@ -8,15 +8,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from hima_service.api import Pagination
 from hima_service.exceptions import NotFound
 from hima_service.idempotency import idempotent
+from hima_service.schema import ErrorSerializer
 from outlets.models import ServiceType
 from vehicles import views as vehicle_views
 from vehicles.models import Vehicle, VehicleModel
@@ -55,6 +56,13 @@ def _parse(serializer_class, data) -> dict:
 class _CsvView(APIView):
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, export.CsvRenderer]
 
+    def get_renderers(self):
+        # CSV is a download of what a GET reads; a write answers JSON only.
+        renderers = super().get_renderers()
+        if self.request.method == "GET":
+            return renderers
+        return [r for r in renderers if not isinstance(r, export.CsvRenderer)]
+
     def wants_csv(self) -> bool:
         return getattr(self.request.accepted_renderer, "format", None) == "csv"
 
@@ -89,11 +97,17 @@ def _models(codes: list[str]) -> list[VehicleModel]:
     return [found[code] for code in unique]
 
 
-class CampaignListView(_CsvView):
+class CampaignListView(_CsvView, GenericAPIView):
+    serializer_class = CampaignOutputSerializer  # pages come from the default pagination
+
     @extend_schema(
         operation_id="v1_recalls_list",
         parameters=[CampaignFilterSerializer, FORMAT],
-        responses={200: CampaignOutputSerializer(many=True), CSV_RESPONSE: OpenApiTypes.BINARY},
+        responses={
+            200: CampaignOutputSerializer(many=True),
+            404: ErrorSerializer,
+            CSV_RESPONSE: OpenApiTypes.BINARY,
+        },
     )
     def get(self, request):
         manager = recall_manager(user=request.user)
@@ -105,12 +119,12 @@ class CampaignListView(_CsvView):
                 manager.brands[0].code if len(manager.brands) == 1 else "ALL"
             )
             return self.csv_response(export.campaigns_table(data), export.filename(label))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(campaigns, request, view=self)
-        return paginator.get_paginated_response(CampaignOutputSerializer(page, many=True).data)
+        page = self.paginate_queryset(campaigns)
+        return self.get_paginated_response(CampaignOutputSerializer(page, many=True).data)
 
     @extend_schema(
-        request=CampaignCreateInputSerializer, responses={201: CampaignDetailOutputSerializer}
+        request=CampaignCreateInputSerializer,
+        responses={201: CampaignDetailOutputSerializer, 404: ErrorSerializer},
     )
     @idempotent
     def post(self, request):

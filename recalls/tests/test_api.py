@@ -240,3 +240,22 @@ def test_the_vehicle_api_shows_open_recalls(owner_api, owner, django_assert_max_
         "outlet": None,
         "booking": "",
     }
+
+
+def test_csv_is_for_reads_and_errors_keep_the_json_shape(people):
+    RecallCampaignFactory(code="LX-CSV")
+    api = people.api("brand_admin")
+
+    write = api.post("/api/v1/recalls/?format=csv", CREATE, format="json")
+    upload = api.post(
+        "/api/v1/recalls/LX-CSV/vins/?format=csv", "NOT-A-VIN\n", content_type="text/csv"
+    )
+    unknown = api.get("/api/v1/recalls/LX-NONE/", {"format": "csv"})
+
+    assert write.status_code == 404
+    assert write.json()["code"] == "not_found"
+    assert not RecallCampaign.objects.filter(code="LX-NEW-01").exists()
+    assert upload.status_code == 404  # the upload has no CSV answer either
+    assert unknown.status_code == 404
+    assert unknown["Content-Type"] == "application/json"
+    assert unknown.json()["code"] == "not_found"
