@@ -98,6 +98,7 @@ def _fixed_in_the_past(
         bay_released_at=end + dt.timedelta(minutes=outlet.turnover_minutes),
         status=Status.COMPLETED,
         price_total=0,
+        holds_recalls=True,
         checked_in_at=start - dt.timedelta(minutes=10),
         started_at=start,
         ready_at=end,

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -282,11 +282,14 @@ def recall_mark_done(*, booking_reference: str, now: datetime) -> int:
 def recall_release(*, booking_reference: str) -> int:
     """The booking holding these recalls was cancelled or missed: they are open again, with
     no outlet, back to notified (or to affected when the notice was never recorded)."""
-    held = Q(booking_reference=booking_reference)
-    released = {"outlet": None, "booking_reference": "", "booked_at": None}
-    notified = Q(notified_at__isnull=False)
-    return _move(held & notified, State.NOTIFIED, frm=State.BOOKED, **released) + _move(
-        held & ~notified, State.AFFECTED, frm=State.BOOKED, **released
+    # booked → notified or → affected, both in MOVES, in one UPDATE.
+    back = Case(
+        When(notified_at__isnull=False, then=Value(State.NOTIFIED)), default=Value(State.AFFECTED)
+    )
+    return AffectedVehicle.objects.filter(
+        booking_reference=booking_reference, state=State.BOOKED
+    ).update(
+        state=back, outlet=None, booking_reference="", booked_at=None, updated_at=timezone.now()
     )
 
 

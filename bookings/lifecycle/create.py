@@ -94,6 +94,7 @@ def booking_create(
         notes=notes,
         channel=channel,
         price_total=price_total(services, free=recalls.free_service_ids),
+        holds_recalls=bool(recalls.rows),
     )
     booking = reserve_bay(booking=booking, services=services, held=held)
     lines = add_services(booking, services, free=recalls.free_service_ids)

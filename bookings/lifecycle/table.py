@@ -37,12 +37,14 @@ class Transition:
 
 def close_recalls(booking: Booking) -> None:
     """The recall fixes on a completed booking are done, at its outlet."""
-    recall_mark_done(booking_reference=booking.reference, now=booking.completed_at)
+    if booking.holds_recalls:
+        recall_mark_done(booking_reference=booking.reference, now=booking.completed_at)
 
 
 def release_recalls(booking: Booking) -> None:
     """A cancelled or missed booking gives its recalls back to be booked again."""
-    recall_release(booking_reference=booking.reference)
+    if booking.holds_recalls:
+        recall_release(booking_reference=booking.reference)
 
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {

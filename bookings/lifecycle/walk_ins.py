@@ -129,6 +129,7 @@ def walk_in_register(
             checked_in_at=now,
             notes=notes,
             price_total=price_total(services, free=free),
+            holds_recalls=bool(recalls.rows),
         )
 
     try:
