@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.serializers import RegisterInputSerializer
 from accounts.services import user_register
+from bookings.access import staff_outlet_ids
 
 from ..forms import CreateAccountForm, SignInForm
 from ..throttle import create_account_refused_for, locked_out_by_backend, sign_in_refused_for
@@ -51,8 +52,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         )
     form = SignInForm(request, data=request.POST)
     if form.is_valid():
-        login(request, form.get_user())
-        return redirect(safe_next(request, next_url) if next_url else "web:vehicles")
+        user = form.get_user()
+        login(request, user)
+        if next_url:
+            return redirect(safe_next(request, next_url))
+        # Outlet staff start their day on the board; everyone else on their vehicles.
+        return redirect("web:staff" if staff_outlet_ids(user) else "web:vehicles")
     context = {"form": form, "next": next_url}
     if locked_out_by_backend(request):
         context["throttled"] = _throttled_message(60)
