@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from bookings.access import staff_outlet_ids
-from bookings.lifecycle.status import NO_SHOW_AFTER
 from bookings.lifecycle.table import ALLOWED
 from bookings.models import Booking
 from bookings.queue import CARRIED_OVER, QueueEntry, outlet_queue
@@ -48,7 +47,7 @@ class Card:
     moves: frozenset[str]
     late: bool
     overrun: bool
-    no_show_due: bool
+    from_earlier_day: bool
     open_recalls: list[Any] = field(default_factory=list)
     failed: dict[str, forms.Form] = field(default_factory=dict)
 
@@ -112,8 +111,8 @@ def _card(entry: QueueEntry, *, now: dt.datetime) -> Card:
         overrun=booking.status == Status.IN_SERVICE
         and booking.started_at is not None
         and now > booking.started_at + standard,
-        # The no-show action is refused before this moment (bookings.lifecycle.status).
-        no_show_due=now >= booking.start + NO_SHOW_AFTER,
+        # Carried over from an earlier day (still in service or not yet collected).
+        from_earlier_day=booking.outlet.local_day(booking.start) != booking.outlet.local_day(now),
     )
 
 
