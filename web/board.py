@@ -52,6 +52,12 @@ class Card:
     failed: dict[str, forms.Form] = field(default_factory=dict)
 
     @property
+    def messages(self) -> list[str]:
+        """The sentences of refused actions, shown at the top of the card: the refused form may
+        no longer be on it (another desk moved the car meanwhile)."""
+        return [str(m) for form in self.failed.values() for m in form.non_field_errors()]
+
+    @property
     def can_check_in(self) -> bool:
         return Status.CHECKED_IN in self.moves
 
@@ -116,10 +122,6 @@ def _card(entry: QueueEntry, *, now: dt.datetime) -> Card:
     )
 
 
-def day_bounds(outlet: Outlet, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return outlet.day_bounds(day)
-
-
 def _day_filter(outlet_id: int, day_start: dt.datetime, day_end: dt.datetime) -> Q:
     """The rows the day's board reads (bookings.queue.outlet_queue on today)."""
     return Q(outlet_id=outlet_id) & (
@@ -165,7 +167,7 @@ def board_version(
 def poll_token(*, outlet: Outlet, user: User, day: dt.date) -> str:
     """What the board's poller presents instead of a session: outlet, user and the day's bounds,
     signed. A poll then needs no session or user row, only the version query."""
-    day_start, day_end = day_bounds(outlet, day)
+    day_start, day_end = outlet.day_bounds(day)
     return signing.dumps(
         {"o": outlet.pk, "u": user.pk, "s": day_start.timestamp(), "e": day_end.timestamp()},
         salt=POLL_SALT,
@@ -206,7 +208,7 @@ def board_read(
     change that lands in between makes the next poll see a newer version, never an older one."""
     now = now or timezone.now()
     day = outlet.local_day(now)
-    day_start, day_end = day_bounds(outlet, day)
+    day_start, day_end = outlet.day_bounds(day)
     version = board_version(
         outlet_id=outlet.pk, user_id=user.pk, day_start=day_start, day_end=day_end, now=now
     )

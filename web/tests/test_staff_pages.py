@@ -260,7 +260,7 @@ def test_a_refused_action_explains_why_on_the_card(floor):
     booking = _today(floor["outlet"], minutes=5)
     client = _client(floor["advisor"])
     response = client.post(f"/staff/SH-BOARD-01/{booking.reference}/no-show/")
-    assert response.status_code == 409
+    assert response.status_code == 400
     html = response.content.decode()
     assert "A booking becomes a no-show only 30 minutes after its start." in html
     booking.refresh_from_db()
@@ -278,6 +278,20 @@ def test_a_refused_action_in_chinese(floor):
         )
     assert chinese != "A booking becomes a no-show only 30 minutes after its start."
     assert chinese in response.content.decode()
+
+
+def test_a_stale_board_is_told_what_happened(floor):
+    """Desk B still shows the check-in form of a car desk A checked in: B's click is refused
+    with the state machine's sentence on the card, whose check-in form is gone."""
+    booking = _today(floor["outlet"], minutes=5)
+    url = f"/staff/SH-BOARD-01/{booking.reference}/check-in/"
+    assert _client(floor["advisor"]).post(url).status_code == 302
+    response = _client(floor["manager"]).post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200  # htmx swaps 2xx only
+    card = response.context["board"].stages[1].cards[0]
+    assert card.messages
+    assert card.messages[0] in response.content.decode()
+    assert f'action="{url}"' not in response.content.decode()
 
 
 def test_start_ready_and_complete_with_the_checklist(floor):

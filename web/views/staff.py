@@ -164,7 +164,7 @@ def _refused(
     if exc is not None:
         form_error(form, exc)
     failed = {(booking.reference, action): form}
-    status = 409 if isinstance(exc, DomainError) else 400
+    status = exc.status_code if isinstance(exc, DomainError) else 400  # as the API answers
     return _render_board(request, outlet, status=status, failed=failed)
 
 
