@@ -379,6 +379,35 @@ def test_a_walk_in_with_an_unknown_vin_registers_the_car(floor):
     assert f"Walk-in {booking.reference}: bay" in html
 
 
+def test_the_walk_in_preview_shows_the_earliest_start_and_keeps_nothing(floor):
+    data = {
+        "vin": valid_vin(9103),
+        "service": ["mnt-annual"],
+        "model": "aito-m7",
+        "owner_phone": "+8613900009998",
+        "preview": "1",
+    }
+    client = _client(floor["advisor"])
+    response = client.post("/staff/SH-BOARD-01/walk-ins/", data)
+    assert response.status_code == 200
+    assert "Earliest start: now, on bay B1." in response.content.decode()
+    assert not Vehicle.objects.filter(vin=valid_vin(9103)).exists()
+    assert not Booking.objects.filter(outlet=floor["outlet"]).exists()
+    # Both bays busy: the preview names the queue's estimated start.
+    for bay in floor["outlet"].bays.all():
+        _today(
+            floor["outlet"],
+            minutes=-10,
+            bay=bay,
+            status=Booking.Status.IN_SERVICE,
+            checked_in_at=timezone.now(),
+            started_at=timezone.now(),
+        )
+    response = client.post("/staff/SH-BOARD-01/walk-ins/", data)
+    assert "No suitable bay is free now; estimated start" in response.content.decode()
+    assert not Vehicle.objects.filter(vin=valid_vin(9103)).exists()
+
+
 def test_a_walk_in_without_its_model_says_so(floor):
     response = _client(floor["advisor"]).post(
         "/staff/SH-BOARD-01/walk-ins/", {"vin": valid_vin(9102), "service": ["mnt-annual"]}

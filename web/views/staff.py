@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -255,8 +256,20 @@ def no_show(request: HttpRequest, code: str, reference: str) -> HttpResponse:
     )
 
 
-def _walk_in_message(booking: Booking, outlet: Outlet) -> str:
+class _PreviewDone(Exception):
+    """Rolls back a walk-in registered only to see where it would go."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _walk_in_outcome(booking: Booking, outlet: Outlet, *, preview: bool) -> str:
+    """Where the walk-in went (or would go): its bay from now, or its estimated start from the
+    queue's simulation over the bays."""
     if booking.bay is not None:
+        if preview:
+            return _("Earliest start: now, on bay %(bay)s.") % {"bay": booking.bay.name}
         return _("Walk-in %(ref)s: bay %(bay)s, from now.") % {
             "ref": booking.reference,
             "bay": booking.bay.name,
@@ -264,35 +277,55 @@ def _walk_in_message(booking: Booking, outlet: Outlet) -> str:
     queue = outlet_queue(outlet=outlet, day=outlet.local_day(timezone.now()))
     entry = next((e for e in queue if e.booking.pk == booking.pk), None)
     if entry is not None and entry.estimated_start is not None:
+        when = f"{entry.estimated_start.astimezone(outlet.zone):%H:%M}"
+        if preview:
+            return _("No suitable bay is free now; estimated start %(time)s.") % {"time": when}
         return _("Walk-in %(ref)s waits for a bay; estimated start %(time)s.") % {
             "ref": booking.reference,
-            "time": f"{entry.estimated_start.astimezone(outlet.zone):%H:%M}",
+            "time": when,
         }
+    if preview:
+        return _("No suitable bay is free now; the car would wait.")
     return _("Walk-in %(ref)s waits for a bay.") % {"ref": booking.reference}
+
+
+def _register(request: HttpRequest, outlet: Outlet, data: dict) -> Booking:
+    return walk_in_register(
+        outlet=outlet,
+        actor=request.user,
+        vin=data["vin"],
+        service_codes=data["service"],
+        model_code=data["model"].code if data["model"] else None,
+        plate=data["plate"],
+        owner_phone=data["owner_phone"],
+        owner_name=data["owner_name"],
+        notes=data["notes"],
+    )
 
 
 @login_required
 @require_POST
 def walk_in(request: HttpRequest, code: str) -> HttpResponse:
+    """Register a walk-in; with `preview`, register it in a transaction that is rolled back, to
+    show the earliest start the same service would give it (nothing is kept)."""
     outlet = staff_outlet(request, code)
     form = _walk_in_form(outlet, request.POST)
+    preview = None
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            booking = walk_in_register(
-                outlet=outlet,
-                actor=request.user,
-                vin=data["vin"],
-                service_codes=data["service"],
-                model_code=data["model"].code if data["model"] else None,
-                plate=data["plate"],
-                owner_phone=data["owner_phone"],
-                owner_name=data["owner_name"],
-                notes=data["notes"],
-            )
+            if "preview" in request.POST:
+                try:
+                    with transaction.atomic():
+                        booking = _register(request, outlet, form.cleaned_data)
+                        raise _PreviewDone(_walk_in_outcome(booking, outlet, preview=True))
+                except _PreviewDone as done:
+                    preview = done.message
+            else:
+                booking = _register(request, outlet, form.cleaned_data)
+                messages.success(request, _walk_in_outcome(booking, outlet, preview=False))
+                return redirect("web:board", code=outlet.code)
         except (ValidationError, DomainError) as exc:
             form_error(form, exc)
-        else:
-            messages.success(request, _walk_in_message(booking, outlet))
-            return redirect("web:board", code=outlet.code)
-    return _render_board(request, outlet, status=400, walk_in_form=form)
+    context = _board_context(request, outlet, walk_in_form=form)
+    context["walk_in_preview"] = preview
+    return render(request, BOARD_TEMPLATE, context, status=200 if preview else 400)
