@@ -142,7 +142,12 @@ def test_two_advisors_run_a_car_through_the_day(board_floor, live_server, open_p
     desk_a.click("#walk-in-form details summary")
     desk_a.select_option("#id_model", "aito-m7")
     desk_a.fill("#id_owner_phone", "+8613900001234")
-    desk_a.click("#walk-in-form button[type=submit]")
+    # First where it would go (nothing is kept), then for real.
+    desk_a.click("#walk-in-form button[name=preview]")
+    expect(desk_a.locator("#walk-in-preview")).to_be_visible()
+    assert not Booking.objects.filter(vehicle__vin=vin).exists()
+    check_accessibility(desk_a)
+    desk_a.click("#walk-in-form button[type=submit]:not([name=preview])")
     walk_in = Booking.objects.get(vehicle__vin=vin)
     expect(desk_a.locator(".flash")).to_contain_text(walk_in.reference)
     for desk in (desk_a, desk_b):
