@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.core import signing
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -149,8 +149,9 @@ def board_version(
     bookings at the outlet (every status action saves the row and a walk-in adds one), counted
     only while the user is still staff there (or an alliance admin)."""
     now = now or timezone.now()
+    # Uncorrelated subqueries: PostgreSQL runs each once for the query, not once per row.
     allowed = Exists(
-        OutletMembership.objects.filter(user_id=user_id, outlet_id=OuterRef("outlet_id"))
+        OutletMembership.objects.filter(user_id=user_id, outlet_id=outlet_id)
     ) | Exists(
         User.objects.filter(pk=user_id, is_active=True).filter(
             Q(is_staff=True) | Q(is_superuser=True)

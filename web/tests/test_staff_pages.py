@@ -103,6 +103,14 @@ def test_a_board_is_404_outside_the_outlet(floor, who, url):
     assert _client(users[who]).get(url).status_code == 404
 
 
+def test_staff_of_several_outlets_switch_between_boards(floor):
+    OutletMembershipFactory(user=floor["advisor"], outlet=floor["other"], role=Role.ADVISOR)
+    client = _client(floor["advisor"])
+    html = client.get("/staff/SH-BOARD-01/").content.decode()
+    assert 'href="/staff/SH-BOARD-02/"' in html
+    assert client.get("/staff/SH-BOARD-02/").status_code == 200
+
+
 def test_staff_home_is_404_for_non_staff(floor):
     assert _client(UserFactory()).get("/staff/").status_code == 404
 
