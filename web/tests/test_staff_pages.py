@@ -136,6 +136,10 @@ def test_anonymous_is_sent_to_sign_in(floor):
     response = Client().get("/staff/SH-BOARD-01/")
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/")
+    # A board whose session ended: htmx is told to load the sign-in page as a whole.
+    response = Client().get("/staff/SH-BOARD-01/board/", HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == "/sign-in/?next=/staff/SH-BOARD-01/"
+    assert Client().get("/staff/SH-BOARD-01/board/").status_code == 302
 
 
 def test_board_groups_cards_by_stage_in_promised_order(floor):

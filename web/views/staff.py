@@ -10,14 +10,17 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.exceptions import NotFound as ApiNotFound
 
 from bookings.lifecycle.status import (
@@ -113,11 +116,16 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     return _render_board(request, staff_outlet(request, code))
 
 
-@login_required
 @never_cache
 @require_GET
 def board_fragment(request: HttpRequest, code: str) -> HttpResponse:
-    """The board alone, for the poller and htmx."""
+    """The board alone, for the poller and htmx. A signed-out board is sent to the sign-in page
+    as a whole (an ordinary redirect would swap the sign-in form into the board)."""
+    if not request.user.is_authenticated:
+        login = redirect_to_login(reverse("web:board", kwargs={"code": code}))
+        if request.htmx:
+            return HttpResponseClientRedirect(login["Location"])
+        return login
     outlet = staff_outlet(request, code)
     return render(request, FRAGMENT_TEMPLATE, _board_context(request, outlet))
 
