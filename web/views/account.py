@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.lockout import is_locked_out, sign_in_lockout
 from accounts.serializers import RegisterInputSerializer
 from accounts.services import user_register
+from bookings.access import staff_outlet_ids
 
 from ..forms import CreateAccountForm, SignInForm
 from ..throttle import create_account_refused_for
@@ -34,8 +35,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return render(request, "web/sign_in.html", {"form": form, "next": next_url})
     form = SignInForm(request, data=request.POST)
     if form.is_valid():
-        login(request, form.get_user())
-        return redirect(safe_next(request, next_url) if next_url else "web:vehicles")
+        user = form.get_user()
+        login(request, user)
+        if next_url:
+            return redirect(safe_next(request, next_url))
+        # Outlet staff start their day on the board; everyone else on their vehicles.
+        return redirect("web:staff" if staff_outlet_ids(user) else "web:vehicles")
     if is_locked_out(request):
         # The API's own lockout (django-axes, failures only): the same rule and the same words.
         lockout = sign_in_lockout(request=request, credentials=request.POST.dict())
