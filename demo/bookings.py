@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -21,7 +20,8 @@ from bookings.references import new_reference
 from bookings.reservation import reserve_bay
 from hima_service.exceptions import DomainError
 from outlets.catalog import booking_duration
-from outlets.models import Outlet
+from outlets.models import Outlet, ServiceType
+from outlets.schedule import day_intervals, interval_starts
 from vehicles.models import Vehicle, VehicleModel
 from vehicles.vin import make_vin
 
@@ -77,7 +77,7 @@ def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet])
         bays = [b for b in outlet.bay_list if needed <= set(b.capabilities)]
         if not bays:
             continue
-        zone = ZoneInfo(outlet.time_zone)
+        zone = outlet.zone
         day = (now - dt.timedelta(days=rng.randrange(1, PAST_DAYS))).astimezone(zone).date()
         start = dt.datetime.combine(day, dt.time(rng.randrange(9, 16)), tzinfo=zone)
         bay = rng.choice(bays)
@@ -164,28 +164,53 @@ def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet])
     Feedback.objects.bulk_create(feedback)
 
 
+def _todays_grid(outlet: Outlet, service: ServiceType, now: dt.datetime) -> list[dt.datetime]:
+    """Today's slot starts at the outlet for the service, on its own opening hours and step."""
+    zone = outlet.zone
+    today = outlet.local_day(now)
+    hours = [
+        (h.opens, h.closes) for h in outlet.opening_hours.all() if h.weekday == today.weekday()
+    ]
+    duration = booking_duration([service])
+    step = dt.timedelta(minutes=outlet.slot_step_minutes)
+    return [
+        start
+        for opens, closes in day_intervals(today, hours, zone)
+        for start in interval_starts(opens, closes, duration=duration, step=step)
+    ]
+
+
 def _today(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet]) -> None:
-    """Today's board at the staffed outlets: cars in service, waiting, and still to come."""
+    """Today's board at the staffed outlets, on the day's real slot grid: a car in service and
+    one waiting from slots already begun, and two still expected later today (none of it
+    before the outlet opens or after it closes)."""
     now = timezone.now()
     staffed = [o for o in outlets if o.memberships.exists()]
     pool = iter(rng.sample(vehicles, k=len(vehicles)))
     for outlet in staffed:
-        zone = ZoneInfo(outlet.time_zone)
-        for offset_minutes, status in [(-60, Status.IN_SERVICE), (-15, Status.CHECKED_IN)]:
-            service = next(s for s in outlet.offered if s.capability == "general")
+        service = next(s for s in outlet.offered if s.capability == "general")
+        grid = _todays_grid(outlet, service, now)
+        begun = [start for start in grid if start <= now]
+        ahead = [start for start in grid if start > now + dt.timedelta(hours=1)]
+        plan = [
+            *zip(begun[-2:-1], [Status.IN_SERVICE], strict=False),
+            *zip(begun[-1:], [Status.CHECKED_IN], strict=False),
+            *((start, Status.CONFIRMED) for start in ahead[:2]),
+        ]
+        for start, status in plan:
             vehicle = next(pool)
             booking = Booking(
                 owner_id=vehicle.owner_id,
                 vehicle=vehicle,
                 outlet=outlet,
-                start=(now + dt.timedelta(minutes=offset_minutes)).astimezone(zone),
+                start=start,
                 status=status,
                 mode=Booking.Mode.WAIT,
                 price_total=service.price,
-                checked_in_at=now + dt.timedelta(minutes=offset_minutes - 10),
-                started_at=now + dt.timedelta(minutes=offset_minutes)
-                if status == Status.IN_SERVICE
+                checked_in_at=start - dt.timedelta(minutes=10)
+                if status != Status.CONFIRMED
                 else None,
+                started_at=start if status == Status.IN_SERVICE else None,
             )
             try:
                 with transaction.atomic():
@@ -236,7 +261,9 @@ def seed_bookings() -> None:
         return
     rng = random.Random(2026)
     outlets = list(
-        Outlet.objects.filter(is_active=True).prefetch_related("brands", "services", "bays")
+        Outlet.objects.filter(is_active=True).prefetch_related(
+            "brands", "services", "bays", "opening_hours"
+        )
     )
     for outlet in outlets:
         outlet.brand_ids = {b.pk for b in outlet.brands.all()}

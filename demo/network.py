@@ -28,6 +28,7 @@ from .outlet_specs import (
     BAYS,
     EXPRESS,
     EXPRESS_CATEGORIES,
+    EXPRESS_MAX_MINUTES,
     HOURS,
     OUTLETS,
     OutletSpec,
@@ -60,6 +61,17 @@ DEMO_OWNERS = [
 ]
 
 
+# One number each, in the owner's own country (the owner abroad has a German mobile number).
+DEMO_PHONES = {
+    "owner.li": "+86 139 0000 0001",
+    "owner.chen": "+86 139 0000 0002",
+    "owner.wang": "+86 139 0000 0003",
+    "owner.zhao": "+86 139 0000 0004",
+    "owner.sun": "+86 139 0000 0005",
+    "owner.mueller": "+49 151 2345 0006",
+}
+
+
 @cache
 def _demo_password_hash() -> str:
     # Hashed once for all demo accounts: the production hasher is slow on purpose.
@@ -89,7 +101,7 @@ def seed_accounts() -> list[Login]:
             last_name=last,
             language=language,
             email=f"{username}@example.com",
-            phone=f"+86 139 0000 {len(username):04d}",
+            phone=DEMO_PHONES[username],
         )
         for model_code, wmi, serial, plate, km in cars:
             model = VehicleModel.objects.get(code=model_code)
@@ -143,7 +155,9 @@ def _offered_services(spec: OutletSpec) -> list[ServiceType]:
     capabilities = {c for _, caps in BAYS[spec.template] for c in caps}
     services = ServiceType.objects.filter(is_active=True, capability__in=capabilities)
     if spec.kind == EXPRESS:
-        services = services.filter(category__in=EXPRESS_CATEGORIES)
+        services = services.filter(
+            category__in=EXPRESS_CATEGORIES, labour_minutes__lte=EXPRESS_MAX_MINUTES
+        )
     return list(services)
 
 

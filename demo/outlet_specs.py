@@ -53,6 +53,8 @@ BAYS = {
 
 # Express points take quick jobs only: no repairs, bodywork or lidar work.
 EXPRESS_CATEGORIES = {"maintenance", "tyre", "diagnostics", "battery", "recall", "software"}
+# …and short ones: the 90-minute annual maintenance belongs in a service centre.
+EXPRESS_MAX_MINUTES = 60
 
 ALL_AMENITIES = [a.value for a in Amenity]
 CENTRE, FLAGSHIP, EXPRESS = Outlet.Kind.SERVICE_CENTRE, Outlet.Kind.FLAGSHIP, Outlet.Kind.EXPRESS

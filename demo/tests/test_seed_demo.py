@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
+from bookings.models import Booking
 from demo.network import DEMO_PASSWORD
 from demo.seed import seed_demo
 from outlets.models import Bay, Closure, OpeningHours, Outlet, OutletMembership, ServiceType
@@ -163,3 +164,40 @@ def test_a_brand_admin_per_brand(seeded):
         "MAEXTRO",
         "SHANGJIE",
     }
+
+
+def test_each_demo_owner_has_a_phone_of_their_own_country(seeded):
+    phones = dict(
+        User.objects.filter(username__startswith="owner.").values_list("username", "phone")
+    )
+    assert len(set(phones.values())) == len(phones)
+    assert phones["owner.mueller"].startswith("+49")
+    assert all(p.startswith("+86") for u, p in phones.items() if u != "owner.mueller")
+
+
+def test_express_points_take_quick_jobs_only(seeded):
+    long_jobs = ServiceType.objects.filter(
+        outlets__kind=Outlet.Kind.EXPRESS, labour_minutes__gt=60
+    ).distinct()
+    assert list(long_jobs.values_list("code", flat=True)) == []
+
+
+def test_todays_demo_bookings_lie_on_each_outlets_own_slot_grid(seeded):
+    now = timezone.now()
+    todays = Booking.objects.exclude(channel=Booking.Channel.WALK_IN).select_related("outlet")
+    checked = 0
+    for booking in todays:
+        outlet = booking.outlet
+        if outlet.local_day(booking.start) != outlet.local_day(now):
+            continue
+        local = booking.start.astimezone(outlet.zone)
+        hours = OpeningHours.objects.filter(outlet=outlet, weekday=local.weekday())
+        inside = [h for h in hours if h.opens <= local.time() < h.closes]
+        assert inside, f"{booking.reference} at {local:%H:%M} is outside {outlet.code}'s hours"
+        minutes = (local.hour * 60 + local.minute) - (
+            inside[0].opens.hour * 60 + inside[0].opens.minute
+        )
+        assert minutes % outlet.slot_step_minutes == 0
+        assert (local.second, local.microsecond) == (0, 0)
+        checked += 1
+    assert checked > 0  # the Pudong flagship opens every day of the week
