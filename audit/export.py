@@ -3,55 +3,10 @@ JSON serializers' output, so the CSV carries exactly the JSON's numbers."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from rest_framework.renderers import BaseRenderer
-
-# A BOM, so that spreadsheet programs read the file as UTF-8 and show Chinese names.
-BOM = "\ufeff"
-# Cells a spreadsheet would run as a formula; numbers never reach this test.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class CsvTable:
-    header: list[str]
-    rows: list[list[Any]]
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-    # repr of a float is the shortest text that reads back as the same float.
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-class CsvRenderer(BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        if not isinstance(data, CsvTable):
-            raise TypeError("The CSV renderer renders audit tables only.")
-        buffer = io.StringIO()
-        buffer.write(BOM)
-        writer = csv.writer(buffer)
-        writer.writerow(data.header)
-        writer.writerows([_cell(value) for value in row] for row in data.rows)
-        return buffer.getvalue().encode("utf-8")
-
-
-def table(rows: Sequence[Mapping[str, Any]], header: Sequence[str]) -> CsvTable:
-    return CsvTable(header=list(header), rows=[[row[key] for key in header] for row in rows])
+from hima_service.csv_export import CsvTable, table
 
 
 def outlet_audit_table(body: Mapping[str, Any], header: Iterable[str]) -> CsvTable:

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from hima_service import csv_export
 from hima_service.exceptions import NotFound
 from hima_service.schema import ErrorSerializer
 from outlets.models import Outlet
@@ -62,12 +63,12 @@ def _brand_label(scope: AuditScope) -> str:
 
 
 class _AuditView(APIView):
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, export.CsvRenderer]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, csv_export.CsvRenderer]
 
     def wants_csv(self) -> bool:
         return getattr(self.request.accepted_renderer, "format", None) == "csv"
 
-    def csv_response(self, table: export.CsvTable, filename: str) -> Response:
+    def csv_response(self, table: csv_export.CsvTable, filename: str) -> Response:
         return Response(
             table, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
         )
@@ -177,7 +178,7 @@ class AuditBookingsView(_AuditView, ListAPIView):
         if self.wants_csv():
             serializer = AuditBookingSerializer(list(rows), many=True, context=context)
             return self.csv_response(
-                export.table(serializer.data, AuditBookingSerializer().fields),
+                csv_export.table(serializer.data, AuditBookingSerializer().fields),
                 export.filename(
                     "bookings",
                     outlet.code,

@@ -3,52 +3,14 @@ made from the JSON serializers' output, so the CSV carries exactly the JSON's nu
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from rest_framework.renderers import BaseRenderer
-
-# A BOM, so that spreadsheet programs read the file as UTF-8 and show Chinese titles.
-BOM = "\ufeff"
-# Cells a spreadsheet would run as a formula (a title is free text).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from hima_service.csv_export import CsvTable
 
 PROGRESS = ["affected", "registered", "notified", "booked", "completed", "completion_rate"]
 CAMPAIGN_HEADER = ["code", "brand", "title_zh", "title_en", "service", "status", *PROGRESS]
 OUTLET_HEADER = ["campaign", "outlet", "outlet_name", "city", *PROGRESS]
-
-
-@dataclass(frozen=True)
-class CsvTable:
-    header: list[str]
-    rows: list[list[Any]]
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-    return str(value)
-
-
-class CsvRenderer(BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        if not isinstance(data, CsvTable):
-            raise TypeError("The CSV renderer renders recall tables only.")
-        buffer = io.StringIO()
-        buffer.write(BOM)
-        writer = csv.writer(buffer)
-        writer.writerow(data.header)
-        writer.writerows([_cell(value) for value in row] for row in data.rows)
-        return buffer.getvalue().encode("utf-8")
 
 
 def campaigns_table(campaigns: Sequence[Mapping[str, Any]]) -> CsvTable:

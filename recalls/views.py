@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from hima_service import csv_export
 from hima_service.exceptions import NotFound
 from hima_service.idempotency import idempotent
 from hima_service.schema import ErrorSerializer
@@ -54,19 +55,19 @@ def _parse(serializer_class, data) -> dict:
 
 
 class _CsvView(APIView):
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, export.CsvRenderer]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, csv_export.CsvRenderer]
 
     def get_renderers(self):
         # CSV is a download of what a GET reads; a write answers JSON only.
         renderers = super().get_renderers()
         if self.request.method == "GET":
             return renderers
-        return [r for r in renderers if not isinstance(r, export.CsvRenderer)]
+        return [r for r in renderers if not isinstance(r, csv_export.CsvRenderer)]
 
     def wants_csv(self) -> bool:
         return getattr(self.request.accepted_renderer, "format", None) == "csv"
 
-    def csv_response(self, table: export.CsvTable, filename: str) -> Response:
+    def csv_response(self, table: csv_export.CsvTable, filename: str) -> Response:
         return Response(
             table, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
         )
