@@ -232,6 +232,7 @@ WHERE {METRICS[metric]}
 ORDER BY s.start, s.id
 """
 
+
 # The wait distribution's bucket edges in minutes: a wait falls in the first bucket whose edge
 # it does not exceed (≤ 0: started early or on the minute; ≤ 15: on time), else in the last,
 # open-ended one. The on-time edge is the on-time rule's, so the chart and the rate agree.
