@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 
-WIDTH = 600
-LABEL_WIDTH = 150  # outlet codes on the left
+WIDTH = 640
+LABEL_WIDTH = 190  # outlet codes (and brands) on the left
 VALUE_ROOM = 70  # value labels right of the longest bar
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
@@ -88,7 +88,7 @@ class BarChart:
 
     @property
     def tick_label_y(self) -> int:
-        return 32 if self.legend else 18
+        return 18
 
     @property
     def grid_top(self) -> int:
@@ -184,7 +184,7 @@ def stacked_share_chart(
     a share wide enough carries its percentage."""
     bar_rows = []
     for i, (label, counts) in enumerate(rows):
-        y = TOP + 16 + i * ROW_HEIGHT
+        y = TOP + i * ROW_HEIGHT
         total = sum(counts)
         x = float(LABEL_WIDTH)
         segments = []
@@ -222,7 +222,7 @@ def stacked_share_chart(
         rows=bar_rows,
         ticks=[Tick(LABEL_WIDTH + _scale(s / 4, 1.0), f"{s * 25}%") for s in range(5)],
         legend=_legend(series),
-        height=TOP + 16 + len(rows) * ROW_HEIGHT + BOTTOM,
+        height=TOP + len(rows) * ROW_HEIGHT + BOTTOM,
     )
 
 
@@ -243,7 +243,7 @@ def paired_bar_chart(
     bar_rows = []
     row_height = ROW_HEIGHT + 6
     for i, (label, first, second, marker) in enumerate(rows):
-        y = TOP + 16 + i * row_height
+        y = TOP + i * row_height
         segments = []
         texts = []
         for n, value in enumerate((first, second)):
@@ -283,7 +283,7 @@ def paired_bar_chart(
         rows=bar_rows,
         ticks=_ticks(maximum, steps, tick_text),
         legend=_legend(series),
-        height=TOP + 16 + len(rows) * row_height + BOTTOM,
+        height=TOP + len(rows) * row_height + BOTTOM,
     )
 
 

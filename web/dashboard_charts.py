@@ -82,7 +82,7 @@ def overview_charts(
             ),
             points=[
                 (
-                    date_format(w.week, "SHORT_DATE_FORMAT"),
+                    date_format(w.week, "n/j"),
                     w.on_time_rate,
                     format_figure(w.on_time_rate, "rate"),
                 )
