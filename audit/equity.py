@@ -167,7 +167,7 @@ def _formatted(metric: str, value: float) -> str:
     if metric.endswith("_rate"):
         return f"{value:.0%}"
     if metric.endswith("_minutes"):
-        return _("%(minutes)s min") % {"minutes": f"{value:.1f}"}
+        return _("%(value)s min") % {"value": f"{value:.1f}"}
     return f"{value:.2f}"
 
 

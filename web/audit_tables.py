@@ -114,7 +114,7 @@ def format_figure(value: float | int | None, kind: Kind) -> str:
     if kind == "rate":
         return f"{value * 100:.1f}%"
     if kind == "minutes":
-        return _("%(minutes)s min") % {"minutes": f"{value:.1f}"}
+        return _("%(value)s min") % {"value": f"{value:.1f}"}
     if kind == "ratio":
         return f"{value:.2f}×"
     return f"{value:.2f}"
