@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import OutletFigures
+from audit.serializers import FiguresSerializer
 
 Kind = Literal["count", "rate", "minutes", "ratio", "rating"]
 
@@ -104,13 +105,22 @@ def next_sort(current_key: str, descending: bool, column: str) -> str:
     return column if descending else f"-{column}"
 
 
+# The places the API (and so the CSV) rounds each kind of figure to, from its serializer: the
+# page rounds there first, so that it shows what the CSV says (6.85% is not 6.8% on the page
+# and 6.9% in the spreadsheet).
+PLACES: dict[Kind, int] = {
+    c.kind: FiguresSerializer._declared_fields[c.key].places for c in COLUMNS if c.kind != "count"
+}
+
+
 def format_figure(value: float | int | None, kind: Kind) -> str:
-    """A figure as the page shows it; the CSV carries the same value unrounded, the table cell
-    carries it in `data-value`. No figure (no denominator): an em dash."""
+    """A figure as the page shows it, from the value the API and the CSV carry. No figure (no
+    denominator): an em dash."""
     if value is None:
         return "—"
     if kind == "count":
         return str(value)
+    value = round(float(value), PLACES[kind])
     if kind == "rate":
         return f"{value * 100:.1f}%"
     if kind == "minutes":
