@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
@@ -18,7 +20,7 @@ from demo.network import DEMO_PASSWORD
 from demo.seed import seed_demo
 from web.audit_tables import COLUMNS, format_figure
 
-from .conftest import PHONE, check_accessibility
+from .conftest import ARTIFACTS, DESKTOP, PHONE, check_accessibility
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -181,3 +183,32 @@ def test_the_dashboard_on_a_phone(demo, live_server, open_page):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     check_accessibility(page)
     assert page.csp_violations == []
+
+
+@pytest.mark.skipif(not os.environ.get("SCREENSHOTS"), reason="set SCREENSHOTS=1")
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_screenshots(demo, live_server, open_page, language, size):
+    """For people to look at: `SCREENSHOTS=1 pytest web/tests/browser/test_dashboard.py -k
+    screenshots`; into test-artifacts/screenshots/, the English desktop overview also into
+    docs/screenshots/dashboard.png."""
+    User.objects.filter(username="brand.aito").update(language=language)
+    out = ARTIFACTS / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    page = open_page(language, viewport=DESKTOP if size == "desktop" else PHONE)
+    base = live_server.url
+    sign_in(page, base, "brand.aito")
+    pages = {
+        "dashboard": "/dashboard/",
+        "dashboard-equity": "/dashboard/equity/",
+        "dashboard-bookings": f"/dashboard/outlets/{UNEQUAL_OUTLET}/bookings/?metric=late_start",
+    }
+    for name, path in pages.items():
+        page.goto(base + path)
+        page.screenshot(path=str(out / f"{name}-{language}-{size}.png"), full_page=True)
+        page.screenshot(path=str(out / f"{name}-{language}-{size}-top.png"))
+    if language == "en" and size == "desktop":
+        page.goto(base + "/dashboard/")
+        page.set_viewport_size({"width": 1280, "height": 1400})
+        target = settings.BASE_DIR / "docs" / "screenshots" / "dashboard.png"
+        page.screenshot(path=str(target))
