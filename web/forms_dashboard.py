@@ -24,7 +24,7 @@ QUARTER_DAYS = 90
 
 
 class Preset(models.TextChoices):
-    LAST_QUARTER = "last_quarter", _("Last quarter (90 days)")
+    LAST_QUARTER = "last_quarter", _("Last quarter")
     THIS_MONTH = "this_month", _("This month")
     LAST_MONTH = "last_month", _("Last month")
     CUSTOM = "custom", _("Custom dates")
@@ -45,7 +45,11 @@ def preset_period(preset: str, *, today: dt.date) -> Period | None:
 
 class DashboardFilterForm(forms.Form):
     period = forms.ChoiceField(
-        label=_("Period"), choices=Preset.choices, required=False, initial=Preset.LAST_QUARTER
+        label=_("Period"),
+        choices=Preset.choices,
+        required=False,
+        initial=Preset.LAST_QUARTER,
+        help_text=_("Last quarter: the 90 days up to yesterday."),
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
