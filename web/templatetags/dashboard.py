@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.core.cache import cache
 
 from bookings.models import Booking
 
@@ -45,9 +46,21 @@ def status_label(value: str) -> str:
     return str(Booking.Status(value).label) if value in Booking.Status.values else value
 
 
+# How long the header trusts what it knows of a user's brand memberships: it only decides
+# whether to show a link (the dashboard itself asks audit.scope every time), and a cache hit
+# keeps the owners' pages at their query budgets.
+AUDITOR_CACHE_SECONDS = 300
+
+
 @register.filter
 def is_auditor(user: Any) -> bool:
     """Whether the header links to the dashboard: alliance admins and brand admins."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_alliance_admin or user.brand_memberships.exists()
+    if user.is_alliance_admin:
+        return True
+    return cache.get_or_set(
+        f"web:auditor:{user.pk}",
+        lambda: user.brand_memberships.exists(),
+        AUDITOR_CACHE_SECONDS,
+    )
