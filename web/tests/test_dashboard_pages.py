@@ -322,13 +322,17 @@ def _network(history: History, first: int, last: int) -> None:
         )
 
 
+# Session and user; the auditor's brands (the alliance admin: the brand list instead); the
+# cities and outlets of the filters; then one statement per figure set: the outlet figures,
+# the wait distribution, the weekly rate and equity (the overview), equity alone, or the
+# outlet, the count and the page of the bookings behind a figure.
 @pytest.mark.parametrize(
     ("who", "url", "most"),
     [
-        ("aito_admin", "/dashboard/", 11),
-        ("alliance_admin", "/dashboard/", 11),
-        ("aito_admin", "/dashboard/equity/", 8),
-        ("aito_admin", "/dashboard/outlets/OUT-000/bookings/", 10),
+        ("aito_admin", "/dashboard/", 9),
+        ("alliance_admin", "/dashboard/", 9),
+        ("aito_admin", "/dashboard/equity/", 6),
+        ("aito_admin", "/dashboard/outlets/OUT-000/bookings/", 8),
     ],
 )
 def test_the_same_queries_for_1_and_30_outlets(
@@ -337,6 +341,7 @@ def test_the_same_queries_for_1_and_30_outlets(
     from_django = page_client(people[who])
     history = History()
     _network(history, 0, 1)
+    from_django.get("/")  # the header's membership check is cached from here on
     counts = []
     for first, last in [(1, 1), (1, 30)]:
         _network(history, first, last)
