@@ -35,6 +35,7 @@ db: install
 	$(PY) manage.py migrate --noinput -v0
 
 run: db messages
+	@mkdir -p .run
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "HIMA Service: http://127.0.0.1:$(PORT)/  API docs: http://127.0.0.1:$(PORT)/api/docs/"
@@ -59,6 +60,7 @@ bench: db
 	$(PY) bench/availability.py
 	$(PY) bench/reminders.py
 	$(PY) bench/audit.py
+	$(PY) bench/http.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles test-artifacts .run

@@ -46,7 +46,8 @@ class OutletRoleSerializer(serializers.Serializer):
 class MeOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
-    email = serializers.EmailField()
+    # Not EmailField: an account without an address has "", which is not an e-mail address.
+    email = serializers.CharField()
     phone = serializers.CharField()
     first_name = serializers.CharField()
     last_name = serializers.CharField()
@@ -57,6 +58,10 @@ class MeOutputSerializer(serializers.Serializer):
     outlet_staff = OutletRoleSerializer(many=True)
     brand_admin = serializers.ListField(child=serializers.CharField())
     alliance_admin = serializers.BooleanField()
+
+
+class RegisterOutputSerializer(MeOutputSerializer):
+    token = serializers.CharField()
 
 
 class MeUpdateSerializer(serializers.Serializer):

@@ -8,12 +8,17 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from hima_service.exceptions import TooManyAttempts
+from hima_service.schema import ErrorSerializer
+
 from .authentication import LanguageTokenAuthentication
+from .lockout import is_locked_out, sign_in_lockout
 from .selectors import user_roles
 from .serializers import (
     MeOutputSerializer,
     MeUpdateSerializer,
     RegisterInputSerializer,
+    RegisterOutputSerializer,
     TokenInputSerializer,
     TokenOutputSerializer,
 )
@@ -35,7 +40,7 @@ class RegisterView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "register"
 
-    @extend_schema(request=RegisterInputSerializer, responses={201: MeOutputSerializer})
+    @extend_schema(request=RegisterInputSerializer, responses={201: RegisterOutputSerializer})
     def post(self, request):
         serializer = RegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -46,20 +51,31 @@ class RegisterView(APIView):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token. Attempts are throttled."""
+    """Exchange a username and password for an API token.
+
+    Failed attempts lock the account (and, after many more, the address) for a while: django-axes
+    counts them in PostgreSQL through `authenticate()`. Successful sign-ins are never counted.
+    """
 
     # Token auth only so that a refusal is a 401 with WWW-Authenticate, never a CSRF 403.
     authentication_classes = [LanguageTokenAuthentication]
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    # No rate throttle: a per-address rate counted correct sign-ins and locked out a whole outlet.
+    throttle_classes: list = []
 
-    @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer})
+    @extend_schema(
+        request=TokenInputSerializer,
+        responses={200: TokenOutputSerializer, 429: ErrorSerializer},
+    )
     def post(self, request):
         serializer = TokenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(request, **serializer.validated_data)
+        credentials = serializer.validated_data
+        user = authenticate(request=request, **credentials)
         if user is None:
+            if is_locked_out(request):
+                lockout = sign_in_lockout(request=request, credentials=credentials)
+                raise TooManyAttempts(lockout.detail, retry_after=lockout.retry_after)
             raise AuthenticationFailed(_("Wrong username or password."))
         return Response({"token": user_token(user=user)})
 

@@ -13,6 +13,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from hima_service.exceptions import NotFound
+from hima_service.schema import ErrorSerializer
 from outlets.models import Outlet
 
 from . import export
@@ -91,7 +92,7 @@ class OutletAuditView(_AuditView):
 
     @extend_schema(
         parameters=[AuditFilterInputSerializer, FORMAT],
-        responses={200: OutletAuditSerializer, **CSV_RESPONSE},
+        responses={200: OutletAuditSerializer, 404: ErrorSerializer, **CSV_RESPONSE},
     )
     def get(self, request):
         scope, data = self.scope_and_filters()
@@ -124,7 +125,7 @@ class EquityAuditView(_AuditView):
 
     @extend_schema(
         parameters=[AuditFilterInputSerializer, FORMAT],
-        responses={200: EquityAuditSerializer, **CSV_RESPONSE},
+        responses={200: EquityAuditSerializer, 404: ErrorSerializer, **CSV_RESPONSE},
     )
     def get(self, request):
         scope, data = self.scope_and_filters()

@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/reminders.py [--bookings 100000] [--due 10000]
 
-Uses its own database, `hima_bench_reminders` (created and migrated when missing; override with
-BENCH_DATABASE_URL), and a queue of its own on the local Redis. The first run seeds
+Uses its own database, DATABASE_URL's name + `_bench_reminders` (`hima_bench_reminders` by
+default; created and migrated when missing; override with BENCH_DATABASE_URL), and a queue of
+its own on the local Redis. The first run seeds
 `--bookings` future bookings over 50 outlets × 10 bays, each with its notification rows (the
 confirmation already sent; reminders 24 h and 2 h before, SMS and e-mail, pending): six rows a
 booking. Each run then
@@ -12,40 +13,66 @@ booking. Each run then
   2. makes the `--due` earliest pending reminders due now and times one dispatch: claim in
      batches of 500 (UPDATE … FOR UPDATE SKIP LOCKED … RETURNING) and queue one task per row;
   3. starts one worker with two processes (prefork, concurrency 2) and measures sends per
-     second from the sent log's first to last `sent_at` (worker start-up excluded).
-Console channel backends (the defaults) with their output discarded.
+     second from the sent log's first to last `sent_at` (worker start-up excluded): first
+     the baseline, one task per row (`deliver_notification`, how delivery was queued before
+     batches), then, after resetting the same rows, one task per NOTIFICATION_TASK_BATCH rows
+     (`deliver_notifications`, what the scan queues), and prints the ratio of the two.
+Console channel backends (the defaults) with their output discarded; DEBUG off, as in
+production.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import uuid
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from time import perf_counter
+from urllib.parse import urlsplit, urlunsplit
 
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hima_bench_reminders"
-)
+
+
+def _bench_url() -> str:
+    """BENCH_DATABASE_URL, else DATABASE_URL with `_bench_reminders` after its database name,
+    so that two checkouts on different databases never share a bench database."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hima"))
+    return urlunsplit(base._replace(path=f"{base.path.rstrip('/') or '/hima'}_bench_reminders"))
+
+
+os.environ["DATABASE_URL"] = _bench_url()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hima_service.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Measured as production runs, whatever the caller's environment (`make bench` sets DEBUG=1):
+# DEBUG off, so the worker caches its templates and keeps no log of its queries. The settings
+# then want a real key; a throw-away one does for a bench.
+os.environ["DEBUG"] = "0"
+if len(os.environ.get("SECRET_KEY", "")) < 32:
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
 
 import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bookings.models import Booking, Notification  # noqa: E402
-from bookings.notify.dispatch import _enqueue, notifications_claim_due  # noqa: E402
+from bookings.notify.dispatch import (  # noqa: E402
+    DELIVER_TASK,
+    _enqueue,
+    notifications_claim_due,
+)
 from hima_service.celery import app as celery_app  # noqa: E402
 from hima_service.testing import start_worker, stop_worker, wait_until  # noqa: E402
 from outlets.models import Bay, Outlet  # noqa: E402
@@ -208,7 +235,14 @@ def reset(due: int) -> int:
         return cursor.rowcount
 
 
-def dispatch(expected: int) -> list[int]:
+def _enqueue_per_row(ids: list[int]) -> None:
+    """The baseline: one task per row, as delivery was queued before batches."""
+    with celery_app.connection_for_write() as conn:
+        for pk in ids:
+            celery_app.send_task(DELIVER_TASK, (pk,), connection=conn)
+
+
+def dispatch(expected: int, enqueue=_enqueue) -> list[int]:
     claim_s = enqueue_s = 0.0
     claimed: list[int] = []
     started = perf_counter()
@@ -219,7 +253,7 @@ def dispatch(expected: int) -> list[int]:
         if not ids:
             break
         t = perf_counter()
-        _enqueue(ids)
+        enqueue(ids)
         enqueue_s += perf_counter() - t
         claimed.extend(ids)
     total = perf_counter() - started
@@ -232,7 +266,7 @@ def dispatch(expected: int) -> list[int]:
     return claimed
 
 
-def deliver(expected: int, queue: str) -> None:
+def deliver(expected: int, queue: str, label: str) -> float:
     worker = start_worker(queue, concurrency=2)
     started = perf_counter()
     try:
@@ -252,11 +286,13 @@ def deliver(expected: int, queue: str) -> None:
     first = sent.order_by("sent_at").first().sent_at
     last = sent.order_by("-sent_at").first().sent_at
     seconds = (last - first).total_seconds()
+    rate = expected / seconds
     print(
-        f"delivery, one worker × 2 processes: {expected:,} sent, "
-        f"{expected / seconds:,.0f} sends/s (first→last sent_at {seconds:.1f} s; "
+        f"delivery, one worker × 2 processes, {label}: {expected:,} sent, "
+        f"{rate:,.0f} sends/s (first→last sent_at {seconds:.1f} s; "
         f"{wall:.1f} s wall with worker start-up)"
     )
+    return rate
 
 
 def main() -> None:
@@ -271,8 +307,12 @@ def main() -> None:
     queue = f"bench-reminders-{uuid.uuid4().hex[:8]}"
     celery_app.conf.task_default_queue = queue
     due = reset(args.due)
+    dispatch(due, enqueue=_enqueue_per_row)
+    baseline = deliver(due, queue, "baseline: one task per row")
+    due = reset(args.due)
     dispatch(due)
-    deliver(due, queue)
+    batched = deliver(due, queue, f"one task per {settings.NOTIFICATION_TASK_BATCH} rows")
+    print(f"batched / per-row: {batched / baseline:.1f}x")
 
 
 if __name__ == "__main__":

@@ -3,33 +3,41 @@ anything outside a user's scope answers 404, inside it a forbidden action answer
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, Value
 
 from accounts.models import User
+from outlets.models import OutletMembership
+from vehicles.models import BrandMembership
 
 from .models import Booking
 
 
-def _membership_ids(user: User, relation: str, column: str) -> set[int]:
-    """Ids of the user's memberships, read once per request (kept on the user object)."""
-    if not user.is_authenticated:
-        return set()
-    cache_name = f"_{relation}_{column}s"
-    cached = getattr(user, cache_name, None)
-    if cached is None:
-        cached = set(getattr(user, relation).values_list(column, flat=True))
-        setattr(user, cache_name, cached)
-    return cached
+def _load_memberships(user: User) -> None:
+    """The user's outlet and brand memberships in one query (a UNION), cached on the user for
+    the request: every scoped read needs both."""
+    outlets = OutletMembership.objects.filter(user_id=user.pk).values_list(Value("o"), "outlet_id")
+    brands = BrandMembership.objects.filter(user_id=user.pk).values_list(Value("b"), "brand_id")
+    rows = list(outlets.union(brands, all=True))
+    user._staff_outlet_ids = {pk for kind, pk in rows if kind == "o"}
+    user._admin_brand_ids = {pk for kind, pk in rows if kind == "b"}
 
 
 def staff_outlet_ids(user: User) -> set[int]:
     """The outlets the user works at."""
-    return _membership_ids(user, "outlet_memberships", "outlet_id")
+    if not user.is_authenticated:
+        return set()
+    if getattr(user, "_staff_outlet_ids", None) is None:
+        _load_memberships(user)
+    return user._staff_outlet_ids
 
 
 def admin_brand_ids(user: User) -> set[int]:
     """The brands the user is a brand admin of."""
-    return _membership_ids(user, "brand_memberships", "brand_id")
+    if not user.is_authenticated:
+        return set()
+    if getattr(user, "_admin_brand_ids", None) is None:
+        _load_memberships(user)
+    return user._admin_brand_ids
 
 
 def booking_scope(user: User) -> Q | None:

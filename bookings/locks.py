@@ -8,20 +8,27 @@ exclusion constraint's own waits are handled in `bookings.reservation`).
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.postgres.fields import RangeBoundary
 from django.db import connection
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import Exists, F, Func, IntegerField, OuterRef
 
-from outlets.models import Bay, Outlet
+from outlets.models import Bay, OpeningHours, Outlet
 
-from .models import Booking
+from .models import ACTIVE_STATUSES, Booking, TsTzRange
 
 
 def lock_booking(booking_id: int) -> Booking:
     """SELECT … FOR UPDATE of one booking row (not its joined rows), with what the status
-    actions read. Held until commit: two actions on one booking run one after the other, and
+    actions read and what the booking's representation shows. Held until commit: two
+    actions on one booking run one after the other, and
     the second sees the status the first left."""
     return (
         Booking.objects.select_for_update(of=("self",))
-        .select_related("outlet", "vehicle__model__brand", "owner", "bay")
+        .select_related("outlet", "vehicle__model__brand", "owner", "bay", "feedback")
         .get(pk=booking_id)
     )
 
@@ -48,8 +55,84 @@ def share_lock_outlet(outlet_id: int) -> None:
     _share_lock(Outlet, outlet_id, "id")
 
 
+def share_lock_outlet_hours(outlet_id: int) -> list[tuple[int, dt.time, dt.time]]:
+    """share_lock_outlet, returning the outlet's weekly opening hours (weekday, opens, closes)
+    in the same round trip. The hours come from the statement's snapshot, taken before any
+    wait for the lock: as fresh as reading them just before locking, as the engine always
+    did; what the lock protects is the closure read after it."""
+    hours = connection.ops.quote_name(OpeningHours._meta.db_table)
+    outlets = connection.ops.quote_name(Outlet._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT h.weekday, h.opens, h.closes FROM {outlets} o "  # noqa: S608
+            f"LEFT JOIN {hours} h ON h.outlet_id = o.id WHERE o.id = %s FOR SHARE OF o",
+            [outlet_id],
+        )
+        return [row for row in cursor.fetchall() if row[0] is not None]
+
+
 def share_lock_bay(bay_id: int) -> tuple[bool, list[str]] | None:
     """SELECT is_active, capabilities … FOR SHARE of one bay: a manager retiring a bay or
     taking a capability away (FOR UPDATE) cannot race a booking onto it. None when gone."""
     row = _share_lock(Bay, bay_id, "is_active, capabilities")
     return (bool(row[0]), list(row[1])) if row else None
+
+
+def share_lock_capable_bays(
+    *,
+    outlet_id: int,
+    needed: set[str],
+    start: dt.datetime,
+    released: dt.datetime,
+    ignore_booking_id: int | None = None,
+) -> list[Bay]:
+    """SELECT … FOR SHARE of the outlet's active bays with every needed capability, in one
+    statement, best fit (fewest capabilities) first. Each bay carries `busy`: whether an
+    active booking (other than `ignore_booking_id`) holds it over [start, released).
+
+    One round trip instead of a candidate query plus one lock per bay. A manager retiring a
+    bay or taking a capability away holds its row FOR UPDATE: this waits, and PostgreSQL
+    re-checks the WHERE on the committed row, so such a bay is left out. `busy` is advisory
+    (read before any row is written); the exclusion constraint decides."""
+    # The constraint's own expression and predicate: answered from its GiST index on
+    # (range, bay) instead of reading every booking of each bay.
+    busy = Booking.objects.annotate(
+        span=TsTzRange("start", "bay_released_at", RangeBoundary())
+    ).filter(
+        bay=OuterRef("pk"),
+        status__in=ACTIVE_STATUSES,
+        span__overlap=DateTimeTZRange(start, released),
+    )
+    if ignore_booking_id is not None:
+        busy = busy.exclude(pk=ignore_booking_id)
+    bays = (
+        Bay.objects.filter(
+            outlet_id=outlet_id, is_active=True, capabilities__contains=sorted(needed)
+        )
+        .annotate(
+            n_capabilities=Func(
+                F("capabilities"), function="cardinality", output_field=IntegerField()
+            ),
+            busy=Exists(busy),
+        )
+        .order_by("n_capabilities", "name", "id")
+    )
+    sql, params = bays.query.sql_with_params()
+    table = connection.ops.quote_name(Bay._meta.db_table)
+    return list(Bay.objects.raw(f"{sql} FOR SHARE OF {table}", params))
+
+
+@dataclass(frozen=True)
+class HeldDay:
+    """What a booking write read under share locks before it reserves: the outlet row held
+    (so the day's closure was read after any manager's change committed) and the capable
+    bays held with their `busy` flags for [start, released). bookings.reservation trusts it
+    only for the same outlet and times, and then skips its own re-checks."""
+
+    outlet_id: int
+    start: dt.datetime
+    released: dt.datetime
+    bays: list[Bay]
+
+    def free_bays(self) -> list[Bay]:
+        return [bay for bay in self.bays if not bay.busy]

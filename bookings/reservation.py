@@ -17,20 +17,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from django.contrib.postgres.fields import RangeBoundary
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Exists, F, Func, IntegerField, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hima_service.exceptions import Conflict, SlotTaken, VehicleBusy
+from hima_service.transactions import atomic_or_joined
 from outlets.catalog import booking_duration, needed_capabilities
 from outlets.models import Bay, Closure, Outlet, ServiceType
 
-from .locks import share_lock_bay, share_lock_outlet
-from .models import ACTIVE_STATUSES, Booking, BookingService, TsTzRange
+from .locks import HeldDay, share_lock_bay, share_lock_capable_bays, share_lock_outlet
+from .models import ACTIVE_STATUSES, Booking, BookingService
 from .references import new_reference
 
 BAY_OVERLAP = "booking_no_bay_overlap"
@@ -66,28 +64,26 @@ def bay_candidates(
     ignore_booking_id: int | None = None,
 ) -> list[Bay]:
     """Active bays with every needed capability, best fit (fewest capabilities) first, without
-    those already known busy over [start, released). One query; advisory only."""
-    # The constraint's own expression and predicate: PostgreSQL answers it from the exclusion
-    # constraint's GiST index on (range, bay) instead of reading every booking of each bay.
-    busy = Booking.objects.annotate(
-        span=TsTzRange("start", "bay_released_at", RangeBoundary())
-    ).filter(
-        bay=OuterRef("pk"),
-        status__in=ACTIVE_STATUSES,
-        span__overlap=DateTimeTZRange(start, released),
+    those already known busy over [start, released); share-locked (bookings.locks), so a bay
+    retired meanwhile is not among them. One query; the busy filter is advisory only. The
+    caller holds the outlet's share lock first (lock order)."""
+    bays = share_lock_capable_bays(
+        outlet_id=outlet.pk,
+        needed=needed,
+        start=start,
+        released=released,
+        ignore_booking_id=ignore_booking_id,
     )
-    if ignore_booking_id is not None:
-        busy = busy.exclude(pk=ignore_booking_id)
-    return list(
-        Bay.objects.filter(outlet=outlet, is_active=True, capabilities__contains=sorted(needed))
-        .annotate(
-            n_capabilities=Func(
-                F("capabilities"), function="cardinality", output_field=IntegerField()
-            )
-        )
-        .exclude(Exists(busy))
-        .order_by("n_capabilities", "name", "id")
-    )
+    return [bay for bay in bays if not bay.busy]
+
+
+def _held_candidates(
+    held: HeldDay | None, *, outlet: Outlet, start: dt.datetime, released: dt.datetime
+) -> list[Bay] | None:
+    """The free bays of a HeldDay read under the locks for exactly this write, else None."""
+    if held is None or (held.outlet_id, held.start, held.released) != (outlet.pk, start, released):
+        return None
+    return held.free_bays()
 
 
 def _hold_outlet_open(outlet: Outlet, start: dt.datetime) -> None:
@@ -98,12 +94,6 @@ def _hold_outlet_open(outlet: Outlet, start: dt.datetime) -> None:
         raise ValidationError(
             {"start": [_("%(outlet)s is closed on %(day)s.") % {"outlet": outlet.name, "day": day}]}
         )
-
-
-def _hold_bay_usable(bay: Bay, needed: set[str]) -> bool:
-    """Re-read the bay under a share lock: it may have been retired or stripped meanwhile."""
-    row = share_lock_bay(bay.pk)
-    return bool(row and row[0] and needed <= set(row[1]))
 
 
 def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | None = None) -> bool:
@@ -138,15 +128,20 @@ def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | N
     return False  # still contended after every attempt: as good as taken
 
 
-@transaction.atomic
-def reserve_bay(*, booking: Booking, services: Sequence[ServiceType]) -> Booking:
+@atomic_or_joined
+def reserve_bay(
+    *, booking: Booking, services: Sequence[ServiceType], held: HeldDay | None = None
+) -> Booking:
     """Insert an unsaved booking on the best-fit bay the database lets it have.
 
     Sets `end`, `bay_released_at`, `bay` and (if blank) `reference`, and inserts the booking
     row only: the caller adds its BookingService rows (in the same transaction).
     Raises SlotTaken when every suitable bay is taken, VehicleBusy when the vehicle has another
-    active booking then. Call it inside the caller's transaction.atomic: on an exception
-    nothing of it remains.
+    active booking then. `held` is what `validate_bookable(hold=True)` read under the outlet
+    and bay share locks for these times; without it (or for other times) the outlet is
+    share-locked and its day re-checked here, and the bays are read and locked here. Call it
+    inside the caller's transaction.atomic: on an exception nothing of it remains (the only
+    write is the INSERT, in a savepoint).
     """
     if booking.pk is not None:
         raise ValueError("reserve_bay inserts a new booking; use move_booking for a saved one.")
@@ -160,10 +155,17 @@ def reserve_bay(*, booking: Booking, services: Sequence[ServiceType]) -> Booking
     may_renew_reference = not booking.reference
     if may_renew_reference:
         booking.reference = new_reference()
-    needed = needed_capabilities(services)
-    candidates = bay_candidates(
-        outlet=outlet, needed=needed, start=booking.start, released=booking.bay_released_at
+    candidates = _held_candidates(
+        held, outlet=outlet, start=booking.start, released=booking.bay_released_at
     )
+    if candidates is None:
+        _hold_outlet_open(outlet, booking.start)
+        candidates = bay_candidates(
+            outlet=outlet,
+            needed=needed_capabilities(services),
+            start=booking.start,
+            released=booking.bay_released_at,
+        )
 
     def insert() -> None:
         booking.pk = None  # a refused INSERT must not leave a half-set primary key behind
@@ -172,10 +174,7 @@ def reserve_bay(*, booking: Booking, services: Sequence[ServiceType]) -> Booking
     def renew_reference() -> None:
         booking.reference = new_reference()
 
-    _hold_outlet_open(outlet, booking.start)
     for bay in candidates:
-        if not _hold_bay_usable(bay, needed):
-            continue
         booking.bay = bay
         if _win(insert, renew_reference=renew_reference if may_renew_reference else None):
             return booking
@@ -183,16 +182,25 @@ def reserve_bay(*, booking: Booking, services: Sequence[ServiceType]) -> Booking
     raise SlotTaken()
 
 
-@transaction.atomic
-def move_booking(*, booking: Booking, start: dt.datetime, bay: Bay | None = None) -> Booking:
+@atomic_or_joined
+def move_booking(
+    *,
+    booking: Booking,
+    start: dt.datetime,
+    bay: Bay | None = None,
+    held: HeldDay | None = None,
+    lines: Sequence[BookingService] | None = None,
+) -> Booking:
     """Reschedule and/or reassign a booking through the same guarded path.
 
     The caller holds the booking's row lock (`bookings.locks.lock_booking`), so its status and
-    times are current. The new times follow from its own services' booked labour minutes, and
+    times are current. The new times follow from its own services' booked labour minutes
+    (`lines`, its BookingService rows with their service types, when the caller has them), and
     the row is UPDATEd in place on the first bay (or only `bay`) the exclusion constraint
-    accepts; the row's current time does not count against it. If no bay can be won the row is
-    left exactly as it was and SlotTaken is raised: the old slot is given up only once the new
-    one is held. Updates `booking` in memory and returns it.
+    accepts; the row's current time does not count against it. `held` is as for reserve_bay
+    (read with this booking ignored). If no bay can be won the row is left exactly as it was
+    and SlotTaken is raised: the old slot is given up only once the new one is held. Updates
+    `booking` in memory and returns it.
     """
     if booking.status not in ACTIVE_STATUSES:
         raise Conflict(
@@ -200,28 +208,35 @@ def move_booking(*, booking: Booking, start: dt.datetime, bay: Bay | None = None
             % {"status": booking.get_status_display()}
         )
     outlet = booking.outlet
-    lines = list(
-        BookingService.objects.filter(booking_id=booking.pk).select_related("service_type")
-    )
+    if lines is None:
+        lines = list(
+            BookingService.objects.filter(booking_id=booking.pk).select_related("service_type")
+        )
     duration = booking_duration(lines) if lines else booking.end - booking.start
     needed = needed_capabilities(line.service_type for line in lines)
     new_start, new_end, released = _times(start=start, duration=duration, outlet=outlet)
-    if bay is not None:
-        _check_given_bay(bay, outlet=outlet, needed=needed)
-        candidates = [bay]
-    else:
-        candidates = bay_candidates(
-            outlet=outlet,
-            needed=needed,
-            start=new_start,
-            released=released,
-            ignore_booking_id=booking.pk,
-        )
+    candidates = (
+        None
+        if bay is not None
+        else _held_candidates(held, outlet=outlet, start=new_start, released=released)
+    )
+    if candidates is None:
+        _hold_outlet_open(outlet, new_start)
+        if bay is not None:
+            _check_given_bay(bay, outlet=outlet, needed=needed)
+            # Re-read under its share lock: a manager retiring it meanwhile is seen.
+            row = share_lock_bay(bay.pk)
+            candidates = [bay] if row and row[0] and needed <= set(row[1]) else []
+        else:
+            candidates = bay_candidates(
+                outlet=outlet,
+                needed=needed,
+                start=new_start,
+                released=released,
+                ignore_booking_id=booking.pk,
+            )
     now = timezone.now()
-    _hold_outlet_open(outlet, new_start)
     for candidate in candidates:
-        if not _hold_bay_usable(candidate, needed):
-            continue
         moved = _win(
             lambda target=candidate: Booking.objects.filter(pk=booking.pk).update(
                 start=new_start,

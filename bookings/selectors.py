@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import DateField, DateTimeField, F, Func, Prefetch, QuerySet
+from django.db.models import (
+    DateField,
+    DateTimeField,
+    F,
+    Func,
+    Prefetch,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,7 +24,7 @@ from outlets.models import Outlet
 from outlets.selectors import outlet_by_code
 
 from .access import booking_scope, staff_outlet_ids
-from .models import Booking, BookingEvent, BookingService
+from .models import Booking, BookingEvent, BookingService, Feedback, Notification
 
 
 def with_details(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
@@ -84,17 +93,65 @@ def _on_local_days(
     return bookings
 
 
-def booking_get(*, user: User, reference: str) -> Booking:
-    """A booking the user may read; outside their scope it answers 404 like a missing one."""
+def booking_get(*, user: User, reference: str, details: bool = True) -> Booking:
+    """A booking the user may read; outside their scope it answers 404 like a missing one.
+    `details=False` for an action that locks and re-reads the row itself: the booking's own
+    columns only, enough to decide who may act (bookings.access)."""
     bookings = Booking.objects.all()
     scope = booking_scope(user)
     if scope is not None:
         bookings = bookings.filter(scope)
-    return get_object_or_404(with_details(bookings), reference=reference.upper())
+    if details:
+        bookings = with_details(bookings)
+    return get_object_or_404(bookings, reference=reference.upper())
 
 
-def booking_events(*, booking: Booking) -> QuerySet[BookingEvent]:
+def booking_events(*, booking: Booking) -> Sequence[BookingEvent]:
+    """The booking's history, oldest first: the events in hand when a service just wrote the
+    whole history (booking_parts_in_hand), else one query."""
+    if "events" in _in_hand(booking):
+        return booking.events.all()
     return booking.events.select_related("actor").order_by("created_at", "id")
+
+
+def _in_hand(booking: Booking) -> dict:
+    return getattr(booking, "_prefetched_objects_cache", {})
+
+
+_UNSET = object()
+
+
+def booking_parts_in_hand(
+    booking: Booking,
+    *,
+    lines: Sequence[BookingService] | None = None,
+    events: Sequence[BookingEvent] | None = None,
+    notifications: Sequence[Notification] | None = None,
+    feedback: Feedback | None | object = _UNSET,
+) -> Booking:
+    """Hand what a service just wrote or read to the booking's representation, so that it is
+    not read again: `lines` (with their service types), the complete `events` and
+    `notifications` of the booking, and its `feedback` (None: it has none). They go where
+    Django's prefetch_related puts them (`booking.booking_services.all()` then answers without
+    a query, and so do booking_events and the notifications selector). Returns `booking`."""
+    cache = booking.__dict__.setdefault("_prefetched_objects_cache", {})
+    if lines is not None:
+        cache["booking_services"] = _with_result(booking.booking_services, lines)
+    if events is not None:
+        cache["events"] = _with_result(booking.events, events)
+    if notifications is not None:
+        ordered = sorted(notifications, key=lambda row: (row.due_at, row.pk))
+        cache["notifications"] = _with_result(booking.notifications, ordered)
+    if feedback is not _UNSET:
+        Booking.feedback.related.set_cached_value(booking, feedback)
+    return booking
+
+
+def _with_result(manager, rows: Sequence) -> QuerySet:
+    queryset = manager.get_queryset()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    return queryset
 
 
 def outlet_for_staff(*, user: User, code: str) -> Outlet:
@@ -111,5 +168,36 @@ def outlet_for_staff(*, user: User, code: str) -> Outlet:
 
 
 def booking_for_output(*, booking: Booking) -> Booking:
-    """Re-read a booking a service returned, with everything its representation shows."""
-    return with_details(Booking.objects.all()).get(pk=booking.pk)
+    """A booking a service returned, with everything its representation shows. What it
+    already carries (the relations lock_booking joins, what booking_parts_in_hand handed
+    over) is used as it is; only what is missing is read. A booking without its relations is
+    read again in full."""
+    if not _carries_relations(booking):
+        return with_details(Booking.objects.all()).get(pk=booking.pk)
+    missing = []
+    if "booking_services" not in _in_hand(booking):
+        missing.append(
+            Prefetch(
+                "booking_services",
+                queryset=BookingService.objects.select_related("service_type").order_by("id"),
+            )
+        )
+    if not Booking.feedback.related.is_cached(booking):
+        missing.append("feedback")
+    if missing:
+        prefetch_related_objects([booking], *missing)
+    return booking
+
+
+def _carries_relations(booking: Booking) -> bool:
+    if not all(
+        descriptor.is_cached(booking)
+        for descriptor in (Booking.outlet, Booking.owner, Booking.vehicle)
+    ):
+        return False
+    if booking.bay_id is not None and not Booking.bay.is_cached(booking):
+        return False
+    vehicle = booking.vehicle
+    return type(vehicle).model.is_cached(vehicle) and type(vehicle.model).brand.is_cached(
+        vehicle.model
+    )

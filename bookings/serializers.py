@@ -241,3 +241,9 @@ class QueueEntryOutputSerializer(serializers.Serializer):
 
     def get_estimated_start(self, entry) -> str | None:
         return local_iso(entry.estimated_start, entry.booking)
+
+
+class QueueOutputSerializer(serializers.Serializer):
+    outlet = serializers.CharField(source="outlet.code")
+    date = serializers.DateField()
+    entries = QueueEntryOutputSerializer(many=True)

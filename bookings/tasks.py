@@ -8,8 +8,8 @@ from celery import shared_task
 from django.db import close_old_connections
 
 from .lifecycle.no_shows import bookings_mark_no_shows
-from .notify.delivery import notification_deliver
-from .notify.dispatch import DELIVER_TASK, notifications_dispatch_due
+from .notify.delivery import notification_deliver, notifications_deliver
+from .notify.dispatch import DELIVER_BATCH_TASK, DELIVER_TASK, notifications_dispatch_due
 from .notify.maintenance import maintenance_due_record
 
 
@@ -21,10 +21,19 @@ def dispatch_due_notifications() -> int:
 
 @shared_task(name=DELIVER_TASK, acks_late=True, ignore_result=True)
 def deliver_notification(notification_id: int) -> str:
+    """One row (messages queued before batches, and callers that have one id)."""
     # Like a request: drop a broken or expired connection, reuse a healthy one.
     close_old_connections()
     # A no-op when the row is already sent, skipped or being sent by another worker.
     return notification_deliver(notification_id=notification_id)
+
+
+@shared_task(name=DELIVER_BATCH_TASK, acks_late=True, ignore_result=True)
+def deliver_notifications(notification_ids: list[int]) -> dict[str, int]:
+    """A claimed batch: what the scan and the on-commit kick queue (one task per batch)."""
+    close_old_connections()
+    # Rows already sent, skipped or being sent elsewhere are left alone, as for one.
+    return dict(notifications_deliver(notification_ids=notification_ids))
 
 
 @shared_task(name="bookings.mark_no_shows", ignore_result=True)

@@ -43,8 +43,8 @@ from .serializers import (
     CheckInInputSerializer,
     CompleteInputSerializer,
     FeedbackInputSerializer,
-    QueueEntryOutputSerializer,
     QueueFilterSerializer,
+    QueueOutputSerializer,
     RescheduleInputSerializer,
     StartInputSerializer,
     WalkInInputSerializer,
@@ -65,6 +65,8 @@ def _parse(serializer_class, data) -> dict:
 
 
 def detail_response(booking: Booking, *, status_code: int = status.HTTP_200_OK) -> Response:
+    """The booking's detail, built from what the service returned (see booking_for_output):
+    a create answers from the objects in hand, an action reads only what it did not touch."""
     booking = selectors.booking_for_output(booking=booking)
     context = {
         "events": selectors.booking_events(booking=booking),
@@ -135,7 +137,8 @@ class _BookingAction(APIView):
 
     @idempotent
     def post(self, request, reference: str):
-        booking = selectors.booking_get(user=request.user, reference=reference)
+        # The action locks the row and reads what it needs (bookings.locks.lock_booking).
+        booking = selectors.booking_get(user=request.user, reference=reference, details=False)
         if not self.allowed(request.user, booking):
             raise PermissionDenied(_("You may not do this with this booking."))
         data = _parse(self.input_serializer, request.data) if self.input_serializer else {}
@@ -239,8 +242,8 @@ class FeedbackView(_BookingAction):
         return access.owns(user, booking)
 
     def perform(self, request, booking, data):
-        feedback_leave(booking=booking, owner=request.user, **data)
-        return booking
+        feedback = feedback_leave(booking=booking, owner=request.user, **data)
+        return selectors.booking_parts_in_hand(booking, feedback=feedback)
 
 
 for _view, _input in [
@@ -270,7 +273,7 @@ class CalendarView(APIView):
 class QueueView(APIView):
     @extend_schema(
         parameters=[QueueFilterSerializer],
-        responses={200: QueueEntryOutputSerializer(many=True)},
+        responses={200: QueueOutputSerializer},
     )
     def get(self, request, code: str):
         outlet = selectors.outlet_for_staff(user=request.user, code=code)
@@ -279,11 +282,7 @@ class QueueView(APIView):
             day = outlet.local_day(timezone.now())
         entries = outlet_queue(outlet=outlet, day=day)
         return Response(
-            {
-                "outlet": outlet.code,
-                "date": day.isoformat(),
-                "entries": QueueEntryOutputSerializer(entries, many=True).data,
-            }
+            QueueOutputSerializer({"outlet": outlet, "date": day, "entries": entries}).data
         )
 
 

@@ -59,14 +59,31 @@ def _first_message(value: Any) -> str | None:
     return str(value) if value else None
 
 
+def _messages(detail: Any, where: str = "") -> list[str]:
+    """Every message under one input, each prefixed with where it sits inside that input
+    (`"0: …"` for a list item, `"11.weekday: …"` deeper), so that `fields` keeps its documented
+    shape, one flat list of messages per input, however deep the error is."""
+    if isinstance(detail, dict):
+        items = detail.items()
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        items = enumerate(detail)
+    else:
+        messages = detail if isinstance(detail, list) else [detail]
+        return [f"{where}: {message}" if where else str(message) for message in messages]
+    found: list[str] = []
+    for key, value in items:
+        found += _messages(value, f"{where}.{key}" if where else str(key))
+    return found
+
+
 def _validation_body(detail: Any) -> dict[str, Any]:
     non_field_key = api_settings.NON_FIELD_ERRORS_KEY
     if isinstance(detail, dict):
-        fields = {key: value for key, value in detail.items() if key != non_field_key}
+        fields = {key: _messages(value) for key, value in detail.items() if key != non_field_key}
         general = detail.get(non_field_key)
         message = _first_message(general) or _("Some fields are not valid.")
         if fields and general:
-            fields[non_field_key] = general
+            fields[non_field_key] = _messages(general)
         return error_body("invalid", message, fields or None)
     return error_body("invalid", _first_message(detail) or _("The request is not valid."))
 
@@ -74,7 +91,12 @@ def _validation_body(detail: Any) -> dict[str, Any]:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Render every API error as `{"code", "detail", "fields"?}`."""
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.detail, exc.fields), status=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        return Response(
+            error_body(exc.code, exc.detail, exc.fields),
+            status=exc.status_code,
+            headers={"Retry-After": str(retry_after)} if retry_after else None,
+        )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)

@@ -54,3 +54,15 @@ class InvalidTransition(Conflict):
 class VehicleBusy(Conflict):
     code = "vehicle_busy"
     default_detail = gettext_lazy("This vehicle already has a booking at that time.")
+
+
+class TooManyAttempts(DomainError):
+    """Refused until a lockout or a rate limit runs out; `retry_after` is in seconds."""
+
+    status_code = 429
+    code = "throttled"
+    default_detail = gettext_lazy("Too many attempts; please try again later.")
+
+    def __init__(self, detail: str | None = None, *, retry_after: int):
+        super().__init__(detail)
+        self.retry_after = retry_after

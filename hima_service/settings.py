@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "axes",
     "hima_service",
     "accounts",
     "vehicles",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a session, a token or a form: PostgreSQL refuses NUL in text.
+    "hima_service.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the lockout flag that authenticate() left on the request.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hima_service.urls"
@@ -102,9 +107,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: the Celery broker and the cache. ---
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# An unreachable Redis is a cache miss, never a 500 (hima_service.cache): the cache only holds
+# throttle counters, and sign-in lockouts are counted in PostgreSQL (django-axes).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "hima_service.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="hima"),
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -120,6 +127,28 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "web:sign-in"
 LOGIN_REDIRECT_URL = "web:vehicles"
+
+# --- Sign-in lockout (django-axes): failures only, counted in PostgreSQL. ---
+# An account locks after a few failures from anywhere (guessing one password); an address only
+# after many (spraying one password over many accounts), because an outlet's router or a mobile
+# carrier puts many honest people behind one address. Successful sign-ins never count.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.SignInLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGNIN_ACCOUNT_FAILURE_LIMIT = env.int("SIGNIN_ACCOUNT_FAILURE_LIMIT", default=10)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env.int("SIGNIN_ADDRESS_FAILURE_LIMIT", default=200)
+SIGNIN_LOCKOUT_MINUTES = env.int("SIGNIN_LOCKOUT_MINUTES", default=15)
+AXES_HANDLER = "accounts.lockout.SignInLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the handler gives each its own limit
+AXES_FAILURE_LIMIT = SIGNIN_ACCOUNT_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
+# Attempts while locked are not counted, so a lockout ends when it said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Only failures are kept; a row per successful admin sign-in would be written for nothing.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every start: a missing server stays a one-line error
 
 # --- Languages: Chinese for owners who choose it, English otherwise. ---
 LANGUAGE_CODE = "en"
@@ -180,10 +209,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "hima_service.api.Pagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hima_service.schema.AutoSchema",
     "EXCEPTION_HANDLER": "hima_service.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
-        "login": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
         "register": env.str("REGISTER_THROTTLE_RATE", default="20/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -280,17 +308,25 @@ NOTIFICATION_SMS_HTTP_TIMEOUT = env.float("NOTIFICATION_SMS_HTTP_TIMEOUT", defau
 # Claims (bookings.notify.dispatch). The scans keep at most NOTIFICATION_MAX_IN_FLIGHT rows
 # claimed at once (queued or being sent), so a claimed row never waits behind more than that
 # many, and the lease only has to outlast sending that many:
-#   * 5,000: one worker of two processes sends 84 a second (README, bench/reminders.py), so it
-#     sends a full load before the next minute's scan (the cap does not slow delivery down),
-#     and that is 5x this network's busiest minute (1,000 reminders fall due at once);
-#   * 1,800 s: time to send all 5,000 at under 3 a second, 30x slower than measured (a slow SMS
-#     gateway), so a claim does not run out while its row still waits in the queue. The price:
-#     a row whose task was lost with a whole worker (or a Redis that lost its data) waits this
-#     long to be taken again; a dead child's task is re-queued at once (REJECT_ON_WORKER_LOST).
+#   * 5,000: one worker of two processes sends 135-180 a second in batches even on a loaded
+#     2-core VM (README, bench/reminders.py; 26-57 a second one task per row), so it sends a
+#     full load well before the next minute's scan (the cap does not slow delivery down), and
+#     that is 5x this network's busiest minute (1,000 reminders fall due at once);
+#   * 1,800 s: time to send all 5,000 at under 3 a second, 50x slower than measured (a slow SMS
+#     gateway), so a claim does not run out while its row still waits in the queue; a batch
+#     task renews the lease of its rows when it starts them, and its last row waits for at
+#     most NOTIFICATION_TASK_BATCH - 1 sends (under 500 s even at a 10 s gateway timeout).
+#     The price: a row whose task was lost with a whole worker (or a Redis that lost its data)
+#     waits this long to be taken again; a dead child's task is re-queued at once
+#     (REJECT_ON_WORKER_LOST).
 #     Keep it above the send timeout and below the broker's visibility_timeout.
 NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=1800)
 NOTIFICATION_MAX_IN_FLIGHT = env.int("NOTIFICATION_MAX_IN_FLIGHT", default=5000)
 NOTIFICATION_SCAN_BATCH = env.int("NOTIFICATION_SCAN_BATCH", default=500)
+# Claimed rows per delivery task: the per-task cost (broker round trips, one locked read and
+# one UPDATE counting the attempts) is shared by the batch, while two worker processes still
+# split a 500-row claim between them.
+NOTIFICATION_TASK_BATCH = env.int("NOTIFICATION_TASK_BATCH", default=50)
 NOTIFICATION_SCAN_MAX_BATCHES = env.int("NOTIFICATION_SCAN_MAX_BATCHES", default=40)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
@@ -301,5 +337,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Failures and lockouts are warnings; axes' INFO lines narrate every attempt.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -110,3 +113,57 @@ def wait_until(predicate, *, timeout: float = 30, interval: float = 0.2) -> bool
         if time.monotonic() >= deadline:
             return bool(predicate())
         time.sleep(interval)
+
+
+# Ports this project's tests may give a private redis-server (the shared one is 6379).
+PRIVATE_REDIS_PORTS = range(6391, 6400)
+
+
+def _free_port(ports: range) -> int:
+    for port in ports:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError(f"No free port for a private redis-server in {ports}.")
+
+
+@contextmanager
+def private_redis() -> Iterator[PrivateRedis]:
+    """A throw-away redis-server (no persistence) on a free port; stopped, if still up, on exit."""
+    port = _free_port(PRIVATE_REDIS_PORTS)
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    server = PrivateRedis(process=process, url=f"redis://127.0.0.1:{port}/0")
+    try:
+        if not wait_until(server.answers, timeout=10, interval=0.05):
+            raise RuntimeError(f"redis-server did not start on port {port}.")
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass
+class PrivateRedis:
+    process: subprocess.Popen
+    url: str
+
+    def answers(self) -> bool:
+        try:
+            return bool(redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping())
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        """Stop the server and wait until it no longer accepts connections: Redis is down."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

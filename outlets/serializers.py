@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Capability, Outlet, ServiceType
@@ -41,9 +42,17 @@ class BrandRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}$", "example": "08:30"})
+class ClockTimeField(serializers.TimeField):
+    """A wall-clock time as HH:MM. Not OpenAPI's `format: time`, which requires seconds."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class IntervalSerializer(serializers.Serializer):
-    opens = serializers.TimeField(format="%H:%M")
-    closes = serializers.TimeField(format="%H:%M")
+    opens = ClockTimeField()
+    closes = ClockTimeField()
 
 
 class DayHoursSerializer(serializers.Serializer):

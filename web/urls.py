@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from .urls_staff import urlpatterns as staff_urlpatterns
 from .views import account, booking, my_bookings, outlets, pages, vehicles
 
 app_name = "web"
@@ -28,4 +29,5 @@ urlpatterns = [
     path("bookings/<str:reference>/cancel/", my_bookings.booking_cancel_action, name="cancel"),
     path("bookings/<str:reference>/rate/", my_bookings.booking_rate, name="rate"),
     path("bookings/<str:reference>/calendar.ics", my_bookings.booking_calendar, name="calendar"),
+    *staff_urlpatterns,
 ]

@@ -10,7 +10,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +21,8 @@ from outlets.models import Outlet, ServiceType
 from outlets.schedule import UTC, day_intervals
 from vehicles.models import Brand, Vehicle
 
-from .calendar import OutletCalendar, load_calendars
+from ..locks import HeldDay, share_lock_capable_bays, share_lock_outlet_hours
+from .calendar import OutletCalendar, load_day
 
 LEAD_TIME = dt.timedelta(hours=1)
 HORIZON = dt.timedelta(days=60)
@@ -45,19 +48,30 @@ def serve_errors(
         errors["outlet"] = [_("%(outlet)s is not taking bookings.") % {"outlet": outlet.name}]
     if not services:
         errors["services"] = [_("Choose at least one service.")]
-    else:
-        offered = set(
-            outlet.services.filter(pk__in=[s.pk for s in services], is_active=True).values_list(
-                "pk", flat=True
-            )
-        )
-        missing = [s for s in services if s.pk not in offered]
-        if missing:
-            errors["services"] = [
-                _("%(outlet)s does not offer %(services)s.")
-                % {"outlet": outlet.name, "services": _names(missing)}
-            ]
-    if brand is not None and not outlet.brands.filter(pk=brand.pk).exists():
+    # Offered services and the brand's authorization in one round trip.
+    offered_ids = Outlet.services.through.objects.filter(
+        outlet_id=OuterRef("pk"),
+        servicetype_id__in=[s.pk for s in services] or [0],  # no id is 0: none offered
+        servicetype__is_active=True,
+    ).values("servicetype_id")
+    authorized = (
+        Exists(Outlet.brands.through.objects.filter(outlet_id=OuterRef("pk"), brand_id=brand.pk))
+        if brand is not None
+        else Value(True)
+    )
+    offered_list, brand_ok = (
+        Outlet.objects.filter(pk=outlet.pk)
+        .values_list(ArraySubquery(offered_ids), authorized)
+        .get()
+    )
+    offered = set(offered_list)
+    missing = [s for s in services if s.pk not in offered]
+    if services and missing:
+        errors["services"] = [
+            _("%(outlet)s does not offer %(services)s.")
+            % {"outlet": outlet.name, "services": _names(missing)}
+        ]
+    if brand is not None and not brand_ok:
         errors["vehicle"] = [
             _("%(outlet)s is not authorized to service %(brand)s vehicles.")
             % {"outlet": outlet.name, "brand": brand.name}
@@ -175,10 +189,15 @@ def validate_bookable(
     vehicle: Vehicle | None = None,
     now: dt.datetime | None = None,
     brand: Brand | None = None,
-) -> None:
+    hold: bool = False,
+    ignore_booking_id: int | None = None,
+) -> HeldDay | None:
     """Rules 2 and 3 for one start; raises ValidationError keyed by the input at fault.
 
-    Occupancy is not checked: the database does that when the booking is inserted.
+    Occupancy is not checked: the database does that when the booking is written. With
+    `hold` (a write path, inside its transaction) the outlet row is share-locked before the
+    day is read and the capable bays are share-locked with their busy flags (bookings.locks):
+    the HeldDay returned lets bookings.reservation write without reading them again.
     """
     now = now or timezone.now()
     errors = serve_errors(outlet=outlet, services=services, brand=brand_of(vehicle, brand))
@@ -191,17 +210,34 @@ def validate_bookable(
         errors["start"] = errors_of_span
         raise ValidationError(errors)
     needed = needed_capabilities(services)
-    day = outlet.local_day(start)
-    calendar = load_calendars([outlet], needed=needed, date_from=day, date_to=day)[outlet.pk]
-    if not calendar.bays:
+    duration = booking_duration(services)
+    held, hours = None, None
+    if hold:
+        # Lock order (bookings.locks): outlet, then bays. The closure is read after the
+        # outlet lock, so a manager closing the day meanwhile is seen here.
+        hours = share_lock_outlet_hours(outlet.pk)
+        start_utc = start.astimezone(UTC)
+        released = start_utc + duration + dt.timedelta(minutes=outlet.turnover_minutes)
+        bays = share_lock_capable_bays(
+            outlet_id=outlet.pk,
+            needed=needed,
+            start=start_utc,
+            released=released,
+            ignore_booking_id=ignore_booking_id,
+        )
+        held = HeldDay(outlet_id=outlet.pk, start=start_utc, released=released, bays=bays)
+        has_bay = bool(bays)
+    else:
+        has_bay = outlet.bays.filter(is_active=True, capabilities__contains=sorted(needed)).exists()
+    if not has_bay:
         errors["services"] = [no_bay_message(outlet, needed)]
-    start_errors = _start_errors(
-        calendar=calendar, start=start, duration=booking_duration(services)
-    )
+    calendar = load_day(outlet, outlet.local_day(start), hours=hours)
+    start_errors = _start_errors(calendar=calendar, start=start, duration=duration)
     if start_errors:
         errors["start"] = start_errors
     if errors:
         raise ValidationError(errors)
+    return held
 
 
 def check_range(*, date_from: dt.date, date_to: dt.date) -> None:

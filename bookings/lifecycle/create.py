@@ -18,18 +18,19 @@ from vehicles.models import Vehicle
 from vehicles.selectors import check_owned
 
 from ..availability.rules import validate_bookable
-from ..locks import lock_booking
+from ..locks import lock_booking, lock_outlet_nights
 from ..models import PICKUP_MODES, Booking, BookingEvent, BookingService
 from ..notify.outbox import notify_booking_created, notify_booking_rescheduled
 from ..reservation import move_booking, reserve_bay
+from ..selectors import booking_parts_in_hand
 from .events import record_event
 from .rules import check_mode, check_night_capacity, check_owner_deadline
 from .table import check_reschedulable
 
 
-def add_services(booking: Booking, services: Sequence[ServiceType]) -> None:
+def add_services(booking: Booking, services: Sequence[ServiceType]) -> list[BookingService]:
     """The booking's service lines, with the standard time and price as they are now."""
-    BookingService.objects.bulk_create(
+    return BookingService.objects.bulk_create(
         BookingService(
             booking=booking, service_type=s, labour_minutes=s.labour_minutes, price=s.price
         )
@@ -58,10 +59,20 @@ def booking_create(
     now: datetime | None = None,
 ) -> Booking:
     """Book a vehicle in at an outlet (rules 1–3): validated against hours and catalog, then
-    inserted through the reservation core, where PostgreSQL forbids any overlap."""
+    inserted through the reservation core, where PostgreSQL forbids any overlap. The booking
+    returned carries its service lines, event and notifications (bookings.selectors
+    `booking_parts_in_hand`), so its representation needs no second read."""
     check_owned(vehicle=vehicle, owner=owner)
     services = service_types_by_code(service_codes)
-    validate_bookable(outlet=outlet, services=services, start=start, vehicle=vehicle, now=now)
+    if mode == Booking.Mode.NIGHT_SERVICE:
+        # The night lock (outlet FOR UPDATE) before the share locks below: two transactions
+        # holding the row FOR SHARE and then both asking FOR UPDATE would deadlock.
+        lock_outlet_nights(outlet.pk)
+    # hold: the day and the capable bays are read under their share locks once, here, and
+    # the reservation core trusts that read instead of repeating it.
+    held = validate_bookable(
+        outlet=outlet, services=services, start=start, vehicle=vehicle, now=now, hold=True
+    )
     check_mode(outlet=outlet, mode=mode, pickup_address=pickup_address, start=start)
     if mode == Booking.Mode.NIGHT_SERVICE:
         check_night_capacity(outlet=outlet, start=start)
@@ -76,9 +87,9 @@ def booking_create(
         channel=channel,
         price_total=price_total(services),
     )
-    booking = reserve_bay(booking=booking, services=services)
-    add_services(booking, services)
-    record_event(
+    booking = reserve_bay(booking=booking, services=services, held=held)
+    lines = add_services(booking, services)
+    event = record_event(
         booking,
         kind=BookingEvent.Kind.CREATED,
         actor=actor or owner,
@@ -87,8 +98,10 @@ def booking_create(
         bay=booking.bay.name if booking.bay else None,
         channel=channel,
     )
-    notify_booking_created(booking=booking)
-    return booking
+    notifications = notify_booking_created(booking=booking)
+    return booking_parts_in_hand(
+        booking, lines=lines, events=[event], notifications=notifications, feedback=None
+    )
 
 
 @transaction.atomic
@@ -103,16 +116,25 @@ def booking_reschedule(
     check_reschedulable(locked.status)
     check_owner_deadline(booking=locked, actor=actor, now=now, action="rescheduled")
     outlet = locked.outlet
-    services = [bs.service_type for bs in locked.booking_services.select_related("service_type")]
-    validate_bookable(
-        outlet=outlet, services=services, start=start, vehicle=locked.vehicle, now=now
+    lines = list(locked.booking_services.select_related("service_type").order_by("id"))
+    services = [line.service_type for line in lines]
+    if locked.mode == Booking.Mode.NIGHT_SERVICE:
+        lock_outlet_nights(outlet.pk)  # before the share locks, as in booking_create
+    held = validate_bookable(
+        outlet=outlet,
+        services=services,
+        start=start,
+        vehicle=locked.vehicle,
+        now=now,
+        hold=True,
+        ignore_booking_id=locked.pk,
     )
     check_mode(outlet=outlet, mode=locked.mode, pickup_address=locked.pickup_address, start=start)
     if locked.mode == Booking.Mode.NIGHT_SERVICE:
         check_night_capacity(outlet=outlet, start=start, exclude=locked)
     previous_start = locked.start
-    moved = move_booking(booking=locked, start=start)
-    record_event(
+    moved = move_booking(booking=locked, start=start, held=held, lines=lines)
+    event = record_event(
         moved,
         kind=BookingEvent.Kind.RESCHEDULED,
         actor=actor,
@@ -122,5 +144,5 @@ def booking_reschedule(
         start=outlet.local_iso(moved.start),
         bay=moved.bay.name if moved.bay else None,
     )
-    notify_booking_rescheduled(booking=moved)
-    return moved
+    notify_booking_rescheduled(booking=moved, event_id=event.pk)
+    return booking_parts_in_hand(moved, lines=lines)

@@ -22,6 +22,7 @@ from vehicles.services import vehicle_update
 from ..locks import lock_booking
 from ..models import Booking, BookingEvent, BookingService
 from ..reservation import move_booking
+from ..selectors import booking_parts_in_hand
 from .events import record_event
 from .rules import check_owner_deadline
 from .table import transition_for
@@ -141,7 +142,9 @@ def booking_start(
     # Early, or on another bay: the bay is used from now for the standard duration, so the
     # reservation moves there through the guarded path (a car started early must not run into
     # the bay's previous booking). The booked time is kept in the event.
-    _move_for_start(locked, now=now, bay=bay, moves_bay=moves_bay)
+    lines = list(locked.booking_services.select_related("service_type").order_by("id"))
+    booking_parts_in_hand(locked, lines=lines)  # read once: for the move and the answer
+    _move_for_start(locked, now=now, bay=bay, moves_bay=moves_bay, lines=lines)
     if locked.bay_id != booked_bay_id:
         record_event(locked, kind=BookingEvent.Kind.BAY_ASSIGNED, actor=actor, bay=locked.bay.name)
     return _enter(
@@ -154,24 +157,44 @@ def booking_start(
     )
 
 
-def _move_for_start(locked: Booking, *, now: datetime, bay: Bay | None, moves_bay: bool) -> None:
-    target = bay if moves_bay else locked.bay
-    try:
-        move_booking(booking=locked, start=now, bay=target)
-    except SlotTaken as exc:
-        detail = (
-            _(
-                "Bay %(bay)s is held by another booking before this work would end; "
-                "choose another bay or wait."
-            )
-            % {"bay": target.name}
-            if target
-            else _(
-                "Every suitable bay is held by another booking before this work would end; "
-                "choose another bay or wait."
-            )
+def _move_for_start(
+    locked: Booking,
+    *,
+    now: datetime,
+    bay: Bay | None,
+    moves_bay: bool,
+    lines: list[BookingService],
+) -> None:
+    """Move the reservation to start now: on the bay staff named, else on the booked bay, else
+    (the booked bay is busy before this work would end) on the best-fit free capable bay.
+    Refused only when the named bay is busy, or when every capable bay is."""
+    if moves_bay:
+        targets: list[Bay | None] = [bay]  # a waiting walk-in (bay None: any) or a named bay
+    elif bay is not None:
+        targets = [bay]  # staff named the booked bay itself: that bay or nothing
+    else:
+        # Early on the booked bay: keep it when it is free, or else any capable free bay
+        # (None lets the reservation core pick best fit) instead of sending staff to look.
+        targets = [locked.bay, None]
+    for target in targets:
+        try:
+            move_booking(booking=locked, start=now, bay=target, lines=lines)
+        except SlotTaken:
+            continue
+        return
+    detail = (
+        _(
+            "Bay %(bay)s is held by another booking before this work would end; "
+            "choose another bay or wait."
         )
-        raise SlotTaken(detail, fields={"bay": [_("Busy during this work.")]}) from exc
+        % {"bay": bay.name}
+        if bay is not None
+        else _(
+            "Every suitable bay is held by another booking before this work would end; "
+            "choose another bay or wait."
+        )
+    )
+    raise SlotTaken(detail, fields={"bay": [_("Busy during this work.")]})
 
 
 @transaction.atomic
@@ -219,7 +242,7 @@ def booking_complete(
     now = now or timezone.now()
     locked = lock_booking(booking.pk)
     transition_for(locked.status, Status.COMPLETED)
-    lines = list(locked.booking_services.select_related("service_type"))
+    lines = list(locked.booking_services.select_related("service_type").order_by("id"))
     if problems := _checklist_problems(lines, checklist):
         raise ValidationError({"checklist": problems})
     for line in lines:
@@ -227,6 +250,7 @@ def booking_complete(
             {"item": item, "done": True} for item in line.service_type.checklist
         ]
     BookingService.objects.bulk_update(lines, ["checklist_result"])
+    booking_parts_in_hand(locked, lines=lines)
     if actual_labour_minutes is None and locked.started_at and locked.ready_at:
         actual_labour_minutes = round((locked.ready_at - locked.started_at).total_seconds() / 60)
     return _enter(

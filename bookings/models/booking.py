@@ -85,6 +85,16 @@ class Booking(models.Model):
             models.Index(fields=["outlet", "start"]),
             models.Index(fields=["owner", "-start"]),
             models.Index(fields=["status", "start"]),
+            # The availability engine's window read (bookings.availability.calendar), made for
+            # it: only active bookings, by outlet and start, with the two other columns it
+            # needs, so PostgreSQL answers it from this index alone and never has a reason to
+            # reach for the exclusion constraint's GiST index (issue 14).
+            models.Index(
+                fields=["outlet", "start"],
+                include=["bay", "bay_released_at"],
+                condition=models.Q(status__in=ACTIVE_STATUSES),
+                name="booking_active_window",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,19 +3,23 @@
 The flow
     1. `notifications_dispatch_due` (dispatch.py, beat, every minute) claims due pending rows
        in batches with one `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING
-       id`, setting `claimed_until = now + lease`, and queues one `deliver_notification` task
-       per id. Two scans at once claim disjoint rows. A row whose worker died stays pending;
+       id`, setting `claimed_until = now + lease`, and queues one `deliver_notifications` task
+       per NOTIFICATION_TASK_BATCH ids (the on-commit kick: one task for a booking's messages
+       due now). Two scans at once claim disjoint rows. A row whose worker died stays pending;
        when its lease runs out the next scan claims it again, so nothing waits on Redis
        redelivery. The scans stop claiming while NOTIFICATION_MAX_IN_FLIGHT rows are claimed
        and unsent, so a claim does not run out while its row still waits in the queue
        (settings give the numbers).
-    2. `notification_deliver` counts the attempt in a transaction of its own, committed before
-       the send, so a message whose sending kills its process ends `failed` after
-       NOTIFICATION_MAX_ATTEMPTS instead of looping. It then locks the row (a row being
-       delivered elsewhere is left to that worker), returns if it is no longer pending or
-       another attempt took it over, renders the message, hands it to the channel and then, in
-       the same transaction, writes the sent-log row (`NotificationDelivery`, one-to-one with
-       the notification) and marks the row sent.
+    2. The attempt is counted in a transaction of its own, committed before the send, so a
+       message whose sending kills its process ends `failed` after NOTIFICATION_MAX_ATTEMPTS
+       instead of looping: for a whole batch at once in `notifications_deliver` (rows never
+       attempted; one locked read, one UPDATE), one row at a time in `notification_deliver`
+       (every retry). Rows being delivered elsewhere are skipped (SKIP LOCKED).
+    3. Then, per row and in its own transaction, the row is locked again; if it is no longer
+       pending or another attempt took it over it is left alone; otherwise it is rendered,
+       handed to the channel and, in the same transaction, the sent-log row
+       (`NotificationDelivery`, one-to-one with the notification) and the status change are
+       written by one statement and committed, before the next row's send.
 
 What "exactly once" means here
     * Recorded exactly once: a notification is marked sent and logged at most once (the row
@@ -37,17 +41,20 @@ What "exactly once" means here
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from ..models import Booking, Feedback, Notification, NotificationDelivery
 from .channels import backend_for
 from .outbox import REMINDERS
 from .render import notification_render, recipient_address
-from .status import notification_move
+from .status import notification_move, notification_record_sent
 
 logger = logging.getLogger(__name__)
 
@@ -110,18 +117,93 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         raise
 
 
+def notifications_deliver(
+    *, notification_ids: Sequence[int], now: datetime | None = None
+) -> Counter[str]:
+    """Send a claimed batch, each row exactly as `notification_deliver` would; returns how
+    many of each outcome.
+
+    The same two steps, with the first one shared by the batch:
+      1. `_batch_start` locks the batch's rows (SKIP LOCKED) in one query, checks each, and
+         counts one attempt for every row to send in one UPDATE, committed before any send.
+         Only rows never attempted go this way: a row already attempted (a retry after a
+         channel error, or a batch whose worker died) goes through `notification_deliver`,
+         one attempt counted at a time, last. So a message that kills its worker every time
+         costs the others of its batch at most one uncounted-but-unsent attempt, and then
+         fails on its own after NOTIFICATION_MAX_ATTEMPTS.
+      2. `_attempt_send` per row, as for one: its own transaction, the row locked, sent, the
+         sent log and the status committed with it (one statement). A send is committed
+         before the next starts, so a worker killed mid-batch leaves at most the one message
+         it had in hand unrecorded (module doc).
+    Call it outside a transaction, like notification_deliver."""
+    now = now or timezone.now()
+    started, again, outcomes = _batch_start(notification_ids=notification_ids, now=now)
+    for notification in started:
+        try:
+            outcomes[_attempt_send(notification=notification, now=now)] += 1
+        except BaseException as exc:  # the process may be going down; the attempt counted
+            _note_unfinished(notification, exc)
+            raise
+    for notification_id in again:
+        outcomes[notification_deliver(notification_id=notification_id, now=now)] += 1
+    return outcomes
+
+
+@transaction.atomic
+def _batch_start(
+    *, notification_ids: Sequence[int], now: datetime
+) -> tuple[list[Notification], list[int], Counter[str]]:
+    """Count one attempt for each never-attempted row of the batch that is to be sent
+    (committed on return). Returns those rows (with what rendering needs), the ids to send
+    one at a time, and the outcomes of the rest."""
+    rows = list(
+        _for_sending(Notification.objects.select_for_update(skip_locked=True, of=("self",)))
+        .filter(pk__in=list(notification_ids))
+        .order_by("pk")
+    )
+    outcomes: Counter[str] = Counter()
+    outcomes["busy"] += len(set(notification_ids)) - len(rows)  # locked elsewhere, or gone
+    started, again = [], []
+    for notification in rows:
+        if notification.status != Status.PENDING:
+            outcomes[str(notification.status)] += 1
+        elif notification.due_at > now:
+            outcomes["not_due"] += 1
+        elif notification.attempts > 0:
+            again.append(notification.pk)
+        elif reason := _skip_reason(notification):
+            notification_move(notification, Status.SKIPPED, last_error=reason)
+            outcomes["skipped"] += 1
+        else:
+            started.append(notification)
+    if started:
+        # Held for a lease from now, as for one row (see _attempt_start).
+        until = now + timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
+        Notification.objects.filter(pk__in=[n.pk for n in started]).update(
+            attempts=F("attempts") + 1, claimed_until=until
+        )
+        for notification in started:
+            notification.attempts += 1
+            notification.claimed_until = until
+    return started, again, outcomes
+
+
+def _for_sending(rows: QuerySet[Notification]) -> QuerySet[Notification]:
+    """With what _skip_reason and rendering read, joined."""
+    return rows.select_related(
+        "recipient",
+        "booking__outlet",
+        "booking__vehicle__model__brand",
+        "vehicle__model__brand",
+    )
+
+
 @transaction.atomic
 def _attempt_start(*, notification_id: int, now: datetime) -> Notification | str:
     """Count the next attempt (committed on return); returns the row as it then is, with what
     rendering needs, or what happened when there is nothing to send."""
     notification = (
-        Notification.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related(
-            "recipient",
-            "booking__outlet",
-            "booking__vehicle__model__brand",
-            "vehicle__model__brand",
-        )
+        _for_sending(Notification.objects.select_for_update(skip_locked=True, of=("self",)))
         .filter(pk=notification_id)
         .first()
     )
@@ -152,12 +234,11 @@ def _attempt_send(*, notification: Notification, now: datetime) -> str:
     # Waits (no SKIP LOCKED): whoever holds the lock now is brief or has taken the row over.
     # Only the status and the attempt can have changed since the start in a way that matters
     # (a reschedule that moves a row resets its attempts), so the row read then is rendered.
-    current = (
-        Notification.objects.select_for_update()
-        .filter(pk=notification.pk)
-        .values_list("status", "attempts")
-        .first()
-    )
+    with connection.cursor() as cursor:
+        # Plain SQL: once per send, where compiling the ORM query cost about as much as the
+        # round trip (bench/reminders.py).
+        cursor.execute(_LOCK_SQL, [notification.pk])
+        current = cursor.fetchone()
     if current is None or current[1] != notification.attempts:
         return "busy"
     if current[0] != Status.PENDING:
@@ -168,8 +249,7 @@ def _attempt_send(*, notification: Notification, now: datetime) -> str:
     except Exception as exc:  # any channel or template failure: retried, then recorded
         return _record_failure(notification, exc, now)
 
-    sent_at = timezone.now()
-    NotificationDelivery.objects.create(
+    log = NotificationDelivery(
         notification=notification,
         key=notification.key,
         channel=notification.channel,
@@ -178,10 +258,13 @@ def _attempt_send(*, notification: Notification, now: datetime) -> str:
         subject=message.subject[:255],
         body=message.body,
         provider_ref=provider_ref or "",
-        sent_at=sent_at,
+        sent_at=timezone.now(),
     )
-    notification_move(notification, Status.SENT, sent_at=sent_at)
+    notification_record_sent(notification, log)
     return "sent"
+
+
+_LOCK_SQL = f"SELECT status, attempts FROM {Notification._meta.db_table} WHERE id = %s FOR UPDATE"  # noqa: S608
 
 
 def _note_unfinished(notification: Notification, exc: BaseException) -> None:

@@ -2,21 +2,25 @@
 
 `notifications_dispatch_due` (beat, every minute) claims due pending rows in batches with one
 `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id`, setting `claimed_until =
-now + lease`, and queues one delivery task per id. Two scans at once claim disjoint rows. A row
-whose worker died stays pending; when its lease runs out the next scan claims it again, so
-nothing waits on Redis redelivery. `notifications_kick` queues what is due right after a
-booking commits, best effort. Tasks are queued by name (DELIVER_TASK): the task module imports
-this one, not the other way round.
+now + lease`, and queues one delivery task per NOTIFICATION_TASK_BATCH ids. Two scans at once
+claim disjoint rows. A row whose worker died stays pending; when its lease runs out the next
+scan claims it again, so nothing waits on Redis redelivery. `notifications_kick` queues what is
+due right after a booking commits, best effort, as one task. Tasks are queued by name
+(DELIVER_BATCH_TASK): the task module imports this one, not the other way round.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from kombu import Connection
 
 from hima_service.celery import app as celery_app
 
@@ -26,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 Status = Notification.Status
 DELIVER_TASK = "bookings.deliver_notification"
+DELIVER_BATCH_TASK = "bookings.deliver_notifications"
 
 CLAIM_SQL = f"""
 WITH due AS (
@@ -62,12 +67,17 @@ def _release(ids: list[int]) -> None:
     Notification.objects.filter(pk__in=ids, status=Status.PENDING).update(claimed_until=None)
 
 
+def _batches(ids: list[int]) -> list[list[int]]:
+    size = settings.NOTIFICATION_TASK_BATCH
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
 def _enqueue(ids: list[int]) -> None:
-    """Queue one delivery task per id on one fresh broker connection (once a minute: cheap,
-    and never a pooled connection left broken by a Redis restart)."""
+    """Queue one delivery task per NOTIFICATION_TASK_BATCH ids on one fresh broker connection
+    (once a minute: cheap, and never a pooled connection left broken by a Redis restart)."""
     with celery_app.connection_for_write() as conn:
-        for pk in ids:
-            celery_app.send_task(DELIVER_TASK, (pk,), connection=conn)
+        for batch in _batches(ids):
+            celery_app.send_task(DELIVER_BATCH_TASK, (batch,), connection=conn)
 
 
 def notifications_in_flight(*, now: datetime) -> int:
@@ -131,19 +141,58 @@ KICK_CONNECT = {
 }
 
 
+class _KickBroker:
+    """The kick's broker connection, one per process, kept between bookings: a kick is then
+    one LPUSH, one round trip, instead of two fresh connections, their handshakes and pings.
+    A connection that fails once is dropped, so the next kick connects afresh (a Redis that
+    restarted never leaves a broken one behind). Guarded by a lock (gunicorn threads share
+    it); a forked child, or a changed broker URL, gets its own."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[int, str] | None = None
+        self._connection: Connection | None = None
+
+    def publish(self, notification_ids: list[int]) -> None:
+        with self._lock:
+            key = (os.getpid(), str(celery_app.conf.broker_url))
+            if self._connection is None or self._key != key:
+                # One immediate connect retry and short socket timeouts (KICK_CONNECT).
+                self._connection = celery_app.connection_for_write(transport_options=KICK_CONNECT)
+                self._key = key
+            connection = self._connection
+            try:
+                # No declare: the queue is the workers' to declare, and a declare costs a
+                # pipeline of round trips per publish.
+                celery_app.send_task(
+                    DELIVER_BATCH_TASK,
+                    (list(notification_ids),),
+                    connection=connection,
+                    retry=False,
+                    declare=[],
+                )
+            except Exception:
+                self._connection = None
+                with contextlib.suppress(Exception):
+                    connection.release()
+                raise
+
+
+_kick_broker = _KickBroker()
+
+
 def notifications_kick(*, notification_ids: list[int]) -> None:
-    """Best effort, after commit: queue delivery of messages due now so they leave at once.
+    """Best effort, after commit: queue delivery of messages due now so they leave at once,
+    as one task on the process's kept broker connection (at most one Redis round trip on the
+    booking's request once connected).
 
     Never raises: it runs after the booking committed, and a broker outage must not turn a
     successful booking into an error. The rows stay pending and the beat scan sends them.
+    A dead broker costs the booking two refused connects, a frozen one two socket timeouts,
+    not kombu's default seconds of back-off or an endless wait.
     """
     try:
-        # A fresh connection, one immediate connect retry, no publish retries and short socket
-        # timeouts: a dead broker costs the booking two refused connects, a frozen one two
-        # timeouts, not kombu's default seconds of back-off or an endless wait.
-        with celery_app.connection_for_write(transport_options=KICK_CONNECT) as conn:
-            for pk in notification_ids:
-                celery_app.send_task(DELIVER_TASK, (pk,), connection=conn, retry=False)
+        _kick_broker.publish(notification_ids)
     except Exception as exc:  # any broker failure; the scan is the guarantee
         logger.warning(
             "Could not queue %d notification(s) now (%s); the beat scan will send them.",

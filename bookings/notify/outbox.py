@@ -16,15 +16,16 @@ import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from hima_service.transactions import atomic_or_joined
 
 from ..models import Booking, BookingEvent, Notification
 from .dispatch import notifications_kick
-from .status import notification_move, notifications_skip_pending
+from .status import notifications_skip_pending
 
 logger = logging.getLogger(__name__)
 
@@ -65,21 +66,48 @@ def reminder_key(booking: Booking, kind: str, channel: str) -> str:
     return booking_key(booking, kind, channel, _stamp(booking.start))
 
 
-def _record(rows: Iterable[Notification]) -> list[int]:
-    """Insert the rows, ignoring any whose key exists; kick delivery of those due now."""
+# Every column but the id, in model order: what `_insert_new` writes.
+_COLUMNS = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+
+
+def _insert_new(rows: list[Notification]) -> list[Notification]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, key: one round trip that says which rows
+    are new (bulk_create's ignore_conflicts cannot return them). Sets their `pk` and returns
+    them; a row whose key existed is left out."""
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in _COLUMNS)
+    placeholders = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    params: list[object] = []
+    for row in rows:
+        params.extend(f.get_db_prep_save(f.pre_save(row, True), connection) for f in _COLUMNS)
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(rows))} "  # noqa: S608
+        "ON CONFLICT DO NOTHING RETURNING id, key"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = {key: pk for pk, key in cursor.fetchall()}
+    new = []
+    for row in rows:
+        if row.key in ids:
+            row.pk = ids[row.key]
+            row._state.adding, row._state.db = False, connection.alias
+            new.append(row)
+    return new
+
+
+def _record(rows: Iterable[Notification]) -> list[Notification]:
+    """Insert the rows, ignoring any whose key exists; kick delivery of those due now (after
+    commit, in one broker round trip). Returns the rows that were new."""
     rows = list(rows)
     if not rows:
         return []
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    new = _insert_new(rows)
     now = timezone.now()
-    due_now = list(
-        Notification.objects.filter(
-            key__in=[row.key for row in rows], status=Status.PENDING, due_at__lte=now
-        ).values_list("pk", flat=True)
-    )
+    due_now = [row.pk for row in new if row.due_at <= now]
     if due_now:
         transaction.on_commit(lambda: notifications_kick(notification_ids=due_now))
-    return due_now
+    return new
 
 
 def _booking_rows(
@@ -120,11 +148,12 @@ def _reminder_rows(booking: Booking, now: datetime) -> list[Notification]:
     return rows
 
 
-@transaction.atomic
-def notify_booking_created(*, booking: Booking) -> None:
-    """Confirmation now; reminders 24 h and 2 h before the start (those not yet past)."""
+@atomic_or_joined
+def notify_booking_created(*, booking: Booking) -> list[Notification]:
+    """Confirmation now; reminders 24 h and 2 h before the start (those not yet past).
+    Returns the rows recorded (new ones only)."""
     now = timezone.now()
-    _record(
+    return _record(
         [
             *_booking_rows(booking, Kind.CONFIRMATION, now),
             *_reminder_rows(booking, now),
@@ -132,16 +161,19 @@ def notify_booking_created(*, booking: Booking) -> None:
     )
 
 
-@transaction.atomic
-def notify_booking_rescheduled(*, booking: Booking) -> None:
+@atomic_or_joined
+def notify_booking_rescheduled(*, booking: Booking, event_id: int | None = None) -> None:
     """A "rescheduled" message now, and the pending reminders moved to the new start.
 
     The message's key names the occurrence: the booking's latest event (the booking service
-    writes the "rescheduled" event first) and the new start, so each reschedule is its own
-    message while a repeated call for the same one records nothing.
+    writes the "rescheduled" event first and passes its id as `event_id`; otherwise it is
+    looked up) and the new start, so each reschedule is its own message while a repeated call
+    for the same one records nothing.
     """
     now = timezone.now()
-    last_event = BookingEvent.objects.filter(booking=booking).aggregate(last=Max("pk"))["last"]
+    last_event = (
+        event_id or (BookingEvent.objects.filter(booking=booking).aggregate(last=Max("pk"))["last"])
+    )
     occurrence = (f"e{last_event or 0}", _stamp(booking.start))
     rows = _booking_rows(
         booking, Kind.RESCHEDULED, now, *occurrence, start=booking.start.isoformat()
@@ -151,41 +183,49 @@ def notify_booking_rescheduled(*, booking: Booking) -> None:
 
 
 def _move_reminders(booking: Booking, now: datetime) -> None:
-    """Move each pending reminder to the new start; skip those whose new time has passed.
+    """Move each pending reminder to the new start; skip those whose new time has passed or
+    whose new key is already taken (a reminder for that start was sent before).
 
-    The rows are locked: a worker delivering one right now finishes first, and the row is then
-    no longer pending, so it is left alone (a reminder for the new start is recorded instead).
+    The booking's reminder rows are locked, whatever their status (two queries whatever the
+    number of rows: the locked read and one bulk UPDATE, plus one for any skipped): a worker
+    delivering one right now finishes first, and the row is then no longer pending, so it is
+    left alone (a reminder for the new start is recorded instead). The keys read are also the
+    taken ones: a reminder key names its booking and kind, so no other row can hold it.
     """
-    pending = list(
+    reminders = list(
         Notification.objects.select_for_update()
-        .filter(booking=booking, kind__in=list(REMINDERS), status=Status.PENDING)
+        .filter(booking=booking, kind__in=list(REMINDERS))
         .order_by("pk")
     )
-    if not pending:
-        return
-    taken = set(
-        Notification.objects.filter(
-            key__in=[reminder_key(booking, row.kind, row.channel) for row in pending]
-        ).values_list("key", flat=True)
-    )
-    for row in pending:
+    taken = {row.key for row in reminders}
+    moved: list[Notification] = []
+    skipped: list[int] = []
+    for row in reminders:
+        if row.status != Status.PENDING:
+            continue
         new_key = reminder_key(booking, row.kind, row.channel)
         if new_key == row.key:
             continue
         new_due = booking.start - REMINDERS[row.kind]
         if new_due <= now or new_key in taken:
-            notification_move(row, Status.SKIPPED)
+            skipped.append(row.pk)
             continue
         row.key = new_key
         row.due_at = new_due
         row.attempts = 0
         row.claimed_until = None
         row.last_error = ""
-        row.save(update_fields=["key", "due_at", "attempts", "claimed_until", "last_error"])
+        moved.append(row)
         taken.add(new_key)
+    if skipped:
+        notifications_skip_pending(Notification.objects.filter(pk__in=skipped))
+    if moved:
+        Notification.objects.bulk_update(
+            moved, ["key", "due_at", "attempts", "claimed_until", "last_error"]
+        )
 
 
-@transaction.atomic
+@atomic_or_joined
 def notify_booking_cancelled(*, booking: Booking) -> None:
     """A "cancelled" message now; the pending reminders are skipped."""
     now = timezone.now()
@@ -195,13 +235,13 @@ def notify_booking_cancelled(*, booking: Booking) -> None:
     _record(_booking_rows(booking, Kind.CANCELLED, now))
 
 
-@transaction.atomic
+@atomic_or_joined
 def notify_booking_ready(*, booking: Booking) -> None:
     """The car is ready for pickup: tell the owner now."""
     _record(_booking_rows(booking, Kind.READY_FOR_PICKUP, timezone.now()))
 
 
-@transaction.atomic
+@atomic_or_joined
 def notify_booking_completed(*, booking: Booking) -> None:
     """Ask for feedback 2 h after completion."""
     completed_at = booking.completed_at or timezone.now()

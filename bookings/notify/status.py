@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 
-from ..models import Notification
+from ..models import Notification, NotificationDelivery
 
 Status = Notification.Status
 
@@ -24,13 +25,18 @@ class NotificationMoveRefused(Exception):
     """A status change outside MOVES: a bug in the caller, never a user's input."""
 
 
+def check_move(notification: Notification, to: str) -> None:
+    """NotificationMoveRefused unless MOVES allows the row's status → `to`."""
+    if to not in MOVES[notification.status]:
+        raise NotificationMoveRefused(f"{notification.key}: {notification.status} → {to}")
+
+
 def notification_move(
     notification: Notification, to: str, *, sent_at: datetime | None = None, **fields: Any
 ) -> None:
     """Move one row along MOVES and save it with `fields`. Leaving pending ends its claim; a
     sent row carries its time and no error."""
-    if to not in MOVES[notification.status]:
-        raise NotificationMoveRefused(f"{notification.key}: {notification.status} → {to}")
+    check_move(notification, to)
     if to == Status.SENT:
         fields.update(sent_at=sent_at, last_error="")
     fields.update(status=to, claimed_until=None)
@@ -43,3 +49,27 @@ def notifications_skip_pending(rows: QuerySet[Notification]) -> int:
     """Skip every pending row of `rows` in one UPDATE (which waits for a worker holding a row's
     lock, then re-checks `pending`); returns how many."""
     return rows.filter(status=Status.PENDING).update(status=Status.SKIPPED, claimed_until=None)
+
+
+# The sent log's columns but its id, in model order: what notification_record_sent writes.
+_LOG_COLUMNS = [f for f in NotificationDelivery._meta.concrete_fields if not f.primary_key]
+
+
+def notification_record_sent(notification: Notification, log: NotificationDelivery) -> None:
+    """pending → sent together with its sent-log row, in one statement (a CTE: INSERT the log
+    row, UPDATE the notification it names), so a delivery costs one round trip to record. The
+    one-to-one sent log still refuses a second record. `log.sent_at` is the time stamped."""
+    check_move(notification, Status.SENT)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in _LOG_COLUMNS)
+    values = [f.get_db_prep_save(f.pre_save(log, True), connection) for f in _LOG_COLUMNS]
+    sql = (
+        f"WITH log AS (INSERT INTO {quote(NotificationDelivery._meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(values))}) RETURNING notification_id) "
+        f"UPDATE {quote(Notification._meta.db_table)} SET status = %s, sent_at = %s, "
+        "last_error = '', claimed_until = NULL WHERE id IN (SELECT notification_id FROM log)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, Status.SENT, log.sent_at])
+    notification.status, notification.sent_at = Status.SENT, log.sent_at
+    notification.last_error, notification.claimed_until = "", None

@@ -40,28 +40,66 @@ def test_starting_early_moves_the_reservation_to_now(world):
     assert event.details["booked_start"] == world.start().isoformat()
 
 
-def test_starting_early_cannot_run_into_the_bays_previous_booking(world):
+def test_starting_early_on_a_busy_booked_bay_moves_to_a_free_capable_bay(world):
     earlier = BookingFactory(
         outlet=world.outlet, bay=world.bays[0], start=world.start(hour=9), status="in_service"
     )
     booking = BookingFactory(
         outlet=world.outlet, bay=world.bays[0], start=world.start(), status="checked_in"
     )
+    now = earlier.start + dt.timedelta(minutes=30)
+    # The booked bay B1 is busy until 10:00, B2 is free: the car goes there, without running
+    # into B1's previous booking and without sending staff off to choose a bay.
+    started = booking_start(booking=booking, actor=world.technician, now=now)
+    started.refresh_from_db()
+    assert (started.status, started.bay) == ("in_service", world.bays[1])
+    assert (started.start, started.end) == (now, now + dt.timedelta(minutes=60))
+    assert started.events.filter(kind="bay_assigned", details__bay="B2").exists()
+    earlier.refresh_from_db()
+    assert (earlier.bay, earlier.start) == (world.bays[0], world.start(hour=9))
+
+
+def test_starting_early_on_a_named_busy_bay_is_refused(world):
+    earlier = BookingFactory(
+        outlet=world.outlet, bay=world.bays[0], start=world.start(hour=9), status="in_service"
+    )
+    booking = BookingFactory(
+        outlet=world.outlet, bay=world.bays[1], start=world.start(), status="checked_in"
+    )
     with pytest.raises(SlotTaken, match="Bay B1"):
         booking_start(
-            booking=booking, actor=world.technician, now=earlier.start + dt.timedelta(minutes=30)
+            booking=booking,
+            actor=world.technician,
+            bay=world.bays[0],
+            now=earlier.start + dt.timedelta(minutes=30),
         )
     booking.refresh_from_db()
-    assert (booking.status, booking.start) == ("checked_in", world.start())
-    # On the free bay it can start now.
-    started = booking_start(
-        booking=booking,
-        actor=world.technician,
-        bay=world.bays[1],
-        now=earlier.start + dt.timedelta(minutes=30),
+    assert (booking.status, booking.start, booking.bay) == (
+        "checked_in",
+        world.start(),
+        world.bays[1],
     )
-    assert (started.status, started.bay) == ("in_service", world.bays[1])
-    assert started.events.filter(kind="bay_assigned").exists()
+
+
+def test_starting_early_is_refused_when_every_capable_bay_is_busy(world):
+    for bay in world.bays:
+        BookingFactory(outlet=world.outlet, bay=bay, start=world.start(hour=9), status="in_service")
+    booking = BookingFactory(
+        outlet=world.outlet, bay=world.bays[0], start=world.start(), status="checked_in"
+    )
+    with pytest.raises(SlotTaken, match="Every suitable bay"):
+        booking_start(
+            booking=booking,
+            actor=world.technician,
+            now=world.start(hour=9) + dt.timedelta(minutes=30),
+        )
+    booking.refresh_from_db()
+    assert (booking.status, booking.start, booking.bay) == (
+        "checked_in",
+        world.start(),
+        world.bays[0],
+    )
+    assert not booking.events.filter(kind="bay_assigned").exists()
 
 
 def test_starting_late_keeps_the_booked_reservation(world):

@@ -159,21 +159,32 @@ def test_sign_in_and_wrong_password(shop, client):
     assert right.status_code == 302
 
 
-def test_sign_in_is_throttled_at_the_api_rate(shop, client):
-    SimpleRateThrottle.THROTTLE_RATES = {"login": "3/min", "register": "20/hour"}
-    try:
-        for _ in range(3):
-            client.post("/sign-in/", {"username": "web-owner", "password": "nope"})
-        refused = client.post("/sign-in/", {"username": "web-owner", "password": PASSWORD})
-    finally:
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+def test_sign_in_page_shares_the_apis_account_lockout(shop, client, settings):
+    for _ in range(settings.SIGNIN_ACCOUNT_FAILURE_LIMIT):
+        client.post("/sign-in/", {"username": "web-owner", "password": "nope"})
+    # Locked for the API too, and the right password does not get through while locked.
+    api = APIClient().post(
+        "/api/v1/auth/token/", {"username": "web-owner", "password": PASSWORD}, format="json"
+    )
+    assert api.status_code == 429
+    refused = client.post("/sign-in/", {"username": "web-owner", "password": PASSWORD})
     assert refused.status_code == 429
-    assert b"Too many sign-in attempts" in refused.content
+    assert b"Too many failed sign-ins for this account" in refused.content
+    assert b"<form" in refused.content  # the page itself, not a JSON body
     assert "_auth_user_id" not in client.session
 
 
+def test_correct_sign_ins_are_never_counted(shop, client, settings):
+    for _ in range(settings.SIGNIN_ACCOUNT_FAILURE_LIMIT + 5):
+        assert (
+            client.post("/sign-in/", {"username": "web-owner", "password": PASSWORD}).status_code
+            == 302
+        )
+        client.post("/sign-out/")
+
+
 def test_create_account_is_throttled_at_the_api_rate(client):
-    SimpleRateThrottle.THROTTLE_RATES = {"login": "10/min", "register": "2/hour"}
+    SimpleRateThrottle.THROTTLE_RATES = {"register": "2/hour"}
     try:
         for n in range(2):
             client.post("/create-account/", {"username": f"burst{n}", "password": "Harmony-2026!"})

@@ -8,22 +8,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.lockout import is_locked_out, sign_in_lockout
 from accounts.serializers import RegisterInputSerializer
 from accounts.services import user_register
+from bookings.access import staff_outlet_ids
 
 from ..forms import CreateAccountForm, SignInForm
-from ..throttle import create_account_refused_for, locked_out_by_backend, sign_in_refused_for
+from ..throttle import create_account_refused_for
 from .pages import safe_next
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _throttled_message(seconds: int) -> str:
-    return ngettext(
-        "Too many sign-in attempts. Please wait %(seconds)d second and try again.",
-        "Too many sign-in attempts. Please wait %(seconds)d seconds and try again.",
-        seconds,
-    ) % {"seconds": seconds}
 
 
 def _wait_message(seconds: int) -> str:
@@ -39,24 +33,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = SignInForm(request)
         return render(request, "web/sign_in.html", {"form": form, "next": next_url})
-    wait = sign_in_refused_for(request)
-    if wait is not None:
-        # Refused before the password is even tried.
-        form = SignInForm(request, initial={"username": request.POST.get("username", "")})
-        return render(
-            request,
-            "web/sign_in.html",
-            {"form": form, "next": next_url, "throttled": _throttled_message(wait)},
-            status=429,
-        )
     form = SignInForm(request, data=request.POST)
     if form.is_valid():
-        login(request, form.get_user())
-        return redirect(safe_next(request, next_url) if next_url else "web:vehicles")
-    context = {"form": form, "next": next_url}
-    if locked_out_by_backend(request):
-        context["throttled"] = _throttled_message(60)
-    return render(request, "web/sign_in.html", context, status=400)
+        user = form.get_user()
+        login(request, user)
+        if next_url:
+            return redirect(safe_next(request, next_url))
+        # Outlet staff start their day on the board; everyone else on their vehicles.
+        return redirect("web:staff" if staff_outlet_ids(user) else "web:vehicles")
+    if is_locked_out(request):
+        # The API's own lockout (django-axes, failures only): the same rule and the same words.
+        lockout = sign_in_lockout(request=request, credentials=request.POST.dict())
+        form = SignInForm(request, initial={"username": request.POST.get("username", "")})
+        context = {"form": form, "next": next_url, "throttled": lockout.detail}
+        return render(request, "web/sign_in.html", context, status=429)
+    return render(request, "web/sign_in.html", {"form": form, "next": next_url}, status=400)
 
 
 @require_POST

@@ -1,0 +1,454 @@
+"""HTTP load benchmark: `make bench` or `.venv/bin/python bench/http.py`.
+
+One command: creates and seeds its own database (`hima_bench_http`, with bench/availability.py's
+network: 200 outlets, 116,000 bookings), starts gunicorn exactly as `make run` does (the
+Procfile's `web` line, the same settings) on its own port (BENCH_HTTP_PORT, default 8301), and
+drives it over loopback with a load generator of its own (threads, one keep-alive connection
+each). Prints, for each request kind, req/s, p50 and p99 and the ratio to the brand list, the
+trivial request that is the baseline; the ratios hold on any machine:
+
+- brand list (baseline);
+- one outlet-week's availability (the busy outlet, anonymous, for a brand), target >= 0.5x;
+- the network search near Shanghai (14 days, limit 5, for a brand), target >= 0.4x;
+- booking create: every client books distinct free slots (found beforehand through the
+  availability API) for distinct vehicles of distinct owners, target >= 0.3x;
+- the booking race: rounds of clients booking one last slot at once; exactly one 201 per round,
+  the rest 409, checked.
+
+The bookings it makes are deleted at the end, so every run measures the same data. Its server
+queues Celery messages on a queue of its own, which it drops afterwards: no `make run` worker
+(on another database) ever takes them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+# This file is named like the standard library's `http` package, and Python puts the script's
+# folder first on sys.path: take it off before anything imports `http.client`.
+BENCH_DIR = Path(__file__).resolve().parent
+BASE_DIR = BENCH_DIR.parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH_DIR]
+sys.path.insert(0, str(BASE_DIR))
+
+import datetime as dt  # noqa: E402
+import http.client  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from collections import Counter  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from urllib.parse import urlsplit, urlunsplit  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+_ENV_BEFORE = dict(os.environ)  # what the server inherits, before the seeding module sets its own
+
+
+def _bench_url() -> str:
+    if os.environ.get("BENCH_HTTP_DATABASE_URL"):
+        return os.environ["BENCH_HTTP_DATABASE_URL"]
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hima")
+    return urlunsplit(urlsplit(base)._replace(path="/hima_bench_http"))
+
+
+DATABASE_URL = _bench_url()
+os.environ["BENCH_DATABASE_URL"] = DATABASE_URL  # bench/availability.py seeds this database
+os.environ["DATABASE_URL"] = DATABASE_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hima_service.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import redis  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import transaction  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from bench import availability as network  # noqa: E402
+from bookings.models import Booking  # noqa: E402
+from outlets.models import Bay, OpeningHours, Outlet, ServiceType  # noqa: E402
+from vehicles.models import Brand, Vehicle  # noqa: E402
+
+PORT = int(os.environ.get("BENCH_HTTP_PORT", "8301"))
+HOST = "127.0.0.1"
+CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", "8"))
+READ_SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "8"))
+CREATES_PER_CLIENT = 40
+RACE_ROUNDS, RACE_CLIENTS = 10, 16
+RACE_OUTLET = "BENCH-RACE"
+# Owners whose vehicles the seeding never books (it takes the lowest-numbered vehicles first at
+# every instant, about 220 of them), so they are free at any time.
+FIRST_FREE_OWNER = 1000
+RUN_MARK = "bench-http"
+ZONE = ZoneInfo("Asia/Shanghai")  # the bench outlets' zone
+TARGETS = {"availability": 0.5, "network search": 0.4, "booking create": 0.3}
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- the load generator -------------------------------------------------------------------
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    body: dict | None = None
+    token: str | None = None
+
+
+@dataclass
+class Result:
+    statuses: Counter = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.elapsed if self.elapsed else 0.0
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] * 1000
+
+
+def send(connection: http.client.HTTPConnection, request: Request) -> tuple[int, bytes]:
+    headers = {"Accept": "application/json"}
+    body = None
+    if request.body is not None:
+        body = json.dumps(request.body).encode()
+        headers["Content-Type"] = "application/json"
+    if request.token:
+        headers["Authorization"] = f"Token {request.token}"
+    connection.request(request.method, request.path, body=body, headers=headers)
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def run_load(
+    requests_per_client: list[Callable[[], Iterator[Request]]], *, seconds: float | None = None
+) -> Result:
+    """One thread per client, each on its own keep-alive connection, all started at once; runs
+    every client's requests (or repeats them for `seconds`)."""
+    result = Result()
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(requests_per_client) + 1)
+
+    def client(requests: Callable[[], Iterator[Request]]) -> None:
+        connection = http.client.HTTPConnection(HOST, PORT, timeout=60)
+        statuses: Counter = Counter()
+        latencies: list[float] = []
+        barrier.wait()
+        deadline = time.perf_counter() + seconds if seconds else None
+        try:
+            while True:
+                for request in requests():
+                    started = time.perf_counter()
+                    status, _ = send(connection, request)
+                    latencies.append(time.perf_counter() - started)
+                    statuses[status] += 1
+                    if deadline and time.perf_counter() >= deadline:
+                        return
+                if not deadline:
+                    return
+        finally:
+            connection.close()
+            with lock:
+                result.statuses.update(statuses)
+                result.latencies.extend(latencies)
+
+    threads = [threading.Thread(target=client, args=(r,)) for r in requests_per_client]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def repeat(request: Request) -> Callable[[], Iterator[Request]]:
+    return lambda: iter([request])
+
+
+def once(requests: list[Request]) -> Callable[[], Iterator[Request]]:
+    return lambda: iter(requests)
+
+
+# --- the server -----------------------------------------------------------------------------
+
+
+def web_command() -> str:
+    """The Procfile's `web` line: the server exactly as `make run` starts it."""
+    for line in (BASE_DIR / "Procfile").read_text().splitlines():
+        if line.startswith("web:"):
+            return line.removeprefix("web:").strip()
+    raise SystemExit("Procfile has no web line.")
+
+
+@contextmanager
+def gunicorn(queue: str) -> Iterator[None]:
+    env = {
+        **_ENV_BEFORE,
+        "DATABASE_URL": DATABASE_URL,
+        "PORT": str(PORT),
+        "CELERY_QUEUE": queue,
+    }
+    process = subprocess.Popen(
+        ["bash", "-c", f"exec {web_command()}"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,  # the access log: one line per request
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn exited:\n{process.stderr.read().decode()[-2000:]}")
+            try:
+                connection = http.client.HTTPConnection(HOST, PORT, timeout=5)
+                status, body = send(connection, Request("GET", "/healthz"))
+                connection.close()
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not answer /healthz within 60 s.")
+            time.sleep(0.3)
+        log(f"server: {web_command().replace('${PORT:-8000}', str(PORT))}")
+        yield
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def drop_queue(queue: str) -> None:
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        client.delete(queue, f"_kombu.binding.{queue}")
+    except redis.RedisError:
+        pass
+
+
+# --- the data -------------------------------------------------------------------------------
+
+
+def owner_tokens(count: int, *, skip: int = 0) -> list[tuple[str, int]]:
+    """(token, vehicle id) of `count` distinct bench owners whose vehicles are always free."""
+    first = FIRST_FREE_OWNER + skip
+    usernames = [f"bench{n}" for n in range(first, first + count)]
+    vehicles = dict(
+        Vehicle.objects.filter(owner__username__in=usernames).values_list("owner_id", "id")
+    )
+    if len(vehicles) < count:
+        raise SystemExit(f"The bench network has too few owners for {count} clients.")
+    have = set(Token.objects.filter(user_id__in=vehicles).values_list("user_id", flat=True))
+    Token.objects.bulk_create(
+        Token(user_id=user_id, key=Token.generate_key())
+        for user_id in vehicles
+        if user_id not in have
+    )
+    keys = dict(Token.objects.filter(user_id__in=vehicles).values_list("user_id", "key"))
+    return [(keys[user_id], vehicle_id) for user_id, vehicle_id in vehicles.items()]
+
+
+def race_outlet() -> Outlet:
+    """An outlet with one bay and no bookings: each race round's slot is its last one."""
+    outlet = Outlet.objects.filter(code=RACE_OUTLET).first()
+    if outlet:
+        return outlet
+    with transaction.atomic():
+        outlet = Outlet.objects.create(
+            code=RACE_OUTLET,
+            name="Bench Race Centre",
+            address="1 Race Road",
+            city="Urumqi",  # far from every search of the bench
+            latitude=43.8,
+            longitude=87.6,
+        )
+        outlet.brands.set(Brand.objects.all())
+        outlet.services.set(ServiceType.objects.filter(code=network.SERVICE))
+        OpeningHours.objects.bulk_create(
+            OpeningHours(outlet=outlet, weekday=day, opens=dt.time(8), closes=dt.time(18))
+            for day in range(7)
+        )
+        Bay.objects.create(outlet=outlet, name="B01", capabilities=["general"])
+    return outlet
+
+
+def free_slots(count: int) -> list[tuple[str, str]]:
+    """`count` distinct (outlet, start) pairs, each free, on the hour, none overlapping another,
+    read through the availability API (as a client would)."""
+    connection = http.client.HTTPConnection(HOST, PORT, timeout=60)
+    today = dt.datetime.now(ZONE).date()
+    slots: list[tuple[str, str]] = []
+    try:
+        for n in range(1, network.OUTLETS):
+            code = f"BENCH-{n:03d}"
+            path = (
+                f"/api/v1/outlets/{code}/availability/?service={network.SERVICE}&brand=aito"
+                f"&date_from={today + dt.timedelta(days=2)}&date_to={today + dt.timedelta(days=8)}"
+            )
+            status, body = send(connection, Request("GET", path))
+            if status != 200:
+                raise SystemExit(f"GET {path}: {status} {body[:300]!r}")
+            for day in json.loads(body)["days"]:
+                slots += [(code, start) for start in day["starts"] if start[14:16] == "00"]
+            if len(slots) >= count:
+                return slots[:count]
+    finally:
+        connection.close()
+    raise SystemExit(f"Only {len(slots)} free slots found; {count} wanted.")
+
+
+# --- the benchmark --------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    label: str
+    result: Result
+    note: str = ""
+
+
+def main() -> None:
+    log(f"database: {DATABASE_URL.rsplit('/', 1)[-1]}  (cpus: {os.cpu_count()})")
+    network.ensure_seeded()
+    Booking.objects.filter(notes=RUN_MARK).delete()  # leftovers of an interrupted run
+    race = race_outlet()
+    creators = owner_tokens(CLIENTS * CREATES_PER_CLIENT)
+    racers = owner_tokens(RACE_CLIENTS, skip=CLIENTS * CREATES_PER_CLIENT)
+    today = dt.datetime.now(ZONE).date()
+    queue = f"bench-http-{uuid.uuid4().hex[:8]}"
+    rows: list[Row] = []
+    log(f"load: {CLIENTS} clients, {READ_SECONDS:.0f} s per read, keep-alive, on {HOST}:{PORT}")
+    try:
+        with gunicorn(queue):
+            reads = {
+                "brand list": "/api/v1/brands/",
+                "availability": (
+                    f"/api/v1/outlets/{network.BUSY}/availability/?service={network.SERVICE}"
+                    f"&brand=aito&date_from={today}&date_to={today + dt.timedelta(days=6)}"
+                ),
+                "network search": (
+                    f"/api/v1/availability/?near=31.23,121.47&service={network.SERVICE}"
+                    "&brand=aito&limit=5"
+                ),
+            }
+            for label, path in reads.items():
+                run_load([repeat(Request("GET", path))], seconds=1)  # warm-up
+                result = run_load([repeat(Request("GET", path))] * CLIENTS, seconds=READ_SECONDS)
+                rows.append(Row(label, result))
+
+            slots = free_slots(len(creators))
+            bookings = [
+                Request(
+                    "POST",
+                    "/api/v1/bookings/",
+                    {
+                        "vehicle": vehicle_id,
+                        "outlet": code,
+                        "services": [network.SERVICE],
+                        "start": start,
+                        "mode": "drop_off",
+                        "notes": RUN_MARK,
+                    },  # fmt: skip
+                    token,
+                )
+                for (token, vehicle_id), (code, start) in zip(creators, slots, strict=True)
+            ]
+            result = run_load([once(bookings[n::CLIENTS]) for n in range(CLIENTS)])
+            created = result.statuses[201]
+            rows.append(Row("booking create", result, f"{created} of {result.count} created"))
+
+            race_result, rounds_ok = Result(), 0
+            for n in range(RACE_ROUNDS):
+                day = today + dt.timedelta(days=2 + n // 8)
+                start = dt.datetime.combine(day, dt.time(9 + n % 8), tzinfo=ZONE)
+                round_requests = [
+                    Request(
+                        "POST",
+                        "/api/v1/bookings/",
+                        {
+                            "vehicle": vehicle_id,
+                            "outlet": race.code,
+                            "services": [network.SERVICE],
+                            "start": start.isoformat(),
+                            "mode": "drop_off",
+                            "notes": RUN_MARK,
+                        },  # fmt: skip
+                        token,
+                    )
+                    for token, vehicle_id in racers
+                ]
+                one = run_load([once([request]) for request in round_requests])
+                race_result.statuses.update(one.statuses)
+                race_result.latencies += one.latencies
+                race_result.elapsed += one.elapsed
+                if one.statuses == Counter({201: 1, 409: RACE_CLIENTS - 1}):
+                    rounds_ok += 1
+                else:
+                    log(f"  race round {n}: {dict(one.statuses)} (expected one 201, the rest 409)")
+            rows.append(
+                Row(
+                    f"booking race ({RACE_CLIENTS} on one slot)",
+                    race_result,
+                    f"{rounds_ok}/{RACE_ROUNDS} rounds: exactly one 201, {RACE_CLIENTS - 1} × 409",
+                )
+            )
+    finally:
+        drop_queue(queue)
+        Booking.objects.filter(notes=RUN_MARK).delete()
+
+    baseline = rows[0].result.rate
+    log("")
+    log(f"{'request':<30} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7}  target")
+    failed = []
+    for row in rows:
+        ratio = row.result.rate / baseline if baseline else 0.0
+        target = TARGETS.get(row.label)
+        verdict = ""
+        if target is not None:
+            verdict = f">= {target}x {'met' if ratio >= target else 'MISSED'}"
+        statuses = ", ".join(f"{status}: {n}" for status, n in sorted(row.result.statuses.items()))
+        log(
+            f"{row.label:<30} {row.result.rate:8.1f} {row.result.percentile(0.5):8.1f} "
+            f"{row.result.percentile(0.99):8.1f} {ratio:6.2f}x  {verdict}"
+        )
+        log(f"{'':<30} statuses {statuses}{'; ' + row.note if row.note else ''}")
+        if row.label == "booking create" and row.result.statuses[201] != row.result.count:
+            failed.append("booking create: not every distinct free slot was booked")
+    if rounds_ok != RACE_ROUNDS:
+        failed.append("booking race: a round did not end with exactly one 201")
+    for problem in failed:
+        log(f"FAILED: {problem}")
+    if failed:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

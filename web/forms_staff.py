@@ -1,0 +1,151 @@
+"""Forms of the staff pages: they parse and label input; the rules stay in the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from outlets.models import Bay, Capability, ServiceType
+from outlets.services import Interval
+from vehicles.models import VehicleModel
+
+from .display import local_name
+
+
+class CheckInForm(forms.Form):
+    odometer_km = forms.IntegerField(
+        label=_("Odometer (km)"), min_value=0, max_value=5_000_000, required=False
+    )
+
+
+class StartForm(forms.Form):
+    """Start the work; the bay chosen here assigns or changes the booking's bay."""
+
+    bay = forms.ModelChoiceField(label=_("Bay"), queryset=Bay.objects.none(), required=False)
+
+    def __init__(self, *args: Any, bays: Sequence[Bay], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["bay"].queryset = Bay.objects.filter(pk__in=[b.pk for b in bays])
+
+
+class CompleteForm(forms.Form):
+    """The checklist arrives as one list of ticked items per service (`check-<code>`), read by
+    `checklist()`; the service refuses anything short of every standard item."""
+
+    actual_labour_minutes = forms.IntegerField(
+        label=_("Actual labour time (minutes)"), min_value=1, max_value=24 * 60
+    )
+    # Never rendered as an input: the page shows the checklist's boxes, and the service's
+    # messages about them land on this field (form_error places errors on visible fields).
+    checklist = forms.CharField(required=False)
+
+    def __init__(self, *args: Any, services: Sequence[ServiceType], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.services = list(services)
+
+    def checklist_ticked(self) -> dict[str, list[str]]:
+        data = self.data if self.is_bound else {}
+        return {s.code: list(data.getlist(f"check-{s.code}")) for s in self.services}
+
+
+class ModelChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: VehicleModel) -> str:
+        return f"{obj.brand.name} {local_name(obj)}"
+
+
+class WalkInForm(forms.Form):
+    vin = forms.CharField(label=_("VIN"), max_length=32)
+    service = forms.MultipleChoiceField(
+        label=_("Services"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    model = ModelChoice(
+        label=_("Model (for a car new to HIMA)"),
+        queryset=VehicleModel.objects.none(),
+        required=False,
+        to_field_name="code",
+    )
+    plate = forms.CharField(label=_("Plate (optional)"), max_length=16, required=False)
+    owner_phone = forms.CharField(
+        label=_("Owner's phone (for a car new to HIMA)"), max_length=32, required=False
+    )
+    owner_name = forms.CharField(label=_("Owner's name (optional)"), max_length=150, required=False)
+    notes = forms.CharField(label=_("Notes (optional)"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, services: Sequence[ServiceType], models: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [(s.code, local_name(s)) for s in services]
+        self.fields["model"].queryset = models
+
+
+WEEKDAY_LABELS = [
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+]
+
+
+class HoursForm(forms.Form):
+    """The week as text, one line per weekday: intervals like `08:30-12:00, 13:00-18:00`; an
+    empty line is a closed day. The service validates overlaps and order."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for day, label in enumerate(WEEKDAY_LABELS):
+            self.fields[f"day{day}"] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=200,
+                help_text=_("For example 08:30-12:00, 13:00-18:00; empty: closed."),
+            )
+
+    def _parse(self, day: int, text: str) -> list[Interval]:
+        intervals: list[Interval] = []
+        for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
+            try:
+                opens_text, closes_text = (t.strip() for t in part.replace("–", "-").split("-"))
+                opens = dt.time.fromisoformat(opens_text)
+                closes = dt.time.fromisoformat(closes_text)
+            except ValueError as exc:
+                raise ValidationError(
+                    {f"day{day}": [_("Write each interval as HH:MM-HH:MM.")]}
+                ) from exc
+            intervals.append(Interval(weekday=day, opens=opens, closes=closes))
+        return intervals
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        intervals: list[Interval] = []
+        for day in range(7):
+            try:
+                intervals.extend(self._parse(day, cleaned.get(f"day{day}", "") or ""))
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    self.add_error(name, messages)
+        cleaned["intervals"] = intervals
+        return cleaned
+
+
+class ClosureForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=128, required=False)
+
+
+class ClosureDeleteForm(forms.Form):
+    date = forms.DateField(widget=forms.HiddenInput)
+
+
+class BayForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=32)
+    capabilities = forms.MultipleChoiceField(
+        label=_("Capabilities"), choices=Capability.choices, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
