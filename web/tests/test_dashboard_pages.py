@@ -12,7 +12,7 @@ import time_machine
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import AdminFactory, UserFactory
+from accounts.tests.factories import PASSWORD, AdminFactory, UserFactory
 from audit.tests.factories import History, Visit, local
 from audit.tests.test_equity import UNFAIR_AITO, fair
 from outlets.tests.factories import OutletFactory, OutletMembershipFactory
@@ -349,3 +349,13 @@ def test_the_same_queries_for_1_and_30_outlets(
             assert from_django.get(url, OCTOBER).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("who", "lands_on"),
+    [("aito_admin", "/dashboard/"), ("alliance_admin", "/dashboard/"), ("owner", "/vehicles/")],
+)
+def test_admins_land_on_the_dashboard_after_signing_in(people, who, lands_on):
+    response = Client().post("/sign-in/", {"username": people[who].username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == lands_on

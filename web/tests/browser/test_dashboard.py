@@ -31,7 +31,7 @@ def t(language: str, text: str) -> str:
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/sign-in/?next=/dashboard/")
+    page.goto(f"{base}/sign-in/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form[action='/sign-in/'] button[type=submit]")
