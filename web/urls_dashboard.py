@@ -8,6 +8,15 @@ urlpatterns = [
     path("dashboard/", dashboard.overview, name="dashboard"),
     path("dashboard/equity/", dashboard.equity, name="dashboard-equity"),
     path(
+        "dashboard/waits.csv", dashboard.chart_csv, {"chart": "waits"}, name="dashboard-waits-csv"
+    ),
+    path(
+        "dashboard/weekly.csv",
+        dashboard.chart_csv,
+        {"chart": "weekly"},
+        name="dashboard-weekly-csv",
+    ),
+    path(
         "dashboard/outlets/<str:code>/bookings/",
         dashboard.figure_bookings,
         name="dashboard-bookings",

@@ -359,3 +359,27 @@ def test_admins_land_on_the_dashboard_after_signing_in(people, who, lands_on):
     response = Client().post("/sign-in/", {"username": people[who].username, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == lands_on
+
+
+def test_the_charts_numbers_download_as_csv(people, unequal):
+    client = page_client(people["aito_admin"])
+    html = client.get("/dashboard/", OCTOBER).content.decode()
+    href = re.search(r'href="(/dashboard/waits\.csv\?[^"]*)" download', html).group(1)
+    waits = client.get(href.replace("&amp;", "&"))
+    assert waits["Content-Disposition"] == (
+        'attachment; filename="audit-waits_AITO_2026-10-01_2026-10-31.csv"'
+    )
+    lines = waits.content.decode("utf-8-sig").splitlines()
+    assert (
+        lines[0]
+        == "outlet,outlet_name,started,wait_le_0,wait_le_15,wait_le_30,wait_le_60,wait_gt_60"
+    )
+    unequal_line = next(line for line in lines if line.startswith("SZ-UNEQUAL-01"))
+    # AITO there: 10 waits of 5 min, 20 of 30 … 49 (1 of 30, 19 of 31 … 49)
+    assert unequal_line.endswith(",30,0,10,1,19,0")
+    weekly = client.get("/dashboard/weekly.csv", OCTOBER).content.decode("utf-8-sig")
+    assert weekly.splitlines()[0] == "week,started,on_time,on_time_rate"
+    assert client.get("/dashboard/weekly.csv", {**OCTOBER, "brand": "LUXEED"}).status_code == 404
+    assert page_client(people["owner"]).get("/dashboard/waits.csv").status_code == 404
+    bad = client.get("/dashboard/waits.csv", {"period": "custom", "date_from": "x"})
+    assert bad.status_code == 400

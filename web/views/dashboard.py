@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import export
 from audit.equity import equity_audit
 from audit.scope import Auditor, AuditScope, audit_scope, auditor_for
 from audit.selectors import (
@@ -150,6 +151,9 @@ def overview(request: HttpRequest) -> HttpResponse:
                 scope, period, outlet=outlet.code if outlet else None, city=city, format="csv"
             ),
             filter_query=_filter_query(request),
+            chart_csv_query=api_query(
+                scope, period, outlet=outlet.code if outlet else None, city=city
+            ),
             charts=dashboard_charts.overview_charts(
                 rows=sorted(audit.rows, key=lambda r: r.outlet or ""),
                 waits=wait_distribution(**filters),
@@ -216,3 +220,53 @@ def _filter_query(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("sort", None)
     return query.urlencode()
+
+
+def _csv(table: export.CsvTable, filename: str) -> HttpResponse:
+    """The audit API's CSV (its renderer: BOM, header row, formula-safe cells)."""
+    response = HttpResponse(
+        export.CsvRenderer().render(table), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _brand_label(scope: AuditScope) -> str:
+    return scope.brand.code if scope.brand else "ALL"
+
+
+@login_required
+def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
+    """The numbers of the overview's two charts that are not an API figure: the waits by band
+    per outlet and the weekly on-time rate, with the page's filters."""
+    form, scope, period, outlet = _filtered(request, _auditor(request))
+    if scope is None:
+        return render(request, "web/dashboard/overview.html", {"form": form}, status=400)
+    filters = {
+        "scope": scope,
+        "period": period,
+        "outlet": outlet,
+        "city": form.cleaned_data.get("city") or None,
+    }
+    if chart == "waits":
+        waits = wait_distribution(**filters)
+        edges = waits[0].edges if waits else ()
+        header = [
+            "outlet",
+            "outlet_name",
+            "started",
+            *(f"wait_le_{edge}" for edge in edges),
+            *([f"wait_gt_{edges[-1]}"] if edges else []),
+        ]
+        table = export.CsvTable(
+            header=header,
+            rows=[[w.outlet, w.outlet_name, w.started, *w.counts] for w in waits],
+        )
+    else:
+        weeks = weekly_on_time(**filters)
+        table = export.CsvTable(
+            header=["week", "started", "on_time", "on_time_rate"],
+            rows=[[w.week.isoformat(), w.started, w.on_time, w.on_time_rate] for w in weeks],
+        )
+    name = export.filename(chart, _brand_label(scope), period.date_from, period.date_to)
+    return _csv(table, name)
