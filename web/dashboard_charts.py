@@ -54,9 +54,7 @@ def overview_charts(
     rows: Sequence[OutletFigures],
     waits: Sequence[WaitDistribution],
     weeks: Sequence[WeekOnTime],
-    flagged: set[str] | None = None,
 ) -> OverviewCharts:
-    flagged = flagged or set()
     series = wait_bucket_labels(waits[0].edges) if waits else []
     wait_chart = (
         stacked_share_chart(
