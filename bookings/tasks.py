@@ -7,10 +7,13 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import close_old_connections
 
+from recalls.services import NOTICE_SCAN_TASK
+
 from .lifecycle.no_shows import bookings_mark_no_shows
 from .notify.delivery import notification_deliver, notifications_deliver
 from .notify.dispatch import DELIVER_BATCH_TASK, DELIVER_TASK, notifications_dispatch_due
 from .notify.maintenance import maintenance_due_record
+from .notify.recalls import recall_notices_record
 
 
 @shared_task(name="bookings.dispatch_due_notifications", ignore_result=True)
@@ -46,3 +49,11 @@ def mark_no_shows() -> int:
 def record_maintenance_due() -> int:
     """Beat, daily: one maintenance_due per vehicle nearing its interval, once a month."""
     return maintenance_due_record()
+
+
+@shared_task(name=NOTICE_SCAN_TASK, ignore_result=True)
+def record_recall_notices() -> int:
+    """Beat, every 5 minutes, and queued when a campaign is created or its VIN list grows: one
+    recall_notice per affected vehicle and campaign, one follow-up after 30 days."""
+    close_old_connections()
+    return recall_notices_record()

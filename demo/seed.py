@@ -1,10 +1,12 @@
-"""The whole demo network in one call: people, outlets, then bookings across past and future."""
+"""The whole demo network in one call: people, outlets, bookings across past and future, then
+recall campaigns with their history."""
 
 from django.db import transaction
 
 from .bookings import seed_bookings
 from .history import seed_history
 from .network import Login, seed_accounts, seed_outlets
+from .recalls import seed_recalls
 
 
 @transaction.atomic
@@ -14,4 +16,5 @@ def seed_demo() -> list[Login]:
     logins += seed_outlets()
     seed_bookings()
     seed_history()
+    seed_recalls()
     return logins

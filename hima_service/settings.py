@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "vehicles",
     "outlets",
+    "recalls",
     "bookings",
     "audit",
     "web",
@@ -280,6 +281,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bookings.record_maintenance_due",
         "schedule": crontab(hour=9, minute=0),
         "options": {"expires": 3600},
+    },
+    # Campaign create and VIN uploads queue it at once; beat catches everything else (cars
+    # registered into an open campaign, follow-ups after 30 days, a broker down at that moment).
+    "recalls-notices": {
+        "task": "bookings.record_recall_notices",
+        "schedule": 300.0,
+        "options": {"expires": 290},
     },
     # Keys live 24 h; hourly keeps the table at about a day of POSTs. At :17, away from the
     # top of the hour, when bookings start and their reminders fall due.

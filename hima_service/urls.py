@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("accounts.urls")),
     path("", include("vehicles.urls")),
     path("", include("outlets.urls")),
+    path("", include("recalls.urls")),
     path("", include("bookings.urls")),
     path("audit/", include("audit.urls")),
 ]

@@ -5,6 +5,6 @@ from . import views
 urlpatterns = [
     path("brands/", views.BrandListView.as_view(), name="brand-list"),
     path("vehicle-models/", views.VehicleModelListView.as_view(), name="vehiclemodel-list"),
-    path("vehicles/", views.VehicleListView.as_view(), name="vehicle-list"),
-    path("vehicles/<int:pk>/", views.VehicleDetailView.as_view(), name="vehicle-detail"),
+    # vehicles/ and vehicles/<id>/ are routed by recalls/urls.py: the same views (subclassed)
+    # with each car's open recalls added by the app that knows them (docs/recalls.md).
 ]

@@ -37,8 +37,29 @@ class VehicleModelListView(generics.ListAPIView):
         return selectors.vehicle_model_list(brand=self.request.query_params.get("brand"))
 
 
-class VehicleListView(generics.ListAPIView):
-    serializer_class = VehicleOutputSerializer
+class VehicleOutput:
+    """How the vehicle endpoints render vehicles. An app above this one adds what it knows
+    about a vehicle (recalls: its open recalls) by subclassing the views with its own output
+    serializer and context, so this app never imports it (docs/recalls.md)."""
+
+    output_serializer = VehicleOutputSerializer
+
+    def output_context(self, vehicles: list[Vehicle]) -> dict:
+        """Extra serializer context for these vehicles, read once for a whole page."""
+        return {}
+
+    def output(self, vehicle: Vehicle) -> dict:
+        return self.output_serializer(vehicle, context=self.output_context([vehicle])).data
+
+
+class VehicleListView(VehicleOutput, generics.ListAPIView):
+    def get_serializer_class(self):
+        return self.output_serializer
+
+    def get_serializer(self, *args, **kwargs):
+        if args and kwargs.get("many"):
+            kwargs["context"] = {**self.get_serializer_context(), **self.output_context(args[0])}
+        return super().get_serializer(*args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
@@ -50,14 +71,14 @@ class VehicleListView(generics.ListAPIView):
         serializer = VehicleCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         vehicle = services.vehicle_create(owner=request.user, **serializer.validated_data)
-        return Response(VehicleOutputSerializer(vehicle).data, status=status.HTTP_201_CREATED)
+        return Response(self.output(vehicle), status=status.HTTP_201_CREATED)
 
 
-class VehicleDetailView(APIView):
+class VehicleDetailView(VehicleOutput, APIView):
     @extend_schema(responses={200: VehicleOutputSerializer})
     def get(self, request, pk: int):
         vehicle = selectors.vehicle_get(owner=request.user, vehicle_id=pk)
-        return Response(VehicleOutputSerializer(vehicle).data)
+        return Response(self.output(vehicle))
 
     @extend_schema(request=VehicleUpdateInputSerializer, responses={200: VehicleOutputSerializer})
     def patch(self, request, pk: int):
@@ -65,7 +86,7 @@ class VehicleDetailView(APIView):
         serializer = VehicleUpdateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         vehicle = services.vehicle_update(vehicle=vehicle, **serializer.validated_data)
-        return Response(VehicleOutputSerializer(vehicle).data)
+        return Response(self.output(vehicle))
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from bookings.availability.engine import free_starts
@@ -20,6 +20,8 @@ from bookings.models import Booking
 from bookings.notify.maintenance import MaintenanceDue, maintenance_of, with_maintenance_facts
 from outlets.catalog import duration_minutes
 from outlets.models import Outlet, ServiceType
+from recalls.models import AffectedVehicle
+from recalls.selectors import open_recalls_by_vehicle
 from vehicles.models import Brand, Vehicle
 from vehicles.selectors import vehicle_list
 
@@ -28,17 +30,42 @@ SOONEST_NEARBY = 3
 
 
 @dataclass(frozen=True)
+class OpenRecall:
+    code: str
+    title: str  # in the page's language
+    state: str
+
+
+@dataclass(frozen=True)
 class VehicleRow:
     vehicle: Vehicle
     maintenance: MaintenanceDue | None
+    open_recalls: list[OpenRecall] = field(default_factory=list)
+
+
+def _open_recall(row: AffectedVehicle) -> OpenRecall:
+    campaign = row.campaign
+    chinese = (translation.get_language() or "").startswith("zh")
+    return OpenRecall(
+        code=campaign.code,
+        title=campaign.title_zh if chinese else campaign.title_en,
+        state=row.get_state_display(),
+    )
 
 
 def vehicle_rows(*, owner: User, today: dt.date | None = None) -> list[VehicleRow]:
     """The owner's vehicles, each with its maintenance assessment (bookings.maintenance's own
-    rule), in three queries whatever the number of vehicles."""
+    rule) and its open recalls (recalls.selectors), in four queries whatever the number of
+    vehicles."""
     today = today or timezone.localdate()
-    vehicles = with_maintenance_facts(vehicle_list(owner=owner), today=today)
-    return [VehicleRow(v, maintenance_of(v, today=today)) for v in vehicles]
+    vehicles = list(with_maintenance_facts(vehicle_list(owner=owner), today=today))
+    recalls = open_recalls_by_vehicle(vehicles)
+    return [
+        VehicleRow(
+            v, maintenance_of(v, today=today), [_open_recall(r) for r in recalls.get(v.pk, [])]
+        )
+        for v in vehicles
+    ]
 
 
 @dataclass(frozen=True)

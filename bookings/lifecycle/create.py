@@ -4,7 +4,7 @@ event and the notifications in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from outlets.models import Outlet, ServiceType
 from outlets.selectors import service_types_by_code
+from recalls.services import recall_claim_for_booking, recall_mark_booked
 from vehicles.models import Vehicle
 from vehicles.selectors import check_owned
 
@@ -28,19 +29,25 @@ from .rules import check_mode, check_night_capacity, check_owner_deadline
 from .table import check_reschedulable
 
 
-def add_services(booking: Booking, services: Sequence[ServiceType]) -> list[BookingService]:
-    """The booking's service lines, with the standard time and price as they are now."""
+def add_services(
+    booking: Booking, services: Sequence[ServiceType], *, free: Collection[int] = ()
+) -> list[BookingService]:
+    """The booking's service lines, with the standard time and price as they are now; the
+    services in `free` (an affected vehicle's recall fix) cost nothing."""
     return BookingService.objects.bulk_create(
         BookingService(
-            booking=booking, service_type=s, labour_minutes=s.labour_minutes, price=s.price
+            booking=booking,
+            service_type=s,
+            labour_minutes=s.labour_minutes,
+            price=Decimal(0) if s.pk in free else s.price,
         )
         for s in services
     )
 
 
-def price_total(services: Sequence[ServiceType]) -> Decimal:
-    """What the visit costs at standard prices."""
-    return sum((s.price for s in services), Decimal(0))
+def price_total(services: Sequence[ServiceType], *, free: Collection[int] = ()) -> Decimal:
+    """What the visit costs at standard prices, the services in `free` at nothing."""
+    return sum((s.price for s in services if s.pk not in free), Decimal(0))
 
 
 @transaction.atomic
@@ -76,6 +83,7 @@ def booking_create(
     check_mode(outlet=outlet, mode=mode, pickup_address=pickup_address, start=start)
     if mode == Booking.Mode.NIGHT_SERVICE:
         check_night_capacity(outlet=outlet, start=start)
+    recalls = recall_claim_for_booking(vehicle=vehicle, services=services)
     booking = Booking(
         owner=owner,
         vehicle=vehicle,
@@ -85,10 +93,14 @@ def booking_create(
         pickup_address=pickup_address.strip() if mode in PICKUP_MODES else "",
         notes=notes,
         channel=channel,
-        price_total=price_total(services),
+        price_total=price_total(services, free=recalls.free_service_ids),
+        holds_recalls=bool(recalls.rows),
     )
     booking = reserve_bay(booking=booking, services=services, held=held)
-    lines = add_services(booking, services)
+    lines = add_services(booking, services, free=recalls.free_service_ids)
+    recall_mark_booked(
+        claim=recalls, vehicle=vehicle, outlet=outlet, booking_reference=booking.reference
+    )
     event = record_event(
         booking,
         kind=BookingEvent.Kind.CREATED,

@@ -1,7 +1,8 @@
 """The status actions: cancel, check in, start, ready, complete, no-show, and the generic
 `booking_transition`. Each locks the booking row once (bookings.locks), looks its move up in the
-transition table, applies the action's own rule, then `_enter` stamps, records the event and
-the move's notifications, all in the caller's transaction."""
+transition table, applies the action's own rule, then `_enter` stamps, records the event, the
+move's notifications and what it means for the recalls the booking holds, all in the caller's
+transaction."""
 
 from __future__ import annotations
 
@@ -64,6 +65,8 @@ def _enter(
     )
     if move.notify is not None:
         move.notify(booking=locked)
+    if move.recalls is not None:
+        move.recalls(locked)
     return locked
 
 

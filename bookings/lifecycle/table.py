@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from hima_service.exceptions import Conflict, InvalidTransition
+from recalls.services import recall_mark_done, recall_release
 
 from ..models import Booking, BookingEvent
 from ..notify.outbox import (
@@ -30,16 +31,32 @@ class Transition:
     stamp: str | None = None
     notify: Callable[..., None] | None = None
     event: str = BookingEvent.Kind.STATUS
+    # What the move means for the recalls the booking holds (recalls.services), if anything.
+    recalls: Callable[[Booking], object] | None = None
+
+
+def close_recalls(booking: Booking) -> None:
+    """The recall fixes on a completed booking are done, at its outlet."""
+    if booking.holds_recalls:
+        recall_mark_done(booking_reference=booking.reference, now=booking.completed_at)
+
+
+def release_recalls(booking: Booking) -> None:
+    """A cancelled or missed booking gives its recalls back to be booked again."""
+    if booking.holds_recalls:
+        recall_release(booking_reference=booking.reference)
 
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (Status.CONFIRMED, Status.CHECKED_IN): Transition(stamp="checked_in_at"),
-    (Status.CONFIRMED, Status.CANCELLED): Transition(notify=notify_booking_cancelled),
-    (Status.CONFIRMED, Status.NO_SHOW): Transition(),
+    (Status.CONFIRMED, Status.CANCELLED): Transition(
+        notify=notify_booking_cancelled, recalls=release_recalls
+    ),
+    (Status.CONFIRMED, Status.NO_SHOW): Transition(recalls=release_recalls),
     (Status.CHECKED_IN, Status.IN_SERVICE): Transition(stamp="started_at"),
     (Status.IN_SERVICE, Status.READY): Transition(stamp="ready_at", notify=notify_booking_ready),
     (Status.READY, Status.COMPLETED): Transition(
-        stamp="completed_at", notify=notify_booking_completed
+        stamp="completed_at", notify=notify_booking_completed, recalls=close_recalls
     ),
 }
 

@@ -17,6 +17,7 @@ from hima_service.exceptions import SlotTaken, VehicleBusy
 from outlets.catalog import booking_duration
 from outlets.models import Outlet, ServiceType
 from outlets.selectors import service_types_by_code
+from recalls.services import recall_claim_for_booking, recall_mark_booked
 from vehicles.models import Vehicle, VehicleModel
 from vehicles.services import vehicle_create
 from vehicles.vin import normalize_vin
@@ -113,6 +114,8 @@ def walk_in_register(
     services = service_types_by_code(service_codes)
     with fields_renamed({"vehicle": "vin"}):
         check_servable(outlet=outlet, services=services, brand=vehicle.model.brand)
+    recalls = recall_claim_for_booking(vehicle=vehicle, services=services)
+    free = recalls.free_service_ids
 
     def draft() -> Booking:
         return Booking(
@@ -125,7 +128,8 @@ def walk_in_register(
             status=Booking.Status.CHECKED_IN,
             checked_in_at=now,
             notes=notes,
-            price_total=price_total(services),
+            price_total=price_total(services, free=free),
+            holds_recalls=bool(recalls.rows),
         )
 
     try:
@@ -133,7 +137,10 @@ def walk_in_register(
             booking = reserve_bay(booking=draft(), services=services)
     except SlotTaken:
         booking = _waiting(draft(), services, now)
-    add_services(booking, services)
+    add_services(booking, services, free=free)
+    recall_mark_booked(
+        claim=recalls, vehicle=vehicle, outlet=outlet, booking_reference=booking.reference
+    )
     record_event(
         booking,
         kind=BookingEvent.Kind.WALK_IN,

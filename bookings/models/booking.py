@@ -70,6 +70,9 @@ class Booking(models.Model):
     notes = models.TextField(blank=True, max_length=2000)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CONFIRMED)
     price_total = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    # A recall fix is booked on it: its moves close or give back recalls (recalls.services).
+    # Known here so that the status actions of every other booking cost no recall query.
+    holds_recalls = models.BooleanField(default=False)
     cancel_reason = models.CharField(max_length=255, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

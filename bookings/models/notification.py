@@ -19,6 +19,7 @@ class Notification(models.Model):
         READY_FOR_PICKUP = "ready_for_pickup", _("ready for pickup")
         FEEDBACK_REQUEST = "feedback_request", _("feedback request")
         MAINTENANCE_DUE = "maintenance_due", _("maintenance due")
+        RECALL_NOTICE = "recall_notice", _("recall notice")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")

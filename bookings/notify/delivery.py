@@ -52,7 +52,7 @@ from django.utils import timezone
 
 from ..models import Booking, Feedback, Notification, NotificationDelivery
 from .channels import backend_for
-from .outbox import REMINDERS
+from .outbox import REMINDERS, SAFETY_KINDS
 from .render import notification_render, recipient_address
 from .status import notification_move, notification_record_sent
 
@@ -64,9 +64,13 @@ Status = Notification.Status
 def _skip_reason(notification: Notification) -> str:
     """Why this message should not go out any more, or "" when it should."""
     user = notification.recipient
-    if notification.channel == Notification.Channel.SMS and not user.sms_notifications:
+    # Safety notices (recalls) go out even to owners who opted out: docs/recalls.md.
+    safety = notification.kind in SAFETY_KINDS
+    if notification.channel == Notification.Channel.SMS and not (user.sms_notifications or safety):
         return "owner opted out of SMS"
-    if notification.channel == Notification.Channel.EMAIL and not user.email_notifications:
+    if notification.channel == Notification.Channel.EMAIL and not (
+        user.email_notifications or safety
+    ):
         return "owner opted out of e-mail"
     if not recipient_address(notification):
         return "no address for this channel"

@@ -13,7 +13,8 @@ now go out at once, and a broker outage at that moment is logged and left to the
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
@@ -39,6 +40,9 @@ REMINDERS: dict[str, timedelta] = {
     Kind.REMINDER_2H: timedelta(hours=2),
 }
 FEEDBACK_AFTER = timedelta(hours=2)
+# Safety notices reach owners who opted out of reminders: the opt-outs are for service
+# messages, and a recall is a safety matter (docs/recalls.md). A channel still needs an address.
+SAFETY_KINDS = frozenset({Kind.RECALL_NOTICE})
 
 
 def recipient_channels(user: User) -> list[str]:
@@ -49,6 +53,15 @@ def recipient_channels(user: User) -> list[str]:
     if user.email_notifications and user.email:
         channels.append(Channel.EMAIL)
     return channels
+
+
+def safety_channels(user: User) -> list[str]:
+    """The channels a safety notice goes out on: every one with an address, opted out or not."""
+    return [
+        channel
+        for channel, address in ((Channel.SMS, user.phone), (Channel.EMAIL, user.email))
+        if address
+    ]
 
 
 def _stamp(moment: datetime) -> str:
@@ -278,3 +291,46 @@ def notify_maintenance_due(
     existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(set(keys) - existing)
+
+
+def recall_key(vehicle_id: int, campaign: str, channel: str, *, follow_up: bool = False) -> str:
+    occurrence = f"{campaign}:follow-up" if follow_up else campaign
+    return f"vehicle:{vehicle_id}:{Kind.RECALL_NOTICE}:{occurrence}:{channel}"
+
+
+@dataclass(frozen=True)
+class RecallNotice:
+    """One vehicle's notice of one campaign (or its one follow-up), with the campaign's facts
+    in both languages for the text (`bookings/templates/notifications/recall_notice.*`)."""
+
+    vehicle_id: int
+    owner: User
+    campaign: str
+    follow_up: bool
+    facts: dict
+
+
+@transaction.atomic
+def notify_recall_notices(*, notices: Sequence[RecallNotice], now: datetime) -> int:
+    """One recall_notice per vehicle, campaign and channel, and one follow-up (its own key):
+    the key holds the campaign, so recording a notice twice records nothing. Sent on every
+    channel with an address (SAFETY_KINDS). Returns the number of rows that were new."""
+    rows = [
+        Notification(
+            key=recall_key(n.vehicle_id, n.campaign, channel, follow_up=n.follow_up),
+            kind=Kind.RECALL_NOTICE,
+            channel=channel,
+            recipient=n.owner,
+            vehicle_id=n.vehicle_id,
+            due_at=now,
+            context={**n.facts, "campaign": n.campaign, "follow_up": n.follow_up},
+        )
+        for n in notices
+        for channel in safety_channels(n.owner)
+    ]
+    if not rows:
+        return 0
+    keys = {row.key for row in rows}
+    existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    _record(rows)
+    return len(keys - existing)

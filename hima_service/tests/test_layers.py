@@ -9,7 +9,17 @@ import pytest
 from hima_service.settings import BASE_DIR
 
 LINT_IMPORTS = Path(BASE_DIR) / ".venv" / "bin" / "lint-imports"
-PACKAGES = ["hima_service", "accounts", "vehicles", "outlets", "bookings", "audit", "web", "demo"]
+PACKAGES = [
+    "hima_service",
+    "accounts",
+    "vehicles",
+    "outlets",
+    "recalls",
+    "bookings",
+    "audit",
+    "web",
+    "demo",
+]
 
 pytestmark = pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="needs `make install`")
 
@@ -48,6 +58,8 @@ def test_the_layers_hold():
         ("bookings/notify/render.py", "import bookings.lifecycle.status", "Inside bookings"),
         ("bookings/reservation.py", "import bookings.lifecycle.create", "Inside bookings"),
         ("hima_service/api.py", "import demo.seed", "Apps import downwards only"),
+        ("recalls/services.py", "import bookings.tasks", "Apps import downwards only"),
+        ("vehicles/views.py", "import recalls.selectors", "Apps import downwards only"),
     ],
 )
 def test_an_upward_import_breaks_a_contract(tmp_path, module, bad_import, contract):

@@ -1,0 +1,47 @@
+"""My vehicles shows each car's open recalls, in the page's language, without a query per car."""
+
+import pytest
+from django.test import Client
+
+from recalls.tests.factories import AffectedVehicleFactory, RecallCampaignFactory
+from vehicles.tests.factories import VehicleFactory, brand
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner_client(shop) -> Client:
+    client = Client()
+    client.force_login(shop.owner)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("en", "Rear suspension bolt torque check"), ("zh-hans", "后悬架螺栓扭矩检查")],
+)
+def test_my_vehicles_lists_open_recalls(shop, owner_client, language, title):
+    shop.owner.language = language
+    shop.owner.save()
+    campaign = RecallCampaignFactory(code="AITO-WEB-01", brand=brand("AITO"))
+    AffectedVehicleFactory(vehicle=shop.vehicle, campaign=campaign, state="notified")
+    AffectedVehicleFactory(vehicle=shop.stranger_vehicle, campaign=campaign)
+
+    page = owner_client.get("/vehicles/").content.decode()
+
+    assert page.count("AITO-WEB-01") == 1
+    assert title in page
+
+
+def test_recalls_cost_one_query_for_any_number_of_cars(
+    shop, owner_client, django_assert_max_num_queries
+):
+    campaign = RecallCampaignFactory(code="AITO-WEB-02", brand=brand("AITO"))
+    for _ in range(5):
+        vehicle = VehicleFactory(owner=shop.owner, model=shop.vehicle.model)
+        AffectedVehicleFactory(vehicle=vehicle, campaign=campaign)
+
+    with django_assert_max_num_queries(6):
+        page = owner_client.get("/vehicles/").content.decode()
+
+    assert page.count("AITO-WEB-02") == 5
