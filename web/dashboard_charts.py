@@ -154,3 +154,48 @@ def equity_chart(*, audit: EquityAudit) -> BarChart | None:
         maximum=1.0,
         tick_text=_percent,
     )
+
+
+def recall_chart(*, rows) -> BarChart | None:
+    """Each campaign's completion rate (completed of affected)."""
+    if not rows:
+        return None
+    return bar_chart(
+        chart_id="chart-recalls",
+        title=_("Recall campaigns: vehicles fixed of those affected"),
+        description=_("Per campaign, the share of affected vehicles whose recall work is done."),
+        rows=[
+            (
+                campaign.code,
+                Value(
+                    float(progress.completion_rate)
+                    if progress.completion_rate is not None
+                    else None,
+                    f"{progress.completed} / {progress.affected}",
+                ),
+                "",
+            )
+            for campaign, progress in rows
+        ],
+        maximum=1.0,
+        tick_text=_percent,
+    )
+
+
+def recall_outlet_chart(*, outlets) -> BarChart | None:
+    """Per outlet, the campaign's vehicles booked (striped) and done (solid)."""
+    if not outlets:
+        return None
+    most = max(max(o.booked, o.completed) for o in outlets) or 1
+    return paired_bar_chart(
+        chart_id="chart-recall-outlets",
+        title=_("Recall work per outlet"),
+        description=_("Per outlet, the campaign's vehicles done (solid) and booked (striped)."),
+        series=(_("done"), _("booked")),
+        rows=[
+            (o.outlet, Value(o.completed, str(o.completed)), Value(o.booked, str(o.booked)), "")
+            for o in outlets
+        ],
+        maximum=float(most),
+        tick_text=lambda v: f"{v:.0f}",
+    )

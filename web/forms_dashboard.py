@@ -15,8 +15,10 @@ from audit.scope import Auditor
 from audit.selectors import Period
 from audit.serializers import AuditBookingsInputSerializer, AuditFilterInputSerializer
 from audit.sql import METRICS
-from outlets.models import Outlet
-from vehicles.models import Brand
+from outlets.models import Outlet, ServiceType
+from vehicles.models import Brand, VehicleModel
+
+from .display import local_name
 
 # The last quarter is the 90 days up to yesterday: a whole quarter of finished days, as the
 # demo's history and its equity test read it.
@@ -162,3 +164,58 @@ class FigureBookingsForm(DashboardFilterForm):
         data = super().clean()
         data["metric"] = data.get("metric") or "all"
         return data
+
+
+class _ModelsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: VehicleModel) -> str:
+        return f"{obj.brand.name} {local_name(obj)}"
+
+
+class CampaignForm(forms.Form):
+    """A new recall campaign; the rules (recall category, the brand's models, the year range,
+    a unique code) are recalls.services', their messages land next to these fields."""
+
+    brand = forms.ChoiceField(label=_("Brand"))
+    code = forms.CharField(
+        label=_("Campaign code"), max_length=32, help_text=_("e.g. AITO-2026-R01")
+    )
+    title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200)
+    description_zh = forms.CharField(
+        label=_("Description (Chinese)"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    service = forms.ModelChoiceField(label=_("Recall service"), queryset=ServiceType.objects.none())
+    models = _ModelsField(
+        label=_("Affected models (optional)"),
+        queryset=VehicleModel.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    model_year_from = forms.IntegerField(
+        label=_("Model years from (optional)"), min_value=1980, max_value=2100, required=False
+    )
+    model_year_to = forms.IntegerField(
+        label=_("Model years to (optional)"), min_value=1980, max_value=2100, required=False
+    )
+
+    def __init__(self, data: Any = None, *, brands: list[Brand], services: Any, models: Any):
+        super().__init__(data)
+        self.fields["brand"].choices = [(b.code, b.name) for b in brands]
+        if len(brands) == 1:
+            self.fields["brand"].initial = brands[0].code
+            self.fields["brand"].widget = forms.HiddenInput()
+        self.fields["service"].queryset = services
+        self.fields["service"].label_from_instance = local_name
+        self.fields["models"].queryset = models
+
+
+class VinUploadForm(forms.Form):
+    file = forms.FileField(label=_("VIN list (CSV, one VIN per line)"))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The refused file's bad lines, each with its number and reason (shown as a list).
+        self.bad_lines: list[str] = []

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import dashboard
+from .views import dashboard, recalls
 
 urlpatterns = [
     path("dashboard/", dashboard.overview, name="dashboard"),
@@ -21,4 +21,8 @@ urlpatterns = [
         dashboard.figure_bookings,
         name="dashboard-bookings",
     ),
+    path("dashboard/recalls/", recalls.recall_list, name="recalls"),
+    path("dashboard/recalls/new/", recalls.recall_new, name="recall-new"),
+    path("dashboard/recalls/<str:code>/", recalls.recall_detail, name="recall"),
+    path("dashboard/recalls/<str:code>/vins/", recalls.recall_upload, name="recall-upload"),
 ]

@@ -9,6 +9,7 @@ import re
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -16,6 +17,7 @@ from accounts.tests.factories import PASSWORD, AdminFactory, UserFactory
 from audit.tests.factories import History, Visit, local
 from audit.tests.test_equity import UNFAIR_AITO, fair
 from outlets.tests.factories import OutletFactory, OutletMembershipFactory
+from recalls.tests.factories import RecallCampaignFactory, recall_service
 from vehicles.tests.factories import BrandMembershipFactory, brand
 from web.audit_tables import parse_sort, sorted_rows
 from web.forms_dashboard import Preset, preset_period
@@ -383,3 +385,71 @@ def test_the_charts_numbers_download_as_csv(people, unequal):
     assert page_client(people["owner"]).get("/dashboard/waits.csv").status_code == 404
     bad = client.get("/dashboard/waits.csv", {"period": "custom", "date_from": "x"})
     assert bad.status_code == 400
+
+
+# --- recall campaigns ---
+
+
+@pytest.fixture
+def luxeed_campaign(db):
+    return RecallCampaignFactory(code="LUX-2026-R01")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/dashboard/recalls/", "/dashboard/recalls/new/", "/dashboard/recalls/LUX-2026-R01/"],
+)
+def test_recall_pages_are_for_their_brands_admins(people, luxeed_campaign, url):
+    assert page_client(people["luxeed_admin"]).get(url).status_code == 200
+    assert page_client(people["alliance_admin"]).get(url).status_code == 200
+    for who in ["owner", "staff"]:
+        assert page_client(people[who]).get(url).status_code == 404
+    if "LUX-" in url:  # another brand's campaign is someone else's: 404
+        assert page_client(people["aito_admin"]).get(url).status_code == 404
+
+
+def test_a_vin_file_with_bad_lines_imports_nothing_and_lists_them(people, luxeed_campaign):
+    client = page_client(people["luxeed_admin"])
+    upload = SimpleUploadedFile("vins.csv", b"vin\nNOTAVIN\n12345678901234567\n")
+    response = client.post("/dashboard/recalls/LUX-2026-R01/vins/", {"file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    lines = re.search(r'<ol class="bad-lines"[^>]*>(.*?)</ol>', html, re.S).group(1)
+    assert lines.count("<li>") == 2
+    assert "Line 2 (NOTAVIN)" in lines
+    assert "Line 3 (12345678901234567)" in lines
+    assert luxeed_campaign.affected_vehicles.count() == 0
+
+
+def test_a_campaign_is_created_from_the_form(people, db):
+    client = page_client(people["luxeed_admin"])
+    response = client.post(
+        "/dashboard/recalls/new/",
+        {
+            "brand": "LUXEED",
+            "code": "lux-2026-r09",
+            "title_zh": "测试",
+            "title_en": "Test",
+            "description_zh": "测试召回",
+            "description_en": "A test recall",
+            "service": recall_service().pk,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/recalls/LUX-2026-R09/"
+    assert client.get(response["Location"]).status_code == 200
+    # the service's own rule (a unique code) is a message next to the field
+    again = client.post(
+        "/dashboard/recalls/new/",
+        {
+            "brand": "LUXEED",
+            "code": "LUX-2026-R09",
+            "title_zh": "a",
+            "title_en": "a",
+            "description_zh": "a",
+            "description_en": "a",
+            "service": recall_service().pk,
+        },
+    )
+    assert again.status_code == 400
+    assert 'id="id_code_error"' in again.content.decode()
