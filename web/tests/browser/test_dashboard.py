@@ -212,3 +212,30 @@ def test_screenshots(demo, live_server, open_page, language, size):
         page.set_viewport_size({"width": 1280, "height": 1400})
         target = settings.BASE_DIR / "docs" / "screenshots" / "dashboard.png"
         page.screenshot(path=str(target))
+
+
+def test_recall_campaigns_in_the_browser(demo, live_server, open_page, tmp_path):
+    User.objects.filter(username="brand.aito").update(language="en")
+    base = live_server.url
+    page = open_page("en")
+    sign_in(page, base, "brand.aito")
+    page.click(".dash-nav a:has-text('Recall campaigns')")
+    page.wait_for_url(re.compile(r"/dashboard/recalls/$"))
+    rows = page.locator("#recalls-table tbody tr")
+    expect(rows.first).to_be_visible()
+    check_accessibility(page)
+    code = rows.first.get_attribute("data-campaign")
+    page.click(f"#recalls-table a:has-text('{code}')")
+    expect(page.locator("#campaign-progress")).to_be_visible()
+    check_accessibility(page)
+    # A file with a bad line: nothing imported, every bad line listed with its number.
+    bad = tmp_path / "vins.csv"
+    bad.write_text("vin\nNOTAVIN\n")
+    page.set_input_files("#id_file", str(bad))
+    page.click("#vin-upload button[type=submit]")
+    expect(page.locator("#bad-lines li")).to_have_count(1)
+    expect(page.locator("#bad-lines")).to_contain_text("Line 2 (NOTAVIN)")
+    check_accessibility(page)
+    page.goto(base + "/dashboard/recalls/new/")
+    check_accessibility(page)
+    assert page.csp_violations == []
