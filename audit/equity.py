@@ -12,6 +12,9 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from scipy import stats
 
 from outlets.models import Outlet
@@ -31,7 +34,9 @@ MIN_OTHER_BRANDS = 2
 @dataclass(frozen=True)
 class Rule:
     metric: str  # a Figures attribute
-    label: str
+    # The flag's sentence, whole for translators, with %(outlet)s, %(brand)s, %(figure)s,
+    # %(others)s, %(n)s, %(n_others)s, %(test)s and %(p)s.
+    sentence: str | Promise
     test: Literal["two_proportion_z", "mann_whitney_u"]
     worse: Literal["lower", "higher"]
     margin: float
@@ -45,7 +50,11 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule(
         "on_time_rate",
-        "on-time start rate",
+        gettext_lazy(
+            "At %(outlet)s, %(brand)s owners' on-time start rate is %(figure)s against "
+            "%(others)s for the other brands' owners (n = %(n)s vs %(n_others)s; %(test)s, "
+            "p = %(p)s)."
+        ),
         "two_proportion_z",
         "lower",
         0.10,
@@ -54,7 +63,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "wait_median_minutes",
-        "median wait to service start",
+        gettext_lazy(
+            "At %(outlet)s, %(brand)s owners' median wait to service start is %(figure)s "
+            "against %(others)s for the other brands' owners (n = %(n)s vs %(n_others)s; "
+            "%(test)s, p = %(p)s)."
+        ),
         "mann_whitney_u",
         "higher",
         10.0,
@@ -63,14 +76,28 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "completion_rate",
-        "completion rate",
+        gettext_lazy(
+            "At %(outlet)s, %(brand)s owners' completion rate is %(figure)s against %(others)s "
+            "for the other brands' owners (n = %(n)s vs %(n_others)s; %(test)s, p = %(p)s)."
+        ),
         "two_proportion_z",
         "lower",
         0.10,
         n="due",
         successes="completed",
     ),
-    Rule("rating_mean", "mean rating", "mann_whitney_u", "lower", 0.5, n="rated", sample="ratings"),
+    Rule(
+        "rating_mean",
+        gettext_lazy(
+            "At %(outlet)s, %(brand)s owners' mean rating is %(figure)s against %(others)s for "
+            "the other brands' owners (n = %(n)s vs %(n_others)s; %(test)s, p = %(p)s)."
+        ),
+        "mann_whitney_u",
+        "lower",
+        0.5,
+        n="rated",
+        sample="ratings",
+    ),
 )
 
 
@@ -140,7 +167,7 @@ def _formatted(metric: str, value: float) -> str:
     if metric.endswith("_rate"):
         return f"{value:.0%}"
     if metric.endswith("_minutes"):
-        return f"{value:.1f} min"
+        return _("%(value)s min") % {"value": f"{value:.1f}"}
     return f"{value:.2f}"
 
 
@@ -172,15 +199,21 @@ def _flag(outlet: str, brand: str, rule: Rule, own: Side, others: Side) -> Flag 
     if p_value >= ALPHA:
         return None
     test_name = (
-        "one-sided two-proportion z-test"
+        _("one-sided two-proportion z-test")
         if rule.test == "two_proportion_z"
-        else "one-sided Mann–Whitney U test"
+        else _("one-sided Mann–Whitney U test")
     )
-    sentence = (
-        f"At {outlet}, {brand} owners' {rule.label} is {_formatted(rule.metric, figure)} "
-        f"against {_formatted(rule.metric, others_figure)} for the other brands' owners "
-        f"(n = {n} vs {n_others}; {test_name}, p = {p_value:.2g})."
-    )
+    # In the language active now: the API's follows the caller's, the dashboard's the reader's.
+    sentence = str(rule.sentence) % {
+        "outlet": outlet,
+        "brand": brand,
+        "figure": _formatted(rule.metric, figure),
+        "others": _formatted(rule.metric, others_figure),
+        "n": n,
+        "n_others": n_others,
+        "test": test_name,
+        "p": f"{p_value:.2g}",
+    }
     return Flag(
         outlet=outlet,
         brand=brand,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from hima_service.exceptions import NotFound
@@ -39,7 +40,7 @@ def auditor_for(*, user: User) -> Auditor:
         return Auditor(user=user, is_alliance=True, brands=())
     brands = tuple(Brand.objects.filter(admins__user=user).order_by("code"))
     if not brands:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return Auditor(user=user, is_alliance=False, brands=brands)
 
 
@@ -51,7 +52,9 @@ def audit_scope(*, auditor: Auditor, brand_code: str | None) -> AuditScope:
             return AuditScope(auditor=auditor, brand=None)
         if len(auditor.brands) > 1:
             codes = ", ".join(b.code for b in auditor.brands)
-            raise ValidationError({"brand": [f"Choose one of your brands: {codes}."]})
+            raise ValidationError(
+                {"brand": [_("Choose one of your brands: %(codes)s.") % {"codes": codes}]}
+            )
         return AuditScope(auditor=auditor, brand=auditor.brands[0])
     if not auditor.is_alliance:
         own = next((b for b in auditor.brands if b.code.lower() == brand_code.lower()), None)
@@ -59,7 +62,7 @@ def audit_scope(*, auditor: Auditor, brand_code: str | None) -> AuditScope:
             return AuditScope(auditor=auditor, brand=own)
     brand = Brand.objects.filter(code__iexact=brand_code).first()
     if brand is None:
-        raise ValidationError({"brand": ["Unknown brand."]})
+        raise ValidationError({"brand": [_("Unknown brand.")]})
     if not auditor.is_alliance:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return AuditScope(auditor=auditor, brand=brand)

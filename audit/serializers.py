@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -46,10 +47,10 @@ class PeriodInputSerializer(serializers.Serializer):
         date_to = attrs.get("date_to") or timezone.localdate()
         date_from = attrs.get("date_from") or date_to - dt.timedelta(days=DEFAULT_DAYS - 1)
         if date_to < date_from:
-            raise serializers.ValidationError({"date_to": ["Must not be before date_from."]})
+            raise serializers.ValidationError({"date_to": [_("Must not be before date_from.")]})
         if (date_to - date_from).days + 1 > MAX_DAYS:
             raise serializers.ValidationError(
-                {"date_to": [f"A period covers at most {MAX_DAYS} days."]}
+                {"date_to": [_("A period covers at most %(days)d days.") % {"days": MAX_DAYS}]}
             )
         attrs["period"] = Period(date_from=date_from, date_to=date_to)
         return attrs

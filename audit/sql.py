@@ -231,3 +231,49 @@ JOIN vehicles_brand br ON br.id = m.brand_id
 WHERE {METRICS[metric]}
 ORDER BY s.start, s.id
 """
+
+
+# The wait distribution's bucket edges in minutes: a wait falls in the first bucket whose edge
+# it does not exceed (≤ 0: started early or on the minute; ≤ 15: on time), else in the last,
+# open-ended one. The on-time edge is the on-time rule's, so the chart and the rate agree.
+WAIT_BUCKET_EDGES: tuple[int, ...] = (0, ON_TIME_MINUTES, 30, 60)
+
+
+def _bucket_counts() -> str:
+    lower: list[str] = []
+    counts = []
+    for edge in WAIT_BUCKET_EDGES:
+        counts.append(
+            f"count(*) FILTER (WHERE {' AND '.join([*lower, f's.wait_minutes <= {edge}'])})"
+        )
+        lower = [f"s.wait_minutes > {edge}"]
+    counts.append(f"count(*) FILTER (WHERE s.wait_minutes > {WAIT_BUCKET_EDGES[-1]})")
+    return "ARRAY[" + ", ".join(f"{c}::int" for c in counts) + "]"
+
+
+# Per outlet: how many started bookings (the `started` metric, as the wait figures count them)
+# waited how long, bucketed by WAIT_BUCKET_EDGES. Outlets without a started booking are absent.
+WAIT_DISTRIBUTION = f"""
+WITH {SCOPED}
+SELECT o.code AS outlet, o.name AS outlet_name, count(*)::int AS started,
+       {_bucket_counts()} AS counts
+FROM scoped s
+JOIN outlets_outlet o ON o.id = s.outlet_id
+WHERE {METRICS["started"]}
+GROUP BY o.code, o.name
+ORDER BY o.code
+"""
+
+# Per week (Monday of the outlet's local start date), over every outlet in scope together: the
+# started bookings and those on time (the on-time rate's own numerator and denominator).
+WEEKLY_ON_TIME = f"""
+WITH {SCOPED}
+SELECT date_trunc('week', s.start AT TIME ZONE o.time_zone)::date AS week,
+       {_count("started")}::int AS started,
+       {_count("on_time")}::int AS on_time,
+       {_count("on_time")}::float8 / nullif({_count("started")}, 0) AS on_time_rate
+FROM scoped s
+JOIN outlets_outlet o ON o.id = s.outlet_id
+GROUP BY 1
+ORDER BY 1
+"""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
@@ -54,7 +55,7 @@ def _outlet_filter(code: str | None) -> Outlet | None:
         return None
     outlet = audit_outlet(code=code)
     if outlet is None:
-        raise ValidationError({"outlet": ["Unknown outlet."]})
+        raise ValidationError({"outlet": [_("Unknown outlet.")]})
     return outlet
 
 
@@ -171,7 +172,7 @@ class AuditBookingsView(_AuditView, ListAPIView):
         scope, data = self.scope_and_filters()
         outlet = audit_outlet(code=code)
         if outlet is None:
-            raise NotFound("No outlet has this code.")
+            raise NotFound(_("No outlet has this code."))
         period: Period = data["period"]
         rows = audit_bookings(scope=scope, period=period, outlet=outlet, metric=data["metric"])
         context = {"time_zone": outlet.time_zone}

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .urls_staff import urlpatterns as staff_urlpatterns
 from .views import account, booking, my_bookings, outlets, pages, vehicles
@@ -7,6 +7,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("", include("web.urls_dashboard")),
     path("language/", pages.set_language, name="language"),
     path("sign-in/", account.sign_in, name="sign-in"),
     path("sign-out/", account.sign_out, name="sign-out"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.lockout import is_locked_out, sign_in_lockout
 from accounts.serializers import RegisterInputSerializer
 from accounts.services import user_register
-from bookings.access import staff_outlet_ids
+from bookings.access import admin_brand_ids, staff_outlet_ids
 
 from ..forms import CreateAccountForm, SignInForm
 from ..throttle import create_account_refused_for
@@ -39,8 +39,13 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         login(request, user)
         if next_url:
             return redirect(safe_next(request, next_url))
-        # Outlet staff start their day on the board; everyone else on their vehicles.
-        return redirect("web:staff" if staff_outlet_ids(user) else "web:vehicles")
+        # Outlet staff start their day on the board, brand and alliance admins on the audit
+        # dashboard, everyone else on their vehicles.
+        if staff_outlet_ids(user):
+            return redirect("web:staff")
+        if user.is_alliance_admin or admin_brand_ids(user):
+            return redirect("web:dashboard")
+        return redirect("web:vehicles")
     if is_locked_out(request):
         # The API's own lockout (django-axes, failures only): the same rule and the same words.
         lockout = sign_in_lockout(request=request, credentials=request.POST.dict())

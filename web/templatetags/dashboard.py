@@ -1,0 +1,66 @@
+"""Template helpers of the audit dashboard: a figure by its column, as text and as its raw
+value (the CSV's number, for `data-value`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.core.cache import cache
+
+from bookings.models import Booking
+
+from ..audit_tables import Column, Kind, format_figure
+
+register = template.Library()
+
+
+@register.filter
+def figure_value(row: Any, key: str) -> Any:
+    """The raw figure: the number the API and the CSV carry (unrounded)."""
+    return getattr(row, key)
+
+
+@register.filter
+def figure_text(row: Any, column: Column) -> str:
+    return format_figure(getattr(row, column.key), column.kind)
+
+
+@register.filter
+def formatted(value: float | int | None, kind: Kind) -> str:
+    return format_figure(value, kind)
+
+
+@register.filter
+def lookup(mapping: dict, key: Any) -> Any:
+    return mapping.get(key, "")
+
+
+@register.simple_tag
+def flagged(flags: set, *parts: Any) -> bool:
+    return tuple(parts) in flags
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return str(Booking.Status(value).label) if value in Booking.Status.values else value
+
+
+# How long the header trusts what it knows of a user's brand memberships: it only decides
+# whether to show a link (the dashboard itself asks audit.scope every time), and a cache hit
+# keeps the owners' pages at their query budgets.
+AUDITOR_CACHE_SECONDS = 300
+
+
+@register.filter
+def is_auditor(user: Any) -> bool:
+    """Whether the header links to the dashboard: alliance admins and brand admins."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_alliance_admin:
+        return True
+    return cache.get_or_set(
+        f"web:auditor:{user.pk}",
+        lambda: user.brand_memberships.exists(),
+        AUDITOR_CACHE_SECONDS,
+    )
