@@ -24,6 +24,7 @@ from bookings.lifecycle.table import ALLOWED
 from bookings.models import Booking
 from bookings.queue import CARRIED_OVER, QueueEntry, outlet_queue
 from outlets.models import Bay, Outlet, OutletMembership, ServiceType
+from recalls.selectors import open_recalls_by_vehicle
 
 Status = Booking.Status
 
@@ -215,10 +216,13 @@ def board_read(
     )
     entries = outlet_queue(outlet=outlet, day=day, now=now)
     cards_by_stage: dict[str, list[Card]] = {status: [] for status, _title in STAGES}
+    # One query for every car on the board: the recall campaigns still open on each.
+    recalls = open_recalls_by_vehicle([entry.booking.vehicle for entry in entries])
     for entry in entries:
         if entry.booking.status not in cards_by_stage:
             continue  # finished, cancelled and no-show bookings leave the board
         card = _card(entry, now=now)
+        card.open_recalls = recalls.get(entry.booking.vehicle_id, [])
         for (reference, action), form in (failed or {}).items():
             if reference == entry.booking.reference:
                 card.failed[action] = form

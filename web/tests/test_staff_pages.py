@@ -15,6 +15,7 @@ from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
 from outlets.models import Bay, Closure, OpeningHours, OutletMembership, ServiceType
 from outlets.tests.factories import BayFactory, OutletFactory, OutletMembershipFactory
+from recalls.tests.factories import AffectedVehicleFactory, RecallCampaignFactory
 from vehicles.models import Vehicle
 from vehicles.tests.factories import BrandMembershipFactory, VehicleFactory, valid_vin
 
@@ -183,6 +184,17 @@ def test_late_arrival_and_overrun_are_flagged(floor):
     assert "⚠ Overrun" in html
 
 
+def test_a_car_with_an_open_recall_is_flagged_with_the_campaign(floor):
+    outlet = floor["outlet"]
+    recalled = _today(outlet, minutes=30)
+    _today(outlet, minutes=90, bay=outlet.bays.get(name="B2"))
+    campaign = RecallCampaignFactory(brand=recalled.vehicle.model.brand)
+    AffectedVehicleFactory(campaign=campaign, vehicle=recalled.vehicle)
+    html = _client(floor["advisor"]).get("/staff/SH-BOARD-01/").content.decode()
+    assert html.count("⚠ Open recall") == 1
+    assert campaign.code in html
+
+
 @pytest.mark.parametrize("count", [1, 8])
 def test_the_board_costs_the_same_queries_for_1_or_8_cars(
     floor, count, django_assert_max_num_queries
@@ -190,9 +202,10 @@ def test_the_board_costs_the_same_queries_for_1_or_8_cars(
     for n in range(count):
         _today(floor["outlet"], minutes=30 * n, bay=None, status=Booking.Status.CONFIRMED)
     client = _client(floor["advisor"])
-    with django_assert_max_num_queries(16):
+    # One more than before the recalls landed: every card's open recalls, in one query.
+    with django_assert_max_num_queries(17):
         assert client.get("/staff/SH-BOARD-01/").status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get("/staff/SH-BOARD-01/board/").status_code == 200
 
 
