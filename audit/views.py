@@ -7,9 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from hima_service import csv_export
@@ -63,25 +61,7 @@ def _brand_label(scope: AuditScope) -> str:
     return scope.brand.code if scope.brand else "ALL"
 
 
-class _AuditView(APIView):
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, csv_export.CsvRenderer]
-
-    def wants_csv(self) -> bool:
-        return getattr(self.request.accepted_renderer, "format", None) == "csv"
-
-    def csv_response(self, table: csv_export.CsvTable, filename: str) -> Response:
-        return Response(
-            table, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-        )
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors keep the one JSON error shape, also under ?format=csv.
-        renderer = getattr(request, "accepted_renderer", None)
-        if response.exception and renderer is not None and renderer.format == "csv":
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
-
+class _AuditView(csv_export.CsvDownloadMixin, APIView):
     def scope_and_filters(self) -> tuple[AuditScope, dict]:
         auditor = auditor_for(user=self.request.user)
         data = _parse(self.input_serializer, self.request.query_params)

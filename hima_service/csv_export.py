@@ -10,7 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 BOM = "\ufeff"
 # Cells a spreadsheet would run as a formula; numbers never reach this test.
@@ -53,3 +55,25 @@ class CsvRenderer(BaseRenderer):
         writer.writerow(data.header)
         writer.writerows([_cell(value) for value in row] for row in data.rows)
         return buffer.getvalue().encode("utf-8")
+
+
+class CsvDownloadMixin:
+    """For an APIView whose answers also download as CSV (`?format=csv`): the renderer, the
+    check, the attachment, and errors kept in the one JSON error shape."""
+
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CsvRenderer]
+
+    def wants_csv(self) -> bool:
+        return getattr(self.request.accepted_renderer, "format", None) == "csv"
+
+    def csv_response(self, table: CsvTable, filename: str) -> Response:
+        return Response(
+            table, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.exception and renderer is not None and renderer.format == "csv":
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from hima_service.celery import BEST_EFFORT_CONNECT
 from hima_service.celery import app as celery_app
 from outlets.models import Outlet, ServiceType
 from vehicles.models import Brand, Vehicle, VehicleModel
@@ -91,23 +92,11 @@ def affected_link_vehicles() -> int:
         return cursor.rowcount
 
 
-# One immediate connect retry and short socket timeouts: a dead or frozen broker costs the
-# request that created the campaign a few seconds, never an endless wait.
-KICK_CONNECT = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0,
-    "interval_max": 0,
-    "socket_timeout": 2,
-    "socket_connect_timeout": 2,
-}
-
-
 def notice_scan_kick() -> None:
     """Best effort, after commit: queue the notice scan now so notices go out at once. The beat
     runs it every few minutes anyway, so a broker outage here is only logged."""
     try:
-        with celery_app.connection_for_write(transport_options=KICK_CONNECT) as conn:
+        with celery_app.connection_for_write(transport_options=BEST_EFFORT_CONNECT) as conn:
             celery_app.send_task(NOTICE_SCAN_TASK, connection=conn, retry=False)
     except Exception as exc:  # any broker failure; beat is the guarantee
         logger.warning("Could not queue the recall notice scan now (%s); beat will run it.", exc)

@@ -10,9 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import BaseParser, MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from hima_service import csv_export
@@ -54,31 +52,13 @@ def _parse(serializer_class, data) -> dict:
     return serializer.validated_data
 
 
-class _CsvView(APIView):
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, csv_export.CsvRenderer]
-
+class _CsvView(csv_export.CsvDownloadMixin, APIView):
     def get_renderers(self):
         # CSV is a download of what a GET reads; a write answers JSON only.
         renderers = super().get_renderers()
         if self.request.method == "GET":
             return renderers
         return [r for r in renderers if not isinstance(r, csv_export.CsvRenderer)]
-
-    def wants_csv(self) -> bool:
-        return getattr(self.request.accepted_renderer, "format", None) == "csv"
-
-    def csv_response(self, table: csv_export.CsvTable, filename: str) -> Response:
-        return Response(
-            table, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-        )
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors keep the one JSON error shape, also under ?format=csv.
-        renderer = getattr(request, "accepted_renderer", None)
-        if response.exception and renderer is not None and renderer.format == "csv":
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def _service(code: str) -> ServiceType:

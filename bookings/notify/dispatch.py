@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu import Connection
 
+from hima_service.celery import BEST_EFFORT_CONNECT
 from hima_service.celery import app as celery_app
 
 from ..models import Notification
@@ -129,18 +130,6 @@ def notifications_dispatch_due(
     return total
 
 
-KICK_CONNECT = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0,
-    "interval_max": 0,
-    # A frozen broker accepts the connect and never answers: without these the booking request
-    # would wait forever. Two tries of two seconds bound the kick at about four.
-    "socket_timeout": 2,
-    "socket_connect_timeout": 2,
-}
-
-
 class _KickBroker:
     """The kick's broker connection, one per process, kept between bookings: a kick is then
     one LPUSH, one round trip, instead of two fresh connections, their handshakes and pings.
@@ -157,8 +146,10 @@ class _KickBroker:
         with self._lock:
             key = (os.getpid(), str(celery_app.conf.broker_url))
             if self._connection is None or self._key != key:
-                # One immediate connect retry and short socket timeouts (KICK_CONNECT).
-                self._connection = celery_app.connection_for_write(transport_options=KICK_CONNECT)
+                # One immediate connect retry and short socket timeouts (BEST_EFFORT_CONNECT).
+                self._connection = celery_app.connection_for_write(
+                    transport_options=BEST_EFFORT_CONNECT
+                )
                 self._key = key
             connection = self._connection
             try:
