@@ -14,6 +14,10 @@ from hima_service.health import START_POSTGRES, START_REDIS
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hima_service.settings")
+    # manage.py is the developer's command line (makemigrations, shell, seed_demo): development
+    # mode unless DEBUG is set. What serves requests (gunicorn through wsgi.py, the Celery
+    # worker and beat) reads the settings as they are, and fails closed.
+    os.environ.setdefault("DEBUG", "1")
 
     try:
         execute_from_command_line(sys.argv)

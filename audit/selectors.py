@@ -124,7 +124,7 @@ def audit_outlet(*, code: str) -> Outlet | None:
     return outlet_by_code(Outlet.objects.all(), code=code)
 
 
-def _params(
+def statement_params(
     *,
     scope: AuditScope,
     period: Period,
@@ -142,7 +142,7 @@ def _params(
     }
 
 
-def _fetch(statement: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+def fetch_rows(statement: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         columns = [c.name for c in cursor.description]
@@ -159,9 +159,9 @@ def outlet_audit(
 ) -> OutletAudit:
     """Per outlet and for the whole network: the brand's figures (every brand's when the scope
     has none) over the bookings scheduled on those local dates. One query."""
-    rows = _fetch(
+    rows = fetch_rows(
         sql.OUTLET_FIGURES,
-        _params(scope=scope, period=period, outlet=outlet, city=city, now=now),
+        statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now),
     )
     for row in rows:
         if row["is_total"]:
@@ -182,12 +182,12 @@ def equity_comparisons(
     """Each brand (the scope's only, when it has one) at each outlet against the other brands
     there pooled. One query; the other brands' own figures are never computed for a scope
     with a brand."""
-    params = _params(scope=scope, period=period, outlet=outlet, city=city, now=now)
+    params = statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
     # Every brand's bookings are needed for "the others"; the comparison is narrowed instead.
     params["compared_brand_id"] = params.pop("brand_id")
     params["brand_id"] = None
     sides: dict[tuple[str, str], dict[bool, dict[str, Any]]] = {}
-    for row in _fetch(sql.EQUITY_FIGURES, params):
+    for row in fetch_rows(sql.EQUITY_FIGURES, params):
         sides.setdefault((row["outlet"], row["brand"]), {})[row["own"]] = row
     comparisons = []
     for (outlet_code, brand_code), pair in sides.items():
@@ -246,7 +246,7 @@ class BookingRows(Sequence[AuditBooking]):
         start, stop, step = index.indices(self.count())
         if step != 1:
             raise ValueError("Only contiguous slices.")
-        rows = _fetch(
+        rows = fetch_rows(
             f"{self._statement} LIMIT %(limit)s OFFSET %(offset)s",
             {**self._params, "limit": max(stop - start, 0), "offset": start},
         )
@@ -287,70 +287,5 @@ def audit_bookings(
     the order of their start."""
     return BookingRows(
         sql.booking_rows_sql(metric),
-        _params(scope=scope, period=period, outlet=outlet, city=None, now=now),
+        statement_params(scope=scope, period=period, outlet=outlet, city=None, now=now),
     )
-
-
-@dataclass(frozen=True)
-class WaitDistribution:
-    """One outlet's started bookings by wait: `counts[i]` waited at most `edges[i]` minutes
-    (and more than the edge before); the last count waited longer than the last edge."""
-
-    outlet: str
-    outlet_name: str
-    started: int
-    edges: tuple[int, ...]
-    counts: list[int]
-
-
-def wait_distribution(
-    *,
-    scope: AuditScope,
-    period: Period,
-    outlet: Outlet | None = None,
-    city: str | None = None,
-    now: dt.datetime | None = None,
-) -> list[WaitDistribution]:
-    """Per outlet, the waits the median and p90 are taken from, bucketed. One query."""
-    rows = _fetch(
-        sql.WAIT_DISTRIBUTION,
-        _params(scope=scope, period=period, outlet=outlet, city=city, now=now),
-    )
-    return [
-        WaitDistribution(
-            outlet=row["outlet"],
-            outlet_name=row["outlet_name"],
-            started=row["started"],
-            edges=sql.WAIT_BUCKET_EDGES,
-            counts=list(row["counts"]),
-        )
-        for row in rows
-    ]
-
-
-@dataclass(frozen=True)
-class WeekOnTime:
-    """One week (from its Monday, on the outlets' own calendars) of the on-time start rate."""
-
-    week: dt.date
-    started: int
-    on_time: int
-    on_time_rate: float | None
-
-
-def weekly_on_time(
-    *,
-    scope: AuditScope,
-    period: Period,
-    outlet: Outlet | None = None,
-    city: str | None = None,
-    now: dt.datetime | None = None,
-) -> list[WeekOnTime]:
-    """The on-time start rate week by week over every outlet in scope at once. One query; a
-    week without a booking in scope is absent. The first and last weeks may be partial: the
-    period's dates bound them."""
-    rows = _fetch(
-        sql.WEEKLY_ON_TIME,
-        _params(scope=scope, period=period, outlet=outlet, city=city, now=now),
-    )
-    return [WeekOnTime(**row) for row in rows]

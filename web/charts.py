@@ -99,22 +99,22 @@ class BarChart:
         return self.height - 8
 
 
-def _scale(value: float, maximum: float) -> float:
+def scaled(value: float, maximum: float) -> float:
     span = WIDTH - VALUE_ROOM - LABEL_WIDTH
     return 0.0 if maximum <= 0 else span * min(max(value, 0.0), maximum) / maximum
 
 
-def _ticks(maximum: float, steps: int, text) -> list[Tick]:
+def axis_ticks(maximum: float, steps: int, text) -> list[Tick]:
     return [
         Tick(
-            position=LABEL_WIDTH + _scale(maximum * i / steps, maximum),
+            position=LABEL_WIDTH + scaled(maximum * i / steps, maximum),
             label=text(maximum * i / steps),
         )
         for i in range(steps + 1)
     ]
 
 
-def _legend(labels: Sequence[str | Promise]) -> list[LegendItem]:
+def legend_items(labels: Sequence[str | Promise]) -> list[LegendItem]:
     width = (WIDTH - LABEL_WIDTH) / max(len(labels), 1)
     return [
         LegendItem(pattern=PATTERNS[i % len(PATTERNS)], label=str(label), x=LABEL_WIDTH + i * width)
@@ -144,7 +144,7 @@ def bar_chart(
     bar_rows = []
     for i, (label, value, marker) in enumerate(rows):
         y = TOP + i * ROW_HEIGHT
-        width = _scale(value.value, maximum) if value.value is not None else 0.0
+        width = scaled(value.value, maximum) if value.value is not None else 0.0
         segments = (
             [Segment(LABEL_WIDTH, y, width, BAR_HEIGHT, PATTERNS[0], value.text, False, 0)]
             if value.value is not None
@@ -167,7 +167,7 @@ def bar_chart(
         title=title,
         description=description,
         rows=bar_rows,
-        ticks=_ticks(maximum, steps, tick_text),
+        ticks=axis_ticks(maximum, steps, tick_text),
         height=TOP + len(rows) * ROW_HEIGHT + BOTTOM,
     )
 
@@ -190,7 +190,7 @@ def stacked_share_chart(
         segments = []
         for n, count in enumerate(counts):
             share = count / total if total else 0.0
-            width = _scale(share, 1.0)
+            width = scaled(share, 1.0)
             segments.append(
                 Segment(
                     x=x,
@@ -220,8 +220,8 @@ def stacked_share_chart(
         title=title,
         description=description,
         rows=bar_rows,
-        ticks=[Tick(LABEL_WIDTH + _scale(s / 4, 1.0), f"{s * 25}%") for s in range(5)],
-        legend=_legend(series),
+        ticks=[Tick(LABEL_WIDTH + scaled(s / 4, 1.0), f"{s * 25}%") for s in range(5)],
+        legend=legend_items(series),
         height=TOP + len(rows) * ROW_HEIGHT + BOTTOM,
     )
 
@@ -249,7 +249,7 @@ def paired_bar_chart(
         for n, value in enumerate((first, second)):
             if value.value is None:
                 continue
-            width = _scale(value.value, maximum)
+            width = scaled(value.value, maximum)
             segments.append(
                 Segment(
                     x=LABEL_WIDTH,
@@ -281,79 +281,7 @@ def paired_bar_chart(
         title=title,
         description=description,
         rows=bar_rows,
-        ticks=_ticks(maximum, steps, tick_text),
-        legend=_legend(series),
+        ticks=axis_ticks(maximum, steps, tick_text),
+        legend=legend_items(series),
         height=TOP + len(rows) * row_height + BOTTOM,
     )
-
-
-@dataclass(frozen=True)
-class Point:
-    x: float
-    y: float
-    value_text: str
-    value_y: float
-    label_y: float
-    label: str
-    # Every point keeps its marker and value; only some x labels fit.
-    show_label: bool
-
-
-@dataclass
-class LineChart:
-    id: str
-    title: str
-    description: str
-    points: list[Point]
-    ticks: list[Tick]
-    polyline: str
-    width: int = WIDTH
-    height: int = 240
-    plot_left: int = 50
-    plot_right: int = WIDTH - 20
-    plot_top: int = 24
-    plot_bottom: int = 200
-
-
-def line_chart(
-    *,
-    chart_id: str,
-    title: str,
-    description: str,
-    points: Sequence[tuple[str, float | None, str]],
-    maximum: float = 1.0,
-    tick_text,
-    steps: int = 4,
-) -> LineChart:
-    """A line with a marker and its value at every point: (x label, value, value text). A
-    point without a value breaks nothing: it is skipped."""
-    chart = LineChart(
-        id=chart_id, title=title, description=description, points=[], ticks=[], polyline=""
-    )
-    span_x = chart.plot_right - chart.plot_left
-    span_y = chart.plot_bottom - chart.plot_top
-    count = len(points)
-    every = max(1, -(-count // 10))  # at most ten x labels
-    for i, (label, value, text) in enumerate(points):
-        if value is None:
-            continue
-        x = chart.plot_left + (span_x * (i + 0.5) / count if count else 0)
-        y = chart.plot_bottom - span_y * min(max(value, 0.0), maximum) / maximum
-        chart.points.append(
-            Point(
-                x,
-                y,
-                text,
-                value_y=y - 9,
-                label_y=chart.plot_bottom + 16,
-                label=label,
-                show_label=i % every == 0,
-            )
-        )
-    chart.polyline = " ".join(f"{p.x:.1f},{p.y:.1f}" for p in chart.points)
-    chart.ticks = [
-        Tick(position, tick_text(maximum * i / steps), text_position=position + 4)
-        for i in range(steps + 1)
-        for position in [chart.plot_bottom - span_y * i / steps]
-    ]
-    return chart

@@ -9,19 +9,13 @@ from dataclasses import dataclass
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.charts import WaitDistribution, WeekOnTime
 from audit.equity import EquityAudit
-from audit.selectors import OutletFigures, WaitDistribution, WeekOnTime
+from audit.selectors import OutletFigures
 
 from .audit_tables import format_figure
-from .charts import (
-    BarChart,
-    LineChart,
-    Value,
-    bar_chart,
-    line_chart,
-    paired_bar_chart,
-    stacked_share_chart,
-)
+from .charts import BarChart, Value, bar_chart, paired_bar_chart, stacked_share_chart
+from .line_chart import LineChart, line_chart
 
 
 def _percent(value: float) -> str:

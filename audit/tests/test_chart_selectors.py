@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from audit.charts import wait_distribution, weekly_on_time
 from audit.scope import audit_scope, auditor_for
-from audit.selectors import Period, wait_distribution, weekly_on_time
+from audit.selectors import Period
 from bookings.models import Booking
 from outlets.tests.factories import OutletFactory
 

@@ -16,16 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import export
+from audit.charts import wait_distribution, weekly_on_time
 from audit.equity import equity_audit
 from audit.scope import Auditor, AuditScope, audit_scope, auditor_for
-from audit.selectors import (
-    Period,
-    audit_bookings,
-    audit_outlet,
-    outlet_audit,
-    wait_distribution,
-    weekly_on_time,
-)
+from audit.selectors import Period, audit_bookings, audit_outlet, outlet_audit
 from hima_service import csv_export
 from hima_service.exceptions import NotFound
 from outlets.models import Outlet
