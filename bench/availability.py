@@ -203,13 +203,13 @@ def seed() -> None:
                     (
                         f"HB-{len(rows):07d}", vehicle.owner_id, vehicle.pk, bay.outlet_id,
                         bay.pk, start, end, end, "drop_off", "", "online", "", status, 0, "",
-                        now, now,
+                        False, now, now,
                     )
                 )  # fmt: skip
     columns = (
         'reference, owner_id, vehicle_id, outlet_id, bay_id, start, "end", bay_released_at, '
         "mode, pickup_address, channel, notes, status, price_total, cancel_reason, "
-        "created_at, updated_at"
+        "holds_recalls, created_at, updated_at"
     )
     copy_sql = f"COPY bookings_booking ({columns}) FROM STDIN"
     with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:

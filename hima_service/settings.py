@@ -119,6 +119,10 @@ CACHES = {
     }
 }
 
+# Availability answers asked without a vehicle are cached this long at most, and only while no
+# booking or calendar edit at their outlets has happened since (bookings.availability.answers).
+AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=60)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,6 +4,27 @@ from django.core.exceptions import ValidationError
 
 from .models import Bay, Closure, OpeningHours, Outlet, OutletMembership, ServiceType
 from .services import validate_week
+from .versions import outlets_changed_on_commit
+
+
+class ChangesOutletAvailability:
+    """Admin edits change what an outlet offers, like the services' edits do: its cached
+    availability answers are stale from the commit on."""
+
+    def _outlet_id(self, obj) -> int:
+        return obj.pk if isinstance(obj, Outlet) else obj.outlet_id
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        outlets_changed_on_commit([self._outlet_id(obj)])
+
+    def delete_model(self, request, obj) -> None:
+        outlets_changed_on_commit([self._outlet_id(obj)])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        outlets_changed_on_commit(self._outlet_id(obj) for obj in queryset)
+        super().delete_queryset(request, queryset)
 
 
 class OpeningHoursFormSet(forms.BaseInlineFormSet):
@@ -49,7 +70,7 @@ class OutletMembershipInline(admin.TabularInline):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(ChangesOutletAvailability, admin.ModelAdmin):
     list_display = (
         "code",
         "name",
@@ -86,7 +107,7 @@ class ServiceTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Bay)
-class BayAdmin(admin.ModelAdmin):
+class BayAdmin(ChangesOutletAvailability, admin.ModelAdmin):
     list_display = ("outlet", "name", "capabilities", "is_active")
     list_filter = ("is_active", "outlet__city", "outlet")
     search_fields = ("name", "outlet__code", "outlet__name")
@@ -94,7 +115,7 @@ class BayAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(admin.ModelAdmin):
+class OpeningHoursAdmin(ChangesOutletAvailability, admin.ModelAdmin):
     list_display = ("outlet", "weekday", "opens", "closes")
     list_filter = ("weekday", "outlet__city")
     search_fields = ("outlet__code", "outlet__name")
@@ -102,7 +123,7 @@ class OpeningHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(ChangesOutletAvailability, admin.ModelAdmin):
     list_display = ("outlet", "date", "reason")
     list_filter = ("outlet__city", "date")
     search_fields = ("outlet__code", "outlet__name", "reason")

@@ -23,12 +23,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outlets.catalog import duration_minutes
-from outlets.models import ServiceType
+from outlets.models import Outlet, ServiceType
 from outlets.schedule import days_between
 from outlets.selectors import outlet_get_active, service_types_by_code
+from outlets.versions import outlet_versions
 from vehicles.models import Brand, Vehicle
 from vehicles.selectors import vehicle_get
 
+from . import answers
 from .engine import free_starts
 from .network import NETWORK_DAYS, earliest_near
 from .rules import fields_renamed
@@ -122,11 +124,26 @@ class OutletAvailabilityView(APIView):
         responses={200: OutletAvailabilitySerializer},
     )
     def get(self, request: Request, code: str) -> Response:
-        outlet = outlet_get_active(code=code)
+        if not answers.cacheable(request):
+            return Response(self.answer(request, outlet_get_active(code=code)))
+        key = answers.answer_key(f"outlet:{code}", request)
+        now = timezone.now()
+        data = answers.outlet_answer(
+            key, now=now, default_dates="date_from" not in request.query_params
+        )
+        if data is None:
+            outlet = outlet_get_active(code=code)
+            versions = outlet_versions([outlet.pk])  # before the calendar: see answers.py
+            data = self.answer(request, outlet, now=now)
+            answers.store(key, data, versions)
+        return Response(data)
+
+    def answer(self, request: Request, outlet: Outlet, *, now: dt.datetime | None = None) -> dict:
+        now = now or timezone.now()
         query = parse_query(
             request, OutletAvailabilityQuery, ["date_from", "date_to", "vehicle", "brand"]
         )
-        date_from = query.params.get("date_from") or outlet.local_day(timezone.now())
+        date_from = query.params.get("date_from") or outlet.local_day(now)
         # A week by default, cut short at the end of the calendar (date_from=9999-12-30).
         date_to = query.params.get("date_to") or date_from + dt.timedelta(
             days=min(6, (dt.date.max - date_from).days)
@@ -139,6 +156,7 @@ class OutletAvailabilityView(APIView):
                 date_to=date_to,
                 vehicle=query.vehicle,
                 brand=query.brand,
+                now=now,
             )
         by_day: dict[dt.date, list[dt.datetime]] = {d: [] for d in days_between(date_from, date_to)}
         for start in starts:
@@ -151,7 +169,7 @@ class OutletAvailabilityView(APIView):
             "date_to": date_to,
             "days": [{"date": day, "starts": day_starts} for day, day_starts in by_day.items()],
         }
-        return Response(OutletAvailabilitySerializer(answer).data)
+        return OutletAvailabilitySerializer(answer).data
 
 
 class NetworkAvailabilityView(APIView):
@@ -179,6 +197,20 @@ class NetworkAvailabilityView(APIView):
         responses={200: NetworkAvailabilitySerializer},
     )
     def get(self, request: Request) -> Response:
+        if not answers.cacheable(request):
+            return Response(self.answer(request)[0])
+        key = answers.answer_key("network", request)
+        now = timezone.now()
+        data = answers.network_answer(key, now=now)
+        if data is None:
+            data, outlet_ids = self.answer(request, now=now)
+            # Read after the search (its outlets are known only then): a booking committed
+            # during the search can go unseen here for AVAILABILITY_CACHE_SECONDS at most.
+            answers.store(key, data, outlet_versions(outlet_ids))
+        return Response(data)
+
+    def answer(self, request: Request, *, now: dt.datetime | None = None) -> tuple[dict, list[int]]:
+        """The answer, and the outlets it names."""
         query = parse_query(
             request, NetworkAvailabilityQuery, ["near", "vehicle", "brand", "limit"]
         )
@@ -191,6 +223,7 @@ class NetworkAvailabilityView(APIView):
                 brand=query.brand,
                 vehicle=query.vehicle,
                 limit=query.params["limit"],
+                now=now,
             )
         answer = {
             "brand": query.brand,
@@ -199,4 +232,4 @@ class NetworkAvailabilityView(APIView):
             "within_days": NETWORK_DAYS,
             "results": slots,
         }
-        return Response(NetworkAvailabilitySerializer(answer).data)
+        return NetworkAvailabilitySerializer(answer).data, [slot.outlet.pk for slot in slots]

@@ -1,0 +1,97 @@
+"""Cached availability answers, for callers who ask without a vehicle.
+
+Such an answer depends on the question (query string and language), the clock and the calendars
+of the outlets behind it, nothing of the caller. It is kept for AVAILABILITY_CACHE_SECONDS with
+each outlet's version token (outlets.versions) read before its calendar was, and given only
+while every token is unchanged, so after any booking written at such an outlet (or its hours,
+closures or bays edited) the next ask computes afresh. The clock is applied on the way out: a
+start that has come within the lead time since is dropped, and an answer whose dates or
+earliest starts have moved on is computed again.
+
+What a cached answer can miss, for at most AVAILABILITY_CACHE_SECONDS: a change to the catalog
+(service types, brands) and, in the network search, a nearer outlet whose first free start has
+just appeared. It never offers a start a booking has taken, and booking create decides anyway.
+An ask with `vehicle=` (the vehicle's own bookings count) is always computed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
+from rest_framework.request import Request
+
+from outlets.versions import namespace, outlet_versions
+
+from .rules import LEAD_TIME
+
+
+def cacheable(request: Request) -> bool:
+    return settings.AVAILABILITY_CACHE_SECONDS > 0 and not request.query_params.get("vehicle")
+
+
+def answer_key(kind: str, request: Request) -> str:
+    """One key per question: the kind, every query parameter in order, and the language."""
+    query = request.query_params
+    question = [kind, sorted((name, query.getlist(name)) for name in query), get_language()]
+    digest = hashlib.sha256(json.dumps(question).encode()).hexdigest()[:32]
+    return f"availability:{namespace()}:{digest}"
+
+
+def store(key: str, data: Mapping, versions: Mapping[int, str]) -> None:
+    cache.set(
+        key,
+        {"data": data, "versions": dict(versions)},
+        timeout=settings.AVAILABILITY_CACHE_SECONDS,
+    )
+
+
+def _current(key: str) -> Mapping | None:
+    """The cached answer if no outlet behind it has changed since (two round trips)."""
+    entry = cache.get(key)
+    if entry is None or outlet_versions(entry["versions"]) != entry["versions"]:
+        return None
+    return entry["data"]
+
+
+def _starts_from(now: dt.datetime) -> Callable[[str], bool]:
+    earliest = now + LEAD_TIME
+    return lambda start: dt.datetime.fromisoformat(start) >= earliest
+
+
+def outlet_answer(key: str, *, now: dt.datetime, default_dates: bool) -> dict | None:
+    """A cached outlet answer with the starts now too soon taken out; None to compute afresh.
+
+    `default_dates`: the caller gave no date_from, so the answer is for the outlet's "today",
+    which it no longer is after local midnight."""
+    data = _current(key)
+    if data is None:
+        return None
+    today = now.astimezone(ZoneInfo(data["time_zone"])).date()
+    if default_dates and data["date_from"] != today.isoformat():
+        return None
+    still_ahead = _starts_from(now)
+    return {
+        **data,
+        "days": [
+            {**day, "starts": [start for start in day["starts"] if still_ahead(start)]}
+            for day in data["days"]
+        ],
+    }
+
+
+def network_answer(key: str, *, now: dt.datetime) -> dict | None:
+    """A cached network answer while each of its earliest starts is still ahead; else None."""
+    data = _current(key)
+    if data is None:
+        return None
+    still_ahead = _starts_from(now)
+    if not all(still_ahead(result["earliest_start"]) for result in data["results"]):
+        return None
+    return data

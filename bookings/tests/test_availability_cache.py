@@ -1,0 +1,270 @@
+"""Cached availability answers (bookings.availability.answers): asked again, an answer comes from
+the cache without a query; after any write at its outlet, the next ask is computed afresh."""
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from outlets.models import Closure
+from outlets.services import closure_create
+from outlets.tests.factories import ClosureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.AVAILABILITY_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def outlet(world):
+    """Nanshan: one bay, so one booking takes a start away."""
+    return world.other_outlet
+
+
+def week_of(world, outlet, day: dt.date | None = None, **params) -> dict:
+    day = day or world.start(10).date()
+    response = world.api("anonymous").get(
+        f"/api/v1/outlets/{outlet.code}/availability/",
+        {
+            "service": world.service.code,
+            "brand": "LUXEED",
+            "date_from": day,
+            "date_to": day,
+            **params,
+        },
+    )
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def starts(answer: dict) -> list[str]:
+    return [start for day in answer["days"] for start in day["starts"]]
+
+
+def queries_of(call) -> tuple[object, int]:
+    with CaptureQueriesContext(connection) as captured:
+        result = call()
+    return result, len(captured)
+
+
+def book(world, outlet, start: dt.datetime, django_capture_on_commit_callbacks) -> str:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.api("owner").post(
+            "/api/v1/bookings/",
+            world.payload(outlet=outlet.code, start=start.isoformat()),
+            format="json",
+        )
+    assert response.status_code == 201, response.json()
+    return response.json()["reference"]
+
+
+def test_the_same_question_again_is_answered_without_a_query(world, outlet):
+    first = week_of(world, outlet)
+
+    again, queries = queries_of(lambda: week_of(world, outlet))
+
+    assert again == first
+    assert queries == 0
+
+
+def test_another_question_is_computed(world, outlet):
+    week_of(world, outlet)
+
+    other, queries = queries_of(lambda: week_of(world, outlet, lang="zh-hans"))
+
+    assert queries > 0
+    assert starts(other) == starts(week_of(world, outlet))
+
+
+def test_a_start_booked_is_gone_from_the_next_answer_and_back_once_cancelled(
+    world, outlet, django_capture_on_commit_callbacks
+):
+    ten = world.start(10)
+    assert ten.isoformat() in starts(week_of(world, outlet))
+
+    reference = book(world, outlet, ten, django_capture_on_commit_callbacks)
+    assert ten.isoformat() not in starts(week_of(world, outlet))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        world.api("owner").post(f"/api/v1/bookings/{reference}/cancel/", {})
+    assert ten.isoformat() in starts(week_of(world, outlet))
+
+
+def test_a_reschedule_frees_the_old_start_and_takes_the_new_one(
+    world, outlet, django_capture_on_commit_callbacks
+):
+    ten, fifteen = world.start(10), world.start(15)
+    reference = book(world, outlet, ten, django_capture_on_commit_callbacks)
+    assert fifteen.isoformat() in starts(week_of(world, outlet))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.api("owner").post(
+            f"/api/v1/bookings/{reference}/reschedule/", {"start": fifteen.isoformat()}
+        )
+    assert response.status_code == 200, response.json()
+
+    after = starts(week_of(world, outlet))
+    assert ten.isoformat() in after
+    assert fifteen.isoformat() not in after
+
+
+def test_a_booking_rolled_back_changes_nothing(world, outlet, django_capture_on_commit_callbacks):
+    """The token changes on commit only: a refused booking leaves the cached answer valid."""
+    week_of(world, outlet)
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = world.api("owner").post(
+            "/api/v1/bookings/",
+            world.payload(outlet=outlet.code, start=world.start(10).isoformat(), services=["nope"]),
+            format="json",
+        )
+    assert refused.status_code == 400
+
+    _, queries = queries_of(lambda: week_of(world, outlet))
+    assert queries == 0
+
+
+def test_a_closure_empties_the_day_at_once(world, outlet, django_capture_on_commit_callbacks):
+    assert starts(week_of(world, outlet))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closure_create(outlet=outlet, date=world.start(10).date(), reason="Stocktake")
+
+    assert starts(week_of(world, outlet)) == []
+
+
+def test_an_admin_reopening_a_day_shows_it_again(
+    world, outlet, alliance_admin, django_capture_on_commit_callbacks
+):
+    closure = ClosureFactory(outlet=outlet, date=world.start(10).date())
+    assert starts(week_of(world, outlet)) == []
+    request = RequestFactory().post("/admin/")
+    request.user = alliance_admin
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.site._registry[Closure].delete_model(request, closure)
+
+    assert starts(week_of(world, outlet))
+
+
+def test_a_start_that_comes_within_the_lead_time_drops_out_of_a_cached_answer(
+    world, outlet, time_machine
+):
+    ten = world.start(10)
+    time_machine.move_to(ten - dt.timedelta(hours=3), tick=False)
+    assert ten.isoformat() in starts(week_of(world, outlet, ten.date()))
+
+    time_machine.move_to(ten - dt.timedelta(minutes=59), tick=False)
+    later, queries = queries_of(lambda: week_of(world, outlet, ten.date()))
+
+    assert queries == 0
+    assert ten.isoformat() not in starts(later)
+    assert (ten + dt.timedelta(hours=1)).isoformat() in starts(later)
+
+
+def test_the_default_week_moves_on_at_local_midnight(world, outlet, time_machine):
+    midnight = world.start(0)
+    time_machine.move_to(midnight - dt.timedelta(minutes=10), tick=False)
+    world.api("anonymous").get(
+        f"/api/v1/outlets/{outlet.code}/availability/",
+        {"service": world.service.code, "brand": "LUXEED"},
+    )
+
+    time_machine.move_to(midnight + dt.timedelta(minutes=10), tick=False)
+    answer = world.api("anonymous").get(
+        f"/api/v1/outlets/{outlet.code}/availability/",
+        {"service": world.service.code, "brand": "LUXEED"},
+    )
+
+    assert answer.json()["date_from"] == midnight.date().isoformat()
+
+
+def test_asking_for_a_vehicle_is_always_computed(world, outlet):
+    def ask():
+        response = world.api("owner").get(
+            f"/api/v1/outlets/{outlet.code}/availability/",
+            {"service": world.service.code, "vehicle": world.vehicle.pk},
+        )
+        assert response.status_code == 200
+        return response.json()
+
+    first = ask()
+    again, queries = queries_of(ask)
+
+    assert again == first
+    assert queries > 0
+
+
+def test_with_the_cache_unreachable_every_ask_is_computed(world, outlet):
+    unreachable = {
+        "default": {
+            "BACKEND": "hima_service.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        first = week_of(world, outlet)
+        again, queries = queries_of(lambda: week_of(world, outlet))
+
+    assert again == first
+    assert queries > 0
+
+
+# --- the network search -----------------------------------------------------------------------
+
+
+def near(world) -> dict:
+    response = world.api("anonymous").get(
+        "/api/v1/availability/",
+        {"near": "31.23,121.47", "service": world.service.code, "brand": "LUXEED", "limit": 2},
+    )
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def earliest(answer: dict) -> dict[str, str]:
+    return {result["outlet"]["code"]: result["earliest_start"] for result in answer["results"]}
+
+
+def test_the_network_search_again_is_answered_without_a_query(world):
+    first = near(world)
+
+    again, queries = queries_of(lambda: near(world))
+
+    assert again == first
+    assert queries == 0
+
+
+def test_taking_an_outlets_earliest_start_recomputes_the_network_answer(
+    world, outlet, time_machine, django_capture_on_commit_callbacks
+):
+    nine = world.start(9)  # opening time: the earliest start
+    time_machine.move_to(nine - dt.timedelta(hours=3), tick=False)
+    assert earliest(near(world))[outlet.code] == nine.isoformat()
+
+    book(world, outlet, nine, django_capture_on_commit_callbacks)
+
+    after, queries = queries_of(lambda: earliest(near(world)))
+
+    assert queries > 0
+    assert dt.datetime.fromisoformat(after[outlet.code]) > nine
+
+
+def test_a_network_answer_whose_earliest_start_has_come_too_close_is_computed_again(
+    world, outlet, time_machine
+):
+    nine = world.start(9)  # opening time: the earliest start
+    time_machine.move_to(nine - dt.timedelta(hours=3), tick=False)
+    assert earliest(near(world))[outlet.code] == nine.isoformat()
+
+    time_machine.move_to(nine - dt.timedelta(minutes=59), tick=False)
+    after, queries = queries_of(lambda: earliest(near(world)))
+
+    assert queries > 0
+    assert dt.datetime.fromisoformat(after[outlet.code]) > nine
