@@ -26,7 +26,6 @@ from hima_service.exceptions import Conflict, SlotTaken, VehicleBusy
 from hima_service.transactions import atomic_or_joined
 from outlets.catalog import booking_duration, needed_capabilities
 from outlets.models import Bay, Closure, Outlet, ServiceType
-from outlets.versions import outlets_changed_on_commit
 
 from .locks import HeldDay, share_lock_bay, share_lock_capable_bays, share_lock_outlet
 from .models import ACTIVE_STATUSES, Booking, BookingService
@@ -178,7 +177,6 @@ def reserve_bay(
     for bay in candidates:
         booking.bay = bay
         if _win(insert, renew_reference=renew_reference if may_renew_reference else None):
-            outlets_changed_on_commit([outlet.pk])
             return booking
     booking.bay = None
     raise SlotTaken()
@@ -252,7 +250,6 @@ def move_booking(
             continue
         booking.start, booking.end, booking.bay_released_at = new_start, new_end, released
         booking.bay, booking.updated_at = candidate, now
-        outlets_changed_on_commit([outlet.pk])
         return booking
     raise SlotTaken()
 

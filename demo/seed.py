@@ -3,9 +3,6 @@ recall campaigns with their history."""
 
 from django.db import transaction
 
-from outlets.models import Outlet
-from outlets.versions import outlets_changed_on_commit
-
 from .bookings import seed_bookings
 from .history import seed_history
 from .network import Login, seed_accounts, seed_outlets
@@ -20,6 +17,4 @@ def seed_demo() -> list[Login]:
     seed_bookings()
     seed_history()
     seed_recalls()
-    # The demo writes bookings directly, not through the booking services that say so.
-    outlets_changed_on_commit(Outlet.objects.values_list("pk", flat=True))
     return logins

@@ -7,6 +7,6 @@ os.environ.setdefault("DEBUG", "1")
 
 from .settings import *  # noqa: E402, F403
 
-# Tests write bookings with factories, which do not change the outlets' version tokens the way
-# the booking services do: the answer cache is on only in the tests of the cache itself.
+# The availability answer cache is off, so that each test of the engine and its query counts
+# computes; bookings/tests/test_availability_cache.py turns it on to test the cache itself.
 AVAILABILITY_CACHE_SECONDS = 0

@@ -2,29 +2,16 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from .models import Bay, Closure, OpeningHours, Outlet, OutletMembership, ServiceType
+from .models import (
+    Bay,
+    Closure,
+    OpeningHours,
+    Outlet,
+    OutletMembership,
+    OutletVersion,
+    ServiceType,
+)
 from .services import validate_week
-from .versions import outlets_changed_on_commit
-
-
-class ChangesOutletAvailability:
-    """Admin edits change what an outlet offers, like the services' edits do: its cached
-    availability answers are stale from the commit on."""
-
-    def _outlet_id(self, obj) -> int:
-        return obj.pk if isinstance(obj, Outlet) else obj.outlet_id
-
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        outlets_changed_on_commit([self._outlet_id(obj)])
-
-    def delete_model(self, request, obj) -> None:
-        outlets_changed_on_commit([self._outlet_id(obj)])
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        outlets_changed_on_commit(self._outlet_id(obj) for obj in queryset)
-        super().delete_queryset(request, queryset)
 
 
 class OpeningHoursFormSet(forms.BaseInlineFormSet):
@@ -70,7 +57,7 @@ class OutletMembershipInline(admin.TabularInline):
 
 
 @admin.register(Outlet)
-class OutletAdmin(ChangesOutletAvailability, admin.ModelAdmin):
+class OutletAdmin(admin.ModelAdmin):
     list_display = (
         "code",
         "name",
@@ -107,7 +94,7 @@ class ServiceTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Bay)
-class BayAdmin(ChangesOutletAvailability, admin.ModelAdmin):
+class BayAdmin(admin.ModelAdmin):
     list_display = ("outlet", "name", "capabilities", "is_active")
     list_filter = ("is_active", "outlet__city", "outlet")
     search_fields = ("name", "outlet__code", "outlet__name")
@@ -115,7 +102,7 @@ class BayAdmin(ChangesOutletAvailability, admin.ModelAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(ChangesOutletAvailability, admin.ModelAdmin):
+class OpeningHoursAdmin(admin.ModelAdmin):
     list_display = ("outlet", "weekday", "opens", "closes")
     list_filter = ("weekday", "outlet__city")
     search_fields = ("outlet__code", "outlet__name")
@@ -123,7 +110,7 @@ class OpeningHoursAdmin(ChangesOutletAvailability, admin.ModelAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(ChangesOutletAvailability, admin.ModelAdmin):
+class ClosureAdmin(admin.ModelAdmin):
     list_display = ("outlet", "date", "reason")
     list_filter = ("outlet__city", "date")
     search_fields = ("outlet__code", "outlet__name", "reason")
@@ -138,3 +125,17 @@ class OutletMembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__email", "outlet__code", "outlet__name")
     list_select_related = ("user", "outlet")
     raw_id_fields = ("user",)
+
+
+@admin.register(OutletVersion)
+class OutletVersionAdmin(admin.ModelAdmin):
+    """Counted by the database's triggers; shown to tell whether an outlet's calendar moved."""
+
+    list_display = ("outlet_id", "version")
+    search_fields = ("=outlet_id",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -233,3 +233,20 @@ class OutletMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} at {self.outlet.code}"
+
+
+class OutletVersion(models.Model):
+    """How often what an outlet can offer has changed: a count kept by the database itself.
+
+    Triggers (migrations outlets 0003, bookings 0007) add one in the same transaction as every
+    write to the outlet's bookings, opening hours, closures, bays, services, brands or its own
+    row, whoever writes (services, admin, factories, a COPY). Cached availability answers carry
+    the versions they were computed under (bookings.availability.answers). No code writes it;
+    a missing row is version 0. No foreign key: deleting an outlet removes its rows through
+    Django's collector while the triggers still count the deletions."""
+
+    outlet_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"outlet {self.outlet_id} v{self.version}"

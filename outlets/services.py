@@ -20,7 +20,6 @@ from hima_service.exceptions import Conflict, NotFound
 
 from .models import Bay, Capability, Closure, OpeningHours, Outlet
 from .selectors import outlet_local_today
-from .versions import outlets_changed_on_commit
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 UNSET: Any = object()  # "not given", as opposed to an explicit value
@@ -70,7 +69,6 @@ def outlet_hours_replace(*, outlet: Outlet, intervals: Sequence[Interval]) -> Ou
     Existing bookings are kept: changing hours only shapes future availability."""
     validate_week(intervals)
     Outlet.objects.select_for_update().filter(pk=outlet.pk).first()
-    outlets_changed_on_commit([outlet.pk])
     OpeningHours.objects.filter(outlet=outlet).delete()
     OpeningHours.objects.bulk_create(
         OpeningHours(outlet=outlet, weekday=i["weekday"], opens=i["opens"], closes=i["closes"])
@@ -110,7 +108,6 @@ def closure_create(*, outlet: Outlet, date: dt.date, reason: str = "") -> Closur
             % {"count": booked.count(), "date": f"{date:%Y-%m-%d}", "refs": _references(booked)},
             fields={"date": [_("The outlet has active bookings on that day.")]},
         )
-    outlets_changed_on_commit([outlet.pk])
     try:
         with transaction.atomic():
             return Closure.objects.create(outlet=outlet, date=date, reason=reason.strip())
@@ -122,7 +119,6 @@ def closure_create(*, outlet: Outlet, date: dt.date, reason: str = "") -> Closur
 def closure_delete(*, outlet: Outlet, date: dt.date) -> None:
     """Reopen a closed day."""
     deleted, _by_model = Closure.objects.filter(outlet=outlet, date=date).delete()
-    outlets_changed_on_commit([outlet.pk])
     if not deleted:
         raise NotFound(_("The outlet is not closed on that day."))
 
@@ -159,7 +155,6 @@ def bay_create(
     """Add a bay (capacity) to the outlet; its name is unique at the outlet."""
     name = _check_name_free(outlet=outlet, name=name)
     capabilities = _clean_capabilities(capabilities)
-    outlets_changed_on_commit([outlet.pk])
     try:
         with transaction.atomic():
             return Bay.objects.create(
@@ -232,7 +227,6 @@ def bay_update(
         changed.append("is_active")
 
     if changed:
-        outlets_changed_on_commit([locked.outlet_id])
         try:
             with transaction.atomic():
                 locked.save(update_fields=changed)

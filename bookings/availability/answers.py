@@ -2,9 +2,10 @@
 
 Such an answer depends on the question (query string and language), the clock and the calendars
 of the outlets behind it, nothing of the caller. It is kept for AVAILABILITY_CACHE_SECONDS with
-each outlet's version token (outlets.versions) read before its calendar was, and given only
-while every token is unchanged, so after any booking written at such an outlet (or its hours,
-closures or bays edited) the next ask computes afresh. The clock is applied on the way out: a
+the versions of its outlets (outlets.versions, counted by the database in the same transaction
+as every write), read in the same snapshot as their calendars, and given only while every
+version is unchanged: after any booking written at such an outlet, or its hours, closures or
+bays edited, the next ask computes afresh. The clock is applied on the way out: a
 start that has come within the lead time since is dropped, and an answer whose dates or
 earliest starts have moved on is computed again.
 
@@ -17,19 +18,35 @@ An ask with `vehicle=` (the vehicle's own bookings count) is always computed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils.translation import get_language
 from rest_framework.request import Request
 
-from outlets.versions import namespace, outlet_versions
+from outlets.versions import outlet_versions
 
 from .rules import LEAD_TIME
+
+
+@functools.cache
+def _database_identity(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
+        (oid,) = cursor.fetchone()
+    return f"{name}:{oid}"
+
+
+def namespace() -> str:
+    """This database as it is now, name and OID: checkouts and test runs on one machine share
+    Redis, and a database created again reuses outlet ids and versions, but not its OID."""
+    return _database_identity(connection.settings_dict["NAME"])
 
 
 def cacheable(request: Request) -> bool:
@@ -44,7 +61,22 @@ def answer_key(kind: str, request: Request) -> str:
     return f"availability:{namespace()}:{digest}"
 
 
-def store(key: str, data: Mapping, versions: Mapping[int, str]) -> None:
+def computed(
+    compute: Callable[[], tuple[Mapping, Iterable[int]]],
+) -> tuple[Mapping, dict[int, int]]:
+    """Run `compute` (the answer and the outlets it names) and read those outlets' versions in
+    one REPEATABLE READ snapshot: the versions are exactly those of the calendars read. Inside
+    a caller's transaction (tests), that transaction's reads are used as they are."""
+    fresh = not connection.in_atomic_block
+    with transaction.atomic():
+        if fresh:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        data, outlet_ids = compute()
+        return data, outlet_versions(outlet_ids)
+
+
+def store(key: str, data: Mapping, versions: Mapping[int, int]) -> None:
     cache.set(
         key,
         {"data": data, "versions": dict(versions)},
@@ -53,7 +85,7 @@ def store(key: str, data: Mapping, versions: Mapping[int, str]) -> None:
 
 
 def _current(key: str) -> Mapping | None:
-    """The cached answer if no outlet behind it has changed since (two round trips)."""
+    """The cached answer if no outlet behind it has changed since (a cache read and a query)."""
     entry = cache.get(key)
     if entry is None or outlet_versions(entry["versions"]) != entry["versions"]:
         return None

@@ -26,7 +26,6 @@ from outlets.catalog import duration_minutes
 from outlets.models import Outlet, ServiceType
 from outlets.schedule import days_between
 from outlets.selectors import outlet_get_active, service_types_by_code
-from outlets.versions import outlet_versions
 from vehicles.models import Brand, Vehicle
 from vehicles.selectors import vehicle_get
 
@@ -132,9 +131,12 @@ class OutletAvailabilityView(APIView):
             key, now=now, default_dates="date_from" not in request.query_params
         )
         if data is None:
-            outlet = outlet_get_active(code=code)
-            versions = outlet_versions([outlet.pk])  # before the calendar: see answers.py
-            data = self.answer(request, outlet, now=now)
+
+            def compute() -> tuple[dict, list[int]]:
+                outlet = outlet_get_active(code=code)
+                return self.answer(request, outlet, now=now), [outlet.pk]
+
+            data, versions = answers.computed(compute)
             answers.store(key, data, versions)
         return Response(data)
 
@@ -203,10 +205,8 @@ class NetworkAvailabilityView(APIView):
         now = timezone.now()
         data = answers.network_answer(key, now=now)
         if data is None:
-            data, outlet_ids = self.answer(request, now=now)
-            # Read after the search (its outlets are known only then): a booking committed
-            # during the search can go unseen here for AVAILABILITY_CACHE_SECONDS at most.
-            answers.store(key, data, outlet_versions(outlet_ids))
+            data, versions = answers.computed(lambda: self.answer(request, now=now))
+            answers.store(key, data, versions)
         return Response(data)
 
     def answer(self, request: Request, *, now: dt.datetime | None = None) -> tuple[dict, list[int]]:

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from hima_service.exceptions import RuleViolation, SlotTaken
 from outlets.models import Bay
-from outlets.versions import outlets_changed_on_commit
 from vehicles.models import OdometerReading
 from vehicles.services import vehicle_update
 
@@ -55,7 +54,6 @@ def _enter(
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=[*fields, "updated_at"])
-    outlets_changed_on_commit([locked.outlet_id])  # a bay freed, or held longer
     record_event(
         locked,
         kind=move.event,
