@@ -131,7 +131,7 @@ class OutletMembershipAdmin(admin.ModelAdmin):
 class OutletVersionAdmin(admin.ModelAdmin):
     """Counted by the database's triggers; shown to tell whether an outlet's calendar moved."""
 
-    list_display = ("outlet_id", "version")
+    list_display = ("outlet_id", "shard", "version")
     search_fields = ("=outlet_id",)
 
     def has_add_permission(self, request) -> bool:

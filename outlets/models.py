@@ -240,13 +240,24 @@ class OutletVersion(models.Model):
 
     Triggers (migrations outlets 0003, bookings 0007) add one in the same transaction as every
     write to the outlet's bookings, opening hours, closures, bays, services, brands or its own
-    row, whoever writes (services, admin, factories, a COPY). Cached availability answers carry
-    the versions they were computed under (bookings.availability.answers). No code writes it;
-    a missing row is version 0. No foreign key: deleting an outlet removes its rows through
+    row, whoever writes (services, admin, factories, a COPY). An outlet's version is the sum of
+    its rows, which only grows, one per commit that changed it. Each transaction counts in one
+    of SHARDS rows (by its transaction id), so that concurrent bookings at one outlet do not
+    queue on one row lock until they commit. Cached availability answers carry the versions
+    they were computed under (bookings.availability.answers). No code writes it; an outlet
+    without rows is version 0. No foreign key: deleting an outlet removes its rows through
     Django's collector while the triggers still count the deletions."""
 
-    outlet_id = models.BigIntegerField(primary_key=True)
+    SHARDS = 16
+
+    outlet_id = models.BigIntegerField()
+    shard = models.SmallIntegerField()
     version = models.BigIntegerField(default=0)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outlet_id", "shard"], name="outlet_version_shard")
+        ]
+
     def __str__(self) -> str:
-        return f"outlet {self.outlet_id} v{self.version}"
+        return f"outlet {self.outlet_id} shard {self.shard}: {self.version}"

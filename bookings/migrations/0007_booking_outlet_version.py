@@ -1,6 +1,7 @@
-"""Every write to bookings counts in its outlets' OutletVersion (function and the other tables'
+"""Every write to bookings counts in its outlets' OutletVersion (functions and the other tables'
 triggers: outlets 0003): a booking made, moved, cancelled or its bay released changes what the
-outlet can offer."""
+outlet can offer. Deferred to the commit, row by row: bookings are written concurrently at one
+outlet, and a transaction then holds its version row only while it commits."""
 
 from django.db import migrations
 
@@ -14,20 +15,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(
             """
-            CREATE TRIGGER bookings_booking_version_insert AFTER INSERT ON bookings_booking
-                REFERENCING NEW TABLE AS changed
-                FOR EACH STATEMENT EXECUTE FUNCTION outlets_version_bump('outlet_id');
-            CREATE TRIGGER bookings_booking_version_update AFTER UPDATE ON bookings_booking
-                REFERENCING OLD TABLE AS changed_before NEW TABLE AS changed
-                FOR EACH STATEMENT EXECUTE FUNCTION outlets_version_bump('outlet_id');
-            CREATE TRIGGER bookings_booking_version_delete AFTER DELETE ON bookings_booking
-                REFERENCING OLD TABLE AS changed_before
-                FOR EACH STATEMENT EXECUTE FUNCTION outlets_version_bump('outlet_id');
+            CREATE CONSTRAINT TRIGGER bookings_booking_version
+                AFTER INSERT OR UPDATE OR DELETE ON bookings_booking
+                DEFERRABLE INITIALLY DEFERRED
+                FOR EACH ROW EXECUTE FUNCTION outlets_version_bump_row('outlet_id');
             """,
-            reverse_sql="""
-            DROP TRIGGER bookings_booking_version_insert ON bookings_booking;
-            DROP TRIGGER bookings_booking_version_update ON bookings_booking;
-            DROP TRIGGER bookings_booking_version_delete ON bookings_booking;
-            """,
+            reverse_sql="DROP TRIGGER bookings_booking_version ON bookings_booking;",
         ),
     ]

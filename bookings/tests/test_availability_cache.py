@@ -14,7 +14,7 @@ from outlets.models import Closure
 from outlets.services import closure_create
 from outlets.tests.factories import ClosureFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("versions_counted_at_once")]
 
 
 @pytest.fixture(autouse=True)

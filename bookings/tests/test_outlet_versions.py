@@ -4,6 +4,7 @@ released, deleted; and a booking the exclusion constraint refuses leaves it as i
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from bookings.lifecycle.status import booking_cancel
 from bookings.models import Booking
@@ -12,7 +13,7 @@ from bookings.tests.factories import BookingFactory
 from hima_service.exceptions import SlotTaken
 from outlets.versions import outlet_versions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("versions_counted_at_once")]
 
 
 def version(outlet) -> int:
@@ -61,3 +62,16 @@ def test_a_booking_the_constraint_refuses_leaves_the_version(world):
         )
 
     assert version(world.outlet) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_booking_counts_at_commit_without_help(world):
+    """No SET CONSTRAINTS here: the deferred trigger runs when the booking's transaction
+    commits, as in production."""
+    before = version(world.outlet)
+
+    with transaction.atomic():
+        BookingFactory(outlet=world.outlet, bay=world.bays[0], vehicle=world.vehicle)
+        assert version(world.outlet) == before  # not yet: at commit
+
+    assert version(world.outlet) == before + 1

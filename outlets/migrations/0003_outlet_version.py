@@ -1,7 +1,9 @@
 """OutletVersion, and the triggers that keep it: one statement-level trigger per write kind on
 each table that shapes what an outlet offers. `outlets_version_bump(column)` adds one to the
-version of every outlet the statement touched (old rows and new), in outlet order, so that two
-statements touching several outlets lock their version rows in the same order."""
+version of every outlet the statement touched (old rows and new), in the row of the outlet's
+shard that the transaction id picks (one row per outlet and transaction, so no transaction
+waits for itself), in outlet order, so that two statements touching several outlets lock their
+version rows in the same order."""
 
 from django.db import migrations, models
 
@@ -16,9 +18,35 @@ DECLARE
         )
     END;
 BEGIN
-    EXECUTE 'INSERT INTO outlets_outletversion (outlet_id, version) '
-        || 'SELECT DISTINCT id, 1 FROM (' || touched || ') AS t WHERE id IS NOT NULL ORDER BY id '
-        || 'ON CONFLICT (outlet_id) DO UPDATE SET version = outlets_outletversion.version + 1';
+    EXECUTE 'INSERT INTO outlets_outletversion (outlet_id, shard, version) '
+        || 'SELECT DISTINCT id, (pg_current_xact_id()::text::bigint % 16)::smallint, 1 '
+        || 'FROM (' || touched || ') AS t WHERE id IS NOT NULL ORDER BY id '
+        || 'ON CONFLICT (outlet_id, shard) '
+        || 'DO UPDATE SET version = outlets_outletversion.version + 1';
+    RETURN NULL;
+END
+$$;
+"""
+
+
+# For a table written often and concurrently (bookings): a row-level trigger deferred to the
+# commit, so that a transaction holds its version row only while it commits, not from its first
+# write on. Constraint triggers are row-level only, hence one function per row.
+BUMP_ROW_FUNCTION = """
+CREATE FUNCTION outlets_version_bump_row() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[] := ARRAY[]::bigint[];
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        ids := ids || (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        ids := ids || (to_jsonb(OLD) ->> TG_ARGV[0])::bigint;
+    END IF;
+    INSERT INTO outlets_outletversion (outlet_id, shard, version)
+        SELECT DISTINCT id, (pg_current_xact_id()::text::bigint % 16)::smallint, 1
+        FROM unnest(ids) AS id WHERE id IS NOT NULL ORDER BY id
+        ON CONFLICT (outlet_id, shard) DO UPDATE SET version = outlets_outletversion.version + 1;
     RETURN NULL;
 END
 $$;
@@ -40,9 +68,7 @@ def triggers(table: str, column: str = "outlet_id", kinds: tuple[str, ...] = ())
 
 
 def drop_triggers(table: str, kinds: tuple[str, ...] = ("INSERT", "UPDATE", "DELETE")) -> str:
-    return "\n".join(
-        f"DROP TRIGGER {table}_version_{kind.lower()} ON {table};" for kind in kinds
-    )
+    return "\n".join(f"DROP TRIGGER {table}_version_{kind.lower()} ON {table};" for kind in kinds)
 
 
 OUTLET_TABLES = [
@@ -63,12 +89,27 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="OutletVersion",
             fields=[
-                ("outlet_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("outlet_id", models.BigIntegerField()),
+                ("shard", models.SmallIntegerField()),
                 ("version", models.BigIntegerField(default=0)),
             ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("outlet_id", "shard"), name="outlet_version_shard"
+                    )
+                ],
+            },
         ),
+        migrations.RunSQL(BUMP_FUNCTION, reverse_sql="DROP FUNCTION outlets_version_bump();"),
         migrations.RunSQL(
-            BUMP_FUNCTION, reverse_sql="DROP FUNCTION outlets_version_bump();"
+            BUMP_ROW_FUNCTION, reverse_sql="DROP FUNCTION outlets_version_bump_row();"
         ),
         migrations.RunSQL(
             "\n".join(triggers(table) for table in OUTLET_TABLES)
