@@ -29,7 +29,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+# Run as a script, this file's folder comes first on the path, where bench/http.py would shadow
+# the standard library's `http` (Django imports it): the repository root replaces the folder.
+sys.path[0] = str(BASE_DIR)
 
 
 def _bench_url() -> str:

@@ -35,7 +35,9 @@ from time import perf_counter
 from urllib.parse import urlsplit, urlunsplit
 
 BASE = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE))
+# Run as a script, this file's folder comes first on the path, where bench/http.py would shadow
+# the standard library's `http` (Django imports it): the repository root replaces the folder.
+sys.path[0] = str(BASE)
 
 
 def _bench_url() -> str:
