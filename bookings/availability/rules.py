@@ -10,15 +10,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outlets.catalog import booking_duration, needed_capabilities
 from outlets.models import Outlet, ServiceType
 from outlets.schedule import UTC, day_intervals
+from outlets.selectors import outlet_offers
 from vehicles.models import Brand, Vehicle
 
 from ..locks import HeldDay, share_lock_capable_bays, share_lock_outlet_hours
@@ -48,23 +47,11 @@ def serve_errors(
         errors["outlet"] = [_("%(outlet)s is not taking bookings.") % {"outlet": outlet.name}]
     if not services:
         errors["services"] = [_("Choose at least one service.")]
-    # Offered services and the brand's authorization in one round trip.
-    offered_ids = Outlet.services.through.objects.filter(
-        outlet_id=OuterRef("pk"),
-        servicetype_id__in=[s.pk for s in services] or [0],  # no id is 0: none offered
-        servicetype__is_active=True,
-    ).values("servicetype_id")
-    authorized = (
-        Exists(Outlet.brands.through.objects.filter(outlet_id=OuterRef("pk"), brand_id=brand.pk))
-        if brand is not None
-        else Value(True)
+    offered, brand_ok = outlet_offers(
+        outlet_id=outlet.pk,
+        service_ids=[s.pk for s in services],
+        brand_id=brand.pk if brand is not None else None,
     )
-    offered_list, brand_ok = (
-        Outlet.objects.filter(pk=outlet.pk)
-        .values_list(ArraySubquery(offered_ids), authorized)
-        .get()
-    )
-    offered = set(offered_list)
     missing = [s for s in services if s.pk not in offered]
     if services and missing:
         errors["services"] = [
