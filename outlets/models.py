@@ -241,12 +241,13 @@ class OutletVersion(models.Model):
     Triggers (migrations outlets 0003, bookings 0007) add one in the same transaction as every
     write to the outlet's bookings, opening hours, closures, bays, services, brands or its own
     row, whoever writes (services, admin, factories, a COPY). An outlet's version is the sum of
-    its rows, which only grows, one per commit that changed it. Each transaction counts in one
-    of SHARDS rows (by its transaction id), so that concurrent bookings at one outlet do not
-    queue on one row lock until they commit. Cached availability answers carry the versions
-    they were computed under (bookings.availability.answers). No code writes it; an outlet
-    without rows is version 0. No foreign key: deleting an outlet removes its rows through
-    Django's collector while the triggers still count the deletions."""
+    its rows, which only grows: by at least one with every commit that changed the outlet. Each
+    transaction counts in one of SHARDS rows (by its transaction id), so that concurrent
+    bookings at one outlet do not queue on one row lock until they commit. Cached availability
+    answers carry the versions they were computed under (bookings.availability.answers). No
+    code writes it; an outlet without rows is version 0. No foreign key: deleting an outlet
+    deletes its hours and bays first, which the triggers count, so its rows stay behind
+    (harmless) rather than break a foreign key at commit."""
 
     SHARDS = 16
 

@@ -92,3 +92,12 @@ def test_other_outlets_are_untouched(outlet):
     ClosureFactory(outlet=outlet, date=dt.date(2031, 1, 2))
 
     assert version(other) == before
+
+
+def test_an_outlet_with_hours_bays_and_closures_can_still_be_deleted(outlet):
+    BayFactory(outlet=outlet)
+    ClosureFactory(outlet=outlet, date=dt.date(2031, 1, 2))
+
+    outlet.delete()
+
+    assert not Outlet.objects.filter(pk=outlet.pk).exists()
