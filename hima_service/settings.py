@@ -8,8 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
+
+from .beat import BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -268,80 +269,10 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="hima")
 # PostgreSQL connection per task cost more than the task itself (bench/reminders.py). Tasks that
 # run often call django.db.close_old_connections() first: broken or old connections still go.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
-# Scans, not countdowns: due times live on rows; beat only wakes the scans. `expires` drops a
-# scan message that waited longer than its period (no pile-up while workers are down).
-CELERY_BEAT_SCHEDULE: dict = {
-    "notifications-dispatch-due": {
-        "task": "bookings.dispatch_due_notifications",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    "bookings-mark-no-shows": {
-        "task": "bookings.mark_no_shows",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    "vehicles-maintenance-due": {
-        "task": "bookings.record_maintenance_due",
-        "schedule": crontab(hour=9, minute=0),
-        "options": {"expires": 3600},
-    },
-    # Campaign create and VIN uploads queue it at once; beat catches everything else (cars
-    # registered into an open campaign, follow-ups after 30 days, a broker down at that moment).
-    "recalls-notices": {
-        "task": "bookings.record_recall_notices",
-        "schedule": 300.0,
-        "options": {"expires": 290},
-    },
-    # Keys live 24 h; hourly keeps the table at about a day of POSTs. At :17, away from the
-    # top of the hour, when bookings start and their reminders fall due.
-    "idempotency-keys-purge": {
-        "task": "bookings.purge_idempotency_keys",
-        "schedule": crontab(minute=17),
-        "options": {"expires": 3000},
-    },
-}
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
-# --- Notifications (bookings.notify: channels, delivery) ---
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HIMA Service <noreply@hima.example>")
-NOTIFICATION_BACKENDS = {
-    "sms": env.str(
-        "NOTIFICATION_SMS_BACKEND", default="bookings.notify.channels.ConsoleSmsBackend"
-    ),
-    "email": env.str(
-        "NOTIFICATION_EMAIL_BACKEND", default="bookings.notify.channels.DjangoEmailBackend"
-    ),
-}
-# For bookings.notify.channels.HttpSmsBackend: JSON POST to this URL (format in that module).
-NOTIFICATION_SMS_HTTP_URL = env.str("NOTIFICATION_SMS_HTTP_URL", default="")
-NOTIFICATION_SMS_HTTP_TOKEN = env.str("NOTIFICATION_SMS_HTTP_TOKEN", default="")
-NOTIFICATION_SMS_HTTP_TIMEOUT = env.float("NOTIFICATION_SMS_HTTP_TIMEOUT", default=10.0)
-# Claims (bookings.notify.dispatch). The scans keep at most NOTIFICATION_MAX_IN_FLIGHT rows
-# claimed at once (queued or being sent), so a claimed row never waits behind more than that
-# many, and the lease only has to outlast sending that many:
-#   * 5,000: one worker of two processes sends 135-180 a second in batches even on a loaded
-#     2-core VM (README, bench/reminders.py; 26-57 a second one task per row), so it sends a
-#     full load well before the next minute's scan (the cap does not slow delivery down), and
-#     that is 5x this network's busiest minute (1,000 reminders fall due at once);
-#   * 1,800 s: time to send all 5,000 at under 3 a second, 50x slower than measured (a slow SMS
-#     gateway), so a claim does not run out while its row still waits in the queue; a batch
-#     task renews the lease of its rows when it starts them, and its last row waits for at
-#     most NOTIFICATION_TASK_BATCH - 1 sends (under 500 s even at a 10 s gateway timeout).
-#     The price: a row whose task was lost with a whole worker (or a Redis that lost its data)
-#     waits this long to be taken again; a dead child's task is re-queued at once
-#     (REJECT_ON_WORKER_LOST).
-#     Keep it above the send timeout and below the broker's visibility_timeout.
-NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", default=1800)
-NOTIFICATION_MAX_IN_FLIGHT = env.int("NOTIFICATION_MAX_IN_FLIGHT", default=5000)
-NOTIFICATION_SCAN_BATCH = env.int("NOTIFICATION_SCAN_BATCH", default=500)
-# Claimed rows per delivery task: the per-task cost (broker round trips, one locked read and
-# one UPDATE counting the attempts) is shared by the batch, while two worker processes still
-# split a 500-row claim between them.
-NOTIFICATION_TASK_BATCH = env.int("NOTIFICATION_TASK_BATCH", default=50)
-NOTIFICATION_SCAN_MAX_BATCHES = env.int("NOTIFICATION_SCAN_MAX_BATCHES", default=40)
-NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
-NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+# --- Notifications: hima_service/settings_notifications.py ---
+from .settings_notifications import *  # noqa: E402, F403
 
 LOGGING = {
     "version": 1,
