@@ -6,11 +6,14 @@ the language is set here: the error messages DRF and the services produce afterw
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.authentication import SessionScheme, TokenScheme
+from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.request import Request
 
 from .language import activate_user_language
+from .selectors import token_with_user
 
 
 class _UserLanguageMixin:
@@ -22,7 +25,15 @@ class _UserLanguageMixin:
 
 
 class LanguageTokenAuthentication(_UserLanguageMixin, TokenAuthentication):
-    pass
+    def authenticate_credentials(self, key: str):
+        # DRF's own check, with the token read without the query compiler (a millisecond of
+        # CPU on every signed-in request).
+        token = token_with_user(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return (token.user, token)
 
 
 class LanguageSessionAuthentication(_UserLanguageMixin, SessionAuthentication):

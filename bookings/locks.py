@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from hima_service import rows
 from outlets.models import Bay, OpeningHours, Outlet
 
 from .models import ACTIVE_STATUSES, Booking
@@ -37,12 +38,11 @@ def lock_outlet_nights(outlet_id: int) -> None:
 
 
 def _share_lock(model: type, pk: int, columns: str) -> tuple | None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns} FROM {model._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
-            [pk],
-        )
-        return cursor.fetchone()
+    found = rows.fetch_all(
+        f"SELECT {columns} FROM {model._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
+        [pk],
+    )
+    return found[0] if found else None
 
 
 def share_lock_outlet(outlet_id: int) -> None:
@@ -59,13 +59,12 @@ def share_lock_outlet_hours(outlet_id: int) -> list[tuple[int, dt.time, dt.time]
     did; what the lock protects is the closure read after it."""
     hours = connection.ops.quote_name(OpeningHours._meta.db_table)
     outlets = connection.ops.quote_name(Outlet._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT h.weekday, h.opens, h.closes FROM {outlets} o "  # noqa: S608
-            f"LEFT JOIN {hours} h ON h.outlet_id = o.id WHERE o.id = %s FOR SHARE OF o",
-            [outlet_id],
-        )
-        return [row for row in cursor.fetchall() if row[0] is not None]
+    found = rows.fetch_all(
+        f"SELECT h.weekday, h.opens, h.closes FROM {outlets} o "  # noqa: S608
+        f"LEFT JOIN {hours} h ON h.outlet_id = o.id WHERE o.id = %s FOR SHARE OF o",
+        [outlet_id],
+    )
+    return [row for row in found if row[0] is not None]
 
 
 def share_lock_bay(bay_id: int) -> tuple[bool, list[str]] | None:
@@ -93,10 +92,11 @@ def share_lock_capable_bays(
     (read before any row is written); the exclusion constraint decides."""
     # The constraint's own expression and predicate: answered from its GiST index on
     # (range, bay) instead of reading every booking of each bay. Written as SQL, not built
-    # with the ORM: on every booking write, and the ORM took 4 ms to compile it, this 1 ms.
+    # with the ORM: on every booking write, and the ORM took 4 ms to compile it, this 1 ms;
+    # prepared (hima_service.rows).
     exclude = "AND k.id <> %(ignore)s" if ignore_booking_id is not None else ""
     sql = f"""
-        SELECT b.id, b.outlet_id, b.name, b.capabilities, b.is_active,
+        SELECT {rows.columns(Bay, "b")},
             EXISTS (
                 SELECT 1 FROM {Booking._meta.db_table} k
                 WHERE k.bay_id = b.id
@@ -118,7 +118,12 @@ def share_lock_capable_bays(
         "outlet": outlet_id,
         "needed": sorted(needed),
     }
-    return list(Bay.objects.raw(sql, params))
+    bays = []
+    for row in rows.fetch_all(sql, params):
+        bay = rows.instance(Bay, row)
+        bay.busy = row[-1]
+        bays.append(bay)
+    return bays
 
 
 @dataclass(frozen=True)

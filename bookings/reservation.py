@@ -22,6 +22,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hima_service import rows
 from hima_service.exceptions import Conflict, SlotTaken, VehicleBusy
 from hima_service.transactions import atomic_or_joined
 from outlets.catalog import booking_duration, needed_capabilities
@@ -169,7 +170,7 @@ def reserve_bay(
 
     def insert() -> None:
         booking.pk = None  # a refused INSERT must not leave a half-set primary key behind
-        booking.save(force_insert=True)
+        rows.insert([booking])  # the ORM's INSERT, without its compiler (hima_service.rows)
 
     def renew_reference() -> None:
         booking.reference = new_reference()

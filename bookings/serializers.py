@@ -5,6 +5,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from hima_service.api import OutputSerializer
+
 from .models import Booking
 
 AWARE_HINT = _("Give the time with its UTC offset, e.g. 2026-11-24T10:00:00+08:00.")
@@ -134,7 +136,7 @@ class QueueFilterSerializer(serializers.Serializer):
 # --- output ---
 
 
-class _VehicleRef(serializers.Serializer):
+class _VehicleRef(OutputSerializer):
     id = serializers.IntegerField()
     vin = serializers.CharField()
     plate = serializers.CharField()
@@ -142,18 +144,18 @@ class _VehicleRef(serializers.Serializer):
     model = serializers.CharField(source="model.name")
 
 
-class _OutletRef(serializers.Serializer):
+class _OutletRef(OutputSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
     time_zone = serializers.CharField()
 
 
-class _BayRef(serializers.Serializer):
+class _BayRef(OutputSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class _ServiceLine(serializers.Serializer):
+class _ServiceLine(OutputSerializer):
     code = serializers.CharField(source="service_type.code")
     name = serializers.CharField(source="service_type.name")
     labour_minutes = serializers.IntegerField()
@@ -161,13 +163,13 @@ class _ServiceLine(serializers.Serializer):
     checklist_result = serializers.JSONField()
 
 
-class _Feedback(serializers.Serializer):
+class _Feedback(OutputSerializer):
     rating = serializers.IntegerField()
     comment = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class BookingOutputSerializer(serializers.Serializer):
+class BookingOutputSerializer(OutputSerializer):
     reference = serializers.CharField()
     status = serializers.CharField()
     owner = serializers.SerializerMethodField()
@@ -206,7 +208,7 @@ class BookingOutputSerializer(serializers.Serializer):
         return _Feedback(feedback).data if feedback else None
 
 
-class EventOutputSerializer(serializers.Serializer):
+class EventOutputSerializer(OutputSerializer):
     kind = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
@@ -215,7 +217,7 @@ class EventOutputSerializer(serializers.Serializer):
     at = serializers.DateTimeField(source="created_at")
 
 
-class NotificationOutputSerializer(serializers.Serializer):
+class NotificationOutputSerializer(OutputSerializer):
     kind = serializers.CharField()
     channel = serializers.CharField()
     status = serializers.CharField()
@@ -234,7 +236,7 @@ class BookingDetailOutputSerializer(BookingOutputSerializer):
         return NotificationOutputSerializer(self.context["notifications"], many=True).data
 
 
-class QueueEntryOutputSerializer(serializers.Serializer):
+class QueueEntryOutputSerializer(OutputSerializer):
     booking = BookingOutputSerializer()
     waiting_minutes = serializers.IntegerField(allow_null=True)
     estimated_start = serializers.SerializerMethodField()
@@ -243,7 +245,7 @@ class QueueEntryOutputSerializer(serializers.Serializer):
         return local_iso(entry.estimated_start, entry.booking)
 
 
-class QueueOutputSerializer(serializers.Serializer):
+class QueueOutputSerializer(OutputSerializer):
     outlet = serializers.CharField(source="outlet.code")
     date = serializers.DateField()
     entries = QueueEntryOutputSerializer(many=True)

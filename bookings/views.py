@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hima_service.idempotency import idempotent
-from outlets.models import Bay, Outlet
-from outlets.selectors import outlet_by_code
+from outlets.models import Bay
+from outlets.selectors import outlet_active_by_code
 from vehicles.selectors import owned_vehicle
 
 from . import access, selectors
@@ -101,7 +101,7 @@ class BookingListView(ListAPIView):
     def post(self, request):
         data = _parse(BookingCreateInputSerializer, request.data)
         vehicle = owned_vehicle(owner=request.user, vehicle_id=data["vehicle"])
-        outlet = outlet_by_code(Outlet.objects.filter(is_active=True), code=data["outlet"])
+        outlet = outlet_active_by_code(data["outlet"])
         if outlet is None:
             raise ValidationError({"outlet": [_("Unknown outlet.")]})
         booking = booking_create(

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from hima_service import rows
 from outlets.models import Outlet, ServiceType
 from outlets.selectors import service_types_by_code
 from recalls.services import recall_claim_for_booking, recall_mark_booked
@@ -34,7 +35,7 @@ def add_services(
 ) -> list[BookingService]:
     """The booking's service lines, with the standard time and price as they are now; the
     services in `free` (an affected vehicle's recall fix) cost nothing."""
-    return BookingService.objects.bulk_create(
+    lines = [
         BookingService(
             booking=booking,
             service_type=s,
@@ -42,7 +43,9 @@ def add_services(
             price=Decimal(0) if s.pk in free else s.price,
         )
         for s in services
-    )
+    ]
+    rows.insert(lines)  # on every create: without the query compiler
+    return lines
 
 
 def price_total(services: Sequence[ServiceType], *, free: Collection[int] = ()) -> Decimal:
