@@ -9,12 +9,14 @@ exclusion constraint's own waits are handled in `bookings.reservation`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
 
 from hima_service import rows
-from outlets.models import Bay, OpeningHours, Outlet
+from outlets.models import Bay, Closure, OpeningHours, Outlet
+from outlets.selectors import offers_columns, offers_params
 
 from .models import ACTIVE_STATUSES, Booking
 
@@ -52,19 +54,40 @@ def share_lock_outlet(outlet_id: int) -> None:
     _share_lock(Outlet, outlet_id, "id")
 
 
-def share_lock_outlet_hours(outlet_id: int) -> list[tuple[int, dt.time, dt.time]]:
-    """share_lock_outlet, returning the outlet's weekly opening hours (weekday, opens, closes)
-    in the same round trip. The hours come from the statement's snapshot, taken before any
-    wait for the lock: as fresh as reading them just before locking, as the engine always
-    did; what the lock protects is the closure read after it."""
+@dataclass(frozen=True)
+class OutletServing:
+    """What a booking write reads with the outlet's share lock: the weekly opening hours
+    (weekday, opens, closes), and outlets.selectors.outlet_offers' answer for its services
+    and brand."""
+
+    hours: list[tuple[int, dt.time, dt.time]]
+    offered: set[int]
+    authorized: bool
+
+
+def share_lock_outlet_serving(
+    outlet_id: int, *, service_ids: Sequence[int], brand_id: int | None
+) -> OutletServing:
+    """share_lock_outlet, returning in the same round trip the outlet's opening hours and
+    which of the services it offers for the brand. These come from the statement's snapshot,
+    taken before any wait for the lock: as fresh as reading them just before locking, as the
+    engine always did; what the lock protects is the closure read after it."""
     hours = connection.ops.quote_name(OpeningHours._meta.db_table)
     outlets = connection.ops.quote_name(Outlet._meta.db_table)
     found = rows.fetch_all(
-        f"SELECT h.weekday, h.opens, h.closes FROM {outlets} o "  # noqa: S608
-        f"LEFT JOIN {hours} h ON h.outlet_id = o.id WHERE o.id = %s FOR SHARE OF o",
-        [outlet_id],
+        f"SELECT h.weekday, h.opens, h.closes, {offers_columns()} FROM {outlets} o "  # noqa: S608
+        f"LEFT JOIN {hours} h ON h.outlet_id = o.id WHERE o.id = %(outlet)s FOR SHARE OF o",
+        offers_params(outlet_id=outlet_id, service_ids=service_ids, brand_id=brand_id),
     )
-    return [row for row in found if row[0] is not None]
+    if not found:  # deleted meanwhile: it offers nothing
+        return OutletServing(hours=[], offered=set(), authorized=False)
+    return OutletServing(
+        hours=[
+            (weekday, opens, closes) for weekday, opens, closes, *_ in found if weekday is not None
+        ],
+        offered=set(found[0][3]),
+        authorized=bool(found[0][4]),
+    )
 
 
 def share_lock_bay(bay_id: int) -> tuple[bool, list[str]] | None:
@@ -90,11 +113,60 @@ def share_lock_capable_bays(
     bay or taking a capability away holds its row FOR UPDATE: this waits, and PostgreSQL
     re-checks the WHERE on the committed row, so such a bay is left out. `busy` is advisory
     (read before any row is written); the exclusion constraint decides."""
+    bays, _ = _capable_bays(
+        outlet_id=outlet_id,
+        needed=needed,
+        start=start,
+        released=released,
+        ignore_booking_id=ignore_booking_id,
+        closure_day=None,
+    )
+    return bays
+
+
+def share_lock_day_bays(
+    *,
+    outlet_id: int,
+    needed: set[str],
+    start: dt.datetime,
+    released: dt.datetime,
+    day: dt.date,
+    ignore_booking_id: int | None = None,
+) -> tuple[list[Bay], dict[dt.date, str] | None]:
+    """share_lock_capable_bays, and the outlet's closure on its local `day` read by the same
+    statement: {day: reason} when closed, {} when not; None when no bay came back to carry
+    it (the caller reads it on its own then). Called after the outlet's share lock, like
+    the closure read it replaces, so a manager's closing of the day is seen."""
+    return _capable_bays(
+        outlet_id=outlet_id,
+        needed=needed,
+        start=start,
+        released=released,
+        ignore_booking_id=ignore_booking_id,
+        closure_day=day,
+    )
+
+
+def _capable_bays(
+    *,
+    outlet_id: int,
+    needed: set[str],
+    start: dt.datetime,
+    released: dt.datetime,
+    ignore_booking_id: int | None,
+    closure_day: dt.date | None,
+) -> tuple[list[Bay], dict[dt.date, str] | None]:
     # The constraint's own expression and predicate: answered from its GiST index on
     # (range, bay) instead of reading every booking of each bay. Written as SQL, not built
     # with the ORM: on every booking write, and the ORM took 4 ms to compile it, this 1 ms;
     # prepared (hima_service.rows).
     exclude = "AND k.id <> %(ignore)s" if ignore_booking_id is not None else ""
+    closure = (
+        f"(SELECT c.reason FROM {Closure._meta.db_table} c "  # noqa: S608
+        "WHERE c.outlet_id = %(outlet)s AND c.date = %(day)s)"
+        if closure_day is not None
+        else "NULL"
+    )
     sql = f"""
         SELECT {rows.columns(Bay, "b")},
             EXISTS (
@@ -103,7 +175,8 @@ def share_lock_capable_bays(
                     AND tstzrange(k.start, k.bay_released_at, '[)')
                         && tstzrange(%(start)s, %(released)s, '[)')
                     AND k.status = ANY(%(active)s) {exclude}
-            ) AS busy
+            ) AS busy,
+            {closure} AS closure
         FROM {Bay._meta.db_table} b
         WHERE b.outlet_id = %(outlet)s AND b.is_active
             AND b.capabilities @> %(needed)s::varchar(24)[]
@@ -117,13 +190,18 @@ def share_lock_capable_bays(
         "ignore": ignore_booking_id,
         "outlet": outlet_id,
         "needed": sorted(needed),
+        "day": closure_day,
     }
+    found = rows.fetch_all(sql, params)
     bays = []
-    for row in rows.fetch_all(sql, params):
+    for row in found:
         bay = rows.instance(Bay, row)
-        bay.busy = row[-1]
+        bay.busy = row[-2]
         bays.append(bay)
-    return bays
+    if closure_day is None or not found:
+        return bays, None
+    reason = found[0][-1]
+    return bays, ({} if reason is None else {closure_day: reason})
 
 
 @dataclass(frozen=True)

@@ -79,29 +79,42 @@ def fetch_all(sql: str, params: Sequence[Any] | dict[str, Any]) -> list[tuple]:
         return prepared.fetchall()
 
 
+def insert_parts(objs: Sequence[Model]) -> tuple[str, str, list[Any]]:
+    """The quoted column list, the VALUES groups and the parameters of an INSERT of unsaved
+    instances of one model, every column but the primary key: each field's `pre_save`
+    (auto_now) and `get_db_prep_save`, as the ORM's own insert. For statements that add a
+    clause of their own (ON CONFLICT, a CTE); `insert()` for a plain one."""
+    fields = [field for field in _fields(type(objs[0])) if not field.primary_key]
+    group = f"({', '.join(['%s'] * len(fields))})"
+    params = [
+        field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+        for obj in objs
+        for field in fields
+    ]
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    return names, ", ".join([group] * len(objs)), params
+
+
+def mark_saved(obj: Model, pk: Any) -> None:
+    """What save() leaves on an instance it inserted."""
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = DEFAULT_DB_ALIAS
+
+
 def insert(objs: Sequence[Model]) -> None:
     """INSERT unsaved instances of one model in one statement, setting their primary keys
     and auto_now(_add) fields as `save()` would; no signals are sent (the project has none on
     these models)."""
     if not objs:
         return
-    model = type(objs[0])
-    meta = model._meta
-    fields = [field for field in _fields(model) if not field.primary_key]
-    placeholders, params = [], []
-    for obj in objs:
-        placeholders.append(f"({', '.join(['%s'] * len(fields))})")
-        for field in fields:
-            value = field.pre_save(obj, add=True)
-            params.append(field.get_db_prep_save(value, connection))
+    meta = type(objs[0])._meta
+    names, values, params = insert_parts(objs)
     table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     pk = connection.ops.quote_name(meta.pk.column)
     returned = fetch_all(
-        f"INSERT INTO {table} ({names}) VALUES {', '.join(placeholders)} RETURNING {pk}",  # noqa: S608
+        f"INSERT INTO {table} ({names}) VALUES {values} RETURNING {pk}",  # noqa: S608
         params,
     )
     for obj, (pk_value,) in zip(objs, returned, strict=True):
-        obj.pk = pk_value
-        obj._state.adding = False
-        obj._state.db = DEFAULT_DB_ALIAS
+        mark_saved(obj, pk_value)

@@ -159,19 +159,16 @@ def bay_get(*, outlet: Outlet, bay_id: int) -> Bay:
     return bay
 
 
-def outlet_offers(
-    *, outlet_id: int, service_ids: Sequence[int], brand_id: int | None
-) -> tuple[set[int], bool]:
-    """Which of these services the outlet offers (active ones only), and whether it is
-    authorized for the brand (True without one): one query, on every availability ask and
-    booking write, hence plain SQL (the ORM spent 2 ms building it, for 0.5 ms of work),
-    prepared (hima_service.rows)."""
+def offers_columns() -> str:
+    """Two SQL columns: the ids among `%(ids)s` of the active services that outlet
+    `%(outlet)s` offers, and whether it is authorized for brand `%(brand)s` (true when NULL).
+    For outlet_offers, and for the booking write's outlet lock (bookings.locks), which reads
+    them in the same round trip."""
     offered = Outlet.services.through._meta.db_table
     services = ServiceType._meta.db_table
     brands = Outlet.brands.through._meta.db_table
-    [(ids, authorized)] = rows.fetch_all(
-        f"""
-        SELECT ARRAY(
+    return f"""
+        ARRAY(
             SELECT o.servicetype_id
             FROM {offered} o JOIN {services} s ON s.id = o.servicetype_id
             WHERE o.outlet_id = %(outlet)s AND s.is_active AND o.servicetype_id = ANY(%(ids)s)
@@ -179,7 +176,22 @@ def outlet_offers(
         %(brand)s::bigint IS NULL OR EXISTS (
             SELECT 1 FROM {brands} b WHERE b.outlet_id = %(outlet)s AND b.brand_id = %(brand)s
         )
-        """,  # noqa: S608 (table names from the models; values are parameters)
-        {"outlet": outlet_id, "ids": list(service_ids), "brand": brand_id},
+    """  # noqa: S608 (table names from the models; values are parameters)
+
+
+def offers_params(*, outlet_id: int, service_ids: Sequence[int], brand_id: int | None) -> dict:
+    return {"outlet": outlet_id, "ids": list(service_ids), "brand": brand_id}
+
+
+def outlet_offers(
+    *, outlet_id: int, service_ids: Sequence[int], brand_id: int | None
+) -> tuple[set[int], bool]:
+    """Which of these services the outlet offers (active ones only), and whether it is
+    authorized for the brand (True without one): one query, on every availability ask,
+    hence plain SQL (the ORM spent 2 ms building it, for 0.5 ms of work), prepared
+    (hima_service.rows)."""
+    [(ids, authorized)] = rows.fetch_all(
+        f"SELECT {offers_columns()}",
+        offers_params(outlet_id=outlet_id, service_ids=service_ids, brand_id=brand_id),
     )
     return set(ids), bool(authorized)

@@ -137,13 +137,18 @@ def load_day(
     day: dt.date,
     *,
     hours: Iterable[tuple[int, dt.time, dt.time]] | None = None,
+    closures: dict[dt.date, str] | None = None,
 ) -> OutletCalendar:
     """One outlet's hours and that day's closure, without bays: what rule 2 needs to judge one
-    start. Two queries, or one when the caller already read the `hours` (weekday, opens,
-    closes). The caller decides how it learns about bays."""
+    start. Two queries, one when the caller already read the `hours` (weekday, opens,
+    closes), none when it read the day's `closures` too ({day: reason}, or {} when open).
+    The caller decides how it learns about bays."""
     calendar = OutletCalendar(outlet=outlet, zone=outlet.zone)
     for weekday, opens, closes in hours or ():
         calendar.hours.setdefault(weekday, []).append((opens, closes))
+    if hours is not None and closures is not None:
+        calendar.closures.update(closures)
+        return calendar
     _load_hours_and_closures(
         {outlet.pk: calendar}, date_from=day, date_to=day, with_hours=hours is None
     )

@@ -20,7 +20,7 @@ from outlets.schedule import UTC, day_intervals
 from outlets.selectors import outlet_offers
 from vehicles.models import Brand, Vehicle
 
-from ..locks import HeldDay, share_lock_capable_bays, share_lock_outlet_hours
+from ..locks import HeldDay, share_lock_day_bays, share_lock_outlet_serving
 from .calendar import OutletCalendar, load_day
 
 LEAD_TIME = dt.timedelta(hours=1)
@@ -39,15 +39,20 @@ def brand_of(vehicle: Vehicle | None, brand: Brand | None) -> Brand | None:
 
 
 def serve_errors(
-    *, outlet: Outlet, services: Sequence[ServiceType], brand: Brand | None
+    *,
+    outlet: Outlet,
+    services: Sequence[ServiceType],
+    brand: Brand | None,
+    offers: tuple[set[int], bool] | None = None,
 ) -> dict[str, list[str]]:
-    """Rule 3 without the bays: outlet active, services offered, brand authorized."""
+    """Rule 3 without the bays: outlet active, services offered, brand authorized. `offers`
+    is outlet_offers' answer when the caller read it already (bookings.locks)."""
     errors: dict[str, list[str]] = {}
     if not outlet.is_active:
         errors["outlet"] = [_("%(outlet)s is not taking bookings.") % {"outlet": outlet.name}]
     if not services:
         errors["services"] = [_("Choose at least one service.")]
-    offered, brand_ok = outlet_offers(
+    offered, brand_ok = offers or outlet_offers(
         outlet_id=outlet.pk,
         service_ids=[s.pk for s in services],
         brand_id=brand.pk if brand is not None else None,
@@ -187,7 +192,23 @@ def validate_bookable(
     the HeldDay returned lets bookings.reservation write without reading them again.
     """
     now = now or timezone.now()
-    errors = serve_errors(outlet=outlet, services=services, brand=brand_of(vehicle, brand))
+    brand = brand_of(vehicle, brand)
+    serving = None
+    if hold:
+        # Lock order (bookings.locks): outlet, then bays. The outlet's hours and offer come
+        # with its lock; the closure is read after it, so a manager closing the day
+        # meanwhile is seen here.
+        serving = share_lock_outlet_serving(
+            outlet.pk,
+            service_ids=[s.pk for s in services],
+            brand_id=brand.pk if brand is not None else None,
+        )
+    errors = serve_errors(
+        outlet=outlet,
+        services=services,
+        brand=brand,
+        offers=(serving.offered, serving.authorized) if serving else None,
+    )
     if timezone.is_naive(start):
         errors["start"] = [_("Give the start with its UTC offset, e.g. 2026-11-24T09:00:00+08:00.")]
         raise ValidationError(errors)
@@ -198,18 +219,17 @@ def validate_bookable(
         raise ValidationError(errors)
     needed = needed_capabilities(services)
     duration = booking_duration(services)
-    held, hours = None, None
-    if hold:
-        # Lock order (bookings.locks): outlet, then bays. The closure is read after the
-        # outlet lock, so a manager closing the day meanwhile is seen here.
-        hours = share_lock_outlet_hours(outlet.pk)
+    day = outlet.local_day(start)
+    held, closures = None, None
+    if serving is not None:
         start_utc = start.astimezone(UTC)
         released = start_utc + duration + dt.timedelta(minutes=outlet.turnover_minutes)
-        bays = share_lock_capable_bays(
+        bays, closures = share_lock_day_bays(
             outlet_id=outlet.pk,
             needed=needed,
             start=start_utc,
             released=released,
+            day=day,
             ignore_booking_id=ignore_booking_id,
         )
         held = HeldDay(outlet_id=outlet.pk, start=start_utc, released=released, bays=bays)
@@ -218,7 +238,7 @@ def validate_bookable(
         has_bay = outlet.bays.filter(is_active=True, capabilities__contains=sorted(needed)).exists()
     if not has_bay:
         errors["services"] = [no_bay_message(outlet, needed)]
-    calendar = load_day(outlet, outlet.local_day(start), hours=hours)
+    calendar = load_day(outlet, day, hours=serving.hours if serving else None, closures=closures)
     start_errors = _start_errors(calendar=calendar, start=start, duration=duration)
     if start_errors:
         errors["start"] = start_errors

@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from hima_service.rows import fetch_all, insert_parts, mark_saved
 from hima_service.transactions import atomic_or_joined
 
 from ..models import Booking, BookingEvent, Notification
@@ -79,32 +80,21 @@ def reminder_key(booking: Booking, kind: str, channel: str) -> str:
     return booking_key(booking, kind, channel, _stamp(booking.start))
 
 
-# Every column but the id, in model order: what `_insert_new` writes.
-_COLUMNS = [f for f in Notification._meta.concrete_fields if not f.primary_key]
-
-
 def _insert_new(rows: list[Notification]) -> list[Notification]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id, key: one round trip that says which rows
     are new (bulk_create's ignore_conflicts cannot return them). Sets their `pk` and returns
     them; a row whose key existed is left out."""
     table = connection.ops.quote_name(Notification._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in _COLUMNS)
-    placeholders = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    params: list[object] = []
-    for row in rows:
-        params.extend(f.get_db_prep_save(f.pre_save(row, True), connection) for f in _COLUMNS)
+    columns, values, params = insert_parts(rows)
     sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(rows))} "  # noqa: S608
+        f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
         "ON CONFLICT DO NOTHING RETURNING id, key"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = {key: pk for pk, key in cursor.fetchall()}
+    ids = {key: pk for pk, key in fetch_all(sql, params)}
     new = []
     for row in rows:
         if row.key in ids:
-            row.pk = ids[row.key]
-            row._state.adding, row._state.db = False, connection.alias
+            mark_saved(row, ids[row.key])
             new.append(row)
     return new
 

@@ -9,6 +9,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
+from hima_service.rows import insert_parts
+
 from ..models import Notification, NotificationDelivery
 
 Status = Notification.Status
@@ -51,25 +53,20 @@ def notifications_skip_pending(rows: QuerySet[Notification]) -> int:
     return rows.filter(status=Status.PENDING).update(status=Status.SKIPPED, claimed_until=None)
 
 
-# The sent log's columns but its id, in model order: what notification_record_sent writes.
-_LOG_COLUMNS = [f for f in NotificationDelivery._meta.concrete_fields if not f.primary_key]
-
-
 def notification_record_sent(notification: Notification, log: NotificationDelivery) -> None:
     """pending → sent together with its sent-log row, in one statement (a CTE: INSERT the log
     row, UPDATE the notification it names), so a delivery costs one round trip to record. The
     one-to-one sent log still refuses a second record. `log.sent_at` is the time stamped."""
     check_move(notification, Status.SENT)
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in _LOG_COLUMNS)
-    values = [f.get_db_prep_save(f.pre_save(log, True), connection) for f in _LOG_COLUMNS]
+    columns, values, params = insert_parts([log])
     sql = (
         f"WITH log AS (INSERT INTO {quote(NotificationDelivery._meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(values))}) RETURNING notification_id) "
+        f"VALUES {values} RETURNING notification_id) "
         f"UPDATE {quote(Notification._meta.db_table)} SET status = %s, sent_at = %s, "
         "last_error = '', claimed_until = NULL WHERE id IN (SELECT notification_id FROM log)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, Status.SENT, log.sent_at])
+        cursor.execute(sql, [*params, Status.SENT, log.sent_at])
     notification.status, notification.sent_at = Status.SENT, log.sent_at
     notification.last_error, notification.claimed_until = "", None

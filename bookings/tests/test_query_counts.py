@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 # Print every query of a measured request: QUERY_COUNTS_VERBOSE=1 pytest -s this file.
 VERBOSE = bool(os.environ.get("QUERY_COUNTS_VERBOSE"))
 
-CREATE = 15  # was 30
-RESCHEDULE = 19  # was 40
+CREATE = 13  # was 30
+RESCHEDULE = 17  # was 40
 CANCEL = 12  # was 18
 CHECK_IN = 15  # was 18
 START = 10  # was 13

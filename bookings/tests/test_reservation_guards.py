@@ -7,12 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from bookings.lifecycle.create import booking_create
 from bookings.models import Booking
 from bookings.reservation import reserve_bay
 from bookings.tests.factories import next_local
 from hima_service.exceptions import SlotTaken
 from outlets.models import Bay, Closure
-from outlets.services import bay_update
+from outlets.services import bay_update, closure_create
 from outlets.tests.factories import BayFactory, OutletFactory, ServiceTypeFactory
 from vehicles.tests.factories import VehicleFactory
 
@@ -68,4 +69,49 @@ def test_retiring_the_last_bay_while_a_reservation_waits_leaves_it_no_bay():
     thread.join(timeout=30)
     assert not errors
     assert not Bay.objects.get(pk=bay.pk).is_active
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_the_day_while_a_booking_waits_for_the_outlet_refuses_the_booking():
+    """booking_create reads the day's closure with the bay locks, after the outlet's share
+    lock (bookings.locks): a manager who holds the outlet while closing the day is seen."""
+    service = ServiceTypeFactory()
+    vehicle = VehicleFactory()
+    outlet = OutletFactory(services=[service])  # every brand, open every day
+    BayFactory(outlet=outlet)
+    start = next_local(10, days=3)
+    manager_holds_lock = threading.Event()
+    release_manager = threading.Event()
+    errors = []
+
+    def manager():
+        try:
+            with transaction.atomic():
+                closure_create(
+                    outlet=outlet, date=start.date(), reason="Flood"
+                )  # outlet FOR UPDATE
+                manager_holds_lock.set()
+                release_manager.wait(timeout=30)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=manager)
+    thread.start()
+    assert manager_holds_lock.wait(timeout=30)
+    timer = threading.Timer(1.0, release_manager.set)
+    timer.start()
+    with pytest.raises(ValidationError) as refused:
+        booking_create(
+            owner=vehicle.owner,
+            vehicle=vehicle,
+            outlet=outlet,
+            service_codes=[service.code],
+            start=start,
+        )
+    thread.join(timeout=30)
+    assert not errors
+    assert "Flood" in refused.value.message_dict["start"][0]
     assert not Booking.objects.exists()
