@@ -25,17 +25,17 @@ from ..models import PICKUP_MODES, Booking, BookingEvent, BookingService
 from ..notify.outbox import notify_booking_created, notify_booking_rescheduled
 from ..reservation import move_booking, reserve_bay
 from ..selectors import booking_parts_in_hand
-from .events import record_event
+from .events import new_event, record_event
 from .rules import check_mode, check_night_capacity, check_owner_deadline
 from .table import check_reschedulable
 
 
-def add_services(
+def service_lines(
     booking: Booking, services: Sequence[ServiceType], *, free: Collection[int] = ()
 ) -> list[BookingService]:
-    """The booking's service lines, with the standard time and price as they are now; the
-    services in `free` (an affected vehicle's recall fix) cost nothing."""
-    lines = [
+    """The booking's service lines, unsaved, with the standard time and price as they are
+    now; the services in `free` (an affected vehicle's recall fix) cost nothing."""
+    return [
         BookingService(
             booking=booking,
             service_type=s,
@@ -44,7 +44,14 @@ def add_services(
         )
         for s in services
     ]
-    rows.insert(lines)  # on every create: without the query compiler
+
+
+def add_services(
+    booking: Booking, services: Sequence[ServiceType], *, free: Collection[int] = ()
+) -> list[BookingService]:
+    """service_lines, inserted."""
+    lines = service_lines(booking, services, free=free)
+    rows.insert(lines)
     return lines
 
 
@@ -100,11 +107,8 @@ def booking_create(
         holds_recalls=bool(recalls.rows),
     )
     booking = reserve_bay(booking=booking, services=services, held=held)
-    lines = add_services(booking, services, free=recalls.free_service_ids)
-    recall_mark_booked(
-        claim=recalls, vehicle=vehicle, outlet=outlet, booking_reference=booking.reference
-    )
-    event = record_event(
+    lines = service_lines(booking, services, free=recalls.free_service_ids)
+    event = new_event(
         booking,
         kind=BookingEvent.Kind.CREATED,
         actor=actor or owner,
@@ -112,6 +116,10 @@ def booking_create(
         start=outlet.local_iso(booking.start),
         bay=booking.bay.name if booking.bay else None,
         channel=channel,
+    )
+    rows.insert_together(lines, [event])  # one round trip for both
+    recall_mark_booked(
+        claim=recalls, vehicle=vehicle, outlet=outlet, booking_reference=booking.reference
     )
     notifications = notify_booking_created(booking=booking)
     return booking_parts_in_hand(

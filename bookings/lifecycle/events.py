@@ -10,6 +10,26 @@ from hima_service import rows
 from ..models import Booking, BookingEvent
 
 
+def new_event(
+    booking: Booking,
+    *,
+    kind: str,
+    actor: User | None,
+    from_status: str = "",
+    to_status: str = "",
+    **details: Any,
+) -> BookingEvent:
+    """The event, unsaved: for a write that inserts it together with other rows."""
+    return BookingEvent(
+        booking=booking,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        details=details,
+    )
+
+
 def record_event(
     booking: Booking,
     *,
@@ -19,13 +39,8 @@ def record_event(
     to_status: str = "",
     **details: Any,
 ) -> BookingEvent:
-    event = BookingEvent(
-        booking=booking,
-        actor=actor,
-        kind=kind,
-        from_status=from_status,
-        to_status=to_status,
-        details=details,
+    event = new_event(
+        booking, kind=kind, actor=actor, from_status=from_status, to_status=to_status, **details
     )
     rows.insert([event])  # every write on a booking records one: without the query compiler
     return event
