@@ -45,6 +45,7 @@ import json  # noqa: E402
 import math  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
+import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
@@ -52,6 +53,7 @@ from collections import Counter  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
+from typing import IO  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
@@ -235,40 +237,49 @@ def gunicorn(queue: str) -> Iterator[None]:
         "PORT": str(PORT),
         "CELERY_QUEUE": queue,
     }
-    process = subprocess.Popen(
-        ["bash", "-c", f"exec {web_command()}"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,  # the access log: one line per request
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn exited:\n{process.stderr.read().decode()[-2000:]}")
-            try:
-                connection = http.client.HTTPConnection(HOST, PORT, timeout=5)
-                status, body = send(connection, Request("GET", "/healthz"))
-                connection.close()
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not answer /healthz within 60 s.")
-            time.sleep(0.3)
-        log(f"server: {web_command().replace('${PORT:-8000}', str(PORT))}")
-        yield
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+    # The server's log goes to a file, not a pipe: nobody reads a pipe during the run, and
+    # once its buffer filled with the race's "Conflict" warnings every worker thread blocked
+    # writing to it (the stalls of tens of seconds earlier runs saw).
+    with tempfile.TemporaryFile() as server_log:
+        process = subprocess.Popen(
+            ["bash", "-c", f"exec {web_command()}"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,  # the access log: one line per request
+            stderr=server_log,
+            start_new_session=True,
+        )
+        try:
+            _wait_until_up(process, server_log)
+            log(f"server: {web_command().replace('${PORT:-8000}', str(PORT))}")
+            yield
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+
+
+def _wait_until_up(process: subprocess.Popen, server_log: IO[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            server_log.seek(0)
+            raise SystemExit(f"gunicorn exited:\n{server_log.read().decode()[-2000:]}")
+        try:
+            connection = http.client.HTTPConnection(HOST, PORT, timeout=5)
+            status, _ = send(connection, Request("GET", "/healthz"))
+            connection.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit("gunicorn did not answer /healthz within 60 s.")
+        time.sleep(0.3)
 
 
 def drop_queue(queue: str) -> None:
