@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,16 +98,20 @@ def _hold_outlet_open(outlet: Outlet, start: dt.datetime) -> None:
 
 
 def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | None = None) -> bool:
-    """Run one INSERT or UPDATE of a booking in a savepoint and let PostgreSQL judge it.
+    """Run one INSERT or UPDATE of a booking in a savepoint and let PostgreSQL judge it. Called
+    inside the caller's transaction (reserve_bay and move_booking are atomic).
 
     True when accepted, False when booking_no_bay_overlap refuses it (the bay is taken);
     VehicleBusy for booking_no_vehicle_overlap. On any refusal only the savepoint is lost.
     """
     for _attempt in range(ATTEMPTS):
+        # A savepoint of its own, rolled back on a refusal and kept on success: it ends with
+        # the transaction, and releasing it would cost every booking write one more round trip.
+        savepoint = transaction.savepoint()
         try:
-            with transaction.atomic():
-                write()
+            write()
         except IntegrityError as exc:
+            _roll_back_to(savepoint)
             name = _constraint_name(exc) or ""
             if name == BAY_OVERLAP:
                 return False
@@ -118,6 +122,7 @@ def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | N
                 continue
             raise
         except OperationalError as exc:
+            _roll_back_to(savepoint)
             # An exclusion constraint is checked after the row is written, so two transactions
             # writing overlapping rows at the same instant each wait for the other's row, and
             # PostgreSQL breaks the cycle by failing one with a deadlock. Only our savepoint is
@@ -125,8 +130,22 @@ def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | N
             if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
                 raise
             continue
+        except BaseException:
+            _roll_back_to(savepoint)
+            raise
         return True
     return False  # still contended after every attempt: as good as taken
+
+
+def _roll_back_to(savepoint: str | None) -> None:
+    """Undo the refused write only, as an inner transaction.atomic does: the ORM's write
+    marked the transaction for rollback; back at the savepoint it is usable again. When even
+    that fails (the connection is gone), the whole transaction must roll back."""
+    transaction.set_rollback(False)
+    try:
+        transaction.savepoint_rollback(savepoint)
+    except DatabaseError:
+        transaction.set_rollback(True)
 
 
 @atomic_or_joined

@@ -20,12 +20,12 @@ pytestmark = pytest.mark.django_db
 # Print every query of a measured request: QUERY_COUNTS_VERBOSE=1 pytest -s this file.
 VERBOSE = bool(os.environ.get("QUERY_COUNTS_VERBOSE"))
 
-CREATE = 12  # was 30
-RESCHEDULE = 17  # was 40
+CREATE = 11  # was 30
+RESCHEDULE = 16  # was 40
 CANCEL = 12  # was 18
 CHECK_IN = 15  # was 18
 START = 10  # was 13
-START_EARLY = 16  # was 22
+START_EARLY = 15  # was 22
 READY = 10  # was 15
 COMPLETE = 11  # was 17
 NO_SHOW = 10  # was 13
