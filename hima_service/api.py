@@ -43,18 +43,21 @@ class OutputSerializer(serializers.Serializer):
     fields instead of DRF's deep copy, which builds every field (and every nested
     serializer's fields) anew, about half of what a booking's representation cost. Safe
     because rendering never changes a field after `bind()`, which sets its name and parent
-    on the copy; a nested `many=True` field is still deep-copied, as its child is bound to it.
-    Not for input: validation may change a field's state."""
+    on the copy (a nested `many=True` field gets a copy of its child, bound to it). Not for
+    input: validation may change a field's state."""
 
     def get_fields(self) -> dict[str, serializers.Field]:
         return {name: _render_copy(field) for name, field in self._declared_fields.items()}
 
 
 def _render_copy(field: serializers.Field) -> serializers.Field:
-    if isinstance(field, serializers.ListSerializer):
-        return copy.deepcopy(field)
     clone = copy.copy(field)
     clone.__dict__.pop("fields", None)  # a nested serializer binds fields of its own
+    if isinstance(field, serializers.ListSerializer):
+        # Its child was bound to it when it was declared: the copy gets a child of its own,
+        # with the same binding but to the copy.
+        clone.child = _render_copy(field.child)
+        clone.child.parent = clone
     return clone
 
 

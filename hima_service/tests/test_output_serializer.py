@@ -74,6 +74,8 @@ def test_each_instance_binds_fields_of_its_own_and_the_declared_ones_stay_unboun
     assert second.fields["car"].parent is second
     assert first.fields["car"].fields["vin"] is not second.fields["car"].fields["vin"]
     assert first.fields["lines"].child is not second.fields["lines"].child
+    assert first.fields["lines"].child.parent is first.fields["lines"]
+    assert _Visit._declared_fields["lines"].child.parent is _Visit._declared_fields["lines"]
     declared = _Visit._declared_fields
     assert declared["car"].parent is None
     assert declared["reference"].parent is None
