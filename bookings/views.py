@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from hima_service.idempotency import idempotent
 from outlets.models import Bay
-from outlets.selectors import outlet_active_by_code
+from outlets.selectors import outlet_with_services
 from vehicles.selectors import owned_vehicle
 
 from . import access, selectors
@@ -101,14 +101,14 @@ class BookingListView(ListAPIView):
     def post(self, request):
         data = _parse(BookingCreateInputSerializer, request.data)
         vehicle = owned_vehicle(owner=request.user, vehicle_id=data["vehicle"])
-        outlet = outlet_active_by_code(data["outlet"])
+        outlet, services = outlet_with_services(data["outlet"], data["services"])
         if outlet is None:
             raise ValidationError({"outlet": [_("Unknown outlet.")]})
         booking = booking_create(
             owner=request.user,
             vehicle=vehicle,
             outlet=outlet,
-            service_codes=data["services"],
+            services=services,
             start=data["start"],
             mode=data["mode"],
             pickup_address=data["pickup_address"],

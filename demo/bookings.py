@@ -247,7 +247,7 @@ def _upcoming(outlets: list[Outlet]) -> None:
                         owner=owner,
                         vehicle=vehicle,
                         outlet=outlet,
-                        service_codes=[service.code],
+                        services=[service],
                         start=starts[len(starts) // 3],
                     )
                 except (DomainError, ValidationError):

@@ -25,18 +25,46 @@ def service_type_list() -> QuerySet[ServiceType]:
 def service_types_by_code(codes: Sequence[str], *, field: str = "services") -> list[ServiceType]:
     """The active service types for these codes, in the order asked, duplicates dropped; a
     ValidationError on `field` names the unknown ones."""
-    unique = list(dict.fromkeys(codes))
-    if not unique:
-        raise ValidationError({field: [_("Choose at least one service.")]})
+    unique = _unique_codes(codes, field=field)
     # Plain SQL (hima_service.rows): every booking and availability request asks this.
     sql = (
         f"SELECT {rows.columns(ServiceType, 's')} FROM {ServiceType._meta.db_table} s "  # noqa: S608
         "WHERE s.code = ANY(%s) AND s.is_active"
     )
-    found = {
-        service.code: service
-        for service in (rows.instance(ServiceType, row) for row in rows.fetch_all(sql, [unique]))
-    }
+    found = [rows.instance(ServiceType, row) for row in rows.fetch_all(sql, [unique])]
+    return _in_order(unique, found, field=field)
+
+
+def outlet_with_services(
+    code: str, service_codes: Sequence[str], *, field: str = "services"
+) -> tuple[Outlet | None, list[ServiceType]]:
+    """outlet_active_by_code and, when the outlet exists, service_types_by_code, in one
+    round trip: what a booking create looks up first. (None, []) for an unknown outlet."""
+    unique = _unique_codes(service_codes, field=field)
+    sql = (
+        f"SELECT {rows.columns(Outlet, 'o')}, {rows.columns(ServiceType, 's')} "  # noqa: S608
+        f"FROM ({_active_by_code()}) o LEFT JOIN {ServiceType._meta.db_table} s "
+        "ON s.code = ANY(%(services)s) AND s.is_active"
+    )
+    found = rows.fetch_all(sql, {"code": code, "services": unique})
+    if not found:
+        return None, []
+    width = rows.width(Outlet)
+    services = [rows.instance(ServiceType, row, width) for row in found if row[width] is not None]
+    return rows.instance(Outlet, found[0]), _in_order(unique, services, field=field)
+
+
+def _unique_codes(codes: Sequence[str], *, field: str) -> list[str]:
+    unique = list(dict.fromkeys(codes))
+    if not unique:
+        raise ValidationError({field: [_("Choose at least one service.")]})
+    return unique
+
+
+def _in_order(
+    unique: list[str], services: Sequence[ServiceType], *, field: str
+) -> list[ServiceType]:
+    found = {service.code: service for service in services}
     if missing := [code for code in unique if code not in found]:
         raise ValidationError(
             {field: [_("Unknown service: %(codes)s.") % {"codes": ", ".join(missing)}]}
@@ -80,15 +108,19 @@ def outlet_by_code(outlets: QuerySet[Outlet], *, code: str) -> Outlet | None:
     )
 
 
+def _active_by_code() -> str:
+    """outlet_by_code's rule for the active outlets, as SQL on `%(code)s`."""
+    return (
+        f"SELECT {rows.columns(Outlet, 'a')} FROM {Outlet._meta.db_table} a "  # noqa: S608
+        "WHERE a.is_active AND UPPER(a.code) = UPPER(%(code)s) "
+        "ORDER BY a.code <> %(code)s, a.code LIMIT 1"
+    )
+
+
 def outlet_active_by_code(code: str) -> Outlet | None:
     """outlet_by_code for the active outlets, with nothing prefetched, in plain SQL
     (hima_service.rows): every booking create and availability ask looks its outlet up."""
-    sql = (
-        f"SELECT {rows.columns(Outlet, 'o')} FROM {Outlet._meta.db_table} o "  # noqa: S608
-        "WHERE o.is_active AND UPPER(o.code) = UPPER(%(code)s) "
-        "ORDER BY o.code <> %(code)s, o.code LIMIT 1"
-    )
-    found = rows.fetch_all(sql, {"code": code})
+    found = rows.fetch_all(_active_by_code(), {"code": code})
     return rows.instance(Outlet, found[0]) if found else None
 
 

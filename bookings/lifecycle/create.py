@@ -14,7 +14,6 @@ from django.utils import timezone
 from accounts.models import User
 from hima_service import rows
 from outlets.models import Outlet, ServiceType
-from outlets.selectors import service_types_by_code
 from recalls.services import recall_claim_for_booking, recall_mark_booked
 from vehicles.models import Vehicle
 from vehicles.selectors import check_owned
@@ -66,7 +65,7 @@ def booking_create(
     owner: User,
     vehicle: Vehicle,
     outlet: Outlet,
-    service_codes: Sequence[str],
+    services: Sequence[ServiceType],
     start: datetime,
     mode: str = Booking.Mode.DROP_OFF,
     pickup_address: str = "",
@@ -75,12 +74,13 @@ def booking_create(
     actor: User | None = None,
     now: datetime | None = None,
 ) -> Booking:
-    """Book a vehicle in at an outlet (rules 1–3): validated against hours and catalog, then
+    """Book a vehicle in at an outlet (rules 1–3) for `services`, the active service types
+    the caller looked up (outlets.selectors): validated against hours and catalog, then
     inserted through the reservation core, where PostgreSQL forbids any overlap. The booking
     returned carries its service lines, event and notifications (bookings.selectors
     `booking_parts_in_hand`), so its representation needs no second read."""
     check_owned(vehicle=vehicle, owner=owner)
-    services = service_types_by_code(service_codes)
+    services = list(services)
     if mode == Booking.Mode.NIGHT_SERVICE:
         # The night lock (outlet FOR UPDATE) before the share locks below: two transactions
         # holding the row FOR SHARE and then both asking FOR UPDATE would deadlock.

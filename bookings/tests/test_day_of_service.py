@@ -132,7 +132,7 @@ def test_night_places_stay_taken_by_cars_already_served_that_night(world):
             owner=world.owner,
             vehicle=world.vehicle,
             outlet=world.outlet,
-            service_codes=[world.service.code],
+            services=[world.service],
             start=world.start(hour=20),
             mode="night_service",
             pickup_address="8 Lujiazui Ring Rd",

@@ -108,7 +108,7 @@ def test_closing_the_day_while_a_booking_waits_for_the_outlet_refuses_the_bookin
             owner=vehicle.owner,
             vehicle=vehicle,
             outlet=outlet,
-            service_codes=[service.code],
+            services=[service],
             start=start,
         )
     thread.join(timeout=30)

@@ -21,6 +21,7 @@ from accounts.tests.factories import PASSWORD, UserFactory
 from bookings.lifecycle.create import booking_create
 from bookings.models import Booking, Feedback
 from bookings.tests.factories import BookingFactory
+from outlets.selectors import service_types_by_code
 from outlets.tests.factories import OutletMembershipFactory
 from vehicles.models import Vehicle
 from vehicles.tests.factories import valid_vin, vehicle_model
@@ -264,7 +265,7 @@ def test_a_time_taken_meanwhile_says_so_and_offers_fresh_times(shop, owner_clien
         owner=shop.stranger,
         vehicle=shop.stranger_vehicle,
         outlet=shop.outlet,
-        service_codes=["mnt-annual"],
+        services=service_types_by_code(["mnt-annual"]),
         start=start,
     )
     response = owner_client.post("/outlets/SH-WEB-01/book/confirm/", _confirm_data(shop, start))

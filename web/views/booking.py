@@ -155,7 +155,7 @@ def _book(request: HttpRequest, outlet: Outlet, cleaned: dict):
             owner=request.user,
             vehicle=cleaned["vehicle"],
             outlet=outlet,
-            service_codes=body["services"],
+            services=list(cleaned["service"]),
             start=cleaned["start"],
             mode=cleaned["mode"],
             pickup_address=cleaned["pickup_address"],

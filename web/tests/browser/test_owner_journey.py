@@ -14,6 +14,7 @@ from accounts.tests.factories import PASSWORD
 from bookings.lifecycle.create import booking_create
 from bookings.models import Booking, Feedback
 from bookings.tests.factories import BookingFactory
+from outlets.selectors import service_types_by_code
 from vehicles.models import Vehicle
 from vehicles.tests.factories import valid_vin, vehicle_model
 
@@ -206,7 +207,7 @@ def test_a_time_taken_meanwhile_is_said_and_booked_once(shop, live_server, open_
         owner=shop.stranger,
         vehicle=shop.stranger_vehicle,
         outlet=shop.outlet,
-        service_codes=["mnt-annual"],
+        services=service_types_by_code(["mnt-annual"]),
         start=dt.datetime.fromisoformat(taken),
     )
     page.click("form.confirm-form button[type=submit]")
