@@ -30,17 +30,9 @@ def new_event(
     )
 
 
-def record_event(
-    booking: Booking,
-    *,
-    kind: str,
-    actor: User | None,
-    from_status: str = "",
-    to_status: str = "",
-    **details: Any,
-) -> BookingEvent:
-    event = new_event(
-        booking, kind=kind, actor=actor, from_status=from_status, to_status=to_status, **details
-    )
-    rows.insert([event])  # every write on a booking records one: without the query compiler
+def record_event(booking: Booking, *, kind: str, actor: User | None, **fields: Any) -> BookingEvent:
+    """new_event (`from_status`, `to_status` and the details in `fields`), inserted: every
+    write on a booking records one, without the query compiler."""
+    event = new_event(booking, kind=kind, actor=actor, **fields)
+    rows.insert([event])
     return event

@@ -2,6 +2,8 @@
 is being inserted. Whoever commits second sees the other's result; nothing slips through."""
 
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -35,23 +37,19 @@ def test_a_closed_day_is_refused_at_insert_even_past_the_checks():
     assert not Booking.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_retiring_the_last_bay_while_a_reservation_waits_leaves_it_no_bay():
-    outlet = OutletFactory()
-    bay = BayFactory(outlet=outlet)
-    service = ServiceTypeFactory()
-    start = next_local(10, days=3)
-    booking = draft(outlet, start)
-    manager_holds_lock = threading.Event()
-    release_manager = threading.Event()
+@contextmanager
+def manager_committing_after_a_second(change: Callable[[], object]) -> Iterator[None]:
+    """A manager's transaction on another connection: `change` is made (its row locks held)
+    before the block runs, and committed a second later, while the block waits on them."""
+    holds_lock, release = threading.Event(), threading.Event()
     errors = []
 
     def manager():
         try:
             with transaction.atomic():
-                bay_update(bay=bay, is_active=False)  # takes the bay row FOR UPDATE
-                manager_holds_lock.set()
-                release_manager.wait(timeout=30)
+                change()
+                holds_lock.set()
+                release.wait(timeout=30)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -59,15 +57,28 @@ def test_retiring_the_last_bay_while_a_reservation_waits_leaves_it_no_bay():
 
     thread = threading.Thread(target=manager)
     thread.start()
-    assert manager_holds_lock.wait(timeout=30)
-    # The reservation found the bay active when it listed candidates; its share lock now waits
-    # for the manager, and once the manager commits it sees the bay retired.
-    timer = threading.Timer(1.0, release_manager.set)
-    timer.start()
-    with pytest.raises(SlotTaken):
-        reserve_bay(booking=booking, services=[service])
-    thread.join(timeout=30)
+    assert holds_lock.wait(timeout=30)
+    threading.Timer(1.0, release.set).start()
+    try:
+        yield
+    finally:
+        thread.join(timeout=30)
     assert not errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_retiring_the_last_bay_while_a_reservation_waits_leaves_it_no_bay():
+    outlet = OutletFactory()
+    bay = BayFactory(outlet=outlet)
+    service = ServiceTypeFactory()
+    booking = draft(outlet, next_local(10, days=3))
+    # The reservation finds the bay active when it lists candidates; its share lock waits for
+    # the manager (bay row FOR UPDATE), and once the manager commits it sees the bay retired.
+    with (
+        manager_committing_after_a_second(lambda: bay_update(bay=bay, is_active=False)),
+        pytest.raises(SlotTaken),
+    ):
+        reserve_bay(booking=booking, services=[service])
     assert not Bay.objects.get(pk=bay.pk).is_active
     assert not Booking.objects.exists()
 
@@ -81,37 +92,13 @@ def test_closing_the_day_while_a_booking_waits_for_the_outlet_refuses_the_bookin
     outlet = OutletFactory(services=[service])  # every brand, open every day
     BayFactory(outlet=outlet)
     start = next_local(10, days=3)
-    manager_holds_lock = threading.Event()
-    release_manager = threading.Event()
-    errors = []
-
-    def manager():
-        try:
-            with transaction.atomic():
-                closure_create(
-                    outlet=outlet, date=start.date(), reason="Flood"
-                )  # outlet FOR UPDATE
-                manager_holds_lock.set()
-                release_manager.wait(timeout=30)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=manager)
-    thread.start()
-    assert manager_holds_lock.wait(timeout=30)
-    timer = threading.Timer(1.0, release_manager.set)
-    timer.start()
-    with pytest.raises(ValidationError) as refused:
+    close = lambda: closure_create(outlet=outlet, date=start.date(), reason="Flood")  # noqa: E731
+    with (
+        manager_committing_after_a_second(close),  # the outlet row FOR UPDATE
+        pytest.raises(ValidationError) as refused,
+    ):
         booking_create(
-            owner=vehicle.owner,
-            vehicle=vehicle,
-            outlet=outlet,
-            services=[service],
-            start=start,
+            owner=vehicle.owner, vehicle=vehicle, outlet=outlet, services=[service], start=start
         )
-    thread.join(timeout=30)
-    assert not errors
     assert "Flood" in refused.value.message_dict["start"][0]
     assert not Booking.objects.exists()
