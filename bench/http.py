@@ -97,7 +97,7 @@ PORT = int(os.environ.get("BENCH_HTTP_PORT", "8301"))
 HOST = "127.0.0.1"
 CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", "8"))
 READ_SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "8"))
-CREATES_PER_CLIENT = 60
+CREATES = 480  # distinct slots and owners, from one queue all clients take from
 RACE_ROUNDS, RACE_CLIENTS = 10, 16
 RACE_OUTLET = "BENCH-RACE"
 # Owners whose vehicles the seeding never books (it takes the lowest-numbered vehicles first at
@@ -533,9 +533,9 @@ def main() -> None:
     network.ensure_seeded()
     Booking.objects.filter(notes=RUN_MARK).delete()  # leftovers of an interrupted run
     race = race_outlet()
-    creators = owner_tokens(CLIENTS * CREATES_PER_CLIENT)
-    racers = owner_tokens(RACE_CLIENTS, skip=CLIENTS * CREATES_PER_CLIENT)
-    [(asker, asker_vehicle)] = owner_tokens(1, skip=CLIENTS * CREATES_PER_CLIENT + RACE_CLIENTS)
+    creators = owner_tokens(CREATES)
+    racers = owner_tokens(RACE_CLIENTS, skip=CREATES)
+    [(asker, asker_vehicle)] = owner_tokens(1, skip=CREATES + RACE_CLIENTS)
     modes = [MODES[name] for name in os.environ.get("BENCH_HTTP_MODES", ",".join(MODES)).split(",")]
     log(f"load: {CLIENTS} clients, {READ_SECONDS:.0f} s per read, keep-alive, on {HOST}:{PORT}")
     measured = [

@@ -38,6 +38,7 @@ def _converters(model: type[Model]) -> tuple[tuple[int, tuple[Any, ...], Field],
     )
 
 
+@cache
 def columns(model: type[Model], alias: str) -> str:
     """Every concrete column of `model` as `alias."column"`, in field order, for a SELECT
     whose rows `instance()` reads."""
