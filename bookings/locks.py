@@ -20,6 +20,13 @@ from outlets.selectors import offers_columns, offers_params
 
 from .models import ACTIVE_STATUSES, Booking
 
+# The active statuses written into the bay statement as constants, not sent as a parameter:
+# only then can the planner see that the statement asks what the exclusion constraint's partial
+# index holds, in the one generic plan it keeps for a prepared statement. With a parameter, the
+# generic plan could not use that index, so PostgreSQL planned the statement afresh on every
+# booking (0.2 ms of its 0.5 ms; bench/http.py).
+ACTIVE_LITERAL = ", ".join(f"'{status}'" for status in sorted(ACTIVE_STATUSES))
+
 
 def lock_booking(booking_id: int) -> Booking:
     """SELECT … FOR UPDATE of one booking row (not its joined rows), with what the status
@@ -174,7 +181,7 @@ def _capable_bays(
                 WHERE k.bay_id = b.id
                     AND tstzrange(k.start, k.bay_released_at, '[)')
                         && tstzrange(%(start)s, %(released)s, '[)')
-                    AND k.status = ANY(%(active)s) {exclude}
+                    AND k.status IN ({ACTIVE_LITERAL}) {exclude}
             ) AS busy,
             {closure} AS closure
         FROM {Bay._meta.db_table} b
@@ -186,7 +193,6 @@ def _capable_bays(
     params = {
         "start": start,
         "released": released,
-        "active": list(ACTIVE_STATUSES),
         "ignore": ignore_booking_id,
         "outlet": outlet_id,
         "needed": sorted(needed),
