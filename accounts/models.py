@@ -20,5 +20,10 @@ class User(AbstractUser):
     sms_notifications = models.BooleanField(_("SMS notifications"), default=True)
 
     @property
+    def display_name(self) -> str:
+        """The name others see: the full name, else the username."""
+        return self.get_full_name() or self.username
+
+    @property
     def is_alliance_admin(self) -> bool:
         return self.is_active and (self.is_staff or self.is_superuser)

@@ -3,9 +3,11 @@ import datetime as dt
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from hima_service.api import OutputSerializer
+from hima_service.api import OutputSerializer, SharedFieldsOutputSerializer
 
 from .models import Booking
 
@@ -136,6 +138,23 @@ class QueueFilterSerializer(serializers.Serializer):
 # --- output ---
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class LocalTimeField(serializers.Field):
+    """One of a booking's instants (`attribute`) in its outlet's zone, with the offset."""
+
+    def __init__(self, attribute: str, **kwargs) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+        self.attribute = attribute
+
+    def to_representation(self, booking: Booking) -> str | None:
+        return local_iso(getattr(booking, self.attribute), booking)
+
+
+class _OwnerRef(OutputSerializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
 class _VehicleRef(OutputSerializer):
     id = serializers.IntegerField()
     vin = serializers.CharField()
@@ -169,16 +188,18 @@ class _Feedback(OutputSerializer):
     created_at = serializers.DateTimeField()
 
 
-class BookingOutputSerializer(OutputSerializer):
+# Shared fields (hima_service.api): rendered on every booking write, and every field reads only
+# the booking. Its relations come as booking_for_output and booking_parts_in_hand leave them.
+class BookingOutputSerializer(SharedFieldsOutputSerializer):
     reference = serializers.CharField()
     status = serializers.CharField()
-    owner = serializers.SerializerMethodField()
+    owner = _OwnerRef()
     vehicle = _VehicleRef()
     outlet = _OutletRef()
     bay = _BayRef(allow_null=True)
-    services = _ServiceLine(source="booking_services.all", many=True)
-    start = serializers.SerializerMethodField()
-    end = serializers.SerializerMethodField()
+    services = _ServiceLine(source="booking_services", many=True)
+    start = LocalTimeField("start")
+    end = LocalTimeField("end")
     mode = serializers.CharField()
     pickup_address = serializers.CharField()
     channel = serializers.CharField()
@@ -190,22 +211,8 @@ class BookingOutputSerializer(OutputSerializer):
     ready_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
     actual_labour_minutes = serializers.IntegerField(allow_null=True)
-    feedback = serializers.SerializerMethodField()
+    feedback = _Feedback(allow_null=True)  # none yet: the missing reverse one-to-one is null
     created_at = serializers.DateTimeField()
-
-    def get_owner(self, booking: Booking) -> dict:
-        owner = booking.owner
-        return {"id": owner.pk, "name": owner.get_full_name() or owner.username}
-
-    def get_start(self, booking: Booking) -> str:
-        return local_iso(booking.start, booking)
-
-    def get_end(self, booking: Booking) -> str:
-        return local_iso(booking.end, booking)
-
-    def get_feedback(self, booking: Booking) -> dict | None:
-        feedback = getattr(booking, "feedback", None)
-        return _Feedback(feedback).data if feedback else None
 
 
 class EventOutputSerializer(OutputSerializer):
@@ -225,15 +232,11 @@ class NotificationOutputSerializer(OutputSerializer):
     sent_at = serializers.DateTimeField(allow_null=True)
 
 
+# The booking with its history: its events (oldest first) and notifications (by due time) as
+# booking_parts_in_hand put them in the booking's prefetch cache.
 class BookingDetailOutputSerializer(BookingOutputSerializer):
-    events = serializers.SerializerMethodField()
-    notifications = serializers.SerializerMethodField()
-
-    def get_events(self, booking: Booking) -> list[dict]:
-        return EventOutputSerializer(self.context["events"], many=True).data
-
-    def get_notifications(self, booking: Booking) -> list[dict]:
-        return NotificationOutputSerializer(self.context["notifications"], many=True).data
+    events = EventOutputSerializer(many=True)
+    notifications = NotificationOutputSerializer(many=True)
 
 
 class QueueEntryOutputSerializer(OutputSerializer):

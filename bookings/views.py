@@ -68,13 +68,12 @@ def detail_response(booking: Booking, *, status_code: int = status.HTTP_200_OK) 
     """The booking's detail, built from what the service returned (see booking_for_output):
     a create answers from the objects in hand, an action reads only what it did not touch."""
     booking = selectors.booking_for_output(booking=booking)
-    context = {
-        "events": selectors.booking_events(booking=booking),
-        "notifications": booking_notifications(booking),
-    }
-    return Response(
-        BookingDetailOutputSerializer(booking, context=context).data, status=status_code
+    selectors.booking_parts_in_hand(
+        booking,
+        events=selectors.booking_events(booking=booking),
+        notifications=booking_notifications(booking),
     )
+    return Response(BookingDetailOutputSerializer(booking).data, status=status_code)
 
 
 class BookingListView(ListAPIView):

@@ -1,13 +1,17 @@
 """hima_service.api.OutputSerializer: fields copied per instance render exactly as DRF's deep
-copies do, and no instance sees another's bound fields."""
+copies do, and no instance sees another's bound fields. SharedFieldsOutputSerializer: fields
+bound once per class render each instance's own data, from any thread, and a field that would
+read its parent is refused."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
+import pytest
 from rest_framework import serializers
 
-from hima_service.api import OutputSerializer
+from hima_service.api import OutputSerializer, SharedFieldsOutputSerializer
 
 
 class _Line(OutputSerializer):
@@ -80,3 +84,53 @@ def test_each_instance_binds_fields_of_its_own_and_the_declared_ones_stay_unboun
     assert declared["car"].parent is None
     assert declared["reference"].parent is None
     assert "fields" not in declared["car"].__dict__
+
+
+class _SharedVisit(SharedFieldsOutputSerializer):
+    reference = serializers.CharField()
+    car = _Car()
+    lines = _Line(many=True)
+
+
+def _deep(visit: SimpleNamespace) -> dict:
+    data = dict(_DeepVisit(visit).data)
+    del data["label"]
+    return data
+
+
+def test_shared_fields_are_bound_once_and_render_each_instance_as_drf_does():
+    first, second = _visit("HS-1", "A", "oil", "tyres"), _visit("HS-2", "B")
+    assert _SharedVisit(first).data == _deep(first)
+    assert _SharedVisit(second).data == _deep(second)
+    assert _SharedVisit(first).fields is _SharedVisit(second).fields
+    listed = _SharedVisit([first, second], many=True).data
+    assert listed == [_deep(first), _deep(second)]
+
+
+def test_shared_fields_render_the_right_instance_from_many_threads_at_once():
+    visits = [_visit(f"HS-{n}", f"VIN{n}", *(["oil"] * (n % 4))) for n in range(400)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        rendered = list(pool.map(lambda visit: _SharedVisit(visit).data, visits))
+    assert rendered == [_deep(visit) for visit in visits]
+
+
+def test_a_method_field_cannot_be_shared_however_deep_it_sits():
+    class _Labelled(SharedFieldsOutputSerializer):
+        label = serializers.SerializerMethodField()
+
+        def get_label(self, visit) -> str:
+            return visit.reference
+
+    class _Inner(OutputSerializer):
+        label = serializers.SerializerMethodField()
+
+        def get_label(self, car) -> str:
+            return car.vin
+
+    class _Nested(SharedFieldsOutputSerializer):
+        cars = _Inner(many=True)
+
+    with pytest.raises(TypeError, match="_Labelled.label is a SerializerMethodField"):
+        _Labelled(_visit("HS-1", "A")).data  # noqa: B018
+    with pytest.raises(TypeError, match="_Nested.cars.label is a SerializerMethodField"):
+        _Nested(SimpleNamespace(cars=[])).data  # noqa: B018
