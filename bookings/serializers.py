@@ -7,7 +7,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from hima_service.api import OutputSerializer, SharedFieldsOutputSerializer
+from hima_service.api import (
+    OutputSerializer,
+    SharedFieldsInputSerializer,
+    SharedFieldsOutputSerializer,
+)
 
 from .models import Booking
 
@@ -57,7 +61,7 @@ def local_iso(value, booking: Booking) -> str | None:
 # --- input ---
 
 
-class BookingCreateInputSerializer(serializers.Serializer):
+class BookingCreateInputSerializer(SharedFieldsInputSerializer):
     vehicle = serializers.IntegerField(min_value=1)
     outlet = serializers.CharField(max_length=32)
     services = serializers.ListField(

@@ -63,39 +63,51 @@ def _render_copy(field: serializers.Field) -> serializers.Field:
     return clone
 
 
-# An OutputSerializer whose fields are bound once per class, to one template instance, and
-# shared by every instance after it: a representation rendered on every booking write then
-# builds no field at all (the copies and binds were a tenth of a create's CPU). Only for fields
-# that read nothing but the instance they render: no SerializerMethodField, as it calls its
-# parent, and no field reading the context, since the parent and the context they would see are
-# the template's. The method fields are refused when the fields are first built.
-class SharedFieldsOutputSerializer(OutputSerializer):
+# Fields bound once per class, to one template instance, and shared by every instance after it:
+# a serializer run on every booking write then builds no field at all (for the booking's
+# representation the copies and binds were a tenth of a create's CPU, for its input a twentieth).
+# Only for fields that read nothing but the value or instance they are given: no
+# SerializerMethodField (it calls its parent) and no default or validator that asks for the
+# context, since the parent and the context they would see are the template's; these are
+# refused when the fields are first built. What an instance validates or renders stays its own
+# (DRF keeps it on the serializer instance, never on its fields).
+class _SharedFields:
     @property
-    def fields(self) -> BindingDict:  # type: ignore[override]
+    def fields(self) -> BindingDict:
         return _shared_fields(type(self))
 
 
+class SharedFieldsOutputSerializer(_SharedFields, OutputSerializer):
+    pass
+
+
+class SharedFieldsInputSerializer(_SharedFields, serializers.Serializer):
+    pass
+
+
 @cache
-def _shared_fields(serializer_class: type[SharedFieldsOutputSerializer]) -> BindingDict:
+def _shared_fields(serializer_class: type[serializers.Serializer]) -> BindingDict:
     template = serializer_class()
     fields = BindingDict(template)
     for name, field in template.get_fields().items():
         fields[name] = field
-    _refuse_parent_readers(serializer_class.__name__, fields)
+    _refuse_context_readers(serializer_class.__name__, fields)
     return fields
 
 
-def _refuse_parent_readers(owner: str, fields: BindingDict | dict) -> None:
+def _refuse_context_readers(owner: str, fields: BindingDict | dict) -> None:
     for name, field in fields.items():
+        where = f"{owner}.{name}"
         if isinstance(field, serializers.SerializerMethodField):
-            raise TypeError(
-                f"{owner}.{name} is a SerializerMethodField: it reads its parent, which "
-                "shared fields do not have; use an OutputSerializer."
-            )
-        if isinstance(field, serializers.ListSerializer):
-            field = field.child
-        if isinstance(field, serializers.Serializer):
-            _refuse_parent_readers(f"{owner}.{name}", field.fields)
+            raise TypeError(f"{where} is a SerializerMethodField: it reads its parent.")
+        if getattr(field.default, "requires_context", False) or any(
+            getattr(validator, "requires_context", False) for validator in field.validators
+        ):
+            raise TypeError(f"{where} has a default or a validator that reads the context.")
+        if isinstance(field, serializers.ListSerializer | serializers.ListField):
+            _refuse_context_readers(where, {"child": field.child})
+        elif isinstance(field, serializers.Serializer):
+            _refuse_context_readers(where, field.fields)
 
 
 def error_body(code: str, detail: str, fields: dict | None = None) -> dict[str, Any]:

@@ -1,7 +1,8 @@
-"""hima_service.api.OutputSerializer: fields copied per instance render exactly as DRF's deep
-copies do, and no instance sees another's bound fields. SharedFieldsOutputSerializer: fields
-bound once per class render each instance's own data, from any thread, and a field that would
-read its parent is refused."""
+"""The serializer bases of hima_service.api. OutputSerializer: fields copied per instance
+render exactly as DRF's deep copies do, and no instance sees another's bound fields. The shared
+fields (SharedFieldsOutputSerializer, SharedFieldsInputSerializer): bound once per class, they
+render and validate each instance's own data, from many threads at once, and a field that
+would read its parent or the context is refused."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from types import SimpleNamespace
 import pytest
 from rest_framework import serializers
 
-from hima_service.api import OutputSerializer, SharedFieldsOutputSerializer
+from hima_service.api import (
+    OutputSerializer,
+    SharedFieldsInputSerializer,
+    SharedFieldsOutputSerializer,
+)
 
 
 class _Line(OutputSerializer):
@@ -130,7 +135,42 @@ def test_a_method_field_cannot_be_shared_however_deep_it_sits():
     class _Nested(SharedFieldsOutputSerializer):
         cars = _Inner(many=True)
 
-    with pytest.raises(TypeError, match="_Labelled.label is a SerializerMethodField"):
+    with pytest.raises(TypeError, match=r"_Labelled\.label is a SerializerMethodField"):
         _Labelled(_visit("HS-1", "A")).data  # noqa: B018
-    with pytest.raises(TypeError, match="_Nested.cars.label is a SerializerMethodField"):
+    with pytest.raises(TypeError, match=r"_Nested\.cars\.child\.label is a SerializerMethod"):
         _Nested(SimpleNamespace(cars=[])).data  # noqa: B018
+
+
+class _Order(SharedFieldsInputSerializer):
+    vehicle = serializers.IntegerField(min_value=1)
+    codes = serializers.ListField(child=serializers.CharField(max_length=4), min_length=1)
+    notes = serializers.CharField(required=False, default="")
+
+
+def _validated(data: dict) -> tuple[bool, dict]:
+    order = _Order(data=data)
+    valid = order.is_valid()
+    return valid, (dict(order.validated_data) if valid else order.errors)
+
+
+def test_shared_input_fields_validate_each_instance_on_its_own_from_many_threads():
+    good = [{"vehicle": n, "codes": [f"c{n % 10}"]} for n in range(1, 300)]
+    bad = [{"vehicle": 0, "codes": ["toolong"]} for _ in range(100)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(_validated, good + bad))
+    assert results[: len(good)] == [
+        (True, {"vehicle": n, "codes": [f"c{n % 10}"], "notes": ""}) for n in range(1, 300)
+    ]
+    for valid, errors in results[len(good) :]:
+        assert not valid
+        assert set(errors) == {"vehicle", "codes"}
+        assert "4" in str(errors["codes"])  # the child's max_length, from the shared child
+    assert _Order(data={}).fields is _Order(data={}).fields
+
+
+def test_an_input_field_that_reads_the_context_cannot_be_shared():
+    class _Mine(SharedFieldsInputSerializer):
+        owner = serializers.HiddenField(default=serializers.CurrentUserDefault())
+
+    with pytest.raises(TypeError, match=r"_Mine\.owner has a default or a validator"):
+        _Mine(data={}).is_valid()
