@@ -24,7 +24,7 @@ from .models import ACTIVE_STATUSES, Booking
 # only then can the planner see that the statement asks what the exclusion constraint's partial
 # index holds, in the one generic plan it keeps for a prepared statement. With a parameter, the
 # generic plan could not use that index, so PostgreSQL planned the statement afresh on every
-# booking (0.2 ms of its 0.5 ms; bench/http.py).
+# booking (0.2 ms of its 0.5 ms of PostgreSQL CPU, measured in-process on the bench network).
 ACTIVE_LITERAL = ", ".join(f"'{status}'" for status in sorted(ACTIVE_STATUSES))
 
 
