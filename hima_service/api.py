@@ -1,5 +1,5 @@
 """API conventions: the one error shape, pagination, domain errors as HTTP answers, and the
-base of the output serializers."""
+bases of the serializers (fields copied shallowly, or bound once per class)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ class Pagination(PageNumberPagination):
 # instead of DRF's deep copy, which builds every field (and every nested serializer's fields)
 # anew, about half of what a booking's representation cost. Safe because rendering never changes
 # a field after `bind()`, which sets its name and parent on the copy (a nested `many=True` field
-# gets a copy of its child, bound to it). Not for input: validation may change a field's state.
+# gets a copy of its child, bound to it). Input serializers keep DRF's deep copies, or bind them
+# once per class on a hot path (SharedFieldsInputSerializer below).
 # (Comments, not docstrings: drf-spectacular shows a base class's docstring in the API schema as
 # the description of each subclass without one.)
 class OutputSerializer(serializers.Serializer):
