@@ -7,9 +7,12 @@ import copy
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions, serializers, status
@@ -201,6 +204,31 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
             error_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND
         )
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Requests Django itself refuses before any view can (a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields): the one error shape for API paths, Django's
+    page for everything else."""
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        detail = _("The request body is larger than the %(size)s this service accepts.") % {
+            "size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        }
+        return JsonResponse(
+            error_body("request_too_large", detail),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        detail = _("The request has more fields than this service reads.")
+        return JsonResponse(
+            error_body("too_many_fields", detail), status=status.HTTP_400_BAD_REQUEST
+        )
+    return JsonResponse(
+        error_body("bad_request", _("The request is not valid.")),
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -59,7 +59,8 @@ class CsvRenderer(BaseRenderer):
 
 class CsvDownloadMixin:
     """For an APIView whose answers also download as CSV (`?format=csv`): the renderer, the
-    check, the attachment, and errors kept in the one JSON error shape."""
+    check, the attachment, and every answer that is not a table (an error, an OPTIONS answer)
+    kept JSON, errors in the one error shape."""
 
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CsvRenderer]
 
@@ -72,8 +73,11 @@ class CsvDownloadMixin:
         )
 
     def finalize_response(self, request, response, *args, **kwargs):
+        # `?format=csv` picks the CSV renderer before the view runs; whatever answer then has no
+        # table to download (an error, the view's description for OPTIONS) is JSON instead.
         renderer = getattr(request, "accepted_renderer", None)
-        if response.exception and renderer is not None and renderer.format == "csv":
+        is_table = isinstance(getattr(response, "data", None), CsvTable)
+        if renderer is not None and renderer.format == "csv" and not is_table:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)

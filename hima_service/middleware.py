@@ -10,7 +10,6 @@ path that names nothing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 
 from .api import error_body
+from .parsers import JsonTooDeep, json_loads
 
 NUL = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -38,11 +38,12 @@ def _strings(value: Any) -> Iterator[str]:
 
 def _json_has_nul(body: bytes) -> bool:
     # A raw NUL byte is not valid JSON (the parser refuses it with its own 400); an escaped one
-    # ("\u0000") decodes into a string, which is where it has to be looked for.
+    # ("\u0000") decodes into a string, which is where it has to be looked for. A document too
+    # deep to decode safely raises JsonTooDeep (hima_service.parsers).
     if b"\\u0000" not in body.lower() and b"\x00" not in body:
         return False
     try:
-        document = json.loads(body)
+        document = json_loads(body)
     except ValueError:
         return b"\x00" in body
     return any(NUL in text for text in _strings(document))
@@ -94,6 +95,10 @@ class RejectNulMiddleware:
             part = where_nul(request)
         except MultiPartParserError:
             part = None  # a malformed body is the parser's to refuse, with its own 400
+        except JsonTooDeep as exc:
+            # Refused here as the JSON parser refuses it: it cannot be searched for a NUL, and
+            # passing it on unsearched would let a NUL through to views that read JSON.
+            return JsonResponse(error_body("malformed_request", str(exc)), status=400)
         if part == "path":
             # A NUL in a path names nothing that can exist (codes, references and dates never
             # hold one): the answer any other unknown path gets, before a lookup could fail.

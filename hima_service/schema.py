@@ -37,6 +37,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Signed in, but not allowed to do this.",
     "404": "No such object, or not one of yours.",
     "409": "Conflicts with the current state (e.g. the slot was just taken).",
+    "413": "The body is larger than the service accepts.",
     "415": "The body's content type is not one this operation reads.",
     "422": "This Idempotency-Key was already used for a different request.",
     "429": "Too many requests or failed sign-ins; see Retry-After.",
@@ -67,6 +68,7 @@ class AutoSchema(SpectacularAutoSchema):
         ):
             statuses.append("404")  # an unknown or foreign object; a page past the end
         if self._has_body():
+            statuses.append("413")  # over DATA_UPLOAD_MAX_MEMORY_SIZE (hima_service.api)
             statuses.append("415")  # a content type the view does not parse
         if self.method in UNSAFE_METHODS and not self.path.startswith(NO_CONFLICT_PATHS):
             statuses.append("409")

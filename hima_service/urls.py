@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("web.urls")),
 ]
 
+handler400 = "hima_service.api.bad_request"
 handler404 = "hima_service.api.not_found"
 handler500 = "hima_service.api.server_error"

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_delivery_date
+
 
 class Brand(models.Model):
     """One of the alliance's brands. Brands are data: no code branches on a brand."""
@@ -55,7 +57,7 @@ class Vehicle(models.Model):
     model_year = models.PositiveSmallIntegerField()
     plate = models.CharField(max_length=16, blank=True)
     odometer_km = models.PositiveIntegerField(default=0)
-    delivery_date = models.DateField(null=True, blank=True)
+    delivery_date = models.DateField(null=True, blank=True, validators=[validate_delivery_date])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

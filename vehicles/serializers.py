@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from .models import Brand, Vehicle, VehicleModel
+from .validators import validate_delivery_date
 
 
 class BrandSerializer(serializers.ModelSerializer):
@@ -62,10 +63,14 @@ class VehicleCreateInputSerializer(serializers.Serializer):
     model_year = serializers.IntegerField(min_value=1980, max_value=2100, required=False)
     plate = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
     odometer_km = serializers.IntegerField(min_value=0, max_value=5_000_000, default=0)
-    delivery_date = serializers.DateField(required=False, allow_null=True, default=None)
+    delivery_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validate_delivery_date]
+    )
 
 
 class VehicleUpdateInputSerializer(serializers.Serializer):
     plate = serializers.CharField(max_length=16, required=False, allow_blank=True)
     odometer_km = serializers.IntegerField(min_value=0, max_value=5_000_000, required=False)
-    delivery_date = serializers.DateField(required=False, allow_null=True)
+    delivery_date = serializers.DateField(
+        required=False, allow_null=True, validators=[validate_delivery_date]
+    )

@@ -8,12 +8,14 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from bookings.models import Booking, Feedback
 from outlets.models import Amenity, Outlet, ServiceType
 from vehicles.models import Vehicle, VehicleModel
+from vehicles.validators import EARLIEST_DELIVERY, validate_delivery_date
 
 from .display import local_name
 
@@ -70,12 +72,17 @@ class VehicleAddForm(forms.Form):
     delivery_date = forms.DateField(
         label=_("Delivery date (optional)"),
         required=False,
+        validators=[validate_delivery_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, models: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["model"].queryset = models
+        # The browser's date picker offers only the days the validator accepts.
+        self.fields["delivery_date"].widget.attrs.update(
+            min=EARLIEST_DELIVERY.isoformat(), max=timezone.localdate().isoformat()
+        )
 
 
 class VehicleEditForm(forms.Form):

@@ -21,7 +21,8 @@ def pudong(history):
     day = lambda d, h=10: local("Asia/Shanghai", f"2026-10-{d:02d}", h)  # noqa: E731
     history.write(
         outlet,
-        [Visit("AITO", day(d), wait=d * 3 - 20, rating=1 + d % 5) for d in range(1, 29)]
+        # AITO waits longer than the others, by enough to be flagged in a family of 9 tests
+        [Visit("AITO", day(d), wait=d * 5 - 20, rating=1 + d % 5) for d in range(1, 29)]
         + [Visit(b, day(d, 15), wait=d) for b in ["LUXEED", "STELATO"] for d in range(1, 25)],
     )
     return outlet
@@ -91,10 +92,15 @@ def test_equity_csv_matches_json(pudong, as_):
             (row,) = [r for r in rows if r["brand"] == comparison["brand"] and r["side"] == side]
             for key, value in figures.items():
                 assert _same(value, row[key]), (comparison["brand"], side, key)
-    flagged = {f["brand"]: f["metric"] for f in body["flags"]}
+    assert body["flags"]
+    flagged: dict[str, list[str]] = {}
+    for flag in body["flags"]:
+        flagged.setdefault(flag["brand"], []).append(
+            f"{flag['metric']}: p (adjusted) = {flag['p_value']}"
+        )
     for row in rows:
-        if row["side"] == "brand" and row["brand"] in flagged:
-            assert flagged[row["brand"]] in row["flags"]
+        expected = flagged.get(row["brand"], []) if row["side"] == "brand" else []
+        assert row["flags"] == "; ".join(expected), (row["brand"], row["side"])
 
 
 def test_bookings_csv_lists_every_booking_unpaged(pudong, as_):
@@ -124,3 +130,30 @@ def test_errors_under_csv_are_json(url, as_):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json()["fields"] == {"date_to": ["Must not be before date_from."]}
+
+
+AUDIT_URLS = [
+    "/api/v1/audit/outlets/",
+    "/api/v1/audit/equity/",
+    "/api/v1/audit/outlets/SH-PUDONG-01/bookings/",
+]
+
+
+@pytest.mark.parametrize("url", AUDIT_URLS)
+@pytest.mark.parametrize(("query", "accept"), [("?format=csv", "*/*"), ("", "text/csv")])
+def test_options_asked_for_csv_describes_the_view_in_json(url, query, accept, as_):
+    # OPTIONS answers the view's description, not a table: nothing to download as CSV.
+    response = as_("aito_admin").options(url + query, HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert "text/csv" in body["renders"]
+    assert "application/json" in body["parses"]
+
+
+@pytest.mark.parametrize("url", AUDIT_URLS)
+def test_options_under_csv_for_nobody_signed_in_is_a_json_401(url, as_):
+    response = as_("anonymous").options(f"{url}?format=csv")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_authenticated"

@@ -14,6 +14,7 @@ last one (so not on the 31st and again on the 1st).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -26,6 +27,8 @@ from vehicles.models import OdometerReading, Vehicle
 
 from ..models import Booking, Notification
 from .outbox import notify_maintenance_due
+
+logger = logging.getLogger(__name__)
 
 MONTH_MARGIN_DAYS = 30
 KM_MARGIN = 1000
@@ -100,6 +103,20 @@ def _assess(vehicle: Vehicle, last_service: datetime | None, today: date) -> Mai
     return None
 
 
+def _assess_or_skip(
+    vehicle: Vehicle, last_service: datetime | None, today: date
+) -> MaintenanceDue | None:
+    """`_assess`, or None (logged with the vehicle's id) for a vehicle whose dates leave the
+    calendar (a delivery date such as 9999-12-31, saved before delivery dates were validated):
+    one such row must not stop the daily scan for every vehicle after it, nor break its owner's
+    page. Only date arithmetic's errors are caught; any other error is a bug and stays loud."""
+    try:
+        return _assess(vehicle, last_service, today)
+    except (ValueError, OverflowError):
+        logger.exception("Vehicle %s: maintenance not assessed (a date out of range)", vehicle.pk)
+        return None
+
+
 def with_maintenance_facts(vehicles: QuerySet[Vehicle], *, today: date) -> QuerySet[Vehicle]:
     """Vehicles with what the maintenance rule reads: `last_service` (the last completed
     maintenance), `maintenance_booked` (an upcoming one is booked) and their odometer readings."""
@@ -125,7 +142,7 @@ def maintenance_of(vehicle: Vehicle, *, today: date) -> MaintenanceDue | None:
     """Whether a vehicle read through `with_maintenance_facts` is due, and why."""
     if vehicle.maintenance_booked:
         return None
-    return _assess(vehicle, vehicle.last_service, today)
+    return _assess_or_skip(vehicle, vehicle.last_service, today)
 
 
 def maintenance_due_vehicles(
@@ -151,7 +168,7 @@ def maintenance_due_vehicles(
             )
         )
     for vehicle in vehicles.iterator(chunk_size=500):
-        due = _assess(vehicle, vehicle.last_service, today)
+        due = _assess_or_skip(vehicle, vehicle.last_service, today)
         if due is not None:
             yield due
 

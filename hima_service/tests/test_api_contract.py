@@ -2,8 +2,11 @@
 anonymous caller, an owner, outlet staff and a brand admin.
 
 Every operation answers only statuses it documents, with the documented content type and body,
-and never a 5xx. Examples per operation are bounded so the whole module stays within about two
-minutes on the development VM; generation is derandomized so that a failure reproduces.
+and never a 5xx; an operation that offers `?format=csv` is asked for its download on the world's
+own objects every run. OPTIONS, which the schema leaves out, is sent to every path too: JSON
+(the view's description or an error), never a 5xx, even when CSV is asked for. Examples per
+operation are bounded so the whole module stays within about two minutes on the development
+VM; generation is derandomized so that a failure reproduces.
 
 Schemathesis' own `schema.parametrize()` does not run under pytest 9.2 (it rewrites a node id
 attribute that pytest 9 no longer has), so each operation's cases come from its Python API,
@@ -12,6 +15,7 @@ on the world's own objects (known path and query values, to get past the 404s), 
 cases. The checks are schemathesis' own.
 """
 
+import json
 import os
 import re
 
@@ -118,6 +122,10 @@ def known_query(operation, world: dict) -> dict[str, object]:
     return {name: value for name, value in world["query"].items() if name in names}
 
 
+def offers_csv(operation) -> bool:
+    return "format" in {parameter.name for parameter in operation.query}
+
+
 @pytest.fixture
 def keep_test_connection():
     """The WSGI app runs in the test's own transaction; Django's client does the same: the
@@ -136,16 +144,21 @@ def test_api_keeps_its_contract(operation, caller, contract_world):
     token = contract_world["tokens"][caller]
     headers = {"Authorization": f"Token {token}"} if token else {}
     known = known_path_parameters(operation, contract_world)
-    cases = st.one_of(
+    query = known_query(operation, contract_world)
+    strategies = [
         operation.as_strategy(GenerationMode.POSITIVE),
         operation.as_strategy(GenerationMode.POSITIVE, path_parameters=known),
-        operation.as_strategy(
-            GenerationMode.POSITIVE,
-            path_parameters=known,
-            query=known_query(operation, contract_world),
-        ),
+        operation.as_strategy(GenerationMode.POSITIVE, path_parameters=known, query=query),
         operation.as_strategy(GenerationMode.NEGATIVE, path_parameters=known),
-    )
+    ]
+    if offers_csv(operation):
+        # The download on the world's own objects in every run: generation alone asks for
+        # `format=csv` only now and then, and mostly with inputs that fail before any table.
+        csv_query = {**query, "format": "csv"}
+        strategies.append(
+            operation.as_strategy(GenerationMode.POSITIVE, path_parameters=known, query=csv_query)
+        )
+    cases = st.one_of(*strategies)
 
     @given(case=cases)
     @settings(
@@ -159,3 +172,58 @@ def test_api_keeps_its_contract(operation, caller, contract_world):
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     keeps_contract()
+
+
+# drf-spectacular leaves OPTIONS out of the schema, so schemathesis never sends it by itself.
+# Each path is asked here with the cases of one of its operations (GET's where there is one: it
+# may offer `?format=csv`), the method changed to OPTIONS.
+def one_operation_per_path(operations: list) -> list:
+    chosen: dict[str, object] = {}
+    for operation in operations:
+        if operation.path not in chosen or operation.method.upper() == "GET":
+            chosen[operation.path] = operation
+    return list(chosen.values())
+
+
+# Few: an OPTIONS answer depends on the path and the caller, hardly on the input.
+OPTIONS_MAX_EXAMPLES = max(MAX_EXAMPLES // 5, 3)
+
+
+@pytest.mark.usefixtures("keep_test_connection")
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(
+    "operation",
+    one_operation_per_path(OPERATIONS),
+    ids=lambda operation: f"OPTIONS {operation.path}",
+)
+def test_options_answers_json_and_never_a_server_error(operation, caller, contract_world):
+    token = contract_world["tokens"][caller]
+    headers = {"Authorization": f"Token {token}"} if token else {}
+    known = known_path_parameters(operation, contract_world)
+    cases = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.POSITIVE, path_parameters=known),
+        operation.as_strategy(
+            GenerationMode.POSITIVE, path_parameters=known, query={"format": "csv"}
+        ),
+        operation.as_strategy(GenerationMode.NEGATIVE, path_parameters=known),
+    )
+
+    @given(case=cases)
+    @settings(
+        max_examples=OPTIONS_MAX_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def answers_in_json(case) -> None:
+        case.method = "OPTIONS"
+        response = case.call_and_validate(headers=headers, checks=[not_a_server_error])
+        # The view's description, or an error in the one shape: JSON even when CSV was asked.
+        assert response.headers["content-type"] == ["application/json"], response.headers
+        body = json.loads(response.content)
+        expected = {"name", "renders"} if response.status_code == 200 else {"code", "detail"}
+        assert expected <= set(body), (response.status_code, body)
+
+    answers_in_json()
