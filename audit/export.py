@@ -16,12 +16,13 @@ def outlet_audit_table(body: Mapping[str, Any], header: Iterable[str]) -> CsvTab
 
 def equity_table(body: Mapping[str, Any], figure_header: Iterable[str]) -> CsvTable:
     """One line per outlet, brand and side ("brand" or "others"); the brand's line lists its
-    flags."""
+    flags, each as "metric: p (adjusted) = …" (the Holm-adjusted p-value the flag is judged on).
+    """
     figure_header = list(figure_header)
     flags: dict[tuple[str, str], list[str]] = {}
     for flag in body["flags"]:
         flags.setdefault((flag["outlet"], flag["brand"]), []).append(
-            f"{flag['metric']} (p={flag['p_value']})"
+            f"{flag['metric']}: p (adjusted) = {flag['p_value']}"
         )
     header = [
         "outlet",

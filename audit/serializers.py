@@ -148,9 +148,24 @@ class FlagSerializer(serializers.Serializer):
     margin = serializers.FloatField(help_text="The practical margin it exceeds.")
     n = serializers.IntegerField()
     n_others = serializers.IntegerField()
-    p_value = SignificantFigures()
-    test = serializers.CharField()
-    sentence = serializers.CharField()
+    p_value = SignificantFigures(
+        label="p (adjusted)",
+        help_text="p (adjusted): the one-sided test's p-value adjusted by Holm's step-down "
+        "method over the view's family (every test it ran, `tests`), so that the family-wise "
+        "error rate is held at 0.05. A flag has p (adjusted) < 0.05.",
+    )
+    p_raw = SignificantFigures(
+        label="p (raw)",
+        help_text="The same test's own p-value, before the adjustment: not what a flag is "
+        "judged on.",
+    )
+    test = serializers.CharField(
+        help_text="The one-sided test: `fisher_exact` (Fisher's exact test) for a rate, "
+        "`mann_whitney_u` for waits and ratings."
+    )
+    sentence = serializers.CharField(
+        help_text="The flag in words, in the caller's language, with p (adjusted)."
+    )
 
 
 class BrandComparisonSerializer(serializers.Serializer):
@@ -178,6 +193,11 @@ class EquityAuditSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     outlets = OutletEquitySerializer(many=True)
+    tests = serializers.IntegerField(
+        help_text="The view's family: how many one-sided tests it ran (each outlet × compared "
+        "brand × figure with at least 20 observations on both sides, whatever the difference). "
+        "Every flag's p_value is adjusted over all of them."
+    )
     flags = FlagSerializer(many=True)
 
 

@@ -123,6 +123,7 @@ class EquityAuditView(_AuditView):
                 "date_from": period.date_from,
                 "date_to": period.date_to,
                 "outlets": audit.outlets,
+                "tests": audit.tests,
                 "flags": audit.flags,
             }
         ).data

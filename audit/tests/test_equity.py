@@ -7,7 +7,6 @@ import json
 import pytest
 from scipy import stats
 
-from audit.equity import mann_whitney_p, two_proportion_p
 from outlets.tests.factories import OutletFactory
 from vehicles.tests.factories import brand
 
@@ -71,40 +70,28 @@ def small(history):
     return outlet
 
 
-def test_two_proportion_p_by_hand():
-    # 5/20 against 15/20: pooled 0.5, variance 0.25 × (1/20 + 1/20) = 0.025,
-    # z = −0.5 / √0.025 = −√10 ≈ −3.1623, one-sided p = Φ(−3.1623) ≈ 0.000783.
-    assert two_proportion_p(5, 20, 15, 20, worse="lower") == pytest.approx(0.000783, rel=1e-3)
-    assert two_proportion_p(15, 20, 5, 20, worse="higher") == pytest.approx(0.000783, rel=1e-3)
-    assert two_proportion_p(20, 20, 20, 20, worse="lower") == 1.0  # nothing to test
-
-
-def test_mann_whitney_p_by_hand():
-    # Every value of the first below every value of the second: U = 0, and of the C(6, 3) = 20
-    # equally likely orderings only this one is as extreme: exact p = 1/20.
-    assert mann_whitney_p([1, 2, 3], [4, 5, 6], worse="lower") == pytest.approx(0.05)
-    assert mann_whitney_p([4, 5, 6], [1, 2, 3], worse="higher") == pytest.approx(0.05)
-
-
 def test_the_unequal_outlet_is_flagged_for_aito(unequal, even, small, as_):
     body = as_("aito_admin").get(URL, PERIOD).json()
 
+    # The view's family: AITO's four figures at the unequal outlet and at the even one (40
+    # started and due against 80, 20 rated against 40); at the small outlet AITO has 12
+    # bookings, too few to test.
+    assert body["tests"] == 8
     flags = {(f["outlet"], f["brand"], f["metric"]): f for f in body["flags"]}
     assert set(flags) == {
         ("SZ-UNEQUAL-01", "AITO", "on_time_rate"),
         ("SZ-UNEQUAL-01", "AITO", "wait_median_minutes"),
         ("SZ-UNEQUAL-01", "AITO", "rating_mean"),
     }
-    on_time = flags[("SZ-UNEQUAL-01", "AITO", "on_time_rate")]
-    assert on_time["figure"] == 0.3333  # 10 / 30
-    assert on_time["others_figure"] == 0.9  # 36 / 40
-    assert (on_time["n"], on_time["n_others"]) == (30, 40)
-    # pooled 46/70; the z-test by hand as above gives z ≈ −4.94
-    assert on_time["p_value"] == pytest.approx(stats.norm.cdf(-4.943), rel=1e-2)
-    assert on_time["sentence"].startswith(
-        "At SZ-UNEQUAL-01, AITO owners' on-time start rate is 33% against 90% for the other "
-        "brands' owners (n = 30 vs 40; one-sided two-proportion z-test, p = "
-    )
+    # Holm ranks the raw p-values: the rating's is the smallest (× 8), then the wait's (× 7),
+    # then the on-time rate's (× 6).
+    rating = flags[("SZ-UNEQUAL-01", "AITO", "rating_mean")]
+    # AITO 20 × 3; others: LUXEED 15 ratings, STELATO 15, MAEXTRO 10, alternating 5 and 4
+    assert (rating["figure"], rating["n"], rating["n_others"]) == (3.0, 20, 40)
+    expected = stats.mannwhitneyu([3] * 20, [5, 4] * 20, alternative="less").pvalue
+    assert rating["p_raw"] == pytest.approx(expected, rel=1e-3)
+    assert rating["p_value"] == pytest.approx(8 * rating["p_raw"], rel=1e-3)
+
     wait = flags[("SZ-UNEQUAL-01", "AITO", "wait_median_minutes")]
     # AITO's 15th and 16th waits are 34 and 35; of the others' (four each of 0 … 8, then
     # four 20s) the 20th and 21st are 4 and 5.
@@ -112,11 +99,42 @@ def test_the_unequal_outlet_is_flagged_for_aito(unequal, even, small, as_):
     expected = stats.mannwhitneyu(
         [v.wait for v in UNFAIR_AITO], FAIR_WAITS, alternative="greater"
     ).pvalue
-    assert wait["p_value"] == pytest.approx(expected, rel=1e-3)
-    assert wait["p_value"] < 0.05
-    rating = flags[("SZ-UNEQUAL-01", "AITO", "rating_mean")]
-    # AITO 20 × 3; others: LUXEED 15 ratings, STELATO 15, MAEXTRO 10, alternating 5 and 4
-    assert (rating["figure"], rating["n"], rating["n_others"]) == (3.0, 20, 40)
+    assert wait["p_raw"] == pytest.approx(expected, rel=1e-3)
+    assert wait["p_value"] == pytest.approx(7 * wait["p_raw"], rel=1e-3)
+
+    on_time = flags[("SZ-UNEQUAL-01", "AITO", "on_time_rate")]
+    assert on_time["figure"] == 0.3333  # 10 / 30
+    assert on_time["others_figure"] == 0.9  # 36 / 40
+    assert (on_time["n"], on_time["n_others"]) == (30, 40)
+    # Fisher: of the 46 on-time starts among all 70, AITO's 30 got X; P(X ≤ 10) is
+    # hypergeometric (70 in all, 46 on time, 30 drawn).
+    assert on_time["p_raw"] == pytest.approx(stats.hypergeom.cdf(10, 70, 46, 30), rel=1e-3)
+    assert rating["p_raw"] < wait["p_raw"] < on_time["p_raw"]
+    assert on_time["p_value"] == pytest.approx(6 * on_time["p_raw"], rel=1e-3)
+    assert on_time["p_value"] < 0.05
+    assert on_time["test"] == "fisher_exact"
+    assert on_time["sentence"] == (
+        "At SZ-UNEQUAL-01, AITO owners' on-time start rate is 33% against 90% for the other "
+        "brands' owners (n = 30 vs 40; one-sided Fisher's exact test, p (adjusted) < 0.001)."
+    )
+
+
+def test_a_views_family_is_the_tests_it_shows(unequal, even, small, as_):
+    mine = as_("aito_admin").get(URL, PERIOD).json()
+    everything = as_("alliance_admin").get(URL, PERIOD).json()
+
+    # The alliance's view tests every brand: AITO's 8 as above, then LUXEED and STELATO at the
+    # even outlet (4 each) and at the small one (20 against 32 started and due, 20 rated against
+    # 22: 4 each). MAEXTRO, 10 at the unequal outlet, and AITO's 12 at the small one: none.
+    assert (mine["tests"], everything["tests"]) == (8, 24)
+    # The same evidence, judged in a larger family, is adjusted more: × 22 instead of × 6.
+    mine_on_time, all_on_time = (
+        next(f for f in body["flags"] if f["metric"] == "on_time_rate")
+        for body in (mine, everything)
+    )
+    assert mine_on_time["p_raw"] == all_on_time["p_raw"]
+    assert mine_on_time["p_value"] == pytest.approx(6 * mine_on_time["p_raw"], rel=1e-3)
+    assert all_on_time["p_value"] == pytest.approx(22 * all_on_time["p_raw"], rel=1e-3)
 
 
 def test_the_brand_admin_sees_their_brand_against_the_others_pooled(unequal, as_):
@@ -143,6 +161,8 @@ def test_the_alliance_admin_sees_every_brand_and_only_aito_is_flagged(unequal, a
     luxeed = next(c for c in outlet["comparisons"] if c["brand"] == "LUXEED")
     assert luxeed["others"]["bookings"] == 55  # AITO 30 + STELATO 15 + MAEXTRO 10
     assert {f["brand"] for f in body["flags"]} == {"AITO"}
+    # Only AITO has 20 a side to test; the others' 15, 15 and 10 are shown, not tested.
+    assert body["tests"] == 4
 
 
 def test_others_pooled_over_one_brand_are_withheld_from_a_brand_admin(history, as_):
@@ -156,6 +176,7 @@ def test_others_pooled_over_one_brand_are_withheld_from_a_brand_admin(history, a
     assert comparison["others"] is None
     assert comparison["others_withheld"] is True
     assert mine["flags"] == []  # a flag would show LUXEED's own figure
+    assert mine["tests"] == 0  # nor is it tested: the family is what the view shows
     assert "LUXEED" not in json.dumps(mine)
     assert {f["metric"] for f in everything["flags"] if f["brand"] == "AITO"} >= {"on_time_rate"}
 

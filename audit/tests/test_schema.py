@@ -21,3 +21,8 @@ def test_schema_documents_the_audit_responses(client):
         assert {"brand", "date_from", "date_to", "format"} <= names
     flag = schema["components"]["schemas"]["Flag"]["properties"]
     assert {"metric", "brand", "figure", "others_figure", "n", "n_others", "p_value"} <= set(flag)
+    # the p-value a flag is judged on is the adjusted one, and says so
+    assert flag["p_value"]["title"] == "p (adjusted)"
+    assert "Holm" in flag["p_value"]["description"]
+    assert flag["p_raw"]["title"] == "p (raw)"
+    assert "tests" in schema["components"]["schemas"]["EquityAudit"]["properties"]

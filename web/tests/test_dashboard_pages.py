@@ -136,6 +136,30 @@ def test_a_brand_admin_never_sees_another_brands_own_figures(people, unequal):
     assert "At SZ-UNEQUAL-01, AITO owners&#x27; on-time start rate is 33% against 90%" in html
 
 
+@pytest.mark.parametrize(
+    ("language", "adjusted", "family"),
+    [
+        ("en", "p (adjusted) &lt; 0.001).", "adjusted for the 8 tests this view runs"),
+        ("zh-hans", "p（校正后）&lt; 0.001）。", "全部 8 项检验以 Holm 法校正"),
+    ],
+)
+def test_a_flag_gives_its_p_value_adjusted_for_the_views_tests(
+    people, unequal, language, adjusted, family
+):
+    user = people["aito_admin"]
+    user.language = language
+    user.save(update_fields=["language"])
+    # AITO's four figures at each of two outlets: the family of 8 the API reports too.
+    assert api(user).get("/api/v1/audit/equity/", API_OCTOBER).json()["tests"] == 8
+    for url in ["/dashboard/", "/dashboard/equity/"]:
+        html = page_client(user).get(url, OCTOBER).content.decode()
+        flag = re.search(r'<li class="dash-flag"[^>]*data-metric="on_time_rate">(.*?)</li>', html)
+        assert flag, url
+        assert flag.group(1).endswith(adjusted), url
+        assert not re.search(r"\de-\d", flag.group(1)), url  # no e-notation
+        assert family in html, url
+
+
 # --- the numbers are the audit API's ---
 
 

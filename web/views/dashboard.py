@@ -127,13 +127,15 @@ def overview(request: HttpRequest) -> HttpResponse:
         audit = outlet_audit(**filters)
         key, descending = parse_sort(form.cleaned_data.get("sort"))
         rows = sorted_rows(audit.rows, key=key, descending=descending)
-        flags = equity_audit(**filters).flags
+        equity_view = equity_audit(**filters)
+        flags = equity_view.flags
         context.update(
             scope=scope,
             period=period,
             rows=rows,
             total=audit.total,
             flags=flags,
+            equity_tests=equity_view.tests,
             flagged_outlets={f.outlet for f in flags},
             sort_key=key,
             sort_descending=descending,

@@ -77,9 +77,11 @@ def test_a_brand_admin_reads_and_exports_the_audit(demo, live_server, open_page,
         language,
         "At %(outlet)s, %(brand)s owners' on-time start rate is %(figure)s against "
         "%(others)s for the other brands' owners (n = %(n)s vs %(n_others)s; %(test)s, "
-        "p = %(p)s).",
+        "%(p_adjusted)s).",
     ).split("%(figure)s")[0] % {"outlet": UNEQUAL_OUTLET, "brand": UNEQUAL_BRAND}
     expect(on_time_flag).to_contain_text(expected_start)
+    # the demo's difference is strong: its p-value, adjusted for the view's tests, is tiny
+    expect(on_time_flag).to_contain_text(t(language, "p (adjusted) < %(p)s") % {"p": "0.001"})
     expect(
         page.locator(f'#outlet-table tr[data-outlet="{UNEQUAL_OUTLET}"] .flag-mark')
     ).to_be_visible()
@@ -134,7 +136,7 @@ def test_a_brand_admin_reads_and_exports_the_audit(demo, live_server, open_page,
     flagged_csv = next(
         r for r in equity_rows if r["outlet"] == UNEQUAL_OUTLET and r["side"] == "brand"
     )
-    assert "on_time_rate" in flagged_csv["flags"]
+    assert "on_time_rate: p (adjusted) = " in flagged_csv["flags"]
 
     # Sorting is a link: worst on-time rate first puts Nanshan on top.
     page.goto(base + "/dashboard/")

@@ -1,0 +1,122 @@
+"""The statistics behind the equity flags, as pure functions: the tests by hand, Mann–Whitney
+held to scipy's numbers, Holm's adjustment by hand and by its definition, and p-values written
+without e-notation in both languages."""
+
+import numpy as np
+import pytest
+from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from audit.flags import p_adjusted_phrase
+from audit.stats import fisher_p, holm_adjusted, mann_whitney_p, p_text
+
+# Hypothesis explores the same examples every run and writes no example database.
+FIXED = settings(derandomize=True, database=None, max_examples=300)
+p_values = st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=40)
+
+
+def test_fisher_p_by_hand():
+    # 5 of 20 against 15 of 20; with the margins fixed, the first row's successes X are
+    # hypergeometric: P(X = k) = C(20, k) · C(20, 20 − k) / C(40, 20). One-sided p = P(X ≤ 5)
+    # = (1 + 400 + 36,100 + 1,299,600 + 23,474,025 + 240,374,016) / 137,846,528,820
+    # = 265,184,142 / 137,846,528,820 ≈ 0.0019238.
+    assert fisher_p(5, 20, 15, 20, worse="lower") == pytest.approx(0.0019238, rel=1e-4)
+    assert fisher_p(15, 20, 5, 20, worse="higher") == pytest.approx(0.0019238, rel=1e-4)
+    assert fisher_p(20, 20, 20, 20, worse="lower") == 1.0  # nothing to test
+    assert fisher_p(15, 20, 5, 20, worse="lower") > 0.99  # better, not worse
+
+
+def test_mann_whitney_p_by_hand():
+    # Every value of the first sample below every value of the second: U = 0 for the first.
+    # Normal approximation: mean n1·n2/2 = 4.5, variance n1·n2·(n + 1)/12 = 5.25 (no ties);
+    # z = (4.5 − 0 − 0.5) / √5.25 ≈ 1.7457, one-sided p = Φ(−1.7457) ≈ 0.04043.
+    assert mann_whitney_p([1, 2, 3], [4, 5, 6], worse="lower") == pytest.approx(0.04043, rel=1e-3)
+    assert mann_whitney_p([4, 5, 6], [1, 2, 3], worse="higher") == pytest.approx(0.04043, rel=1e-3)
+    assert mann_whitney_p([3, 3, 3], [3, 3], worse="lower") == 1.0  # all tied: nothing to test
+
+
+def test_mann_whitney_p_is_scipys_asymptotic_test():
+    """The same p-values as scipy.stats.mannwhitneyu (what it chooses itself for samples of more
+    than 8), on samples as tied as waits in 5-minute steps and ratings of 1 to 5 are."""
+    rng = np.random.default_rng(20261201)
+    for _ in range(300):
+        levels = int(rng.integers(2, 12))
+        sample = rng.integers(0, levels, size=int(rng.integers(9, 90))).astype(float)
+        others = rng.integers(0, levels, size=int(rng.integers(9, 400))) + rng.integers(0, 2)
+        for worse, alternative in [("lower", "less"), ("higher", "greater")]:
+            expected = stats.mannwhitneyu(sample, others, alternative=alternative).pvalue
+            assert mann_whitney_p(sample.tolist(), others.tolist(), worse=worse) == pytest.approx(
+                expected, rel=1e-9, abs=1e-300
+            )
+
+
+def test_holm_by_hand():
+    # m = 4. Sorted: 0.005 × 4 = 0.02; 0.01 × 3 = 0.03; 0.03 × 2 = 0.06; 0.04 × 1 = 0.04, raised
+    # to 0.06 by the running maximum. At α = 0.05 Holm stops at 0.03 (above 0.05 / 2): 0.04 is
+    # not rejected although 0.04 × 1 < 0.05.
+    assert holm_adjusted([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    # Capped at 1.
+    assert holm_adjusted([0.4, 0.9, 0.7]) == [1.0, 1.0, 1.0]
+    # Ties share the adjusted value, whatever their order.
+    assert holm_adjusted([0.01, 0.01, 0.2]) == pytest.approx([0.03, 0.03, 0.2])
+    assert holm_adjusted([0.02]) == [0.02]
+    assert holm_adjusted([]) == []
+
+
+@FIXED
+@given(p_values)
+def test_holm_keeps_the_order_and_never_lowers_a_p_value(raw):
+    adjusted = holm_adjusted(raw)
+    for p, q in zip(raw, adjusted, strict=True):
+        assert p <= q <= 1.0
+        assert q <= min(1.0, len(raw) * p)  # never more than Bonferroni's
+    for i, j in [(i, j) for i in range(len(raw)) for j in range(len(raw)) if raw[i] <= raw[j]]:
+        assert adjusted[i] <= adjusted[j]
+
+
+@FIXED
+@given(p_values, st.sampled_from([0.01, 0.05, 0.1]))
+def test_holm_rejects_what_the_step_down_procedure_rejects(raw, alpha):
+    """Holm's procedure as written: order the p-values, reject while the k-th smallest (k from
+    0) is below α / (m − k), stop at the first that is not."""
+    m = len(raw)
+    rejected: set[int] = set()
+    for k, index in enumerate(sorted(range(m), key=lambda i: raw[i])):
+        if raw[index] >= alpha / (m - k):
+            break
+        rejected.add(index)
+    adjusted = holm_adjusted(raw)
+    assert {i for i in range(m) if adjusted[i] < alpha} == rejected
+
+
+@pytest.mark.parametrize(
+    ("p_value", "expected"),
+    [
+        (4.9e-27, ("<", "0.001")),
+        (0.00099, ("<", "0.001")),
+        (0.001, ("=", "0.001")),
+        (0.0123, ("=", "0.012")),
+        (0.047, ("=", "0.047")),
+        # two figures would round it to α: it reads as what it is, below α
+        (0.04996, ("=", "0.04996")),
+        (0.3, ("=", "0.3")),
+        (1.0, ("=", "1")),
+    ],
+)
+def test_p_values_are_written_without_e_notation(p_value, expected):
+    assert p_text(p_value, alpha=0.05) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "tiny", "small"),
+    [
+        ("en", "p (adjusted) < 0.001", "p (adjusted) = 0.012"),
+        ("zh-hans", "p（校正后）< 0.001", "p（校正后）= 0.012"),
+    ],
+)
+def test_the_adjusted_p_value_reads_the_same_in_both_languages(language, tiny, small):
+    with translation.override(language):
+        assert p_adjusted_phrase(3.2e-12) == tiny
+        assert p_adjusted_phrase(0.0123) == small
