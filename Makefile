@@ -8,7 +8,7 @@ PORT ?= 8000
 # themselves fail closed (DEBUG off, a real SECRET_KEY required), as the Docker image runs them.
 export DEBUG ?= 1
 
-.PHONY: install run test lint format services db bench clean browser messages
+.PHONY: install run test test-fast test-dates lint format services db bench clean browser messages
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -45,6 +45,36 @@ test: install messages
 	@$(PY) manage.py ensure_database
 	@$(PY) manage.py check_services
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The everyday loop: no browser, no real worker processes, the test database kept between runs
+# (Django still applies any new migration to it). `make test` is the whole suite, as CI runs it.
+test-fast: install messages
+	@$(PY) manage.py ensure_database
+	@$(PY) manage.py check_services
+	$(VENV)/bin/pytest --reuse-db -m "not slow" --ignore=web/tests/browser $(PYTEST_ARGS)
+
+# Every test starts at one fixed instant (conftest.TEST_NOW). These run the tests that read the
+# calendar again at the instants where calendars have edges: a year's last night and first
+# minutes in Shanghai, a quarter's end while Munich is still on its last day, both of Berlin's
+# daylight-saving days, before opening in Shanghai, and 29 February.
+DATES := 2026-12-31T23:30:00+08:00 2027-01-01T00:30:00+08:00 2027-03-31T20:00:00+00:00 \
+	2027-03-28T10:00:00+02:00 2027-10-31T09:00:00+01:00 2027-06-15T06:00:00+08:00 \
+	2028-02-29T10:00:00+08:00
+DATE_TESTS := demo audit web/tests/test_pages.py web/tests/test_dashboard_pages.py \
+	web/tests/test_staff_pages.py web/tests/test_vehicle_dates.py \
+	bookings/tests/test_availability.py bookings/tests/test_availability_api.py \
+	bookings/tests/test_booking_api.py bookings/tests/test_window_plan.py \
+	bookings/tests/test_notifications.py bookings/tests/test_maintenance_due.py \
+	bookings/tests/test_day_of_service.py bookings/tests/test_state_machine.py \
+	bookings/tests/test_queue_and_walk_ins.py bookings/tests/test_network_search.py
+
+test-dates: install messages
+	@$(PY) manage.py ensure_database
+	@$(PY) manage.py check_services
+	@set -e; for now in $(DATES); do \
+		echo "make test-dates: the clock at $$now"; \
+		HIMA_TEST_NOW=$$now $(VENV)/bin/pytest --reuse-db -q -m "not slow" $(DATE_TESTS); \
+	done
 
 lint: install
 	$(VENV)/bin/ruff check .

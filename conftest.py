@@ -1,16 +1,44 @@
-"""Fixtures shared by every app's tests: API clients per role, a clean cache."""
+"""Fixtures shared by every app's tests: a fixed clock, API clients per role, a clean cache."""
 
+import datetime as dt
 import importlib
+import os
 import uuid
 
 import pytest
 import redis
+import time_machine
 from django.apps import apps
 from django.conf import settings
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import AdminFactory, UserFactory
 from hima_service.celery import app as celery_app
+
+# Every test starts at this instant, whatever the day and hour the suite runs: a Wednesday
+# morning in Shanghai, with the outlets open. `make test-dates` runs the date-dependent tests
+# again at the instants where calendars have edges (HIMA_TEST_NOW, any ISO-8601 with offset).
+TEST_NOW = dt.datetime.fromisoformat(os.environ.get("HIMA_TEST_NOW", "2026-11-18T10:00:00+08:00"))
+
+
+def fixed_clock() -> time_machine.travel:
+    """The clock at TEST_NOW, ticking from there: module-scoped fixtures that write dated rows
+    enter it themselves, as they run before the per-test clock below."""
+    return time_machine.travel(TEST_NOW, tick=True)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request):
+    """Each test begins at TEST_NOW, unless it is marked `real_clock("why")`: real Celery
+    workers in other processes, or PostgreSQL's now(), keep the machine's time."""
+    marker = request.node.get_closest_marker("real_clock")
+    if marker is not None:
+        if not (marker.args and marker.args[0]):
+            pytest.fail("real_clock needs its reason: @pytest.mark.real_clock('why')")
+        yield
+        return
+    with fixed_clock():
+        yield
 
 
 def pytest_configure(config):
@@ -56,6 +84,13 @@ REFERENCE_DATA = [
 ]
 
 
+def load_reference_data() -> None:
+    """Put back what the data migrations loaded, if a transactional test truncated it."""
+    for model_label, migration in REFERENCE_DATA:
+        if not apps.get_model(model_label).objects.exists():
+            importlib.import_module(migration).load(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     if not (
@@ -65,9 +100,7 @@ def _reference_data(request):
         yield
         return
     request.getfixturevalue("_django_db_helper")
-    for model_label, migration in REFERENCE_DATA:
-        if not apps.get_model(model_label).objects.exists():
-            importlib.import_module(migration).load(apps, None)
+    load_reference_data()
     yield
 
 

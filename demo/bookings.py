@@ -62,7 +62,8 @@ def _drivers(rng: random.Random) -> list[Vehicle]:
 
 def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet]) -> None:
     """Finished, cancelled and missed bookings of the last months, on free bays."""
-    now = timezone.now()
+    # Days on the platform's calendar, as the audit's periods: the same dates at every outlet.
+    today = timezone.localdate()
     by_brand: dict[int, list[Outlet]] = {}
     for outlet in outlets:
         for brand_id in outlet.brand_ids:
@@ -78,7 +79,7 @@ def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet])
         if not bays:
             continue
         zone = outlet.zone
-        day = (now - dt.timedelta(days=rng.randrange(1, PAST_DAYS))).astimezone(zone).date()
+        day = today - dt.timedelta(days=rng.randrange(1, PAST_DAYS))
         start = dt.datetime.combine(day, dt.time(rng.randrange(9, 16)), tzinfo=zone)
         bay = rng.choice(bays)
         if (bay.pk, start) in taken:
@@ -113,7 +114,14 @@ def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet])
         elif status == Status.CANCELLED:
             booking.cancel_reason = "Plans changed"
         rows.append((booking, services))
+    _write_past(rng, rows)
 
+
+def _write_past(
+    rng: random.Random, rows: list[tuple[Booking, list[ServiceType]]], *, rated: bool = True
+) -> None:
+    """Past bookings with their service lines and events; 60% of the finished ones rated,
+    unless `rated` is off."""
     Booking.objects.bulk_create([b for b, _ in rows])
     lines, events, feedback = [], [], []
     for booking, services in rows:
@@ -151,7 +159,7 @@ def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet])
                 )
             )
             previous = target
-        if done and rng.random() < 0.6:
+        if done and rated and rng.random() < 0.6:
             feedback.append(
                 Feedback(
                     booking=booking,
@@ -162,6 +170,37 @@ def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet])
     BookingService.objects.bulk_create(lines)
     BookingEvent.objects.bulk_create(events)
     Feedback.objects.bulk_create(feedback)
+
+
+def _unrated_visit(outlets: list[Outlet]) -> None:
+    """owner.li's M9 was serviced at the Pudong flagship three days ago and not rated yet: the
+    README's "rate once" can be tried from the demo logins."""
+    vehicle = Vehicle.objects.get(owner__username="owner.li")
+    outlet = next(o for o in outlets if o.code == "SH-PUDONG-01")
+    service = next(s for s in outlet.offered if s.category == "maintenance")
+    bay = next(b for b in outlet.bay_list if service.capability in b.capabilities)
+    day = timezone.localdate() - dt.timedelta(days=3)
+    start = dt.datetime.combine(day, dt.time(10), tzinfo=outlet.zone)
+    end = start + booking_duration([service])
+    booking = Booking(
+        reference=new_reference(),
+        owner_id=vehicle.owner_id,
+        vehicle=vehicle,
+        outlet=outlet,
+        bay=bay,
+        start=start,
+        end=end,
+        bay_released_at=end + dt.timedelta(minutes=outlet.turnover_minutes),
+        status=Status.COMPLETED,
+        mode=Booking.Mode.WAIT,
+        price_total=service.price,
+        checked_in_at=start - dt.timedelta(minutes=10),
+        started_at=start,
+        ready_at=end,
+        completed_at=end + dt.timedelta(minutes=20),
+        actual_labour_minutes=service.labour_minutes,
+    )
+    _write_past(random.Random(0), [(booking, [service])], rated=False)
 
 
 def _todays_grid(outlet: Outlet, service: ServiceType, now: dt.datetime) -> list[dt.datetime]:
@@ -190,6 +229,10 @@ def _today(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet]) -
     for outlet in staffed:
         service = next(s for s in outlet.offered if s.capability == "general")
         grid = _todays_grid(outlet, service, now)
+        if not grid or grid[-1] < now:
+            # Closed today, or past its last start: the day's cars have gone home, and the
+            # outlet's "today" may already be a finished day of the audit's period.
+            continue
         begun = [start for start in grid if start <= now]
         ahead = [start for start in grid if start > now + dt.timedelta(hours=1)]
         plan = [
@@ -271,5 +314,6 @@ def seed_bookings() -> None:
         outlet.bay_list = [b for b in outlet.bays.all() if b.is_active]
     vehicles = _drivers(rng)
     _history(rng, vehicles, outlets)
+    _unrated_visit(outlets)
     _today(rng, vehicles, outlets)
     _upcoming(outlets)

@@ -82,10 +82,9 @@ def _fixed_in_the_past(
     outlet = rng.choice(outlets)
     bay = next(b for b in outlet.bays.all() if service.capability in b.capabilities)
     zone = ZoneInfo(outlet.time_zone)
-    day = (timezone.now() - dt.timedelta(days=rng.randrange(3, OPENED_DAYS_AGO - 5))).astimezone(
-        zone
-    )
-    start = dt.datetime.combine(day.date(), dt.time(rng.randrange(9, 15)), tzinfo=zone)
+    # A date on the platform's calendar, as the audit's periods read it at every outlet.
+    day = timezone.localdate() - dt.timedelta(days=rng.randrange(3, OPENED_DAYS_AGO - 5))
+    start = dt.datetime.combine(day, dt.time(rng.randrange(9, 15)), tzinfo=zone)
     end = start + dt.timedelta(minutes=service.labour_minutes)
     booking = Booking.objects.create(
         reference=new_reference(),

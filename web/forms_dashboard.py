@@ -11,6 +11,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.periods import last_quarter
 from audit.scope import Auditor
 from audit.selectors import Period
 from audit.serializers import AuditBookingsInputSerializer, AuditFilterInputSerializer
@@ -19,10 +20,6 @@ from outlets.models import Outlet, ServiceType
 from vehicles.models import Brand, VehicleModel
 
 from .display import local_name
-
-# The last quarter is the 90 days up to yesterday: a whole quarter of finished days, as the
-# demo's history and its equity test read it.
-QUARTER_DAYS = 90
 
 
 class Preset(models.TextChoices):
@@ -40,8 +37,7 @@ def preset_period(preset: str, *, today: dt.date) -> Period | None:
         last_day = today.replace(day=1) - dt.timedelta(days=1)
         return Period(date_from=last_day.replace(day=1), date_to=last_day)
     if preset == Preset.LAST_QUARTER:
-        yesterday = today - dt.timedelta(days=1)
-        return Period(date_from=yesterday - dt.timedelta(days=QUARTER_DAYS - 1), date_to=yesterday)
+        return last_quarter(today=today)
     return None
 
 

@@ -31,7 +31,12 @@ from hima_service.celery import app as celery_app
 from hima_service.testing import celery_queue, start_worker, stop_worker, wait_until
 
 # serialized_rollback: the flush after a transactional test must not lose the seeded brands.
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Leases and due times are stamped by the workers: this process must read the same clock.
+    pytest.mark.real_clock("real Celery workers run in other processes, on the machine's clock"),
+]
 
 Status = Notification.Status
 

@@ -147,6 +147,7 @@ def test_one_follow_up_after_30_days_to_owners_who_have_not_booked(time_machine)
 SMS_LINE = re.compile(r"SMS (vehicle:\d+:recall_notice:\S+) to ")
 
 
+@pytest.mark.real_clock("a real Celery worker runs in another process, on the machine's clock")
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_notices_go_out_exactly_once_with_a_real_worker_and_repeated_scans(tmp_path):

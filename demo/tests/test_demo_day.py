@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
@@ -32,14 +33,13 @@ def evening_starts(owner: APIClient, vehicle_id: int, service: str) -> list[str]
         {
             "service": service,
             "vehicle": vehicle_id,
-            "date_from": dt.date.today() + dt.timedelta(days=2),
+            "date_from": timezone.localdate() + dt.timedelta(days=2),
         },
     ).json()["days"]
     return [s for day in days for s in day["starts"] if 18 <= int(s[11:13]) < 20]
 
 
-def test_a_demo_day_at_the_pudong_flagship(time_machine):
-    seed_demo()
+def test_a_demo_day_at_the_pudong_flagship(demo_network, time_machine):
     assert Booking.objects.filter(status="completed").count() > 300
     assert Booking.objects.filter(status="confirmed", owner__username__startswith="owner.").exists()
     with connection.cursor() as cursor:

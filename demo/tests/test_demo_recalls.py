@@ -14,13 +14,7 @@ pytestmark = pytest.mark.django_db
 State = AffectedVehicle.State
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def test_two_brands_campaigns_with_history_and_seeding_twice_changes_nothing():
-    seed_demo()
+def test_two_brands_campaigns_with_history_and_seeding_twice_changes_nothing(demo_network):
     snapshot = list(AffectedVehicle.objects.order_by("pk").values_list("pk", "state", "outlet"))
 
     campaigns = {c.code: c for c in RecallCampaign.objects.select_related("brand")}

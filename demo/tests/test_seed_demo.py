@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from bookings.models import Booking
@@ -26,15 +27,9 @@ def counts() -> dict[str, int]:
     return {m.__name__: m.objects.count() for m in MODELS} | {"links": outlet_links}
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # ~30 demo accounts; the production hasher would make each seed take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def seeded():
-    return seed_demo()
+def seeded(demo_network):
+    return demo_network
 
 
 def test_running_twice_changes_nothing(seeded):
@@ -200,4 +195,22 @@ def test_todays_demo_bookings_lie_on_each_outlets_own_slot_grid(seeded):
         assert minutes % outlet.slot_step_minutes == 0
         assert (local.second, local.microsecond) == (0, 0)
         checked += 1
-    assert checked > 0  # the Pudong flagship opens every day of the week
+    pudong = Outlet.objects.get(code="SH-PUDONG-01")
+    local_now = now.astimezone(pudong.zone)
+    hours = OpeningHours.objects.filter(outlet=pudong, weekday=local_now.weekday())
+    if any(h.opens <= local_now.time() < h.closes for h in hours):
+        # While the flagship is open (every day of the week) its board has cars on it; after
+        # closing the demo leaves the day's board empty.
+        assert checked > 0
+
+
+def test_owner_li_has_a_finished_visit_to_rate_once(seeded):
+    visit = Booking.objects.get(
+        owner__username="owner.li", status=Booking.Status.COMPLETED, feedback__isnull=True
+    )
+    client = APIClient()
+    client.force_authenticate(visit.owner)
+    url = f"/api/v1/bookings/{visit.reference}/feedback/"
+
+    assert client.post(url, {"rating": 5}).status_code == 201
+    assert client.post(url, {"rating": 4}).status_code == 409
