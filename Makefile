@@ -2,31 +2,39 @@
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+# requirements.txt is what runs the service (all the image installs); requirements-dev.txt adds
+# the development and test tools. The stamp changes when either file does.
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 PORT ?= 8000
 # The Makefile is the developer's tool: development mode unless told otherwise. The settings
 # themselves fail closed (DEBUG off, a real SECRET_KEY required), as the Docker image runs them.
 export DEBUG ?= 1
 
-.PHONY: install run test test-fast test-dates lint format services db bench clean browser messages
+.PHONY: install run test test-fast test-dates lint format services db bench clean browser gettext \
+	messages secret
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*; touch $@
 
-install: $(STAMP) browser
+# The service and the tools the make targets run (tests, lint), into .venv. No browser: only
+# `make test` needs one.
+install: $(STAMP)
 
 # The browser tests drive Debian's Chromium (never a browser download); CJK fonts so that the
-# Chinese pages render (and screenshot) as owners see them. msgfmt compiles the catalogs.
+# Chinese pages render (and screenshot) as owners see them.
 browser:
 	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi "noto sans cjk" \
 		|| { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
+
+# msgfmt compiles the catalogs.
+gettext:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; }
 
 # Compiled catalogs are build output (gitignored): made from locale/*.po on every run and test.
-messages: install
+messages: install gettext
 	@$(PY) manage.py compilemessages -v0 --ignore=.venv
 
 db: install
@@ -41,7 +49,7 @@ run: db messages
 	@echo "HIMA Service: http://127.0.0.1:$(PORT)/  API docs: http://127.0.0.1:$(PORT)/api/docs/"
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
-test: install messages
+test: install browser messages
 	@$(PY) manage.py ensure_database
 	@$(PY) manage.py check_services
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -55,11 +63,11 @@ test-fast: install messages
 
 # Every test starts at one fixed instant (conftest.TEST_NOW). These run the tests that read the
 # calendar again at the instants where calendars have edges: a year's last night and first
-# minutes in Shanghai, a quarter's end while Munich is still on its last day, both of Berlin's
-# daylight-saving days, before opening in Shanghai, and 29 February.
+# minutes in Shanghai, a quarter's first hours (04:00 in Shanghai, before opening, while Munich
+# is still on the quarter's last day), both of Berlin's daylight-saving days, and 29 February.
+# Two at a time, each on a test database of its own (.ci/test-dates).
 DATES := 2026-12-31T23:30:00+08:00 2027-01-01T00:30:00+08:00 2027-03-31T20:00:00+00:00 \
-	2027-03-28T10:00:00+02:00 2027-10-31T09:00:00+01:00 2027-06-15T06:00:00+08:00 \
-	2028-02-29T10:00:00+08:00
+	2027-03-28T10:00:00+02:00 2027-10-31T09:00:00+01:00 2028-02-29T10:00:00+08:00
 DATE_TESTS := demo audit web/tests/test_pages.py web/tests/test_dashboard_pages.py \
 	web/tests/test_staff_pages.py web/tests/test_vehicle_dates.py \
 	bookings/tests/test_availability.py bookings/tests/test_availability_api.py \
@@ -71,10 +79,7 @@ DATE_TESTS := demo audit web/tests/test_pages.py web/tests/test_dashboard_pages.
 test-dates: install messages
 	@$(PY) manage.py ensure_database
 	@$(PY) manage.py check_services
-	@set -e; for now in $(DATES); do \
-		echo "make test-dates: the clock at $$now"; \
-		HIMA_TEST_NOW=$$now $(VENV)/bin/pytest --reuse-db -q -m "not slow" $(DATE_TESTS); \
-	done
+	.ci/test-dates $(VENV)/bin/pytest $(DATES) -- $(DATE_TESTS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -91,6 +96,19 @@ bench: db
 	$(PY) bench/reminders.py
 	$(PY) bench/audit.py
 	$(PY) bench/http.py
+
+# docker compose runs the production settings, which refuse to start without a real key: this
+# writes production.env (gitignored, never copied into the image) with a random one, once. Not
+# .env: the settings read that file on every run, the tests' and the development server's too.
+secret:
+	@test -f production.env || { \
+		echo "# docker compose's settings (make secret). Gitignored; never in the image."; \
+		python3 -c 'import secrets; print("SECRET_KEY=" + secrets.token_urlsafe(50))'; \
+		echo "ALLOWED_HOSTS=localhost,127.0.0.1"; \
+		echo "# Plain HTTP on this machine. Behind a TLS proxy, delete this line: HTTPS required."; \
+		echo "SECURE_SSL_REDIRECT=0"; \
+	} > production.env
+	@echo "production.env has a SECRET_KEY: docker compose up --build"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles test-artifacts .run

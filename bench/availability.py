@@ -46,6 +46,9 @@ def _bench_url() -> str:
 os.environ["DATABASE_URL"] = _bench_url()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hima_service.settings")
 os.environ.setdefault("CONN_MAX_AGE", "0")
+# Run directly, as `make bench` runs it: the development settings, as the Makefile gives every
+# command (the settings themselves fail closed, wanting a real SECRET_KEY without DEBUG).
+os.environ.setdefault("DEBUG", "1")
 
 import django  # noqa: E402
 import psycopg  # noqa: E402

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -27,7 +28,16 @@ Role = OutletMembership.Role
 @pytest.fixture
 def floor(db):
     """An outlet open all day with two general bays, its advisor and manager, and another
-    outlet with its own advisor."""
+    outlet with its own advisor; the clock at noon of the suite's day, so that the day's board
+    has hours on both sides of now (whatever instant the suite runs at)."""
+    noon = dt.datetime.combine(
+        timezone.localdate(), dt.time(12), tzinfo=timezone.get_current_timezone()
+    )
+    with time_machine.travel(noon, tick=True):
+        yield _floor()
+
+
+def _floor() -> dict:
     services = list(ServiceType.objects.filter(code__in=["mnt-annual", "dgn-full-scan"]))
     outlet = OutletFactory(
         code="SH-BOARD-01", services=services, hours=[(dt.time(0), dt.time(23, 59))]
