@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,16 @@ class User(AbstractUser):
     )
     email_notifications = models.BooleanField(_("e-mail notifications"), default=True)
     sms_notifications = models.BooleanField(_("SMS notifications"), default=True)
+    # The phone and e-mail address that were proven by a one-time code. A channel
+    # counts as verified only while its current value is the one proven, so changing the phone
+    # or e-mail anywhere clears its verification without any code having to remember to.
+    verified_phone = models.CharField(max_length=32, blank=True)
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
+    verified_email = models.EmailField(blank=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # An outlet's counter customer: the holder of walk-in cars the platform cannot attach to a
+    # verified owner. Never signs in (inactive, no usable password).
+    is_counter_customer = models.BooleanField(default=False)
 
     @property
     def display_name(self) -> str:
@@ -25,5 +36,54 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def phone_is_verified(self) -> bool:
+        return (
+            bool(self.phone)
+            and self.phone_verified_at is not None
+            and (self.phone == self.verified_phone)
+        )
+
+    @property
+    def email_is_verified(self) -> bool:
+        return (
+            bool(self.email)
+            and self.email_verified_at is not None
+            and (self.email.lower() == self.verified_email.lower())
+        )
+
+    @property
     def is_alliance_admin(self) -> bool:
         return self.is_active and (self.is_staff or self.is_superuser)
+
+
+class OneTimeCode(models.Model):
+    """A one-time code sent to prove a phone, an e-mail address or a car's delivery record.
+    Only an HMAC of the code is kept (accounts.codes); `subject` names what it proves beyond the
+    address (a vehicle's id), `target` the address it went to."""
+
+    class Purpose(models.TextChoices):
+        PHONE = "phone", _("phone")
+        EMAIL = "email", _("e-mail")
+        VEHICLE = "vehicle", _("vehicle owner")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="one_time_codes"
+    )
+    purpose = models.CharField(max_length=8, choices=Purpose.choices)
+    target = models.CharField(max_length=254)
+    subject = models.CharField(max_length=64, blank=True)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "purpose", "created_at"], name="otc_user_created"),
+            models.Index(fields=["target", "created_at"], name="otc_target_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code for user {self.user_id}"

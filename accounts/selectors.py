@@ -2,27 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.authtoken.models import Token
-
-from hima_service import rows
-
 from .models import User
-
-
-def token_with_user(key: str) -> Token | None:
-    """The API token with this key and its user, in one plain-SQL query (hima_service.rows):
-    every signed-in API request asks it first."""
-    sql = (
-        f"SELECT {rows.columns(Token, 't')}, {rows.columns(User, 'u')} "  # noqa: S608
-        f"FROM {Token._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id "
-        "WHERE t.key = %s"
-    )
-    found = rows.fetch_all(sql, [key])
-    if not found:
-        return None
-    token = rows.instance(Token, found[0])
-    token.user = rows.instance(User, found[0], rows.width(Token))
-    return token
 
 
 def user_roles(*, user: User) -> dict[str, Any]:

@@ -34,7 +34,20 @@ class TokenInputSerializer(serializers.Serializer):
 
 
 class TokenOutputSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    expires = serializers.DateTimeField(
+        help_text="When the token stops working (settings.API_TOKEN_HOURS after sign-in); "
+        "POST /api/v1/auth/logout/ revokes it earlier, a password change revokes them all."
+    )
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    old_password = serializers.CharField(
+        style={"input_type": "password"}, trim_whitespace=False, max_length=128
+    )
+    new_password = serializers.CharField(
+        style={"input_type": "password"}, trim_whitespace=False, max_length=128
+    )
 
 
 class OutletRoleSerializer(serializers.Serializer):
@@ -54,6 +67,8 @@ class MeOutputSerializer(serializers.Serializer):
     language = serializers.CharField()
     email_notifications = serializers.BooleanField()
     sms_notifications = serializers.BooleanField()
+    phone_is_verified = serializers.BooleanField()
+    email_is_verified = serializers.BooleanField()
     roles = serializers.ListField(child=serializers.CharField())
     outlet_staff = OutletRoleSerializer(many=True)
     brand_admin = serializers.ListField(child=serializers.CharField())
@@ -62,6 +77,7 @@ class MeOutputSerializer(serializers.Serializer):
 
 class RegisterOutputSerializer(MeOutputSerializer):
     token = serializers.CharField()
+    expires = serializers.DateTimeField()
 
 
 class MeUpdateSerializer(serializers.Serializer):

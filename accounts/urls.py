@@ -5,5 +5,7 @@ from . import views
 urlpatterns = [
     path("auth/register/", views.RegisterView.as_view(), name="auth-register"),
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
-    path("me/", views.MeView.as_view(), name="me"),
+    path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
+    # GET, PATCH and DELETE /me/ are served by bookings.personal_data (erasing reaches bookings).
+    path("me/password/", views.PasswordChangeView.as_view(), name="me-password"),
 ]

@@ -2,7 +2,8 @@
 
 One command: creates and seeds its own database (`hima_bench_http`, with bench/availability.py's
 network: 200 outlets, 116,000 bookings), starts gunicorn with the command `make run` uses (the
-Procfile's `web` line) on its own port (BENCH_HTTP_PORT, default 8301), and drives it over
+Procfile's `web` line, whose gunicorn.conf.py the Docker image runs too) on its own port
+(BENCH_HTTP_PORT, default 8301), and drives it over
 loopback with a load generator of its own (threads, one keep-alive connection each). It does so
 twice (BENCH_HTTP_MODES=production,development): with the production settings, on which the
 targets are judged (DEBUG off, as the Docker image runs; requests carry the X-Forwarded-Proto
@@ -86,8 +87,9 @@ django.setup()
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
+from accounts.models import User  # noqa: E402
+from accounts.services import user_token  # noqa: E402
 from bench import availability as network  # noqa: E402
 from bookings.models import Booking  # noqa: E402
 from outlets.models import Bay, OpeningHours, Outlet, ServiceType  # noqa: E402
@@ -264,7 +266,7 @@ def gunicorn(queue: str, settings_env: dict[str, str]) -> Iterator[None]:
         )
         try:
             _wait_until_up(process, server_log)
-            log(f"server: {web_command().replace('${PORT:-8000}', str(PORT))}")
+            log(f"server: PORT={PORT} {web_command()}")
             yield
         finally:
             if process.poll() is None:
@@ -315,14 +317,12 @@ def owner_tokens(count: int, *, skip: int = 0) -> list[tuple[str, int]]:
     )
     if len(vehicles) < count:
         raise SystemExit(f"The bench network has too few owners for {count} clients.")
-    have = set(Token.objects.filter(user_id__in=vehicles).values_list("user_id", flat=True))
-    Token.objects.bulk_create(
-        Token(user_id=user_id, key=Token.generate_key())
-        for user_id in vehicles
-        if user_id not in have
-    )
-    keys = dict(Token.objects.filter(user_id__in=vehicles).values_list("user_id", "key"))
-    return [(keys[user_id], vehicle_id) for user_id, vehicle_id in vehicles.items()]
+    # A sign-in's token each (knox keeps only digests, so a stored token cannot be read back).
+    users = {user.pk: user for user in User.objects.filter(pk__in=vehicles)}
+    return [
+        (user_token(user=users[user_id]).token, vehicle_id)
+        for user_id, vehicle_id in vehicles.items()
+    ]
 
 
 def race_outlet() -> Outlet:

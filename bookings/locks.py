@@ -1,9 +1,12 @@
 """The booking core's row locks, named for what they lock. Every write that needs a lock takes
 it here, once per action, so a reader can see every lock a booking write takes in one file.
 
-Lock order, where an action takes several: booking row, then outlet row, then bay rows. Every
+Lock order, where an action takes several: booking row, then outlet row, then the owner's user
+row (an owner's own create: locked with the outlet's share lock, after it), then bay rows. Every
 path takes them in that order, so two actions cannot wait on each other in a cycle (the
-exclusion constraint's own waits are handled in `bookings.reservation`).
+exclusion constraint's own waits are handled in `bookings.reservation`). Otherwise the user row
+is locked only by writes of the account itself (sign-in, profile; the erasure, before it
+cancels its bookings): no path holds a booking, outlet or bay row and then waits for a user row.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from accounts.models import User
 from hima_service import rows
 from outlets.models import Bay, Closure, OpeningHours, Outlet
 from outlets.selectors import offers_columns, offers_params
@@ -72,19 +76,56 @@ class OutletServing:
     authorized: bool
 
 
+@dataclass(frozen=True)
+class UpcomingAsk:
+    """Count the active bookings starting after `now` of this vehicle and of this owner."""
+
+    owner_id: int
+    vehicle_id: int
+    now: dt.datetime
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """The answer to an UpcomingAsk: the vehicle's and the owner's active future bookings."""
+
+    vehicle: int
+    owner: int
+
+
 def share_lock_outlet_serving(
-    outlet_id: int, *, service_ids: Sequence[int], brand_id: int | None
+    outlet_id: int,
+    *,
+    service_ids: Sequence[int],
+    brand_id: int | None,
+    lock_owner_id: int | None = None,
 ) -> OutletServing:
     """share_lock_outlet, returning in the same round trip the outlet's opening hours and
     which of the services it offers for the brand. These come from the statement's snapshot,
     taken before any wait for the lock: as fresh as reading them just before locking, as the
-    engine always did; what the lock protects is the closure read after it."""
+    engine always did; what the lock protects is the closure read after it.
+
+    With `lock_owner_id`, the same statement also locks that user's row FOR NO KEY UPDATE (an
+    owner's own create, bookings.lifecycle.caps): the owner's creates then run one after the
+    other, and the bay statement after this one counts their upcoming bookings with a snapshot
+    that sees every create that held the row before (a count in this statement would not: its
+    snapshot is taken before the wait). NO KEY UPDATE, not UPDATE: rows that only reference
+    the user (a token, a notification) are not held up. The outlet is locked before the owner
+    (the order of the locking clauses), so a night create holding the outlet FOR UPDATE
+    (lock_outlet_nights) is waited for without holding the owner row."""
     hours = connection.ops.quote_name(OpeningHours._meta.db_table)
     outlets = connection.ops.quote_name(Outlet._meta.db_table)
+    params = offers_params(outlet_id=outlet_id, service_ids=service_ids, brand_id=brand_id)
+    owner_join, owner_lock = "", ""
+    if lock_owner_id is not None:
+        owner_join = f"JOIN {User._meta.db_table} u ON u.id = %(owner)s "
+        owner_lock = " FOR NO KEY UPDATE OF u"
+        params["owner"] = lock_owner_id
     found = rows.fetch_all(
         f"SELECT h.weekday, h.opens, h.closes, {offers_columns()} FROM {outlets} o "  # noqa: S608
-        f"LEFT JOIN {hours} h ON h.outlet_id = o.id WHERE o.id = %(outlet)s FOR SHARE OF o",
-        offers_params(outlet_id=outlet_id, service_ids=service_ids, brand_id=brand_id),
+        f"{owner_join}LEFT JOIN {hours} h ON h.outlet_id = o.id "
+        f"WHERE o.id = %(outlet)s FOR SHARE OF o{owner_lock}",
+        params,
     )
     if not found:  # deleted meanwhile: it offers nothing
         return OutletServing(hours=[], offered=set(), authorized=False)
@@ -139,11 +180,16 @@ def share_lock_day_bays(
     released: dt.datetime,
     day: dt.date,
     ignore_booking_id: int | None = None,
+    upcoming: UpcomingAsk | None = None,
 ) -> tuple[list[Bay], dict[dt.date, str] | None]:
     """share_lock_capable_bays, and the outlet's closure on its local `day` read by the same
     statement: {day: reason} when closed, {} when not; None when no bay came back to carry
     it (the caller reads it on its own then). Called after the outlet's share lock, like
-    the closure read it replaces, so a manager's closing of the day is seen."""
+    the closure read it replaces, so a manager's closing of the day is seen.
+
+    With `upcoming`, each bay also carries `upcoming` (an Upcoming, the same on every bay):
+    the counts of bookings.lifecycle.caps, read here so the cap costs no round trip. Exact
+    because the owner's row was locked by the statement before (share_lock_outlet_serving)."""
     return _capable_bays(
         outlet_id=outlet_id,
         needed=needed,
@@ -151,6 +197,19 @@ def share_lock_day_bays(
         released=released,
         ignore_booking_id=ignore_booking_id,
         closure_day=day,
+        upcoming=upcoming,
+    )
+
+
+def _upcoming_columns() -> str:
+    # Active (ACTIVE_LITERAL, constants for the generic plan, as for `busy`) and starting after
+    # now: an early check-in before its start still holds that future slot. Uncorrelated, so
+    # PostgreSQL counts each once per statement, not once per bay.
+    table = Booking._meta.db_table
+    where = f"k.status IN ({ACTIVE_LITERAL}) AND k.start > %(now)s"
+    return (
+        f"(SELECT count(*) FROM {table} k WHERE k.vehicle_id = %(vehicle)s AND {where}), "
+        f"(SELECT count(*) FROM {table} k WHERE k.owner_id = %(owner)s AND {where}),"
     )
 
 
@@ -162,6 +221,7 @@ def _capable_bays(
     released: dt.datetime,
     ignore_booking_id: int | None,
     closure_day: dt.date | None,
+    upcoming: UpcomingAsk | None = None,
 ) -> tuple[list[Bay], dict[dt.date, str] | None]:
     # The constraint's own expression and predicate: answered from its GiST index on
     # (range, bay) instead of reading every booking of each bay. Written as SQL, not built
@@ -183,6 +243,7 @@ def _capable_bays(
                         && tstzrange(%(start)s, %(released)s, '[)')
                     AND k.status IN ({ACTIVE_LITERAL}) {exclude}
             ) AS busy,
+            {_upcoming_columns() if upcoming is not None else ""}
             {closure} AS closure
         FROM {Bay._meta.db_table} b
         WHERE b.outlet_id = %(outlet)s AND b.is_active
@@ -198,11 +259,16 @@ def _capable_bays(
         "needed": sorted(needed),
         "day": closure_day,
     }
+    if upcoming is not None:
+        params.update(owner=upcoming.owner_id, vehicle=upcoming.vehicle_id, now=upcoming.now)
     found = rows.fetch_all(sql, params)
     bays = []
+    width = rows.width(Bay)
     for row in found:
         bay = rows.instance(Bay, row)
-        bay.busy = row[-2]
+        bay.busy = row[width]
+        if upcoming is not None:
+            bay.upcoming = Upcoming(vehicle=row[width + 1], owner=row[width + 2])
         bays.append(bay)
     if closure_day is None or not found:
         return bays, None
@@ -221,6 +287,7 @@ class HeldDay:
     start: dt.datetime
     released: dt.datetime
     bays: list[Bay]
+    upcoming: Upcoming | None = None  # when asked for (share_lock_day_bays)
 
     def free_bays(self) -> list[Bay]:
         return [bay for bay in self.bays if not bay.busy]

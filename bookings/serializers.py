@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -113,8 +114,6 @@ class WalkInInputSerializer(serializers.Serializer):
         max_length=32, required=False, allow_blank=True, help_text="needed for a new VIN"
     )
     plate = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
-    owner_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    owner_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
@@ -155,8 +154,11 @@ class LocalTimeField(serializers.Field):
 
 
 class _OwnerRef(OutputSerializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(source="display_name")
+    """Read from the booking: a walk-in shows its owner masked (Booking.owner_shown_name)."""
+
+    id = serializers.IntegerField(source="owner_id")
+    name = serializers.CharField(source="owner_shown_name")
+    phone = serializers.CharField(source="owner_shown_phone")
 
 
 class _VehicleRef(OutputSerializer):
@@ -197,7 +199,7 @@ class _Feedback(OutputSerializer):
 class BookingOutputSerializer(SharedFieldsOutputSerializer):
     reference = serializers.CharField()
     status = serializers.CharField()
-    owner = _OwnerRef()
+    owner = _OwnerRef(source="*")
     vehicle = _VehicleRef()
     outlet = _OutletRef()
     bay = _BayRef(allow_null=True)
@@ -241,6 +243,70 @@ class NotificationOutputSerializer(OutputSerializer):
 class BookingDetailOutputSerializer(BookingOutputSerializer):
     events = EventOutputSerializer(many=True)
     notifications = NotificationOutputSerializer(many=True)
+
+
+# --- the brand admin's reading: no personal data ---
+# DESIGN ("Identity and trust"): brand admins see times, outcomes, services, model and VIN, and
+# nothing that says who the owner is: no owner, plate, pickup address, notes, cancel reason,
+# feedback comment, nor who did what in the history (an owner's username can be their name).
+
+
+class _AuditVehicleRef(OutputSerializer):
+    vin = serializers.CharField()
+    brand = serializers.CharField(source="model.brand.code")
+    model = serializers.CharField(source="model.name")
+
+
+class _AuditFeedback(OutputSerializer):
+    rating = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class _AuditEvent(OutputSerializer):
+    kind = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    at = serializers.DateTimeField(source="created_at")
+
+
+class BookingAuditOutputSerializer(OutputSerializer):
+    """A booking as a brand admin reads it: times, outcomes, services, model and VIN only."""
+
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    vehicle = _AuditVehicleRef()
+    outlet = _OutletRef()
+    services = _ServiceLine(source="booking_services", many=True)
+    start = LocalTimeField("start")
+    end = LocalTimeField("end")
+    mode = serializers.CharField()
+    channel = serializers.CharField()
+    price_total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    checked_in_at = serializers.DateTimeField(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    ready_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    actual_labour_minutes = serializers.IntegerField(allow_null=True)
+    feedback = _AuditFeedback(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class BookingAuditDetailOutputSerializer(BookingAuditOutputSerializer):
+    """A booking and its history as a brand admin reads it: no personal data."""
+
+    events = _AuditEvent(many=True)
+
+
+class BookingAuditSchema(OpenApiSerializerExtension):
+    """The brand admin's readings in the schema list their fields and nothing more, so that
+    a whole booking never passes for one (the list's and detail's `oneOf` picks exactly one)."""
+
+    target_class = BookingAuditOutputSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False}
 
 
 class QueueEntryOutputSerializer(OutputSerializer):

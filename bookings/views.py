@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
@@ -35,6 +35,8 @@ from .models import Booking
 from .notify.selectors import booking_notifications
 from .queue import outlet_queue
 from .serializers import (
+    BookingAuditDetailOutputSerializer,
+    BookingAuditOutputSerializer,
     BookingCreateInputSerializer,
     BookingDetailOutputSerializer,
     BookingFilterSerializer,
@@ -64,9 +66,34 @@ def _parse(serializer_class, data) -> dict:
     return serializer.validated_data
 
 
-def detail_response(booking: Booking, *, status_code: int = status.HTTP_200_OK) -> Response:
+def sees_owner(user, booking: Booking) -> bool:
+    """Whether the reader sees the booking's personal data: its owner, its outlet's staff and
+    alliance admins do; a brand admin (who sees it only for its brand) reads it without."""
+    return access.owns(user, booking) or access.may_run(user, booking)
+
+
+# The two readings of a booking, for the schema: whole, or a brand admin's without personal data.
+BOOKING_FOR_READER = PolymorphicProxySerializer(
+    component_name="BookingForReader",
+    serializers=[BookingOutputSerializer, BookingAuditOutputSerializer],
+    resource_type_field_name=None,
+)
+BOOKING_DETAIL_FOR_READER = PolymorphicProxySerializer(
+    component_name="BookingDetailForReader",
+    serializers=[BookingDetailOutputSerializer, BookingAuditDetailOutputSerializer],
+    resource_type_field_name=None,
+)
+
+
+def detail_response(
+    booking: Booking, *, status_code: int = status.HTTP_200_OK, user=None
+) -> Response:
     """The booking's detail, built from what the service returned (see booking_for_output):
-    a create answers from the objects in hand, an action reads only what it did not touch."""
+    a create answers from the objects in hand, an action reads only what it did not touch.
+    Given the reader (`user`), a brand admin gets the reading without personal data."""
+    if user is not None and not sees_owner(user, booking):
+        selectors.booking_parts_in_hand(booking, events=selectors.booking_events(booking=booking))
+        return Response(BookingAuditDetailOutputSerializer(booking).data, status=status_code)
     booking = selectors.booking_for_output(booking=booking)
     selectors.booking_parts_in_hand(
         booking,
@@ -87,7 +114,26 @@ class BookingListView(ListAPIView):
             filters["status"] = sorted(filters["status"])
         return selectors.booking_list(user=self.request.user, **filters)
 
-    @extend_schema(parameters=[BookingFilterSerializer])
+    def list(self, request, *args, **kwargs):
+        # Each booking in the reader's own reading: a brand admin who also owns a car sees
+        # their own bookings whole and their brand's without personal data.
+        page = self.paginate_queryset(self.get_queryset())
+        user = request.user
+        data = [
+            (BookingOutputSerializer if sees_owner(user, b) else BookingAuditOutputSerializer)(
+                b
+            ).data
+            for b in page
+        ]
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        parameters=[BookingFilterSerializer],
+        responses={200: BOOKING_FOR_READER},
+        description="Bookings the user may read. Brand admins read their brand's bookings "
+        "without personal data (no owner, plate, pickup address, notes, cancel reason, "
+        "feedback comment or actors): the BookingAuditOutput shape.",
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -117,9 +163,14 @@ class BookingListView(ListAPIView):
 
 
 class BookingDetailView(APIView):
-    @extend_schema(responses={200: BookingDetailOutputSerializer})
+    @extend_schema(
+        responses={200: BOOKING_DETAIL_FOR_READER},
+        description="A booking and its history. Brand admins read it without personal data: "
+        "the BookingAuditDetailOutput shape.",
+    )
     def get(self, request, reference: str):
-        return detail_response(selectors.booking_get(user=request.user, reference=reference))
+        booking = selectors.booking_get(user=request.user, reference=reference)
+        return detail_response(booking, user=request.user)
 
 
 class _BookingAction(APIView):
@@ -302,8 +353,6 @@ class WalkInView(APIView):
             service_codes=data["services"],
             model_code=data.get("model"),
             plate=data["plate"],
-            owner_phone=data["owner_phone"],
-            owner_name=data["owner_name"],
             notes=data["notes"],
         )
         return detail_response(booking, status_code=status.HTTP_201_CREATED)

@@ -54,6 +54,8 @@ def _drivers(rng: random.Random) -> list[Vehicle]:
                 "model": model,
                 "model_year": 2024,
                 "odometer_km": rng.randrange(2000, 60000),
+                "verified_at": timezone.now(),
+                "verified_via": Vehicle.VerifiedVia.DELIVERY_RECORD,
             },
         )
         vehicles.append(vehicle)

@@ -83,6 +83,8 @@ def _owners(rng: random.Random) -> dict[int, list[Vehicle]]:
             model=model,
             model_year=rng.choice([2023, 2024, 2025]),
             odometer_km=rng.randrange(3000, 80000),
+            verified_at=timezone.now(),
+            verified_via=Vehicle.VerifiedVia.DELIVERY_RECORD,
         )
         for n, (user, model) in enumerate(
             ((u, models[i % len(models)]) for i, u in enumerate(users)), start=1

@@ -66,3 +66,28 @@ class TooManyAttempts(DomainError):
     def __init__(self, detail: str | None = None, *, retry_after: int):
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+class BookingLimit(Conflict):
+    """A car or an account already holds as many upcoming bookings as an owner may make
+    (DESIGN "No hoarding"); the sentence names the rule."""
+
+    code = "booking_limit"
+    default_detail = gettext_lazy("You already hold as many upcoming bookings as allowed.")
+
+
+class BookingRateLimited(TooManyAttempts):
+    """An account made as many bookings, or moved bookings as often, as an hour allows."""
+
+    code = "booking_rate_limit"
+    default_detail = gettext_lazy("Too many booking changes in an hour; please try again later.")
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        retry_after: int,
+        fields: dict[str, list[str]] | None = None,
+    ):
+        super().__init__(detail, retry_after=retry_after)
+        self.fields = fields

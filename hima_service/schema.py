@@ -19,6 +19,12 @@ REFERENCE_QUERY_PARAMETERS = {"vehicle"}
 # Writes that a domain rule can refuse with 409 (slot taken, invalid transition, a rated
 # booking, a vehicle with history, a bay with bookings...); the sign-in and profile writes cannot.
 NO_CONFLICT_PATHS = ("/api/v1/auth/", "/api/v1/me/")
+# Writes limited per account and hour by their service, not by a DRF throttle (an owner's
+# creates and reschedules, bookings.lifecycle.caps): 429 with Retry-After.
+RATE_LIMITED = {
+    ("POST", "/api/v1/bookings/"),
+    ("POST", "/api/v1/bookings/{reference}/reschedule/"),
+}
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -36,7 +42,8 @@ ERROR_DESCRIPTIONS = {
     "401": "Not signed in, or the token is not valid.",
     "403": "Signed in, but not allowed to do this.",
     "404": "No such object, or not one of yours.",
-    "409": "Conflicts with the current state (e.g. the slot was just taken).",
+    "409": "Conflicts with the current state (e.g. the slot was just taken, or the car or the "
+    "account already holds as many upcoming bookings as allowed: `booking_limit`).",
     "413": "The body is larger than the service accepts.",
     "415": "The body's content type is not one this operation reads.",
     "422": "This Idempotency-Key was already used for a different request.",
@@ -77,7 +84,7 @@ class AutoSchema(SpectacularAutoSchema):
             for parameter in self._get_parameters()
         ):
             statuses.append("422")  # the key was already used for a different request
-        if view.get_throttles():
+        if view.get_throttles() or (self.method, self.path) in RATE_LIMITED:
             statuses.append("429")
         return statuses
 

@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -171,10 +171,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# In production, hashed names (a new file, a new URL: whitenoise serves them with a year's cache)
+# and compressed copies, made by `collectstatic` with DEBUG off as the image builds. Development
+# serves the files as they are, with no collectstatic needed after each edit.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -232,6 +235,18 @@ REST_FRAMEWORK = {
         "register": env.str("REGISTER_THROTTLE_RATE", default="20/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# No hoarding (bookings.lifecycle.caps): an owner's creates and reschedules an hour, per account.
+BOOKING_CREATES_PER_HOUR = env.int("BOOKING_CREATES_PER_HOUR", default=20)
+BOOKING_RESCHEDULES_PER_HOUR = env.int("BOOKING_RESCHEDULES_PER_HOUR", default=20)
+# API tokens (django-rest-knox): one per sign-in, each expiring this many hours after it was
+# issued (no sliding renewal: a leaked token dies on schedule). Signing out or changing the
+# password revokes them earlier.
+API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=10)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "HIMA Service API",

@@ -6,10 +6,12 @@ from .views import healthz
 
 api_v1 = [
     path("", include("accounts.urls")),
+    path("", include("bookings.personal_data.urls")),
     path("", include("vehicles.urls")),
     path("", include("outlets.urls")),
     path("", include("recalls.urls")),
     path("", include("bookings.urls")),
+    path("", include("bookings.identity.urls")),
     path("audit/", include("audit.urls")),
 ]
 

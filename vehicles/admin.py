@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Brand, BrandMembership, OdometerReading, Vehicle, VehicleModel
+from .models import (
+    Brand,
+    BrandMembership,
+    DeliveryRecord,
+    OdometerReading,
+    OwnershipVerification,
+    Vehicle,
+    VehicleModel,
+)
 
 
 @admin.register(Brand)
@@ -32,8 +40,8 @@ class OdometerReadingInline(admin.TabularInline):
 
 @admin.register(Vehicle)
 class VehicleAdmin(admin.ModelAdmin):
-    list_display = ("vin", "model", "model_year", "plate", "owner", "odometer_km", "delivery_date")
-    list_filter = ("model__brand", "model", "model_year")
+    list_display = ("vin", "model", "model_year", "plate", "owner", "verified_at", "released_at")
+    list_filter = ("model__brand", "verified_via", "model", "model_year")
     search_fields = ("vin", "plate", "owner__username", "owner__phone", "owner__email")
     list_select_related = ("model__brand", "owner")
     raw_id_fields = ("owner",)
@@ -55,3 +63,35 @@ class OdometerReadingAdmin(admin.ModelAdmin):
     search_fields = ("vehicle__vin", "vehicle__plate")
     list_select_related = ("vehicle__model__brand",)
     raw_id_fields = ("vehicle",)
+
+
+@admin.register(DeliveryRecord)
+class DeliveryRecordAdmin(admin.ModelAdmin):
+    list_display = ("vin", "brand", "buyer_phone", "uploaded_by", "uploaded_at")
+    list_filter = ("brand",)
+    search_fields = ("vin", "buyer_phone")
+    raw_id_fields = ("uploaded_by",)
+
+
+@admin.register(OwnershipVerification)
+class OwnershipVerificationAdmin(admin.ModelAdmin):
+    """The audit trail of verified owners: read-only."""
+
+    list_display = (
+        "vin",
+        "owner",
+        "via",
+        "staff",
+        "outlet_code",
+        "booking_reference",
+        "created_at",
+    )
+    list_filter = ("via",)
+    search_fields = ("vin", "outlet_code", "booking_reference", "owner__username")
+    raw_id_fields = ("vehicle", "owner", "staff", "delivery_record")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

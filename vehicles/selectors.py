@@ -25,7 +25,19 @@ def vehicle_model_list(*, brand: str | None = None) -> QuerySet[VehicleModel]:
 
 
 def vehicle_list(*, owner: User) -> QuerySet[Vehicle]:
-    return Vehicle.objects.filter(owner=owner).select_related("model__brand")
+    """The cars the account holds now (one released to its verified owner is gone)."""
+    return Vehicle.objects.filter(owner=owner, released_at__isnull=True).select_related(
+        "model__brand"
+    )
+
+
+def vehicles_released(*, owner: User) -> QuerySet[Vehicle]:
+    """Cars the account lost to their verified owner, latest first: it is told why."""
+    return (
+        Vehicle.objects.filter(owner=owner, released_at__isnull=False)
+        .select_related("model__brand")
+        .order_by("-released_at")
+    )
 
 
 def vehicle_get(*, owner: User, vehicle_id: int) -> Vehicle:
@@ -36,7 +48,7 @@ def vehicle_get(*, owner: User, vehicle_id: int) -> Vehicle:
 def check_owned(*, vehicle: Vehicle, owner: User, field: str = "vehicle") -> None:
     """The one ownership rule for a vehicle named in input: someone else's is refused exactly
     like a missing one, so its existence is not revealed (rule 4)."""
-    if vehicle.owner_id != owner.pk:
+    if vehicle.owner_id != owner.pk or vehicle.released_at is not None:
         raise ValidationError({field: [_("Unknown vehicle.")]})
 
 

@@ -52,6 +52,8 @@ class VehicleOutputSerializer(serializers.ModelSerializer):
             "odometer_km",
             "delivery_date",
             "created_at",
+            "verified_at",
+            "verified_via",
         ]
 
 

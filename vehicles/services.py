@@ -12,9 +12,21 @@ from accounts.models import User
 from hima_service.exceptions import Conflict
 
 from .models import OdometerReading, Vehicle, VehicleModel
+from .ownership import delivery_record_names, holders, lock_vin
 from .vin import normalize_vin, vin_model_years
 
-VIN_TAKEN = _("A vehicle with this VIN is already registered.")
+VIN_TAKEN = _("This vehicle is already among your vehicles.")
+HOW_TO_CLAIM = _(
+    "This car is verified to another owner. If it is yours, show its registration certificate "
+    "(行驶证) at the counter of any outlet, or ask the brand to record your purchase and then "
+    "add the car again to verify it by a code sent to your phone."
+)
+
+
+class VehicleVerifiedElsewhere(Conflict):
+    code = "vehicle_verified_elsewhere"
+
+
 UNSET = object()  # "not given", as opposed to an explicit None that clears a field
 
 
@@ -56,8 +68,20 @@ def vehicle_create(
     odometer_km: int = 0,
     delivery_date: date | None = None,
 ) -> Vehicle:
-    """Register a vehicle to its owner. A VIN is unique across the platform (unique index)."""
+    """Add a car to an account, unverified. Several accounts may hold a VIN unverified; a car
+    verified to someone else is refused with how to claim it, unless the brand's latest
+    delivery record names this account's verified phone (vehicles.ownership). Takes the VIN's
+    lock; the partial unique indexes back the rules up."""
     vin = _check_vin(vin)
+    lock_vin(vin)
+    current = list(holders(vin).only("owner_id", "verified_at"))
+    if any(row.owner_id == owner.pk for row in current):
+        raise ValidationError({"vin": [VIN_TAKEN]})
+    verified = next((row for row in current if row.verified_at is not None), None)
+    if verified is not None and not delivery_record_names(
+        user=owner, vin=vin, brand_id=model.brand_id, after=verified.verified_at
+    ):
+        raise VehicleVerifiedElsewhere(str(HOW_TO_CLAIM), fields={"vin": [str(HOW_TO_CLAIM)]})
     vehicle = Vehicle(
         owner=owner,
         vin=vin,

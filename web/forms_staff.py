@@ -70,10 +70,6 @@ class WalkInForm(forms.Form):
         to_field_name="code",
     )
     plate = forms.CharField(label=_("Plate (optional)"), max_length=16, required=False)
-    owner_phone = forms.CharField(
-        label=_("Owner's phone (for a car new to HIMA)"), max_length=32, required=False
-    )
-    owner_name = forms.CharField(label=_("Owner's name (optional)"), max_length=150, required=False)
     notes = forms.CharField(label=_("Notes (optional)"), max_length=500, required=False)
 
     def __init__(self, *args: Any, services: Sequence[ServiceType], models: Any, **kwargs: Any):

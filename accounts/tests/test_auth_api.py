@@ -19,7 +19,9 @@ def test_register_token_me_round_trip(api):
 
     token = api.post("/api/v1/auth/token/", {"username": "lihua", "password": "Wenjie-M9-2026"})
     assert token.status_code == 200
-    assert token.json()["token"] == registered.json()["token"]
+    # Each sign-in has its own token, with its expiry.
+    assert token.json()["token"] != registered.json()["token"]
+    assert token.json()["expires"]
 
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
     me = api.get("/api/v1/me/").json()

@@ -20,7 +20,7 @@ from outlets.schedule import UTC, day_intervals
 from outlets.selectors import outlet_offers
 from vehicles.models import Brand, Vehicle
 
-from ..locks import HeldDay, share_lock_day_bays, share_lock_outlet_serving
+from ..locks import HeldDay, UpcomingAsk, share_lock_day_bays, share_lock_outlet_serving
 from .calendar import OutletCalendar, load_day
 
 LEAD_TIME = dt.timedelta(hours=1)
@@ -183,6 +183,7 @@ def validate_bookable(
     brand: Brand | None = None,
     hold: bool = False,
     ignore_booking_id: int | None = None,
+    upcoming: UpcomingAsk | None = None,
 ) -> HeldDay | None:
     """Rules 2 and 3 for one start; raises ValidationError keyed by the input at fault.
 
@@ -190,6 +191,8 @@ def validate_bookable(
     `hold` (a write path, inside its transaction) the outlet row is share-locked before the
     day is read and the capable bays are share-locked with their busy flags (bookings.locks):
     the HeldDay returned lets bookings.reservation write without reading them again.
+    `upcoming` (with `hold`) locks the owner's row with the outlet's and reads the counts of
+    bookings.lifecycle.caps with the bays (bookings.locks); no bay, no counts (refused anyway).
     """
     now = now or timezone.now()
     brand = brand_of(vehicle, brand)
@@ -202,6 +205,7 @@ def validate_bookable(
             outlet.pk,
             service_ids=[s.pk for s in services],
             brand_id=brand.pk if brand is not None else None,
+            lock_owner_id=upcoming.owner_id if upcoming is not None else None,
         )
     errors = serve_errors(
         outlet=outlet,
@@ -231,8 +235,15 @@ def validate_bookable(
             released=released,
             day=day,
             ignore_booking_id=ignore_booking_id,
+            upcoming=upcoming,
         )
-        held = HeldDay(outlet_id=outlet.pk, start=start_utc, released=released, bays=bays)
+        held = HeldDay(
+            outlet_id=outlet.pk,
+            start=start_utc,
+            released=released,
+            bays=bays,
+            upcoming=bays[0].upcoming if bays and upcoming is not None else None,
+        )
         has_bay = bool(bays)
     else:
         has_bay = outlet.bays.filter(is_active=True, capabilities__contains=sorted(needed)).exists()

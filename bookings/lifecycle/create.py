@@ -18,12 +18,14 @@ from recalls.services import recall_claim_for_booking, recall_mark_booked
 from vehicles.models import Vehicle
 from vehicles.selectors import check_owned
 
+from ..access import may_run
 from ..availability.rules import validate_bookable
-from ..locks import lock_booking, lock_outlet_nights
+from ..locks import UpcomingAsk, lock_booking, lock_outlet_nights
 from ..models import PICKUP_MODES, Booking, BookingEvent, BookingService
 from ..notify.outbox import notify_booking_created, notify_booking_rescheduled
 from ..reservation import move_booking, reserve_bay
 from ..selectors import booking_parts_in_hand
+from . import caps
 from .events import new_event, record_event
 from .rules import check_mode, check_night_capacity, check_owner_deadline
 from .table import check_reschedulable
@@ -78,9 +80,19 @@ def booking_create(
     the caller looked up (outlets.selectors): validated against hours and catalog, then
     inserted through the reservation core, where PostgreSQL forbids any overlap. The booking
     returned carries its service lines, event and notifications (bookings.selectors
-    `booking_parts_in_hand`), so its representation needs no second read."""
+    `booking_parts_in_hand`), so its representation needs no second read.
+
+    An owner's own booking (not staff's) is capped (bookings.lifecycle.caps): the hour's
+    creates, then the upcoming bookings of the car and of the account, counted under the
+    owner's row lock (taken with the outlet's share lock, counted with the bays: no round trip
+    of their own)."""
+    now = now or timezone.now()
     check_owned(vehicle=vehicle, owner=owner)
     services = list(services)
+    upcoming = None
+    if capped := caps.made_by_owner(owner=owner, channel=channel, actor=actor):
+        caps.check_rate(scope=caps.CREATE, user=owner, now=now)
+        upcoming = UpcomingAsk(owner_id=owner.pk, vehicle_id=vehicle.pk, now=now)
     if mode == Booking.Mode.NIGHT_SERVICE:
         # The night lock (outlet FOR UPDATE) before the share locks below: two transactions
         # holding the row FOR SHARE and then both asking FOR UPDATE would deadlock.
@@ -88,8 +100,16 @@ def booking_create(
     # hold: the day and the capable bays are read under their share locks once, here, and
     # the reservation core trusts that read instead of repeating it.
     held = validate_bookable(
-        outlet=outlet, services=services, start=start, vehicle=vehicle, now=now, hold=True
+        outlet=outlet,
+        services=services,
+        start=start,
+        vehicle=vehicle,
+        now=now,
+        hold=True,
+        upcoming=upcoming,
     )
+    if held is not None and held.upcoming is not None:
+        caps.check_upcoming(upcoming=held.upcoming, owner=owner, vehicle_id=vehicle.pk, now=now)
     check_mode(outlet=outlet, mode=mode, pickup_address=pickup_address, start=start)
     if mode == Booking.Mode.NIGHT_SERVICE:
         check_night_capacity(outlet=outlet, start=start)
@@ -122,6 +142,8 @@ def booking_create(
         claim=recalls, vehicle=vehicle, outlet=outlet, booking_reference=booking.reference
     )
     notifications = notify_booking_created(booking=booking)
+    if capped:
+        caps.record_rate(scope=caps.CREATE, user=owner, now=now)
     return booking_parts_in_hand(
         booking, lines=lines, events=[event], notifications=notifications, feedback=None
     )
@@ -133,8 +155,12 @@ def booking_reschedule(
 ) -> Booking:
     """Move a confirmed booking to a new start. Locks the booking row. Atomic: the old time is
     released only if the new one is won (the reservation core updates the row in place under
-    the constraint)."""
+    the constraint). The owner's own moves are limited per hour (bookings.lifecycle.caps); staff's
+    are not."""
     now = now or timezone.now()
+    capped = not may_run(actor, booking)
+    if capped:
+        caps.check_rate(scope=caps.RESCHEDULE, user=actor, now=now)
     locked = lock_booking(booking.pk)
     check_reschedulable(locked.status)
     check_owner_deadline(booking=locked, actor=actor, now=now, action="rescheduled")
@@ -168,4 +194,6 @@ def booking_reschedule(
         bay=moved.bay.name if moved.bay else None,
     )
     notify_booking_rescheduled(booking=moved, event_id=event.pk)
+    if capped:
+        caps.record_rate(scope=caps.RESCHEDULE, user=actor, now=now)
     return booking_parts_in_hand(moved, lines=lines)

@@ -1,4 +1,5 @@
-"""A car that arrives without booking: registered if its VIN is new, checked against the same
+"""A car that arrives without booking: the outlet's counter customer's unless its owner is
+verified (issue 21), checked against the same
 catalog, brand and bay rules as any booking (the availability rules), then put into the first
 free suitable bay from now, or into the waiting line when none is free."""
 
@@ -12,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.counter import counter_customer
 from accounts.models import User
 from hima_service.exceptions import SlotTaken, VehicleBusy
 from outlets.catalog import booking_duration
@@ -19,7 +21,8 @@ from outlets.models import Outlet, ServiceType
 from outlets.selectors import service_types_by_code
 from recalls.services import recall_claim_for_booking, recall_mark_booked
 from vehicles.models import Vehicle, VehicleModel
-from vehicles.services import vehicle_create
+from vehicles.ownership import holders, verified_vehicle
+from vehicles.services import VehicleVerifiedElsewhere, vehicle_create
 from vehicles.vin import normalize_vin
 
 from ..availability.rules import check_servable, fields_renamed
@@ -30,45 +33,33 @@ from .create import add_services, price_total
 from .events import record_event
 
 
-def _known_vehicle(vin: str) -> Vehicle | None:
-    return Vehicle.objects.select_related("model__brand", "owner").filter(vin=vin).first()
-
-
-def _walk_in_vehicle(
-    *, vin: str, model_code: str | None, plate: str, owner_phone: str, owner_name: str
-) -> Vehicle:
-    """The car by its VIN; a new one is registered to its owner (found by phone, or a new
-    account without a login that the owner can claim later)."""
+def _walk_in_vehicle(*, outlet: Outlet, vin: str, model_code: str | None, plate: str) -> Vehicle:
+    """The car the visit is for. Its verified owner's, when it has one; otherwise the outlet's
+    counter customer's, until its owner claims it (DESIGN.md "Identity and trust"). Never
+    found by a typed phone number, and never an unverified holder's: anyone can type a number
+    or add a VIN."""
     try:
         vin = normalize_vin(vin)
     except ValidationError as exc:
         raise ValidationError({"vin": exc.messages}) from exc
-    if (existing := _known_vehicle(vin)) is not None:
-        return existing
+    if (verified := verified_vehicle(vin)) is not None:
+        return verified
+    counter = counter_customer(outlet_code=outlet.code)
+    held = holders(vin).select_related("model__brand", "owner")
+    if (mine := held.filter(owner=counter).first()) is not None:
+        return mine
     model = VehicleModel.objects.filter(code=model_code or "").first()
+    if model is None and (known := held.first()) is not None:
+        model = known.model  # the car's model is no one's personal data
     if model is None:
         raise ValidationError({"model": [_("A new vehicle needs its model.")]})
-    if not owner_phone.strip():
-        raise ValidationError({"owner_phone": [_("A new vehicle needs its owner's phone number.")]})
     try:
         with transaction.atomic():
-            owner = (
-                User.objects.filter(phone=owner_phone.strip(), is_active=True)
-                .order_by("pk")
-                .first()
-            )
-            if owner is None:
-                # The owner can claim this account later (password reset by phone); no login
-                # until then.
-                owner = User(username=f"walkin-{vin.lower()}", phone=owner_phone.strip())
-                owner.first_name = owner_name.strip()[:150]
-                owner.set_unusable_password()
-                owner.save()
-            return vehicle_create(owner=owner, vin=vin, model=model, plate=plate)
-    except (IntegrityError, ValidationError):
-        # Two desks registering the same new car at once: the second insert waited for the
-        # first and was refused; the car now exists, so both walk-ins use it.
-        existing = _known_vehicle(vin)
+            return vehicle_create(owner=counter, vin=vin, model=model, plate=plate)
+    except (IntegrityError, ValidationError, VehicleVerifiedElsewhere):
+        # Two desks registering the same new car at once: the second waited for the first
+        # (the VIN's lock) and was refused; the car now exists, so both walk-ins use it.
+        existing = verified_vehicle(vin) or holders(vin).filter(owner=counter).first()
         if existing is None:
             raise
         return existing
@@ -96,21 +87,14 @@ def walk_in_register(
     service_codes: Sequence[str],
     model_code: str | None = None,
     plate: str = "",
-    owner_phone: str = "",
-    owner_name: str = "",
     notes: str = "",
     now: datetime | None = None,
 ) -> Booking:
     """A car that arrived without booking: into the first free suitable bay from now, or the
-    waiting line (no bay yet) when none is free. Creates the vehicle if its VIN is new."""
+    waiting line (no bay yet) when none is free. The visit is the car's verified owner's, else
+    the outlet's counter customer's (see _walk_in_vehicle)."""
     now = now or timezone.now()
-    vehicle = _walk_in_vehicle(
-        vin=vin,
-        model_code=model_code,
-        plate=plate,
-        owner_phone=owner_phone,
-        owner_name=owner_name,
-    )
+    vehicle = _walk_in_vehicle(outlet=outlet, vin=vin, model_code=model_code, plate=plate)
     services = service_types_by_code(service_codes)
     with fields_renamed({"vehicle": "vin"}):
         check_servable(outlet=outlet, services=services, brand=vehicle.model.brand)

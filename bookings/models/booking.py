@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import mask_phone, masked_name_of
 from outlets.models import Bay, Outlet, ServiceType
 from vehicles.models import Vehicle
 
@@ -140,6 +141,26 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def owner_shown_name(self) -> str:
+        """The owner's name as a booking shows it. A walk-in is registered by staff of any
+        outlet from a VIN alone, so it shows the name masked (李*), enough to confirm with the
+        person at the counter (DESIGN.md "Identity and trust"); a counter customer is one."""
+        owner = self.owner
+        if owner.is_counter_customer:
+            return str(_("counter customer"))
+        if self.channel == self.Channel.WALK_IN:
+            return masked_name_of(owner)
+        return owner.display_name
+
+    @property
+    def owner_shown_phone(self) -> str:
+        """A walk-in's verified owner's phone, masked (138****8000); otherwise nothing."""
+        owner = self.owner
+        if self.channel != self.Channel.WALK_IN or not owner.phone_is_verified:
+            return ""
+        return mask_phone(owner.phone)
 
 
 class BookingService(models.Model):

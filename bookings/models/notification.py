@@ -20,6 +20,8 @@ class Notification(models.Model):
         FEEDBACK_REQUEST = "feedback_request", _("feedback request")
         MAINTENANCE_DUE = "maintenance_due", _("maintenance due")
         RECALL_NOTICE = "recall_notice", _("recall notice")
+        ONE_TIME_CODE = "one_time_code", _("one-time code")
+        VEHICLE_RELEASED = "vehicle_released", _("car claimed by its verified owner")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
@@ -43,6 +45,9 @@ class Notification(models.Model):
     vehicle = models.ForeignKey(
         Vehicle, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
+    # Where a one-time code goes when that is not the recipient's own address (a new phone
+    # being verified, the phone in a car's delivery record); empty: the recipient's.
+    address = models.CharField(max_length=254, blank=True)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -66,8 +71,10 @@ class Notification(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(booking__isnull=False) | models.Q(vehicle__isnull=False),
-                name="notification_has_subject",
+                condition=models.Q(booking__isnull=False)
+                | models.Q(vehicle__isnull=False)
+                | models.Q(kind="one_time_code"),
+                name="notification_has_subject_or_is_code",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),

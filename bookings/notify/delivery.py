@@ -65,7 +65,10 @@ def _skip_reason(notification: Notification) -> str:
     """Why this message should not go out any more, or "" when it should."""
     user = notification.recipient
     # Safety notices (recalls) go out even to owners who opted out: docs/recalls.md.
-    safety = notification.kind in SAFETY_KINDS
+    # A one-time code was asked for just now, by the person who is to receive it.
+    safety = (
+        notification.kind in SAFETY_KINDS or notification.kind == Notification.Kind.ONE_TIME_CODE
+    )
     if notification.channel == Notification.Channel.SMS and not (user.sms_notifications or safety):
         return "owner opted out of SMS"
     if notification.channel == Notification.Channel.EMAIL and not (
@@ -74,6 +77,9 @@ def _skip_reason(notification: Notification) -> str:
         return "owner opted out of e-mail"
     if not recipient_address(notification):
         return "no address for this channel"
+    if notification.kind != Notification.Kind.ONE_TIME_CODE and not _verified(notification):
+        # An address nobody has proven gets nothing but its code (DESIGN "Identity and trust").
+        return "address not verified"
     booking = notification.booking
     if (
         notification.kind in REMINDERS
@@ -89,6 +95,15 @@ def _skip_reason(notification: Notification) -> str:
         # Left within the two hours before the request came due: asking again would be noise.
         return "the owner already left feedback"
     return ""
+
+
+def _verified(notification: Notification) -> bool:
+    user = notification.recipient
+    if notification.address:
+        return False  # a code's own address: only codes go there
+    if notification.channel == Notification.Channel.SMS:
+        return user.phone_is_verified
+    return user.email_is_verified
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -253,14 +268,22 @@ def _attempt_send(*, notification: Notification, now: datetime) -> str:
     except Exception as exc:  # any channel or template failure: retried, then recorded
         return _record_failure(notification, exc, now)
 
+    subject, body = message.subject, message.body
+    if notification.kind == Notification.Kind.ONE_TIME_CODE:
+        # Once sent, a code is kept nowhere in clear: the sent log masks it, the row drops it.
+        code = str(notification.context.get("code", ""))
+        subject, body = subject.replace(code, "••••••"), body.replace(code, "••••••")
+        Notification.objects.filter(pk=notification.pk).update(
+            context={k: v for k, v in notification.context.items() if k != "code"}
+        )
     log = NotificationDelivery(
         notification=notification,
         key=notification.key,
         channel=notification.channel,
         address=message.to,
         language=message.language,
-        subject=message.subject[:255],
-        body=message.body,
+        subject=subject[:255],
+        body=body,
         provider_ref=provider_ref or "",
         sent_at=timezone.now(),
     )

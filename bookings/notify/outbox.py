@@ -41,6 +41,10 @@ REMINDERS: dict[str, timedelta] = {
     Kind.REMINDER_2H: timedelta(hours=2),
 }
 FEEDBACK_AFTER = timedelta(hours=2)
+# A "rescheduled" message waits this long after its move: a booking moved again meanwhile
+# updates the pending message instead of adding one, so the owner hears of the last move once
+# (DESIGN "No hoarding": 30 moves in a second were 30 SMS).
+RESCHEDULED_QUIET = timedelta(minutes=10)
 # Safety notices reach owners who opted out of reminders: the opt-outs are for service
 # messages, and a recall is a safety matter (docs/recalls.md). A channel still needs an address.
 SAFETY_KINDS = frozenset({Kind.RECALL_NOTICE})
@@ -166,12 +170,15 @@ def notify_booking_created(*, booking: Booking) -> list[Notification]:
 
 @atomic_or_joined
 def notify_booking_rescheduled(*, booking: Booking, event_id: int | None = None) -> None:
-    """A "rescheduled" message now, and the pending reminders moved to the new start.
+    """A "rescheduled" message RESCHEDULED_QUIET after the move, and the pending reminders
+    moved to the new start.
 
     The message's key names the occurrence: the booking's latest event (the booking service
     writes the "rescheduled" event first and passes its id as `event_id`; otherwise it is
-    looked up) and the new start, so each reschedule is its own message while a repeated call
-    for the same one records nothing.
+    looked up) and the new start, so a repeated call for the same one records nothing. A
+    move while the previous move's message still waits (pending, never attempted) takes that
+    row over: its key, start and due time become this move's (see _move_reminders). Once a
+    message was sent or a worker has started on it, the next move gets a message of its own.
     """
     now = timezone.now()
     last_event = (
@@ -179,15 +186,24 @@ def notify_booking_rescheduled(*, booking: Booking, event_id: int | None = None)
     )
     occurrence = (f"e{last_event or 0}", _stamp(booking.start))
     rows = _booking_rows(
-        booking, Kind.RESCHEDULED, now, *occurrence, start=booking.start.isoformat()
+        booking,
+        Kind.RESCHEDULED,
+        now + RESCHEDULED_QUIET,
+        *occurrence,
+        start=booking.start.isoformat(),
     )
-    _move_reminders(booking, now)
-    _record([*rows, *_reminder_rows(booking, now)])
+    replaced = _move_reminders(booking, now, rescheduled=rows)
+    _record([*(row for row in rows if row.channel not in replaced), *_reminder_rows(booking, now)])
 
 
-def _move_reminders(booking: Booking, now: datetime) -> None:
+def _move_reminders(
+    booking: Booking, now: datetime, *, rescheduled: Sequence[Notification] = ()
+) -> set[str]:
     """Move each pending reminder to the new start; skip those whose new time has passed or
-    whose new key is already taken (a reminder for that start was sent before).
+    whose new key is already taken (a reminder for that start was sent before). A waiting
+    "rescheduled" message of a channel (pending, never attempted) becomes that channel's row
+    of `rescheduled`, in the same UPDATE; returns those channels (nothing new is recorded for
+    them).
 
     The booking's reminder rows are locked, whatever their status (two queries whatever the
     number of rows: the locked read and one bulk UPDATE, plus one for any skipped): a worker
@@ -197,13 +213,28 @@ def _move_reminders(booking: Booking, now: datetime) -> None:
     """
     reminders = list(
         Notification.objects.select_for_update()
-        .filter(booking=booking, kind__in=list(REMINDERS))
+        .filter(booking=booking, kind__in=[*REMINDERS, Kind.RESCHEDULED])
         .order_by("pk")
     )
     taken = {row.key for row in reminders}
     moved: list[Notification] = []
     skipped: list[int] = []
+    latest = {row.channel: row for row in rescheduled}
+    replaced: set[str] = set()
     for row in reminders:
+        if row.kind == Kind.RESCHEDULED:
+            # Never attempted: no worker has read it, so what it will tell can still change
+            # (a worker that started on it holds attempts >= 1, committed before it sends).
+            new = latest.get(row.channel)
+            if row.status != Status.PENDING or row.attempts or new is None:
+                continue
+            if row.channel in replaced or (new.key in taken and new.key != row.key):
+                continue  # a repeated call: this occurrence has its row already
+            row.key, row.due_at, row.context = new.key, new.due_at, new.context
+            taken.add(new.key)
+            replaced.add(row.channel)
+            moved.append(row)
+            continue
         if row.status != Status.PENDING:
             continue
         new_key = reminder_key(booking, row.kind, row.channel)
@@ -224,16 +255,18 @@ def _move_reminders(booking: Booking, now: datetime) -> None:
         notifications_skip_pending(Notification.objects.filter(pk__in=skipped))
     if moved:
         Notification.objects.bulk_update(
-            moved, ["key", "due_at", "attempts", "claimed_until", "last_error"]
+            moved, ["key", "due_at", "attempts", "claimed_until", "last_error", "context"]
         )
+    return replaced
 
 
 @atomic_or_joined
 def notify_booking_cancelled(*, booking: Booking) -> None:
-    """A "cancelled" message now; the pending reminders are skipped."""
+    """A "cancelled" message now; the pending reminders, and a "rescheduled" message still
+    waiting out its quiet time, are skipped."""
     now = timezone.now()
     notifications_skip_pending(
-        Notification.objects.filter(booking=booking, kind__in=list(REMINDERS))
+        Notification.objects.filter(booking=booking, kind__in=[*REMINDERS, Kind.RESCHEDULED])
     )
     _record(_booking_rows(booking, Kind.CANCELLED, now))
 

@@ -15,6 +15,8 @@ LANGUAGES = ("zh-hans", "en")
 
 
 def recipient_address(notification: Notification) -> str:
+    if notification.address:
+        return notification.address
     user = notification.recipient
     return user.phone if notification.channel == Notification.Channel.SMS else user.email
 

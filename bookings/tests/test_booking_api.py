@@ -7,6 +7,7 @@ from icalendar import Calendar
 from bookings.models import Booking, BookingEvent, Notification
 from bookings.tests.factories import BookingFactory
 from outlets.tests.factories import BayFactory, OutletFactory
+from vehicles.tests.factories import VehicleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,14 @@ def test_outlet_code_is_matched_in_any_case_and_the_exact_spelling_wins(world):
 
     upper = book(world, outlet=world.outlet.code)
     lower = book(world, outlet=twin.code, start=world.start(hour=14).isoformat())
-    mixed = book(world, outlet="Sh-Pudong-01", start=world.start(hour=16).isoformat())
+    # (another car: one car holds at most 2 upcoming bookings)
+    second_car = VehicleFactory(owner=world.owner, model=world.vehicle.model)
+    mixed = book(
+        world,
+        outlet="Sh-Pudong-01",
+        start=world.start(hour=16).isoformat(),
+        vehicle=second_car.pk,
+    )
 
     assert upper.status_code == lower.status_code == mixed.status_code == 201
     assert Booking.objects.get(reference=upper.json()["reference"]).outlet == world.outlet

@@ -29,6 +29,7 @@ from bookings.notify.outbox import notify_booking_created
 from bookings.tests.factories import BookingFactory
 from hima_service.celery import app as celery_app
 from hima_service.testing import celery_queue, start_worker, stop_worker, wait_until
+from vehicles.tests.factories import VehicleFactory
 
 # serialized_rollback: the flush after a transactional test must not lose the seeded brands.
 pytestmark = [
@@ -308,9 +309,16 @@ def test_bookings_succeed_while_redis_is_down_and_all_go_out_once_it_is_back(wor
         # Given the broker is down (nothing listens on its port) while owners book
         owner = world.api("owner")
         references = []
-        for days in (1, 2, 3):
+        # (a second car for the third: a car holds at most 2 upcoming bookings)
+        cars = [
+            world.vehicle,
+            world.vehicle,
+            VehicleFactory(owner=world.owner, model=world.vehicle.model),
+        ]
+        for days, car in zip((1, 2, 3), cars, strict=True):
             response = owner.post(
-                "/api/v1/bookings/", world.payload(start=world.start(11, days).isoformat())
+                "/api/v1/bookings/",
+                world.payload(start=world.start(11, days).isoformat(), vehicle=car.pk),
             )
             # Then each booking still succeeds
             assert response.status_code == 201, response.json()

@@ -25,7 +25,6 @@ from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.modes import GenerationMode
@@ -35,6 +34,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.services import user_token
 from accounts.tests.factories import UserFactory
 from bookings.tests.factories import BookingFactory, next_local
 from hima_service.wsgi import application
@@ -82,7 +82,7 @@ def contract_world(db) -> dict[str, dict]:
     staff = OutletMembershipFactory(outlet=outlet, role=OutletMembership.Role.MANAGER).user
     brand_admin = BrandMembershipFactory().user
     users = {"owner": owner, "staff": staff, "brand_admin": brand_admin}
-    tokens = {name: Token.objects.create(user=user).key for name, user in users.items()}
+    tokens = {name: user_token(user=user).token for name, user in users.items()}
     return {
         "tokens": {"anonymous": None, **tokens},
         "query": {

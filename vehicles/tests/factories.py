@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from vehicles.models import Brand, BrandMembership, Vehicle, VehicleModel
@@ -28,6 +29,15 @@ class VehicleFactory(factory.django.DjangoModelFactory):
     model = factory.LazyFunction(vehicle_model)
     model_year = 2024
     odometer_km = 12000
+    # The test world's cars have their owner verified; UnverifiedVehicleFactory is a car an
+    # account merely added (anyone can type a VIN).
+    verified_at = factory.LazyFunction(timezone.now)
+    verified_via = Vehicle.VerifiedVia.DELIVERY_RECORD
+
+
+class UnverifiedVehicleFactory(VehicleFactory):
+    verified_at = None
+    verified_via = ""
 
 
 class BrandMembershipFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from vehicles.models import OdometerReading, Vehicle
 from vehicles.tests.factories import VehicleFactory, valid_vin
@@ -46,11 +47,35 @@ def test_mistyped_vin_is_a_field_error(owner_api, vin):
     assert not Vehicle.objects.exists()
 
 
-def test_duplicate_vin_is_refused_across_owners(owner_api, other_owner_api):
+def test_a_vin_held_unverified_by_another_account_can_still_be_added(owner_api, other_owner_api):
+    # Anyone can type a VIN from a windscreen: holding one unverified proves nothing, so the
+    # rightful owner is never locked out by a squatter (issue 21, finding 2).
     assert create(owner_api).status_code == 201
     response = create(other_owner_api, vin=GOOD_VIN.lower())
+    assert response.status_code == 201
+    assert response.json()["verified_at"] is None
+    assert Vehicle.objects.filter(vin=GOOD_VIN).count() == 2
+
+
+def test_the_same_account_cannot_add_a_vin_twice(owner_api):
+    assert create(owner_api).status_code == 201
+    response = create(owner_api, vin=GOOD_VIN.lower())
     assert response.status_code == 400
-    assert response.json()["fields"] == {"vin": ["A vehicle with this VIN is already registered."]}
+    assert response.json()["fields"] == {"vin": ["This vehicle is already among your vehicles."]}
+    assert Vehicle.objects.count() == 1
+
+
+def test_a_car_verified_to_someone_else_is_refused_with_how_to_claim_it(owner_api, other_owner_api):
+    assert create(owner_api).status_code == 201
+    Vehicle.objects.filter(vin=GOOD_VIN).update(
+        verified_at=timezone.now(), verified_via=Vehicle.VerifiedVia.COUNTER
+    )
+    response = create(other_owner_api)
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "vehicle_verified_elsewhere"
+    assert "registration certificate" in body["detail"]
+    assert "counter" in body["detail"]
     assert Vehicle.objects.count() == 1
 
 

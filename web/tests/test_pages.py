@@ -131,7 +131,7 @@ def test_api_errors_follow_accept_language_when_anonymous():
 
 
 def _token(user) -> str:
-    return user_token(user=user)
+    return user_token(user=user).token
 
 
 def test_create_account_signs_in_and_keeps_the_language(client):

@@ -305,8 +305,6 @@ def _register(request: HttpRequest, outlet: Outlet, data: dict) -> Booking:
         service_codes=data["service"],
         model_code=data["model"].code if data["model"] else None,
         plate=data["plate"],
-        owner_phone=data["owner_phone"],
-        owner_name=data["owner_name"],
         notes=data["notes"],
     )
 

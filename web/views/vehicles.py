@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hima_service.exceptions import DomainError
-from vehicles.selectors import vehicle_get, vehicle_model_list
+from vehicles.selectors import vehicle_get, vehicle_model_list, vehicles_released
 from vehicles.services import vehicle_create, vehicle_update
 
 from ..errors import form_error
@@ -20,7 +23,14 @@ from ..selectors import vehicle_rows
 
 @login_required
 def vehicle_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/vehicles.html", {"rows": vehicle_rows(owner=request.user)})
+    context = {
+        "rows": vehicle_rows(owner=request.user),
+        # Told why a car is gone: lost to its verified owner, in the last 90 days.
+        "released": vehicles_released(owner=request.user).filter(
+            released_at__gte=timezone.now() - dt.timedelta(days=90)
+        ),
+    }
+    return render(request, "web/vehicles.html", context)
 
 
 @login_required

@@ -141,7 +141,6 @@ def test_two_advisors_run_a_car_through_the_day(board_floor, live_server, open_p
     desk_a.check("input[name=service][value=mnt-annual]")
     desk_a.click("#walk-in-form details summary")
     desk_a.select_option("#id_model", "aito-m7")
-    desk_a.fill("#id_owner_phone", "+8613900001234")
     # First where it would go (nothing is kept), then for real.
     desk_a.click("#walk-in-form button[name=preview]")
     expect(desk_a.locator("#walk-in-preview")).to_be_visible()

@@ -1,0 +1,127 @@
+"""One-time codes: 6 digits, valid 10 minutes, 5 tries, sending limited per address and per
+account (DESIGN.md "Identity and trust").
+
+Only an HMAC-SHA256 of the code, keyed with SECRET_KEY and the row's purpose and address, is
+stored: a copy of the table alone gives no code (a plain hash of 6 digits would be reversed by
+trying the million of them). Codes are compared in constant time.
+
+This module makes and checks codes; sending one is the outbox's job, which sits in a higher
+layer (bookings.notify), so the service that issues a code (bookings.identity) records its
+message in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hima_service.exceptions import TooManyAttempts
+
+from .models import OneTimeCode, User
+
+CODE_DIGITS = 6
+CODE_TTL = timedelta(minutes=10)
+MAX_TRIES = 5
+SEND_WINDOW = timedelta(hours=1)
+MAX_SENDS_PER_TARGET = 5
+MAX_SENDS_PER_ACCOUNT = 5
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    row: OneTimeCode
+    code: str  # the plain code, for the message only; never stored
+
+
+def _digest(*, purpose: str, target: str, code: str) -> str:
+    message = f"{purpose}:{target}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _check_send_limits(*, user: User, target: str, now: datetime) -> None:
+    since = now - SEND_WINDOW
+    recent = OneTimeCode.objects.filter(created_at__gt=since)
+    for rows, limit in (
+        (recent.filter(target=target), MAX_SENDS_PER_TARGET),
+        (recent.filter(user=user), MAX_SENDS_PER_ACCOUNT),
+    ):
+        times = list(rows.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+        if len(times) >= limit:
+            # The oldest of the last `limit` sends leaves the window first.
+            retry_after = int((times[-1] + SEND_WINDOW - now).total_seconds()) + 1
+            raise TooManyAttempts(
+                _("Too many codes were sent; please try again later."),
+                retry_after=max(retry_after, 1),
+            )
+
+
+@transaction.atomic
+def code_issue(
+    *, user: User, purpose: str, target: str, subject: str = "", now: datetime | None = None
+) -> IssuedCode:
+    """A new code for (user, purpose, subject) to `target`; earlier unused ones for the same
+    purpose and subject stop working. Locks the user row, so one account's concurrent requests
+    are counted one after the other against the sending limits."""
+    now = now or timezone.now()
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    _check_send_limits(user=user, target=target, now=now)
+    OneTimeCode.objects.filter(
+        user=user, purpose=purpose, subject=subject, used_at__isnull=True
+    ).update(used_at=now)
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    row = OneTimeCode.objects.create(
+        user=user,
+        purpose=purpose,
+        target=target,
+        subject=subject,
+        code_hash=_digest(purpose=purpose, target=target, code=code),
+        expires_at=now + CODE_TTL,
+        created_at=now,
+    )
+    return IssuedCode(row=row, code=code)
+
+
+def _refuse(message: str) -> ValidationError:
+    return ValidationError({"code": [message]})
+
+
+def code_check(
+    *, user: User, purpose: str, code: str, subject: str = "", now: datetime | None = None
+) -> OneTimeCode:
+    """The code row proven by `code`, marked used. A wrong code counts one try; the count is
+    committed even though the caller's request then fails, so call this outside any transaction
+    that a refusal rolls back (the views do: ATOMIC_REQUESTS is off)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = (
+            OneTimeCode.objects.select_for_update()
+            .filter(user=user, purpose=purpose, subject=subject, used_at__isnull=True)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if row is None:
+            raise _refuse(_("No code is waiting; ask for a new one."))
+        if row.expires_at <= now:
+            raise _refuse(_("This code has expired; ask for a new one."))
+        if row.attempts >= MAX_TRIES:
+            raise _refuse(_("Too many wrong codes; ask for a new one."))
+        given = _digest(purpose=purpose, target=row.target, code=code.strip())
+        if hmac.compare_digest(given, row.code_hash):
+            row.used_at = now
+            row.save(update_fields=["used_at"])
+            return row
+        row.attempts += 1
+        row.save(update_fields=["attempts"])
+        left = MAX_TRIES - row.attempts
+    if left <= 0:
+        raise _refuse(_("Too many wrong codes; ask for a new one."))
+    raise _refuse(_("Wrong code; %(left)s tries left.") % {"left": left})

@@ -1,0 +1,42 @@
+from rest_framework import serializers
+
+
+class PhoneInputSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=32)
+
+
+class EmailInputSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+
+
+class CodeInputSerializer(serializers.Serializer):
+    code = serializers.RegexField(r"^\s*\d{6}\s*$", max_length=12)
+
+
+class CodeSentOutputSerializer(serializers.Serializer):
+    sent_to = serializers.CharField(help_text="the address the code went to, masked")
+    expires_at = serializers.DateTimeField()
+
+
+class ChannelVerifiedOutputSerializer(serializers.Serializer):
+    address = serializers.CharField()
+    verified_at = serializers.DateTimeField()
+
+
+class CounterVerifyInputSerializer(serializers.Serializer):
+    booking = serializers.CharField(max_length=12, help_text="the reference of the car's visit")
+    phone = serializers.CharField(
+        max_length=32, help_text="the verified phone of the owner named on the certificate"
+    )
+
+
+class _MaskedOwner(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class CounterVerifiedOutputSerializer(serializers.Serializer):
+    vin = serializers.CharField()
+    owner = _MaskedOwner()
+    verified_at = serializers.DateTimeField()
+    via = serializers.CharField()
