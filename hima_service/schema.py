@@ -67,6 +67,7 @@ class AutoSchema(SpectacularAutoSchema):
             statuses.append("403")
         if (
             "{" in self.path
+            or getattr(view, "not_found_for_others", False)
             or self._get_paginator() is not None
             or any(
                 parameter["in"] == "query" and parameter["name"] in REFERENCE_QUERY_PARAMETERS

@@ -41,6 +41,9 @@ class DeliveryImportOutputSerializer(serializers.Serializer):
 
 class DeliveryRecordsView(APIView):
     parser_classes = [CsvParser, JsonFileParser, MultiPartParser]
+    # Anyone but a brand's admins (and another brand's) is answered 404, as for someone else's
+    # object: the schema documents it (hima_service.schema).
+    not_found_for_others = True
 
     @extend_schema(
         request={

@@ -31,10 +31,11 @@ from hima_service.celery import app as celery_app
 from hima_service.testing import celery_queue, start_worker, stop_worker, wait_until
 from vehicles.tests.factories import VehicleFactory
 
-# serialized_rollback: the flush after a transactional test must not lose the seeded brands.
+# Transactional: workers in other processes must see the committed rows. The flush after each
+# test empties the reference data too; the root conftest puts it back before the next one.
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     # Leases and due times are stamped by the workers: this process must read the same clock.
     pytest.mark.real_clock("real Celery workers run in other processes, on the machine's clock"),
 ]
