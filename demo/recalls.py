@@ -86,8 +86,13 @@ def _fixed_in_the_past(
     day = timezone.localdate() - dt.timedelta(days=rng.randrange(3, OPENED_DAYS_AGO - 5))
     start = dt.datetime.combine(day, dt.time(rng.randrange(9, 15)), tzinfo=zone)
     end = start + dt.timedelta(minutes=service.labour_minutes)
+    # Written directly, not through the reservation core that draws again on a collision: the
+    # history's thousands of references are already taken.
+    reference = new_reference()
+    while Booking.objects.filter(reference=reference).exists():
+        reference = new_reference()
     booking = Booking.objects.create(
-        reference=new_reference(),
+        reference=reference,
         owner_id=vehicle.owner_id,
         vehicle=vehicle,
         outlet=outlet,
