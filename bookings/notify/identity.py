@@ -11,7 +11,7 @@ from hima_service.transactions import atomic_or_joined
 from vehicles.models import Vehicle
 
 from ..models import Notification
-from .outbox import _record, safety_channels
+from .outbox import record_new, safety_channels
 
 Kind = Notification.Kind
 Channel = Notification.Channel
@@ -25,7 +25,7 @@ def notify_code(
     row, so recording it twice records nothing. The plain code rides in the row's facts until
     it is sent (the code row itself keeps only its HMAC)."""
     row: OneTimeCode = issued.row
-    return _record(
+    return record_new(
         [
             Notification(
                 key=f"code:{row.pk}:{channel}",
@@ -46,7 +46,7 @@ def notify_vehicle_released(*, vehicle: Vehicle, holder: User) -> list[Notificat
     """Tell a holder who lost a car to its verified owner why (once per released row). Like
     every message but a code, it goes only to addresses the holder has verified (delivery.py)."""
     now = timezone.now()
-    return _record(
+    return record_new(
         [
             Notification(
                 key=f"vehicle:{vehicle.pk}:{Kind.VEHICLE_RELEASED}:{channel}",

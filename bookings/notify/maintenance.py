@@ -26,7 +26,7 @@ from django.utils import timezone
 from vehicles.models import OdometerReading, Vehicle
 
 from ..models import Booking, Notification
-from .outbox import notify_maintenance_due
+from .vehicle_notices import notify_maintenance_due
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
@@ -103,7 +102,7 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
     return new
 
 
-def _record(rows: Iterable[Notification]) -> list[Notification]:
+def record_new(rows: Iterable[Notification]) -> list[Notification]:
     """Insert the rows, ignoring any whose key exists; kick delivery of those due now (after
     commit, in one broker round trip). Returns the rows that were new."""
     rows = list(rows)
@@ -160,7 +159,7 @@ def notify_booking_created(*, booking: Booking) -> list[Notification]:
     """Confirmation now; reminders 24 h and 2 h before the start (those not yet past).
     Returns the rows recorded (new ones only)."""
     now = timezone.now()
-    return _record(
+    return record_new(
         [
             *_booking_rows(booking, Kind.CONFIRMATION, now),
             *_reminder_rows(booking, now),
@@ -193,7 +192,9 @@ def notify_booking_rescheduled(*, booking: Booking, event_id: int | None = None)
         start=booking.start.isoformat(),
     )
     replaced = _move_reminders(booking, now, rescheduled=rows)
-    _record([*(row for row in rows if row.channel not in replaced), *_reminder_rows(booking, now)])
+    record_new(
+        [*(row for row in rows if row.channel not in replaced), *_reminder_rows(booking, now)]
+    )
 
 
 def _move_reminders(
@@ -268,92 +269,17 @@ def notify_booking_cancelled(*, booking: Booking) -> None:
     notifications_skip_pending(
         Notification.objects.filter(booking=booking, kind__in=[*REMINDERS, Kind.RESCHEDULED])
     )
-    _record(_booking_rows(booking, Kind.CANCELLED, now))
+    record_new(_booking_rows(booking, Kind.CANCELLED, now))
 
 
 @atomic_or_joined
 def notify_booking_ready(*, booking: Booking) -> None:
     """The car is ready for pickup: tell the owner now."""
-    _record(_booking_rows(booking, Kind.READY_FOR_PICKUP, timezone.now()))
+    record_new(_booking_rows(booking, Kind.READY_FOR_PICKUP, timezone.now()))
 
 
 @atomic_or_joined
 def notify_booking_completed(*, booking: Booking) -> None:
     """Ask for feedback 2 h after completion."""
     completed_at = booking.completed_at or timezone.now()
-    _record(_booking_rows(booking, Kind.FEEDBACK_REQUEST, completed_at + FEEDBACK_AFTER))
-
-
-def maintenance_key(vehicle_id: int, month: str, channel: str) -> str:
-    return f"vehicle:{vehicle_id}:{Kind.MAINTENANCE_DUE}:{month}:{channel}"
-
-
-@transaction.atomic
-def notify_maintenance_due(
-    *, vehicle_id: int, owner: User, month: str, now: datetime, **context: object
-) -> int:
-    """One maintenance_due per vehicle, channel and calendar month (`month` is "YYYY-MM"): the
-    key holds the month, so a second run in the same month records nothing. (The 30 days
-    between two reminders across a month's end are kept by `bookings.notify.maintenance`.) Returns
-    the number of rows that were new."""
-    rows = [
-        Notification(
-            key=maintenance_key(vehicle_id, month, channel),
-            kind=Kind.MAINTENANCE_DUE,
-            channel=channel,
-            recipient=owner,
-            vehicle_id=vehicle_id,
-            due_at=now,
-            context={"month": month, **context},
-        )
-        for channel in recipient_channels(owner)
-    ]
-    if not rows:
-        return 0
-    keys = [row.key for row in rows]
-    existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(set(keys) - existing)
-
-
-def recall_key(vehicle_id: int, campaign: str, channel: str, *, follow_up: bool = False) -> str:
-    occurrence = f"{campaign}:follow-up" if follow_up else campaign
-    return f"vehicle:{vehicle_id}:{Kind.RECALL_NOTICE}:{occurrence}:{channel}"
-
-
-@dataclass(frozen=True)
-class RecallNotice:
-    """One vehicle's notice of one campaign (or its one follow-up), with the campaign's facts
-    in both languages for the text (`bookings/templates/notifications/recall_notice.*`)."""
-
-    vehicle_id: int
-    owner: User
-    campaign: str
-    follow_up: bool
-    facts: dict
-
-
-@transaction.atomic
-def notify_recall_notices(*, notices: Sequence[RecallNotice], now: datetime) -> int:
-    """One recall_notice per vehicle, campaign and channel, and one follow-up (its own key):
-    the key holds the campaign, so recording a notice twice records nothing. Sent on every
-    channel with an address (SAFETY_KINDS). Returns the number of rows that were new."""
-    rows = [
-        Notification(
-            key=recall_key(n.vehicle_id, n.campaign, channel, follow_up=n.follow_up),
-            kind=Kind.RECALL_NOTICE,
-            channel=channel,
-            recipient=n.owner,
-            vehicle_id=n.vehicle_id,
-            due_at=now,
-            context={**n.facts, "campaign": n.campaign, "follow_up": n.follow_up},
-        )
-        for n in notices
-        for channel in safety_channels(n.owner)
-    ]
-    if not rows:
-        return 0
-    keys = {row.key for row in rows}
-    existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
-    _record(rows)
-    return len(keys - existing)
+    record_new(_booking_rows(booking, Kind.FEEDBACK_REQUEST, completed_at + FEEDBACK_AFTER))

@@ -27,7 +27,7 @@ from recalls.services import (
     affected_resolve_ranges,
 )
 
-from .outbox import RecallNotice, notify_recall_notices
+from .vehicle_notices import RecallNotice, notify_recall_notices
 
 BATCH = 500
 
