@@ -13,10 +13,13 @@ on Vehicle back that up (one verified row per VIN, one row per holder).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,6 +28,10 @@ from accounts.phones import same_phone
 from .models import DeliveryRecord, OdometerReading, OwnershipVerification, Vehicle
 
 RELEASED_TO_VERIFIED_OWNER = "verified_owner"
+RELEASED_ACCOUNT_ERASED = "account_erased"
+# An erased buyer's phone in a delivery record becomes this prefix and the record's id (unique,
+# as the brand-VIN-phone constraint wants, and never a phone: the record proves nobody).
+ERASED_PHONE_PREFIX = "erased:"
 
 
 def lock_vin(vin: str) -> None:
@@ -55,6 +62,51 @@ def latest_delivery_record(*, vin: str, brand_id: int) -> DeliveryRecord | None:
         .order_by("-uploaded_at", "-id")
         .first()
     )
+
+
+def names_a_phone(record: DeliveryRecord) -> bool:
+    """False for a record whose buyer erased their account: it proves nobody, and a code for
+    the car goes nowhere (the owner verifies at a counter instead)."""
+    return not record.buyer_phone.startswith(ERASED_PHONE_PREFIX)
+
+
+def delivery_records_naming(user: User) -> QuerySet[DeliveryRecord]:
+    """The delivery records that name the person: those of the phone they proved by a code and
+    those their verified ownerships rest on. Never by a phone merely typed on the account:
+    anyone can type someone else's number."""
+    mine = Q(
+        pk__in=OwnershipVerification.objects.filter(
+            owner=user, delivery_record__isnull=False
+        ).values("delivery_record")
+    )
+    if user.verified_phone and user.phone_verified_at is not None:
+        mine |= Q(buyer_phone=user.verified_phone)
+    return DeliveryRecord.objects.filter(mine).select_related("brand")
+
+
+@transaction.atomic
+def holder_erase(
+    *, user: User, delivery_records: Collection[int], now: datetime | None = None
+) -> int:
+    """An erased account's side of ownership: the buyer's phone goes from the delivery records
+    that named them (`delivery_records`, read before the account's phone was blanked), and the
+    cars it holds are released, so that none stays verified to nobody (the next owner, or the
+    same person with a new account, takes it over as anyone would). The records, the cars' rows
+    and the verifications stay, anonymous, for the audit. Returns how many cars were released."""
+    now = now or timezone.now()
+    DeliveryRecord.objects.filter(pk__in=delivery_records).exclude(
+        buyer_phone__startswith=ERASED_PHONE_PREFIX
+    ).update(buyer_phone=Concat(Value(ERASED_PHONE_PREFIX), Cast("pk", CharField())))
+    released = 0
+    held = Vehicle.objects.filter(owner=user, released_at__isnull=True).order_by("vin")
+    for vin in list(held.values_list("vin", flat=True)):
+        lock_vin(vin)
+        released += (
+            holders(vin)
+            .filter(owner=user)
+            .update(released_at=now, release_reason=RELEASED_ACCOUNT_ERASED, updated_at=now)
+        )
+    return released
 
 
 def delivery_record_names(*, user: User, vin: str, brand_id: int, after: datetime | None) -> bool:

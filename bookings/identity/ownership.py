@@ -3,7 +3,13 @@ by outlet staff checking the registration certificate at the counter (DESIGN.md 
 trust"). vehicles.ownership verifies the owner's row and releases every other holder's; this
 module does what a release means for bookings and people: the losing holders' future bookings
 are cancelled and they are told why, and a counter customer's visits of the car go to its
-owner."""
+owner.
+
+A visit in progress (checked in, in service, ready) stays with the holder it belongs to: a
+seller's booked visit holds the seller's notes and address, and the outlet settles it with
+them. One exception: the walk-in at which staff checked the registration certificate goes to
+the person verified there. They brought the car to the counter; the walk-in was attached to the
+previous owner only because the car was verified to them, and it carries nothing of theirs."""
 
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ from vehicles.models import Vehicle
 from vehicles.ownership import (
     OwnerVerified,
     latest_delivery_record,
+    names_a_phone,
     vehicle_owner_verify,
     verified_vehicle,
 )
@@ -34,6 +41,7 @@ from vehicles.services import HOW_TO_CLAIM, VehicleVerifiedElsewhere
 from ..lifecycle.status import booking_transition
 from ..models import Booking, Notification
 from ..notify.identity import notify_code, notify_vehicle_released
+from ..notify.status import notifications_skip_pending
 
 Via = Vehicle.VerifiedVia
 VISIT_STATUSES = [Booking.Status.CHECKED_IN, Booking.Status.IN_SERVICE, Booking.Status.READY]
@@ -95,7 +103,7 @@ def vehicle_code_request(*, user: User, vehicle: Vehicle) -> CodeSent:
     if vehicle.is_verified:
         raise Conflict(_("You are already this car's verified owner."))
     record = latest_delivery_record(vin=vehicle.vin, brand_id=vehicle.model.brand_id)
-    if record is None:
+    if record is None or not names_a_phone(record):
         raise RuleViolation(str(NO_RECORD))
     verified = verified_vehicle(vehicle.vin)
     if verified is not None and record.uploaded_at <= (verified.verified_at or record.uploaded_at):
@@ -178,11 +186,31 @@ def _person(phone: str) -> User:
     return person
 
 
+def _walk_in_follows(booking: Booking, result: OwnerVerified) -> None:
+    """The walk-in at which the owner was verified becomes theirs, when a previous owner held
+    it; that holder's messages of it that still wait are dropped. (A counter customer's visits
+    moved in vehicle_claim already.) When the owner's car is busy at the same time (a
+    constraint says no), the visit stays."""
+    moved = Booking.objects.filter(
+        pk=booking.pk, channel=Booking.Channel.WALK_IN, status__in=VISIT_STATUSES
+    ).exclude(owner=result.vehicle.owner)
+    previous = booking.owner_id
+    try:
+        with transaction.atomic():
+            if not moved.update(owner=result.vehicle.owner, vehicle=result.vehicle):
+                return
+    except IntegrityError:
+        return
+    notifications_skip_pending(Notification.objects.filter(booking=booking, recipient_id=previous))
+
+
+@transaction.atomic
 def vehicle_verify_at_counter(
     *, outlet: Outlet, staff: User, booking_reference: str, phone: str
 ) -> CounterVerified:
     """Staff checked the registration certificate of a car that is at their outlet now: the
-    account with that verified phone becomes its verified owner. Audited (who, when, where:
+    account with that verified phone becomes its verified owner, and the walk-in at which they
+    checked it is theirs (the module's docstring says why). Audited (who, when, where:
     vehicles.OwnershipVerification)."""
     booking = _visit(outlet, booking_reference)
     person = _person(phone)
@@ -195,6 +223,7 @@ def vehicle_verify_at_counter(
         outlet_code=outlet.code,
         booking_reference=booking.reference,
     )
+    _walk_in_follows(booking, result)
     return CounterVerified(
         result=result, owner_name=masked_name_of(person), owner_phone=mask_phone(person.phone)
     )

@@ -3,11 +3,11 @@ verified owner". Recorded in the caller's transaction like every outbox row (out
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.codes import IssuedCode
 from accounts.models import OneTimeCode, User
-from hima_service.transactions import atomic_or_joined
 from vehicles.models import Vehicle
 
 from ..models import Notification
@@ -17,7 +17,7 @@ Kind = Notification.Kind
 Channel = Notification.Channel
 
 
-@atomic_or_joined
+@transaction.atomic(savepoint=False)
 def notify_code(
     *, issued: IssuedCode, channel: str, vehicle: Vehicle | None = None
 ) -> list[Notification]:
@@ -41,7 +41,7 @@ def notify_code(
     )
 
 
-@atomic_or_joined
+@transaction.atomic(savepoint=False)
 def notify_vehicle_released(*, vehicle: Vehicle, holder: User) -> list[Notification]:
     """Tell a holder who lost a car to its verified owner why (once per released row). Like
     every message but a code, it goes only to addresses the holder has verified (delivery.py)."""

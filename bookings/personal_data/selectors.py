@@ -1,4 +1,8 @@
-"""Everything the platform holds about one person, as plain data (PIPL: the right to a copy)."""
+"""Everything the platform holds about one person, as plain data (PIPL: the right to a copy).
+
+Never more than that: a one-time code's value is left out (a pending one would prove a phone or
+a car without reaching it), and the phone of a car's delivery record, which the account may
+not own, is shown masked as the verify answer showed it."""
 
 from __future__ import annotations
 
@@ -6,9 +10,11 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from accounts.models import User
+from accounts.masking import mask_phone
+from accounts.models import OneTimeCode, User
 from accounts.selectors import user_roles
-from vehicles.models import Vehicle
+from vehicles.models import OdometerReading, OwnershipVerification, Vehicle
+from vehicles.ownership import delivery_records_naming
 
 from ..models import Booking, BookingEvent, BookingService, Notification
 
@@ -68,10 +74,64 @@ def _booking(booking: Booking) -> dict[str, Any]:
     }
 
 
+def _code_address(address: str, *, vehicle_code: bool) -> str:
+    """A car's code went to its delivery record's phone, which the account may not own."""
+    return mask_phone(address) if vehicle_code and address else address
+
+
+def _code(row: OneTimeCode) -> dict[str, Any]:
+    return {
+        "purpose": row.purpose,
+        "sent_to": _code_address(
+            row.target, vehicle_code=row.purpose == OneTimeCode.Purpose.VEHICLE
+        ),
+        "created_at": _iso(row.created_at),
+        "expires_at": _iso(row.expires_at),
+        "used_at": _iso(row.used_at),
+        "attempts": row.attempts,
+    }
+
+
+def _notification(notification: Notification) -> dict[str, Any]:
+    is_code = notification.kind == Notification.Kind.ONE_TIME_CODE
+    vehicle_code = is_code and notification.vehicle_id is not None
+    delivery = getattr(notification, "delivery", None)
+    return {
+        "kind": notification.kind,
+        "channel": notification.channel,
+        "status": notification.status,
+        "booking": notification.booking.reference if notification.booking else None,
+        "vehicle_vin": notification.vehicle.vin if notification.vehicle else None,
+        "address": _code_address(notification.address, vehicle_code=vehicle_code),
+        "context": {k: v for k, v in notification.context.items() if not (is_code and k == "code")},
+        "due_at": _iso(notification.due_at),
+        "sent_at": _iso(notification.sent_at),
+        "delivered": (
+            {
+                "address": _code_address(delivery.address, vehicle_code=vehicle_code),
+                "subject": delivery.subject,
+                "body": delivery.body,
+                "sent_at": _iso(delivery.sent_at),
+            }
+            if delivery is not None
+            else None
+        ),
+    }
+
+
 def personal_data_export(*, user: User) -> dict[str, Any]:
-    """The user's account, cars, bookings (with services, history and feedback) and the
-    messages addressed to them: only theirs, never another person's."""
-    vehicles = Vehicle.objects.filter(owner=user).select_related("model__brand").order_by("id")
+    """The user's account, cars (with their readings and the verifications that proved them
+    the owner), the brands' delivery records that name them, their one-time codes, bookings
+    (with services, history and feedback) and the messages addressed to them, with the text
+    that was sent: only theirs, never another person's."""
+    vehicles = (
+        Vehicle.objects.filter(owner=user)
+        .select_related("model__brand")
+        .prefetch_related(
+            Prefetch("odometer_readings", queryset=OdometerReading.objects.order_by("recorded_at"))
+        )
+        .order_by("id")
+    )
     bookings = (
         Booking.objects.filter(owner=user)
         .select_related("outlet", "vehicle", "feedback")
@@ -86,7 +146,7 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
     )
     notifications = (
         Notification.objects.filter(recipient=user)
-        .select_related("booking", "vehicle")
+        .select_related("booking", "vehicle", "delivery")
         .order_by("due_at", "id")
     )
     roles = user_roles(user=user)
@@ -114,20 +174,37 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
                 "odometer_km": vehicle.odometer_km,
                 "delivery_date": _iso(vehicle.delivery_date),
                 "created_at": _iso(vehicle.created_at),
+                "verified_at": _iso(vehicle.verified_at),
+                "verified_via": vehicle.verified_via,
+                "released_at": _iso(vehicle.released_at),
+                "release_reason": vehicle.release_reason,
+                "odometer_readings": [
+                    {"km": reading.km, "source": reading.source, "at": _iso(reading.recorded_at)}
+                    for reading in vehicle.odometer_readings.all()
+                ],
             }
             for vehicle in vehicles
         ],
-        "bookings": [_booking(booking) for booking in bookings],
-        "notifications": [
+        "ownership_verifications": [
             {
-                "kind": notification.kind,
-                "channel": notification.channel,
-                "status": notification.status,
-                "booking": notification.booking.reference if notification.booking else None,
-                "vehicle_vin": notification.vehicle.vin if notification.vehicle else None,
-                "due_at": _iso(notification.due_at),
-                "sent_at": _iso(notification.sent_at),
+                "vin": row.vin,
+                "via": row.via,
+                "outlet": row.outlet_code,
+                "booking": row.booking_reference,
+                "at": _iso(row.created_at),
             }
-            for notification in notifications
+            for row in OwnershipVerification.objects.filter(owner=user).order_by("created_at", "id")
         ],
+        "delivery_records": [
+            {
+                "brand": record.brand.code,
+                "vin": record.vin,
+                "buyer_phone": record.buyer_phone,
+                "uploaded_at": _iso(record.uploaded_at),
+            }
+            for record in delivery_records_naming(user).order_by("uploaded_at", "id")
+        ],
+        "one_time_codes": [_code(row) for row in user.one_time_codes.order_by("created_at", "id")],
+        "bookings": [_booking(booking) for booking in bookings],
+        "notifications": [_notification(notification) for notification in notifications],
     }

@@ -13,14 +13,38 @@ from accounts.services import user_anonymize
 from hima_service.exceptions import Conflict, RuleViolation
 from hima_service.models import IdempotencyKey
 from vehicles.models import Vehicle
+from vehicles.ownership import delivery_records_naming, holder_erase
 
 from ..lifecycle.rules import OWNER_CHANGE_DEADLINE
 from ..lifecycle.status import booking_cancel
-from ..models import PICKUP_MODES, Booking, Feedback, Notification, NotificationDelivery
+from ..models import (
+    PICKUP_MODES,
+    Booking,
+    BookingEvent,
+    Feedback,
+    Notification,
+    NotificationDelivery,
+)
 from ..notify.status import notifications_skip_pending
 
 ERASED_REASON = "account erased"
 ERASED_ADDRESS = "[erased]"
+ERASED_TEXT = "[erased]"
+# The facts of an event that say nothing about a person (times, bays, the channel, a rating,
+# labour minutes); any other detail (a reason typed by the owner or by staff) is free text and
+# is blanked, whatever later code may add.
+FACT_DETAILS = frozenset(
+    {
+        "start",
+        "previous_start",
+        "booked_start",
+        "bay",
+        "waiting",
+        "channel",
+        "rating",
+        "actual_labour_minutes",
+    }
+)
 
 
 class ErasureBlocked(Conflict):
@@ -70,13 +94,30 @@ def _check_erasable(*, user: User, now: datetime) -> None:
         )
 
 
+def _blank_event_text(events) -> None:
+    """Every detail of the events that is not one of FACT_DETAILS becomes ERASED_TEXT (the
+    erasure's own cancel reason, which names nobody, stays)."""
+    changed = []
+    for event in events.only("pk", "details").iterator(chunk_size=500):
+        details = {
+            key: value if key in FACT_DETAILS or value == ERASED_REASON else ERASED_TEXT
+            for key, value in event.details.items()
+        }
+        if details != event.details:
+            event.details = details
+            changed.append(event)
+    BookingEvent.objects.bulk_update(changed, ["details"], batch_size=500)
+
+
 @transaction.atomic
 def account_erase(*, user: User, password: str, now: datetime | None = None) -> int:
     """Erase one's own account, confirmed with the password: personal fields blanked (the
-    account's and those written on its bookings and feedback), every token and session ended,
-    future bookings cancelled through the cancel action (the bays free up; no message goes out,
-    as there is nobody left to send it to). The bookings, their events and ratings stay, with
-    no name attached, for the audit. Returns how many bookings were cancelled."""
+    account's; those written on its bookings, their events' free text, feedback and messages;
+    the phone in the brand delivery records that name it), its cars released, one-time codes
+    deleted, every token and session ended, future bookings cancelled through the cancel
+    action (the bays free up; no message goes out, as there is nobody left to send it to). The
+    bookings, their events and ratings, the delivery records and the ownership verifications
+    stay, with no name attached, for the audit. Returns how many bookings were cancelled."""
     now = now or timezone.now()
     if not user.check_password(password):
         raise RuleViolation(
@@ -84,6 +125,8 @@ def account_erase(*, user: User, password: str, now: datetime | None = None) -> 
             fields={"password": [_("The password is not right.")]},
         )
     _check_erasable(user=user, now=now)
+    # Read while the account still has the phone it proved.
+    delivery_records = list(delivery_records_naming(user).values_list("pk", flat=True))
     # The account first: with no phone, no e-mail and both channels off, the cancellations
     # below record no message, and delivery skips anything still pending.
     user = user_anonymize(user=user)
@@ -96,11 +139,14 @@ def account_erase(*, user: User, password: str, now: datetime | None = None) -> 
         cancelled += 1
     bookings = Booking.objects.filter(owner=user)
     bookings.update(notes="", updated_at=now)
+    bookings.exclude(cancel_reason__in=["", ERASED_REASON]).update(cancel_reason=ERASED_TEXT)
+    _blank_event_text(BookingEvent.objects.filter(booking__owner=user))
     # A pickup booking keeps a placeholder: the table requires its address (the mode stays).
     bookings.filter(mode__in=PICKUP_MODES).update(pickup_address=ERASED_ADDRESS)
     bookings.exclude(mode__in=PICKUP_MODES).update(pickup_address="")
     Feedback.objects.filter(booking__owner=user).update(comment="")
     Vehicle.objects.filter(owner=user).update(plate="")
+    holder_erase(user=user, delivery_records=delivery_records, now=now)
     notifications = Notification.objects.filter(recipient=user)
     notifications_skip_pending(notifications)
     notifications.update(context={}, address="")
