@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.utils.translation import gettext as _
 
 from hima_service.exceptions import Conflict, NotFound
@@ -31,6 +32,10 @@ class Interval(TypedDict):
     closes: dt.time
 
 
+def _span(interval: Interval) -> str:
+    return f"{interval['opens']:%H:%M}–{interval['closes']:%H:%M}"
+
+
 def validate_week(intervals: Iterable[Interval]) -> None:
     """Raise ValidationError({"hours": [...]}) unless every interval is on weekday 0–6, closes
     after it opens, and overlaps (or touches) no other interval of its day. Shared with the admin
@@ -45,7 +50,10 @@ def validate_week(intervals: Iterable[Interval]) -> None:
             )
             continue
         if closes <= opens:
-            errors.append(f"{WEEKDAYS[day]}: {opens:%H:%M}–{closes:%H:%M} closes before it opens.")
+            errors.append(
+                _("%(day)s: %(hours)s closes before it opens.")
+                % {"day": WEEKDAY_NAMES[day], "hours": _span(interval)}
+            )
             continue
         by_day.setdefault(day, []).append(interval)
     for day, day_intervals in sorted(by_day.items()):
@@ -54,8 +62,8 @@ def validate_week(intervals: Iterable[Interval]) -> None:
             # Touching intervals are one interval written twice: refused, to keep one truth.
             if after["opens"] <= before["closes"]:
                 errors.append(
-                    f"{WEEKDAYS[day]}: {before['opens']:%H:%M}–{before['closes']:%H:%M} and "
-                    f"{after['opens']:%H:%M}–{after['closes']:%H:%M} overlap."
+                    _("%(day)s: %(first)s and %(second)s overlap.")
+                    % {"day": WEEKDAY_NAMES[day], "first": _span(before), "second": _span(after)}
                 )
     if errors:
         raise ValidationError({"hours": errors})
@@ -86,7 +94,9 @@ def _active_bookings(related: Any) -> QuerySet:
 def _references(bookings: QuerySet, *, limit: int = 10) -> str:
     references = list(bookings.order_by("start").values_list("reference", flat=True)[: limit + 1])
     named = ", ".join(references[:limit])
-    return named + (" and more" if len(references) > limit else "")
+    if len(references) > limit:
+        return _("%(references)s and more") % {"references": named}
+    return named
 
 
 @transaction.atomic
@@ -105,7 +115,7 @@ def closure_create(*, outlet: Outlet, date: dt.date, reason: str = "") -> Closur
     if booked.exists():
         raise Conflict(
             _("%(count)s active booking(s) on %(date)s must be moved or cancelled first: %(refs)s.")
-            % {"count": booked.count(), "date": f"{date:%Y-%m-%d}", "refs": _references(booked)},
+            % {"count": booked.count(), "date": date.isoformat(), "refs": _references(booked)},
             fields={"date": [_("The outlet has active bookings on that day.")]},
         )
     try:
@@ -128,18 +138,19 @@ def _clean_capabilities(capabilities: Iterable[str]) -> list[str]:
     cleaned: list[str] = []
     for capability in capabilities:
         if capability not in allowed:
-            raise ValidationError({"capabilities": [f"{capability!r} is not a capability."]})
+            message = _("%(capability)s is not a capability.") % {"capability": repr(capability)}
+            raise ValidationError({"capabilities": [message]})
         if capability not in cleaned:
             cleaned.append(capability)
     if not cleaned:
-        raise ValidationError({"capabilities": ["A bay needs at least one capability."]})
+        raise ValidationError({"capabilities": [_("A bay needs at least one capability.")]})
     return cleaned
 
 
 def _check_name_free(*, outlet: Outlet, name: str, bay: Bay | None = None) -> str:
     name = name.strip()
     if not name:
-        raise ValidationError({"name": ["A bay needs a name."]})
+        raise ValidationError({"name": [_("A bay needs a name.")]})
     taken = Bay.objects.filter(outlet=outlet, name__iexact=name)
     if bay is not None:
         taken = taken.exclude(pk=bay.pk)

@@ -10,7 +10,7 @@ from django.core.cache import cache
 
 from bookings.models import Booking
 
-from ..audit_tables import Column, Kind, format_figure
+from ..dashboard.audit_tables import Column, Kind, format_figure
 
 register = template.Library()
 

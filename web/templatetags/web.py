@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models import Booking
 from outlets.models import Amenity
 
-from ..display import local_name
+from ..common.display import local_name
 
 register = template.Library()
 

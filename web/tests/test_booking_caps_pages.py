@@ -12,7 +12,7 @@ from bookings.lifecycle.create import booking_create
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory, next_local
 from outlets.selectors import service_types_by_code
-from web.selectors import free_days
+from web.owners.selectors import free_days
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from audit.tests.test_equity import UNFAIR_AITO, fair
 from outlets.tests.factories import OutletFactory, OutletMembershipFactory
 from recalls.tests.factories import RecallCampaignFactory, recall_service
 from vehicles.tests.factories import BrandMembershipFactory, brand
-from web.audit_tables import parse_sort, sorted_rows
-from web.forms_dashboard import Preset, preset_period
+from web.dashboard.audit_tables import parse_sort, sorted_rows
+from web.dashboard.forms import Preset, preset_period
 
 pytestmark = pytest.mark.django_db
 

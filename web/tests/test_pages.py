@@ -25,7 +25,7 @@ from outlets.selectors import service_types_by_code
 from outlets.tests.factories import OutletMembershipFactory
 from vehicles.models import Vehicle
 from vehicles.tests.factories import valid_vin, vehicle_model
-from web.selectors import free_days
+from web.owners.selectors import free_days
 
 pytestmark = pytest.mark.django_db
 

@@ -93,7 +93,7 @@ def open_page(browser, request) -> Iterator:
             try:
                 page.screenshot(path=str(ARTIFACTS / f"{name}-{n}.png"), full_page=True)
                 (ARTIFACTS / f"{name}-{n}.html").write_text(page.content(), encoding="utf-8")
-            except Exception as exc:  # noqa: BLE001 - a dead page must not hide the failure
+            except Exception as exc:  # a dead page must not hide the failure
                 (ARTIFACTS / f"{name}-{n}.txt").write_text(repr(exc), encoding="utf-8")
     for page in pages:
         page.context.close()

@@ -18,7 +18,7 @@ from accounts.models import User
 from demo.history import UNEQUAL_BRAND, UNEQUAL_OUTLET
 from demo.network import DEMO_PASSWORD
 from demo.seed import seed_demo
-from web.audit_tables import COLUMNS, format_figure
+from web.dashboard.audit_tables import COLUMNS, format_figure
 
 from .conftest import ARTIFACTS, DESKTOP, PHONE, check_accessibility
 

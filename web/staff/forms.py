@@ -1,0 +1,172 @@
+"""Forms of the staff pages (the board's actions, walk-ins, the manager pages, the counter's
+verification): they parse and label input; the rules stay in the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import Booking
+from outlets.models import Bay, Capability, ServiceType
+from outlets.services import Interval
+from vehicles.models import VehicleModel
+
+from ..common.display import local_name
+
+
+class ActionForm(forms.Form):
+    """The input of one day-of-service action on a booking's card (web.staff.actions). Its
+    cleaned data are the keyword arguments of the action's service, beside the booking and the
+    actor; an action that takes nothing more uses this form as it is."""
+
+    def __init__(self, data: Any = None, *, booking: Booking):
+        super().__init__(data)
+        self.booking = booking
+
+
+class CheckInForm(ActionForm):
+    odometer_km = forms.IntegerField(
+        label=_("Odometer (km)"), min_value=0, max_value=5_000_000, required=False
+    )
+
+
+class StartForm(ActionForm):
+    """Start the work; the bay chosen here, one of the outlet's bays in use, assigns or changes
+    the booking's bay."""
+
+    bay = forms.ModelChoiceField(label=_("Bay"), queryset=Bay.objects.none(), required=False)
+
+    def __init__(self, data: Any = None, *, booking: Booking):
+        super().__init__(data, booking=booking)
+        self.fields["bay"].queryset = Bay.objects.filter(
+            outlet_id=booking.outlet_id, is_active=True
+        )
+
+
+class CompleteForm(ActionForm):
+    """The checklist arrives as one list of ticked items per service (`check-<code>`); the
+    service refuses anything short of every standard item."""
+
+    actual_labour_minutes = forms.IntegerField(
+        label=_("Actual labour time (minutes)"), min_value=1, max_value=24 * 60
+    )
+    # Never rendered as an input: the page shows the checklist's boxes, and the service's
+    # messages about them land on this field (form_error places errors on visible fields).
+    checklist = forms.CharField(required=False)
+
+    def __init__(self, data: Any = None, *, booking: Booking):
+        super().__init__(data, booking=booking)
+        lines = booking.booking_services.select_related("service_type")
+        self.services = [line.service_type for line in lines]
+
+    def clean_checklist(self) -> dict[str, list[str]]:
+        """The ticked items of each of the booking's services, as the service reads them."""
+        return {s.code: list(self.data.getlist(f"check-{s.code}")) for s in self.services}
+
+
+class ModelChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: VehicleModel) -> str:
+        return f"{obj.brand.name} {local_name(obj)}"
+
+
+class WalkInForm(forms.Form):
+    vin = forms.CharField(label=_("VIN"), max_length=32)
+    service = forms.MultipleChoiceField(
+        label=_("Services"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    model = ModelChoice(
+        label=_("Model (for a car new to HIMA)"),
+        queryset=VehicleModel.objects.none(),
+        required=False,
+        to_field_name="code",
+    )
+    plate = forms.CharField(label=_("Plate (optional)"), max_length=16, required=False)
+    notes = forms.CharField(label=_("Notes (optional)"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, services: Sequence[ServiceType], models: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [(s.code, local_name(s)) for s in services]
+        self.fields["model"].queryset = models
+
+
+WEEKDAY_LABELS = [
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+]
+
+
+class HoursForm(forms.Form):
+    """The week as text, one line per weekday: intervals like `08:30-12:00, 13:00-18:00`; an
+    empty line is a closed day. The service validates overlaps and order."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for day, label in enumerate(WEEKDAY_LABELS):
+            self.fields[f"day{day}"] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=200,
+                help_text=_("For example 08:30-12:00, 13:00-18:00; empty: closed."),
+            )
+
+    def _parse(self, day: int, text: str) -> list[Interval]:
+        intervals: list[Interval] = []
+        for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
+            try:
+                opens_text, closes_text = (t.strip() for t in part.replace("–", "-").split("-"))
+                opens = dt.time.fromisoformat(opens_text)
+                closes = dt.time.fromisoformat(closes_text)
+            except ValueError as exc:
+                raise ValidationError(
+                    {f"day{day}": [_("Write each interval as HH:MM-HH:MM.")]}
+                ) from exc
+            intervals.append(Interval(weekday=day, opens=opens, closes=closes))
+        return intervals
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        intervals: list[Interval] = []
+        for day in range(7):
+            try:
+                intervals.extend(self._parse(day, cleaned.get(f"day{day}", "") or ""))
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    self.add_error(name, messages)
+        cleaned["intervals"] = intervals
+        return cleaned
+
+
+class ClosureForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=128, required=False)
+
+
+class ClosureDeleteForm(forms.Form):
+    date = forms.DateField(widget=forms.HiddenInput)
+
+
+class BayForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=32)
+    capabilities = forms.MultipleChoiceField(
+        label=_("Capabilities"), choices=Capability.choices, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class CounterVerifyForm(forms.Form):
+    booking = forms.CharField(label=_("Reference of the car's visit"), max_length=12)
+    phone = forms.CharField(
+        label=_("Owner's verified mobile number"),
+        max_length=32,
+        help_text=_("Check the name on the registration certificate (行驶证) against the person."),
+    )
