@@ -10,8 +10,8 @@ PORT ?= 8000
 # themselves fail closed (DEBUG off, a real SECRET_KEY required), as the Docker image runs them.
 export DEBUG ?= 1
 
-.PHONY: install run test test-fast test-dates lint format services db bench clean browser gettext \
-	messages secret
+.PHONY: install run test test-fast test-dates lint typecheck format services db bench clean browser \
+	gettext messages secret
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -84,11 +84,15 @@ test-dates: install messages
 	@$(PY) manage.py check_services
 	.ci/test-dates $(VENV)/bin/pytest $(DATES) -- $(DATE_TESTS)
 
-lint: install
+lint: install typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+
+# mypy with the Django and DRF plugins, on the modules pyproject.toml lists ([tool.mypy]).
+typecheck: install
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -4,12 +4,13 @@ queries however many outlets and bookings) and returns plain dataclasses for the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any, Self, overload
 
 from django.db import connection
 from django.utils import timezone
+from psycopg import sql as psql
 
 from outlets.models import Outlet
 from outlets.selectors import outlet_by_code
@@ -142,7 +143,7 @@ def statement_params(
     }
 
 
-def fetch_rows(statement: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+def fetch_rows(statement: psql.Composable, params: dict[str, Any]) -> list[dict[str, Any]]:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         columns = [c.name for c in cursor.description]
@@ -214,20 +215,23 @@ def _side(row: dict[str, Any]) -> Side:
     )
 
 
-class BookingRows(Sequence[AuditBooking]):
+COUNT_SQL = psql.SQL("SELECT count(*) FROM ({}) AS behind")
+PAGE_SQL = psql.SQL("{} LIMIT %(limit)s OFFSET %(offset)s")
+
+
+class BookingRows:
     """The bookings behind a figure as the paginator needs them: a count and a slice, each one
     query, whatever the page."""
 
-    def __init__(self, statement: str, params: dict[str, Any]):
+    def __init__(self, statement: psql.Composable, params: dict[str, Any]):
         self._statement = statement
         self._params = params
         self._count: int | None = None
 
     def count(self) -> int:
         if self._count is None:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT count(*) FROM ({self._statement}) AS behind", self._params)
-                self._count = cursor.fetchone()[0]
+            rows = fetch_rows(COUNT_SQL.format(self._statement), self._params)
+            self._count = rows[0]["count"]
         return self._count
 
     def __len__(self) -> int:
@@ -247,7 +251,7 @@ class BookingRows(Sequence[AuditBooking]):
         if step != 1:
             raise ValueError("Only contiguous slices.")
         rows = fetch_rows(
-            f"{self._statement} LIMIT %(limit)s OFFSET %(offset)s",
+            PAGE_SQL.format(self._statement),
             {**self._params, "limit": max(stop - start, 0), "offset": start},
         )
         return [_audit_booking(row) for row in rows]

@@ -2,8 +2,8 @@
 bookings in scope, and the aggregates, the equity comparison and the list of the bookings behind
 a figure all use those same conditions.
 
-Only constants are formatted into these statements; every value a request brings (dates, ids,
-the city) is a bound parameter.
+The statements are composed with psycopg.sql from fragments and constants of this module only;
+every value a request brings (dates, ids, the city) is a bound parameter.
 
 Parameters every statement takes: `date_from`, `date_to` (local dates, inclusive), `now`,
 `outlet_id` (or None), `city` (or None), `brand_id` (or None).
@@ -11,22 +11,24 @@ Parameters every statement takes: `date_from`, `date_to` (local dates, inclusive
 
 from __future__ import annotations
 
+from psycopg import sql
+
 # Started at most this long after the scheduled start (or before it): on time.
 ON_TIME_MINUTES = 15
 
 
-def _array_length(column: str) -> str:
+def _array_length(table: str, column: str) -> sql.Composed:
     """Length of a JSON array column; anything else stored there counts as empty."""
-    return (
-        f"jsonb_array_length(CASE jsonb_typeof({column}) WHEN 'array' THEN {column} ELSE '[]' END)"
-    )
+    return sql.SQL(
+        "jsonb_array_length(CASE jsonb_typeof({value}) WHEN 'array' THEN {value} ELSE '[]' END)"
+    ).format(value=sql.Identifier(table, column))
 
 
 # The bookings in scope, one row each, with everything a figure needs. The period is a range of
 # LOCAL dates: its bounds are computed per outlet in the outlet's own zone (daylight saving
 # included), so that 23:30 on the last day in Shanghai counts and 00:10 the next day does not,
 # and the (outlet, start) index still narrows the rows.
-SCOPED = f"""
+SCOPED = sql.SQL("""
 booked AS (
     SELECT
         b.id,
@@ -65,9 +67,9 @@ line_totals AS (
         bs.booking_id,
         sum(bs.labour_minutes)::int AS standard_minutes,
         bool_or(st.category = 'recall') AS has_recall,
-        sum(CASE WHEN {_array_length("bs.checklist_result")} > 0
-                 THEN {_array_length("bs.checklist_result")}
-                 ELSE {_array_length("st.checklist")} END)::int AS checklist_items,
+        sum(CASE WHEN {recorded_items} > 0
+                 THEN {recorded_items}
+                 ELSE {standard_items} END)::int AS checklist_items,
         sum((SELECT count(*)
              FROM jsonb_array_elements(CASE jsonb_typeof(bs.checklist_result)
                   WHEN 'array' THEN bs.checklist_result ELSE '[]' END) AS item
@@ -86,77 +88,99 @@ scoped AS (
         coalesce(line_totals.has_recall, false) AS has_recall
     FROM booked
     LEFT JOIN line_totals ON line_totals.booking_id = booked.id
-)"""
+)""").format(
+    recorded_items=_array_length("bs", "checklist_result"),
+    standard_items=_array_length("st", "checklist"),
+)
 
-_COMPLETED = "s.status = 'completed'"
-_TIMED = f"{_COMPLETED} AND s.actual_labour_minutes IS NOT NULL AND s.standard_minutes > 0"
+_COMPLETED = sql.SQL("s.status = 'completed'")
+_TIMED = sql.SQL("{} AND s.actual_labour_minutes IS NOT NULL AND s.standard_minutes > 0").format(
+    _COMPLETED
+)
+_ON_TIME = sql.Literal(ON_TIME_MINUTES)
+
 
 # Which bookings each figure counts: the filters of the aggregates below, and the `metric` of
 # the list of the bookings behind a figure.
-METRICS: dict[str, str] = {
-    "all": "true",
+METRICS: dict[str, sql.Composable] = {
+    "all": sql.SQL("true"),
     # Expected at the outlet: not cancelled, and the scheduled start has passed.
-    "due": "s.due",
+    "due": sql.SQL("s.due"),
     "completed": _COMPLETED,
-    "cancelled": "s.status = 'cancelled'",
-    "no_show": "s.status = 'no_show'",
+    "cancelled": sql.SQL("s.status = 'cancelled'"),
+    "no_show": sql.SQL("s.status = 'no_show'"),
     # Service started, with an appointment: the waits.
-    "started": "s.wait_minutes IS NOT NULL",
-    "on_time": f"s.wait_minutes <= {ON_TIME_MINUTES}",
-    "late_start": f"s.wait_minutes > {ON_TIME_MINUTES}",
+    "started": sql.SQL("s.wait_minutes IS NOT NULL"),
+    "on_time": sql.SQL("s.wait_minutes <= {}").format(_ON_TIME),
+    "late_start": sql.SQL("s.wait_minutes > {}").format(_ON_TIME),
     # Completed with an actual labour time to set against the standard.
     "timed": _TIMED,
-    "over_standard": f"{_TIMED} AND s.actual_labour_minutes > s.standard_minutes",
-    "checklist_incomplete": f"{_COMPLETED} AND s.checklist_items_done < s.checklist_items",
-    "rated": f"{_COMPLETED} AND s.rating IS NOT NULL",
-    "unrated": f"{_COMPLETED} AND s.rating IS NULL",
-    "recall": f"{_COMPLETED} AND s.has_recall",
+    "over_standard": sql.SQL("{} AND s.actual_labour_minutes > s.standard_minutes").format(_TIMED),
+    "checklist_incomplete": sql.SQL("{} AND s.checklist_items_done < s.checklist_items").format(
+        _COMPLETED
+    ),
+    "rated": sql.SQL("{} AND s.rating IS NOT NULL").format(_COMPLETED),
+    "unrated": sql.SQL("{} AND s.rating IS NULL").format(_COMPLETED),
+    "recall": sql.SQL("{} AND s.has_recall").format(_COMPLETED),
 }
 
 
-def _count(metric: str) -> str:
-    return f"count(s.id) FILTER (WHERE {METRICS[metric]})"
+def _count(metric: str) -> sql.Composed:
+    return sql.SQL("count(s.id) FILTER (WHERE {})").format(METRICS[metric])
 
 
 # The figures of one group of scoped rows (alias `s`). count(s.id), not count(*): the outlet
 # table is LEFT JOINed to the bookings, so an outlet with none still gets its row of zeros.
-AGGREGATES = f"""
+AGGREGATES = sql.SQL("""
     count(s.id) AS bookings,
-    {_count("completed")} AS completed,
-    {_count("cancelled")} AS cancelled,
-    {_count("no_show")} AS no_show,
-    {_count("due")} AS due,
-    {_count("started")} AS started,
-    {_count("on_time")} AS on_time,
+    {completed} AS completed,
+    {cancelled} AS cancelled,
+    {no_show} AS no_show,
+    {due} AS due,
+    {started} AS started,
+    {on_time} AS on_time,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY s.wait_minutes) AS wait_median_minutes,
     percentile_cont(0.9) WITHIN GROUP (ORDER BY s.wait_minutes) AS wait_p90_minutes,
-    {_count("timed")} AS timed,
+    {timed} AS timed,
     percentile_cont(0.5) WITHIN GROUP (
         ORDER BY s.actual_labour_minutes::float8 / s.standard_minutes
-    ) FILTER (WHERE {METRICS["timed"]}) AS labour_ratio_median,
-    coalesce(sum(s.checklist_items) FILTER (WHERE {_COMPLETED}), 0) AS checklist_items,
-    coalesce(sum(s.checklist_items_done) FILTER (WHERE {_COMPLETED}), 0)
+    ) FILTER (WHERE {is_timed}) AS labour_ratio_median,
+    coalesce(sum(s.checklist_items) FILTER (WHERE {is_completed}), 0) AS checklist_items,
+    coalesce(sum(s.checklist_items_done) FILTER (WHERE {is_completed}), 0)
         AS checklist_items_done,
-    {_count("rated")} AS rated,
-    (avg(s.rating) FILTER (WHERE {METRICS["rated"]}))::float8 AS rating_mean,
-    {_count("recall")} AS recall_done"""
+    {rated} AS rated,
+    (avg(s.rating) FILTER (WHERE {is_rated}))::float8 AS rating_mean,
+    {recall} AS recall_done""").format(
+    completed=_count("completed"),
+    cancelled=_count("cancelled"),
+    no_show=_count("no_show"),
+    due=_count("due"),
+    started=_count("started"),
+    on_time=_count("on_time"),
+    timed=_count("timed"),
+    rated=_count("rated"),
+    recall=_count("recall"),
+    is_timed=METRICS["timed"],
+    is_completed=_COMPLETED,
+    is_rated=METRICS["rated"],
+)
 
 # The rates, from the counts of one figures row (alias `f`); each denominator is documented in
 # docs/audit.md. NULL when the denominator is zero: no rate, rather than a rate of 0.
-RATES = """
+RATES = sql.SQL("""
     f.completed::float8 / nullif(f.due, 0) AS completion_rate,
     f.cancelled::float8 / nullif(f.bookings, 0) AS cancellation_rate,
     f.no_show::float8 / nullif(f.due, 0) AS no_show_rate,
     f.on_time::float8 / nullif(f.started, 0) AS on_time_rate,
     f.checklist_items_done::float8 / nullif(f.checklist_items, 0) AS checklist_completion_rate,
-    f.rated::float8 / nullif(f.completed, 0) AS response_rate"""
+    f.rated::float8 / nullif(f.completed, 0) AS response_rate""")
 
 # One row per outlet in scope plus the network total (GROUPING SETS: one pass, and the total's
 # medians are the network's, not an average of the outlets'). Outlets in scope: the active ones
 # authorized for the brand (all active ones for every brand), plus any with bookings in the
 # period, so that an outlet with no bookings shows as such instead of vanishing.
-OUTLET_FIGURES = f"""
-WITH {SCOPED},
+OUTLET_FIGURES = sql.SQL("""
+WITH {scoped},
 outlet_scope AS (
     SELECT o.id FROM outlets_outlet o
     WHERE o.is_active
@@ -169,24 +193,24 @@ outlet_scope AS (
     SELECT outlet_id FROM scoped
 ),
 figures AS (
-    SELECT os.id AS outlet_id, GROUPING(os.id) = 1 AS is_total, {AGGREGATES}
+    SELECT os.id AS outlet_id, GROUPING(os.id) = 1 AS is_total, {aggregates}
     FROM outlet_scope os
     LEFT JOIN scoped s ON s.outlet_id = os.id
     GROUP BY GROUPING SETS ((os.id), ())
 )
 SELECT
-    f.is_total, o.code AS outlet, o.name AS outlet_name, o.city, o.time_zone, f.*, {RATES}
+    f.is_total, o.code AS outlet, o.name AS outlet_name, o.city, o.time_zone, f.*, {rates}
 FROM figures f
 LEFT JOIN outlets_outlet o ON o.id = f.outlet_id
 ORDER BY f.is_total, o.code
-"""
+""").format(scoped=SCOPED, aggregates=AGGREGATES, rates=RATES)
 
 # Equity: for each outlet and each brand compared there ("perspective"), two groups of rows:
 # the brand's own bookings (own) and those of every other brand at that outlet pooled (not
 # own). A brand admin's request compares their brand only, so no group ever holds another
 # brand's own figures. The raw waits and ratings come along for the rank tests.
-EQUITY_FIGURES = f"""
-WITH {SCOPED},
+EQUITY_FIGURES = sql.SQL("""
+WITH {scoped},
 perspectives AS (
     SELECT outlet_id, brand_id, count(*) OVER (PARTITION BY outlet_id) AS brands_here
     FROM (SELECT DISTINCT outlet_id, brand_id FROM scoped) AS present
@@ -202,24 +226,30 @@ figures AS (
         s.outlet_id, s.compared_brand_id, s.own,
         -- the brands on this side: the compared one, or all the others present
         CASE WHEN s.own THEN 1 ELSE min(s.brands_here) - 1 END AS brands,
-        {AGGREGATES},
-        coalesce(array_agg(s.wait_minutes) FILTER (WHERE {METRICS["started"]}), '{{}}') AS waits,
-        coalesce(array_agg(s.rating) FILTER (WHERE {METRICS["rated"]}), '{{}}') AS ratings
+        {aggregates},
+        coalesce(array_agg(s.wait_minutes) FILTER (WHERE {is_started}), '{{}}') AS waits,
+        coalesce(array_agg(s.rating) FILTER (WHERE {is_rated}), '{{}}') AS ratings
     FROM sides s
     GROUP BY s.outlet_id, s.compared_brand_id, s.own
 )
-SELECT o.code AS outlet, o.name AS outlet_name, o.city, br.code AS brand, f.*, {RATES}
+SELECT o.code AS outlet, o.name AS outlet_name, o.city, br.code AS brand, f.*, {rates}
 FROM figures f
 JOIN outlets_outlet o ON o.id = f.outlet_id
 JOIN vehicles_brand br ON br.id = f.compared_brand_id
 ORDER BY o.code, br.code, f.own DESC
-"""
+""").format(
+    scoped=SCOPED,
+    aggregates=AGGREGATES,
+    is_started=METRICS["started"],
+    is_rated=METRICS["rated"],
+    rates=RATES,
+)
 
 
-def booking_rows_sql(metric: str) -> str:
+def booking_rows_sql(metric: str) -> sql.Composed:
     """The bookings behind one figure, with the values the figure used for each."""
-    return f"""
-WITH {SCOPED}
+    return sql.SQL("""
+WITH {scoped}
 SELECT
     s.id, s.reference, s.status, s.channel, br.code AS brand, m.name AS model,
     s.start, s.started_at, s.wait_minutes, s.actual_labour_minutes, s.standard_minutes,
@@ -228,9 +258,9 @@ FROM scoped s
 JOIN vehicles_vehicle v ON v.id = s.vehicle_id
 JOIN vehicles_vehiclemodel m ON m.id = v.model_id
 JOIN vehicles_brand br ON br.id = m.brand_id
-WHERE {METRICS[metric]}
+WHERE {counted}
 ORDER BY s.start, s.id
-"""
+""").format(scoped=SCOPED, counted=METRICS[metric])
 
 
 # The wait distribution's bucket edges in minutes: a wait falls in the first bucket whose edge
@@ -239,41 +269,41 @@ ORDER BY s.start, s.id
 WAIT_BUCKET_EDGES: tuple[int, ...] = (0, ON_TIME_MINUTES, 30, 60)
 
 
-def _bucket_counts() -> str:
-    lower: list[str] = []
-    counts = []
+def _bucket_counts() -> sql.Composed:
+    bucket = sql.SQL("count(*) FILTER (WHERE {})::int")
+    counts: list[sql.Composable] = []
+    above: list[sql.Composable] = []
     for edge in WAIT_BUCKET_EDGES:
-        counts.append(
-            f"count(*) FILTER (WHERE {' AND '.join([*lower, f's.wait_minutes <= {edge}'])})"
-        )
-        lower = [f"s.wait_minutes > {edge}"]
-    counts.append(f"count(*) FILTER (WHERE s.wait_minutes > {WAIT_BUCKET_EDGES[-1]})")
-    return "ARRAY[" + ", ".join(f"{c}::int" for c in counts) + "]"
+        up_to = sql.SQL("s.wait_minutes <= {}").format(sql.Literal(edge))
+        counts.append(bucket.format(sql.SQL(" AND ").join([*above, up_to])))
+        above = [sql.SQL("s.wait_minutes > {}").format(sql.Literal(edge))]
+    counts.append(bucket.format(*above))
+    return sql.SQL("ARRAY[{}]").format(sql.SQL(", ").join(counts))
 
 
 # Per outlet: how many started bookings (the `started` metric, as the wait figures count them)
 # waited how long, bucketed by WAIT_BUCKET_EDGES. Outlets without a started booking are absent.
-WAIT_DISTRIBUTION = f"""
-WITH {SCOPED}
+WAIT_DISTRIBUTION = sql.SQL("""
+WITH {scoped}
 SELECT o.code AS outlet, o.name AS outlet_name, count(*)::int AS started,
-       {_bucket_counts()} AS counts
+       {bucket_counts} AS counts
 FROM scoped s
 JOIN outlets_outlet o ON o.id = s.outlet_id
-WHERE {METRICS["started"]}
+WHERE {is_started}
 GROUP BY o.code, o.name
 ORDER BY o.code
-"""
+""").format(scoped=SCOPED, bucket_counts=_bucket_counts(), is_started=METRICS["started"])
 
 # Per week (Monday of the outlet's local start date), over every outlet in scope together: the
 # started bookings and those on time (the on-time rate's own numerator and denominator).
-WEEKLY_ON_TIME = f"""
-WITH {SCOPED}
+WEEKLY_ON_TIME = sql.SQL("""
+WITH {scoped}
 SELECT date_trunc('week', s.start AT TIME ZONE o.time_zone)::date AS week,
-       {_count("started")}::int AS started,
-       {_count("on_time")}::int AS on_time,
-       {_count("on_time")}::float8 / nullif({_count("started")}, 0) AS on_time_rate
+       {started}::int AS started,
+       {on_time}::int AS on_time,
+       {on_time}::float8 / nullif({started}, 0) AS on_time_rate
 FROM scoped s
 JOIN outlets_outlet o ON o.id = s.outlet_id
 GROUP BY 1
 ORDER BY 1
-"""
+""").format(scoped=SCOPED, started=_count("started"), on_time=_count("on_time"))

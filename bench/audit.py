@@ -31,10 +31,12 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 from bench import availability as network  # noqa: E402
 
 # isort: split
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from psycopg import sql  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bookings.models import BookingService  # noqa: E402
@@ -48,7 +50,7 @@ log = network.log
 # The hand-written floor: the same figures as the endpoints in the plainest statements that
 # compute them. The bookings of the period (local dates at each outlet), their service lines
 # (only the completed ones'), their ratings…
-FLOOR_BOOKINGS = """
+FLOOR_BOOKINGS = sql.SQL("""
 WITH b AS (
     SELECT b.id, b.outlet_id, m.brand_id, b.status, b.start, b.actual_labour_minutes, f.rating,
            CASE WHEN b.channel <> 'walk_in' AND b.started_at IS NOT NULL
@@ -74,9 +76,9 @@ WITH b AS (
 ), s AS (
     SELECT b.*, lines.standard, lines.recall, lines.items, lines.done
     FROM b LEFT JOIN lines ON lines.booking_id = b.id
-)"""
+)""")
 # …and every figure of a group of them.
-FLOOR_FIGURES = """
+FLOOR_FIGURES = sql.SQL("""
        count(*),
        count(*) FILTER (WHERE status = 'completed'),
        count(*) FILTER (WHERE status = 'cancelled'),
@@ -91,24 +93,20 @@ FLOOR_FIGURES = """
        sum(items) FILTER (WHERE status = 'completed'),
        avg(rating) FILTER (WHERE status = 'completed'),
        count(rating) FILTER (WHERE status = 'completed'),
-       count(*) FILTER (WHERE status = 'completed' AND recall)"""
-FLOOR_OUTLETS = (
-    FLOOR_BOOKINGS.format(where="AND m.brand_id = %(brand)s")
-    + f"SELECT outlet_id, {FLOOR_FIGURES} FROM s GROUP BY GROUPING SETS ((outlet_id), ())"
-)
+       count(*) FILTER (WHERE status = 'completed' AND recall)""")
+FLOOR_OUTLETS = sql.SQL(
+    "{} SELECT outlet_id, {} FROM s GROUP BY GROUPING SETS ((outlet_id), ())"
+).format(FLOOR_BOOKINGS.format(where=sql.SQL("AND m.brand_id = %(brand)s")), FLOOR_FIGURES)
 # Equity: at each outlet where the brand has bookings, the brand's and the others' pooled,
 # with the raw waits and ratings that the rank tests need.
-FLOOR_EQUITY = (
-    FLOOR_BOOKINGS.format(where="")
-    + f"""
-SELECT outlet_id, brand_id = %(brand)s AS own, {FLOOR_FIGURES},
+FLOOR_EQUITY = sql.SQL("""{bookings}
+SELECT outlet_id, brand_id = %(brand)s AS own, {figures},
        array_agg(wait) FILTER (WHERE wait IS NOT NULL),
        array_agg(rating) FILTER (WHERE status = 'completed' AND rating IS NOT NULL)
 FROM s
 WHERE outlet_id IN (SELECT outlet_id FROM s WHERE brand_id = %(brand)s)
 GROUP BY outlet_id, brand_id = %(brand)s
-"""
-)
+""").format(bookings=FLOOR_BOOKINGS.format(where=sql.SQL("")), figures=FLOOR_FIGURES)
 
 
 def ensure_network() -> None:
@@ -198,7 +196,9 @@ def add_audit_history() -> None:
 
 
 def brand_admin() -> User:
-    user, _ = User.objects.get_or_create(username=ADMIN, defaults={"password": "!"})
+    user, _ = User.objects.get_or_create(
+        username=ADMIN, defaults={"password": UNUSABLE_PASSWORD_PREFIX}
+    )
     BrandMembership.objects.get_or_create(user=user, brand=Brand.objects.get(code=BRAND))
     return user
 
@@ -216,7 +216,7 @@ def timed(call, runs: int = RUNS) -> tuple[float, float, set[int]]:
     return p50, p95, queries
 
 
-def floor(statement: str, params: dict) -> float:
+def floor(statement: sql.Composable, params: dict) -> float:
     """p50 of the statement alone, its rows fetched, on a plain cursor."""
 
     def run() -> None:
@@ -233,12 +233,13 @@ def floor(statement: str, params: dict) -> float:
     return statistics.median(times)
 
 
-def bench(client: Client, label: str, url: str, period: dict, floor_sql: str) -> None:
+def bench(client: Client, label: str, url: str, period: dict, floor_sql: sql.Composable) -> None:
     brand = Brand.objects.get(code=BRAND)
 
     def http() -> None:
         response = client.get(url, {"brand": BRAND, **period})
-        assert response.status_code == 200, response.content
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: {response.status_code} {response.content!r}")
 
     p50, p95, queries = timed(http)
     base = floor(floor_sql, {"brand": brand.pk, **period})

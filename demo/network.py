@@ -35,7 +35,8 @@ from .outlet_specs import (
     OutletSpec,
 )
 
-DEMO_PASSWORD = "hima-demo-2026"
+# The demo's published login (README, seed_demo's output), on demo accounts only.
+DEMO_PASSWORD = "hima-demo-2026"  # noqa: S105 - public by design, guards nothing
 
 
 @dataclass(frozen=True)

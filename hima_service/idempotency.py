@@ -117,7 +117,7 @@ def idempotent(view_method: Callable) -> Callable:
                 return replay
             try:
                 response = view_method(view, request, *args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 - rendered like DRF would, then stored
+            except Exception as exc:  # rendered like DRF would, then stored
                 response = view.handle_exception(exc)  # re-raises what would be a 500
             idempotency_answer(claim.new, status=response.status_code, body=response.data)
             return response

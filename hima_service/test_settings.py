@@ -5,7 +5,7 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from .settings import *  # noqa: E402, F403
+from .settings import *  # noqa: F403
 
 # The availability answer cache is off, so that each test of the engine and its query counts
 # computes; bookings/tests/test_availability_cache.py turns it on to test the cache itself.

@@ -18,9 +18,10 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg import sql
 
 from accounts.models import User
 from hima_service.celery import BEST_EFFORT_CONNECT
@@ -51,29 +52,27 @@ NOTICE_SCAN_TASK = "bookings.record_recall_notices"
 
 # --- campaigns ----------------------------------------------------------------------------
 
-TABLE = AffectedVehicle._meta.db_table
-CAMPAIGN_TABLE = RecallCampaign._meta.db_table
-MODELS_TABLE = RecallCampaign.vehicle_models.through._meta.db_table
-VEHICLE_TABLE = Vehicle._meta.db_table
+# The tables by their models' names, quoted as identifiers.
+AFFECTED = sql.Identifier(AffectedVehicle._meta.db_table)
+CAMPAIGNS = sql.Identifier(RecallCampaign._meta.db_table)
+CAMPAIGN_MODELS = sql.Identifier(RecallCampaign.vehicle_models.through._meta.db_table)
+VEHICLES = sql.Identifier(Vehicle._meta.db_table)
 
-RANGE_SQL = f"""
-INSERT INTO {TABLE} (campaign_id, vin, vehicle_id, source, state, booking_reference,
-                     created_at, updated_at)
+# The ORM has no INSERT … SELECT: one statement adds every vehicle in range, however many.
+RANGE_SQL = sql.SQL("""
+INSERT INTO {affected} (campaign_id, vin, vehicle_id, source, state, booking_reference,
+                        created_at, updated_at)
 SELECT c.id, v.vin, v.id, 'range', 'affected', '', now(), now()
-FROM {CAMPAIGN_TABLE} c
-JOIN {MODELS_TABLE} cm ON cm.recallcampaign_id = c.id
-JOIN {VEHICLE_TABLE} v ON v.model_id = cm.vehiclemodel_id
+FROM {campaigns} c
+JOIN {campaign_models} cm ON cm.recallcampaign_id = c.id
+JOIN {vehicles} v ON v.model_id = cm.vehiclemodel_id
 WHERE c.status = 'open' AND (%(campaign)s::bigint IS NULL OR c.id = %(campaign)s)
   AND (c.model_year_from IS NULL OR v.model_year >= c.model_year_from)
   AND (c.model_year_to IS NULL OR v.model_year <= c.model_year_to)
 ON CONFLICT (campaign_id, vin) DO NOTHING
-"""
-
-LINK_SQL = f"""
-UPDATE {TABLE} AS a SET vehicle_id = v.id, updated_at = now()
-FROM {VEHICLE_TABLE} v
-WHERE a.vehicle_id IS NULL AND a.vin = v.vin
-"""
+""").format(
+    affected=AFFECTED, campaigns=CAMPAIGNS, campaign_models=CAMPAIGN_MODELS, vehicles=VEHICLES
+)
 
 
 def affected_resolve_ranges(*, campaign: RecallCampaign | None = None) -> int:
@@ -87,9 +86,10 @@ def affected_resolve_ranges(*, campaign: RecallCampaign | None = None) -> int:
 
 def affected_link_vehicles() -> int:
     """Link listed VINs to the platform's vehicles registered since the list was uploaded."""
-    with connection.cursor() as cursor:
-        cursor.execute(LINK_SQL)
-        return cursor.rowcount
+    platform = Vehicle.objects.filter(vin=OuterRef("vin"))
+    return AffectedVehicle.objects.filter(Exists(platform), vehicle__isnull=True).update(
+        vehicle=Subquery(platform.values("pk")[:1]), updated_at=timezone.now()
+    )
 
 
 def notice_scan_kick() -> None:

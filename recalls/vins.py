@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from psycopg import sql
 
 from hima_service.exceptions import RuleViolation
 from vehicles.models import Brand, Vehicle, VehicleModel
@@ -124,22 +125,31 @@ def parse_vin_file(text: str) -> tuple[list[str], int]:
     return list(vins), read
 
 
-FOREIGN_SQL = f"""
-SELECT v.vin, b.name
-FROM {Vehicle._meta.db_table} v
-JOIN {VehicleModel._meta.db_table} m ON m.id = v.model_id
-JOIN {Brand._meta.db_table} b ON b.id = m.brand_id
-WHERE v.vin = ANY(%(vins)s) AND m.brand_id <> %(brand)s
-"""
+VEHICLES = sql.Identifier(Vehicle._meta.db_table)
 
-INSERT_SQL = f"""
-INSERT INTO {AffectedVehicle._meta.db_table}
+# The VINs travel as one array parameter: a list of up to MAX_LINES is one value, where the
+# ORM's `__in` would bind each VIN on its own.
+FOREIGN_SQL = sql.SQL("""
+SELECT v.vin, b.name
+FROM {vehicles} v
+JOIN {models} m ON m.id = v.model_id
+JOIN {brands} b ON b.id = m.brand_id
+WHERE v.vin = ANY(%(vins)s) AND m.brand_id <> %(brand)s
+""").format(
+    vehicles=VEHICLES,
+    models=sql.Identifier(VehicleModel._meta.db_table),
+    brands=sql.Identifier(Brand._meta.db_table),
+)
+
+# The ORM has no INSERT … SELECT: the whole list goes in with one statement.
+INSERT_SQL = sql.SQL("""
+INSERT INTO {affected}
     (campaign_id, vin, vehicle_id, source, state, booking_reference, created_at, updated_at)
 SELECT %(campaign)s, u.vin, v.id, 'list', 'affected', '', now(), now()
 FROM unnest(%(vins)s::varchar[]) AS u(vin)
-LEFT JOIN {Vehicle._meta.db_table} v ON v.vin = u.vin
+LEFT JOIN {vehicles} v ON v.vin = u.vin
 ON CONFLICT (campaign_id, vin) DO NOTHING
-"""
+""").format(affected=sql.Identifier(AffectedVehicle._meta.db_table), vehicles=VEHICLES)
 
 
 def _foreign_lines(campaign: RecallCampaign, vins: list[str], text: str) -> list[BadLine]:

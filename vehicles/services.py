@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
+from typing import Final, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,7 +29,14 @@ class VehicleVerifiedElsewhere(Conflict):
     code = "vehicle_verified_elsewhere"
 
 
-UNSET = object()  # "not given", as opposed to an explicit None that clears a field
+class Unset(Enum):
+    """ "Not given", as opposed to an explicit None that clears a field; an enum member, so
+    that the type checker narrows `is not UNSET`."""
+
+    TOKEN = 0
+
+
+UNSET: Final = Unset.TOKEN
 
 
 def _check_vin(vin: str) -> str:
@@ -106,7 +115,7 @@ def vehicle_update(
     vehicle: Vehicle,
     plate: str | None = None,
     odometer_km: int | None = None,
-    delivery_date: date | None | object = UNSET,
+    delivery_date: date | None | Literal[Unset.TOKEN] = UNSET,
     odometer_source: str = OdometerReading.Source.OWNER,
 ) -> Vehicle:
     """Change a vehicle's details. The odometer only ever increases (row locked to compare)."""

@@ -233,7 +233,10 @@ def gunicorn_config(**env: str) -> dict:
 
 def test_gunicorn_listens_on_port_and_takes_its_sizes_from_the_environment():
     assert gunicorn_config()["bind"] == "127.0.0.1:8000"
-    config = gunicorn_config(PORT="8123", WEB_HOST="0.0.0.0", WEB_CONCURRENCY="3", WEB_THREADS="6")
+    every_address = "0.0.0.0"  # noqa: S104 - the container's bind address, under test
+    config = gunicorn_config(
+        PORT="8123", WEB_HOST=every_address, WEB_CONCURRENCY="3", WEB_THREADS="6"
+    )
     assert config["bind"] == "0.0.0.0:8123"
     assert (config["workers"], config["threads"]) == (3, 6)
     assert config["accesslog"] == "-"
