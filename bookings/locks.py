@@ -1,9 +1,28 @@
 """The booking core's row locks, named for what they lock. Every write that needs a lock takes
 it here, once per action, so a reader can see every lock a booking write takes in one file.
 
-Lock order, where an action takes several: booking row, then outlet row, then the owner's user
-row (an owner's own create: locked with the outlet's share lock, after it), then bay rows. Every
-path takes them in that order, so two actions cannot wait on each other in a cycle (the
+Every lock a write takes, in the order it takes them (a path skips those it does not need):
+
+1. the booking row, FOR UPDATE (`lock_booking`): status actions, reschedule, feedback;
+2. the outlet row: FOR UPDATE for a night-service booking's count (`lock_outlet_nights`,
+   before the share lock), then FOR SHARE for the day's rules (`share_lock_outlet_serving`,
+   `share_lock_outlet`); a manager's hours and closures (outlets.services) hold it FOR UPDATE;
+3. the owner's user row, FOR NO KEY UPDATE, in the outlet's statement after the outlet (an
+   owner's own create: the caps);
+4. bay rows, FOR SHARE (`share_lock_day_bays`, `share_lock_capable_bays`, `share_lock_bay`);
+   a manager's bay change (outlets.services.bay_update) holds one bay FOR UPDATE, and no
+   outlet row after it;
+5. the vehicle's open recall rows (recalls.AffectedVehicle), FOR UPDATE
+   (recalls.services.recall_claim_for_booking in a create; the transition table's recall
+   hooks after the booking row); the recall notice scan takes them with SKIP LOCKED;
+6. the booking row written (INSERT or UPDATE, in a savepoint: bookings.reservation), where
+   the exclusion constraints wait for any overlapping row being written, and the foreign keys
+   take KEY SHARE locks on the outlet, bay, vehicle and owner rows, weaker than any above;
+7. notification rows last: the reminders of a rescheduled booking FOR UPDATE
+   (notify.outbox), pending rows skipped by one UPDATE; delivery locks one row on its own
+   (FOR UPDATE, or SKIP LOCKED claims) and holds no other lock.
+
+Every path takes them in that order, so two actions cannot wait on each other in a cycle (the
 exclusion constraint's own waits are handled in `bookings.reservation`). Otherwise the user row
 is locked only by writes of the account itself (sign-in, profile; the erasure, before it
 cancels its bookings): no path holds a booking, outlet or bay row and then waits for a user row.
@@ -16,20 +35,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
+from psycopg import sql
 
 from accounts.models import User
-from hima_service import rows
 from outlets.models import Bay, Closure, OpeningHours, Outlet
-from outlets.selectors import offers_columns, offers_params
+from outlets.selectors import OFFERS_COLUMNS, offers_params
 
 from .models import ACTIVE_STATUSES, Booking
-
-# The active statuses written into the bay statement as constants, not sent as a parameter:
-# only then can the planner see that the statement asks what the exclusion constraint's partial
-# index holds, in the one generic plan it keeps for a prepared statement. With a parameter, the
-# generic plan could not use that index, so PostgreSQL planned the statement afresh on every
-# booking (0.2 ms of its 0.5 ms of PostgreSQL CPU, measured in-process on the bench network).
-ACTIVE_LITERAL = ", ".join(f"'{status}'" for status in sorted(ACTIVE_STATUSES))
 
 
 def lock_booking(booking_id: int) -> Booking:
@@ -50,19 +62,21 @@ def lock_outlet_nights(outlet_id: int) -> None:
     Outlet.objects.select_for_update().filter(pk=outlet_id).values_list("pk").first()
 
 
-def _share_lock(model: type, pk: int, columns: str) -> tuple | None:
-    found = rows.fetch_all(
-        f"SELECT {columns} FROM {model._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
-        [pk],
+def _share_lock(model: type, pk: int, columns: Sequence[str]) -> tuple | None:
+    statement = sql.SQL("SELECT {columns} FROM {table} WHERE id = %s FOR SHARE").format(
+        columns=sql.SQL(", ").join(map(sql.Identifier, columns)),
+        table=sql.Identifier(model._meta.db_table),
     )
-    return found[0] if found else None
+    with connection.cursor() as cursor:
+        cursor.execute(statement.as_string(), [pk])
+        return cursor.fetchone()
 
 
 def share_lock_outlet(outlet_id: int) -> None:
     """SELECT … FOR SHARE of the outlet row. Reservations do not block each other, but a
     manager closing a day holds the row FOR UPDATE: the two wait for each other, and whoever
     comes second sees the other's committed result (a closure, or the booking it must move)."""
-    _share_lock(Outlet, outlet_id, "id")
+    _share_lock(Outlet, outlet_id, ["id"])
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,31 @@ class Upcoming:
     owner: int
 
 
+def _serving(owner_join: sql.Composable, owner_lock: sql.Composable) -> str:
+    return (
+        sql.SQL(
+            "SELECT h.weekday, h.opens, h.closes, {offers} FROM {outlets} o {owner_join}"
+            "LEFT JOIN {hours} h ON h.outlet_id = o.id "
+            "WHERE o.id = %(outlet)s FOR SHARE OF o{owner_lock}"
+        )
+        .format(
+            offers=OFFERS_COLUMNS,
+            outlets=sql.Identifier(Outlet._meta.db_table),
+            hours=sql.Identifier(OpeningHours._meta.db_table),
+            owner_join=owner_join,
+            owner_lock=owner_lock,
+        )
+        .as_string()
+    )
+
+
+_SERVING = _serving(sql.SQL(""), sql.SQL(""))
+_SERVING_WITH_OWNER = _serving(
+    sql.SQL("JOIN {} u ON u.id = %(owner)s ").format(sql.Identifier(User._meta.db_table)),
+    sql.SQL(" FOR NO KEY UPDATE OF u"),
+)
+
+
 def share_lock_outlet_serving(
     outlet_id: int,
     *,
@@ -113,20 +152,14 @@ def share_lock_outlet_serving(
     the user (a token, a notification) are not held up. The outlet is locked before the owner
     (the order of the locking clauses), so a night create holding the outlet FOR UPDATE
     (lock_outlet_nights) is waited for without holding the owner row."""
-    hours = connection.ops.quote_name(OpeningHours._meta.db_table)
-    outlets = connection.ops.quote_name(Outlet._meta.db_table)
     params = offers_params(outlet_id=outlet_id, service_ids=service_ids, brand_id=brand_id)
-    owner_join, owner_lock = "", ""
+    statement = _SERVING
     if lock_owner_id is not None:
-        owner_join = f"JOIN {User._meta.db_table} u ON u.id = %(owner)s "
-        owner_lock = " FOR NO KEY UPDATE OF u"
+        statement = _SERVING_WITH_OWNER
         params["owner"] = lock_owner_id
-    found = rows.fetch_all(
-        f"SELECT h.weekday, h.opens, h.closes, {offers_columns()} FROM {outlets} o "  # noqa: S608
-        f"{owner_join}LEFT JOIN {hours} h ON h.outlet_id = o.id "
-        f"WHERE o.id = %(outlet)s FOR SHARE OF o{owner_lock}",
-        params,
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        found = cursor.fetchall()
     if not found:  # deleted meanwhile: it offers nothing
         return OutletServing(hours=[], offered=set(), authorized=False)
     return OutletServing(
@@ -141,7 +174,7 @@ def share_lock_outlet_serving(
 def share_lock_bay(bay_id: int) -> tuple[bool, list[str]] | None:
     """SELECT is_active, capabilities … FOR SHARE of one bay: a manager retiring a bay or
     taking a capability away (FOR UPDATE) cannot race a booking onto it. None when gone."""
-    row = _share_lock(Bay, bay_id, "is_active, capabilities")
+    row = _share_lock(Bay, bay_id, ["is_active", "capabilities"])
     return (bool(row[0]), list(row[1])) if row else None
 
 
@@ -201,16 +234,50 @@ def share_lock_day_bays(
     )
 
 
-def _upcoming_columns() -> str:
-    # Active (ACTIVE_LITERAL, constants for the generic plan, as for `busy`) and starting after
-    # now: an early check-in before its start still holds that future slot. Uncorrelated, so
-    # PostgreSQL counts each once per statement, not once per bay.
-    table = Booking._meta.db_table
-    where = f"k.status IN ({ACTIVE_LITERAL}) AND k.start > %(now)s"
-    return (
-        f"(SELECT count(*) FROM {table} k WHERE k.vehicle_id = %(vehicle)s AND {where}), "
-        f"(SELECT count(*) FROM {table} k WHERE k.owner_id = %(owner)s AND {where}),"
-    )
+# The bays' statement: the exclusion constraint's own expression and predicate for `busy`, so
+# PostgreSQL answers it from the constraint's GiST index on (range, bay) instead of reading
+# every booking of each bay; the ORM has no share lock (FOR SHARE). Optional parts: the
+# caps' counts of upcoming bookings (active and starting after now: an early check-in before
+# its start still holds that future slot; uncorrelated, so counted once per statement, not per
+# bay), and the day's closure.
+_BAYS = sql.SQL(
+    """
+    SELECT b.*,
+        EXISTS (
+            SELECT 1 FROM {bookings} k
+            WHERE k.bay_id = b.id
+                AND tstzrange(k.start, k.bay_released_at, '[)')
+                    && tstzrange(%(start)s, %(released)s, '[)')
+                AND k.status = ANY(%(active)s) AND k.id IS DISTINCT FROM %(ignore)s
+        ) AS busy,
+        {upcoming},
+        {closure} AS closure
+    FROM {bays} b
+    WHERE b.outlet_id = %(outlet)s AND b.is_active
+        AND b.capabilities @> %(needed)s::varchar(24)[]
+    ORDER BY cardinality(b.capabilities), b.name, b.id
+    FOR SHARE OF b
+    """
+)
+_UPCOMING = sql.SQL(
+    "(SELECT count(*) FROM {bookings} k WHERE k.vehicle_id = %(vehicle)s "
+    "AND k.status = ANY(%(active)s) AND k.start > %(now)s) AS upcoming_vehicle, "
+    "(SELECT count(*) FROM {bookings} k WHERE k.owner_id = %(owner)s "
+    "AND k.status = ANY(%(active)s) AND k.start > %(now)s) AS upcoming_owner"
+).format(bookings=sql.Identifier(Booking._meta.db_table))
+_NO_UPCOMING = sql.SQL("NULL AS upcoming_vehicle, NULL AS upcoming_owner")
+_CLOSURE = sql.SQL(
+    "(SELECT c.reason FROM {closures} c WHERE c.outlet_id = %(outlet)s AND c.date = %(day)s)"
+).format(closures=sql.Identifier(Closure._meta.db_table))
+
+
+def _bays_statement(*, upcoming: bool, closure: bool) -> str:
+    return _BAYS.format(
+        bookings=sql.Identifier(Booking._meta.db_table),
+        bays=sql.Identifier(Bay._meta.db_table),
+        upcoming=_UPCOMING if upcoming else _NO_UPCOMING,
+        closure=_CLOSURE if closure else sql.SQL("NULL"),
+    ).as_string()
 
 
 def _capable_bays(
@@ -223,37 +290,10 @@ def _capable_bays(
     closure_day: dt.date | None,
     upcoming: UpcomingAsk | None = None,
 ) -> tuple[list[Bay], dict[dt.date, str] | None]:
-    # The constraint's own expression and predicate: answered from its GiST index on
-    # (range, bay) instead of reading every booking of each bay. Written as SQL, not built
-    # with the ORM: on every booking write, and the ORM took 4 ms to compile it, this 1 ms;
-    # prepared (hima_service.rows).
-    exclude = "AND k.id <> %(ignore)s" if ignore_booking_id is not None else ""
-    closure = (
-        f"(SELECT c.reason FROM {Closure._meta.db_table} c "  # noqa: S608
-        "WHERE c.outlet_id = %(outlet)s AND c.date = %(day)s)"
-        if closure_day is not None
-        else "NULL"
-    )
-    sql = f"""
-        SELECT {rows.columns(Bay, "b")},
-            EXISTS (
-                SELECT 1 FROM {Booking._meta.db_table} k
-                WHERE k.bay_id = b.id
-                    AND tstzrange(k.start, k.bay_released_at, '[)')
-                        && tstzrange(%(start)s, %(released)s, '[)')
-                    AND k.status IN ({ACTIVE_LITERAL}) {exclude}
-            ) AS busy,
-            {_upcoming_columns() if upcoming is not None else ""}
-            {closure} AS closure
-        FROM {Bay._meta.db_table} b
-        WHERE b.outlet_id = %(outlet)s AND b.is_active
-            AND b.capabilities @> %(needed)s::varchar(24)[]
-        ORDER BY cardinality(b.capabilities), b.name, b.id
-        FOR SHARE OF b
-    """  # noqa: S608 (table names from the models; values are parameters)
     params = {
         "start": start,
         "released": released,
+        "active": sorted(ACTIVE_STATUSES),
         "ignore": ignore_booking_id,
         "outlet": outlet_id,
         "needed": sorted(needed),
@@ -261,18 +301,14 @@ def _capable_bays(
     }
     if upcoming is not None:
         params.update(owner=upcoming.owner_id, vehicle=upcoming.vehicle_id, now=upcoming.now)
-    found = rows.fetch_all(sql, params)
-    bays = []
-    width = rows.width(Bay)
-    for row in found:
-        bay = rows.instance(Bay, row)
-        bay.busy = row[width]
+    statement = _bays_statement(upcoming=upcoming is not None, closure=closure_day is not None)
+    bays = list(Bay.objects.raw(statement, params))
+    for bay in bays:
         if upcoming is not None:
-            bay.upcoming = Upcoming(vehicle=row[width + 1], owner=row[width + 2])
-        bays.append(bay)
-    if closure_day is None or not found:
+            bay.upcoming = Upcoming(vehicle=bay.upcoming_vehicle, owner=bay.upcoming_owner)
+    if closure_day is None or not bays:
         return bays, None
-    reason = found[0][-1]
+    reason = bays[0].closure
     return bays, ({} if reason is None else {closure_day: reason})
 
 

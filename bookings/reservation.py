@@ -18,13 +18,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hima_service import rows
 from hima_service.exceptions import Conflict, SlotTaken, VehicleBusy
-from hima_service.transactions import atomic_or_joined
 from outlets.catalog import booking_duration, needed_capabilities
 from outlets.models import Bay, Closure, Outlet, ServiceType
 
@@ -98,20 +97,17 @@ def _hold_outlet_open(outlet: Outlet, start: dt.datetime) -> None:
 
 
 def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | None = None) -> bool:
-    """Run one INSERT or UPDATE of a booking in a savepoint and let PostgreSQL judge it. Called
-    inside the caller's transaction (reserve_bay and move_booking are atomic).
+    """Run one INSERT or UPDATE of a booking in a savepoint (a nested atomic block) and let
+    PostgreSQL judge it, inside the caller's transaction.
 
     True when accepted, False when booking_no_bay_overlap refuses it (the bay is taken);
     VehicleBusy for booking_no_vehicle_overlap. On any refusal only the savepoint is lost.
     """
     for _attempt in range(ATTEMPTS):
-        # A savepoint of its own, rolled back on a refusal and kept on success: it ends with
-        # the transaction, and releasing it would cost every booking write one more round trip.
-        savepoint = transaction.savepoint()
         try:
-            write()
+            with transaction.atomic():
+                write()
         except IntegrityError as exc:
-            _roll_back_to(savepoint)
             name = _constraint_name(exc) or ""
             if name == BAY_OVERLAP:
                 return False
@@ -122,7 +118,6 @@ def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | N
                 continue
             raise
         except OperationalError as exc:
-            _roll_back_to(savepoint)
             # An exclusion constraint is checked after the row is written, so two transactions
             # writing overlapping rows at the same instant each wait for the other's row, and
             # PostgreSQL breaks the cycle by failing one with a deadlock. Only our savepoint is
@@ -130,25 +125,17 @@ def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | N
             if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
                 raise
             continue
-        except BaseException:
-            _roll_back_to(savepoint)
-            raise
         return True
     return False  # still contended after every attempt: as good as taken
 
 
-def _roll_back_to(savepoint: str | None) -> None:
-    """Undo the refused write only, as an inner transaction.atomic does: the ORM's write
-    marked the transaction for rollback; back at the savepoint it is usable again. When even
-    that fails (the connection is gone), the whole transaction must roll back."""
-    transaction.set_rollback(False)
-    try:
-        transaction.savepoint_rollback(savepoint)
-    except DatabaseError:
-        transaction.set_rollback(True)
+def _require_transaction(name: str) -> None:
+    # Its share locks hold only until the transaction ends: in autocommit they would end with
+    # each statement and guard nothing.
+    if transaction.get_autocommit():
+        raise TransactionManagementError(f"{name} runs inside the caller's transaction.atomic().")
 
 
-@atomic_or_joined
 def reserve_bay(
     *, booking: Booking, services: Sequence[ServiceType], held: HeldDay | None = None
 ) -> Booking:
@@ -159,10 +146,14 @@ def reserve_bay(
     Raises SlotTaken when every suitable bay is taken, VehicleBusy when the vehicle has another
     active booking then. `held` is what `validate_bookable(hold=True)` read under the outlet
     and bay share locks for these times; without it (or for other times) the outlet is
-    share-locked and its day re-checked here, and the bays are read and locked here. Call it
-    inside the caller's transaction.atomic: on an exception nothing of it remains (the only
-    write is the INSERT, in a savepoint).
+    share-locked and its day re-checked here, and the bays are read and locked here.
+
+    Call it inside the caller's transaction (its locks last until that commits). It opens no
+    transaction of its own: its only write is the INSERT, in a savepoint, so on an exception
+    nothing of it remains and the caller's transaction stays usable (a caller may catch
+    SlotTaken and do something else).
     """
+    _require_transaction("reserve_bay")
     if booking.pk is not None:
         raise ValueError("reserve_bay inserts a new booking; use move_booking for a saved one.")
     services = list(services)
@@ -189,7 +180,7 @@ def reserve_bay(
 
     def insert() -> None:
         booking.pk = None  # a refused INSERT must not leave a half-set primary key behind
-        rows.insert([booking])  # the ORM's INSERT, without its compiler (hima_service.rows)
+        booking.save(force_insert=True)
 
     def renew_reference() -> None:
         booking.reference = new_reference()
@@ -202,7 +193,6 @@ def reserve_bay(
     raise SlotTaken()
 
 
-@atomic_or_joined
 def move_booking(
     *,
     booking: Booking,
@@ -220,8 +210,9 @@ def move_booking(
     accepts; the row's current time does not count against it. `held` is as for reserve_bay
     (read with this booking ignored). If no bay can be won the row is left exactly as it was
     and SlotTaken is raised: the old slot is given up only once the new one is held. Updates
-    `booking` in memory and returns it.
+    `booking` in memory and returns it. Like reserve_bay, inside the caller's transaction.
     """
+    _require_transaction("move_booking")
     if booking.status not in ACTIVE_STATUSES:
         raise Conflict(
             _("A booking that is %(status)s holds no bay and cannot be moved.")

@@ -26,17 +26,18 @@ from outlets.selectors import outlet_by_code
 from .access import booking_scope, staff_outlet_ids
 from .models import Booking, BookingEvent, BookingService, Feedback, Notification
 
+# A booking's service lines as its representation and the pages show them.
+LINES = Prefetch(
+    "booking_services",
+    queryset=BookingService.objects.select_related("service_type").order_by("id"),
+)
+
 
 def with_details(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     """Everything a booking's representation shows, joined or prefetched."""
     return bookings.select_related(
         "outlet", "bay", "owner", "vehicle__model__brand", "feedback"
-    ).prefetch_related(
-        Prefetch(
-            "booking_services",
-            queryset=BookingService.objects.select_related("service_type").order_by("id"),
-        )
-    )
+    ).prefetch_related(LINES)
 
 
 def booking_list(
@@ -107,15 +108,12 @@ def booking_get(*, user: User, reference: str, details: bool = True) -> Booking:
 
 
 def booking_events(*, booking: Booking) -> Sequence[BookingEvent]:
-    """The booking's history, oldest first: the events in hand when a service just wrote the
-    whole history (booking_parts_in_hand), else one query."""
-    if "events" in _in_hand(booking):
-        return booking.events.all()
-    return booking.events.select_related("actor").order_by("created_at", "id")
-
-
-def _in_hand(booking: Booking) -> dict:
-    return getattr(booking, "_prefetched_objects_cache", {})
+    """The booking's history, oldest first: the events a service handed over with the booking
+    (booking_parts_in_hand), else one query."""
+    history = getattr(booking, "history", None)
+    if history is not None:
+        return history
+    return list(booking.events.select_related("actor").order_by("created_at", "id"))
 
 
 _UNSET = object()
@@ -130,28 +128,19 @@ def booking_parts_in_hand(
     feedback: Feedback | None | object = _UNSET,
 ) -> Booking:
     """Hand what a service just wrote or read to the booking's representation, so that it is
-    not read again: `lines` (with their service types), the complete `events` and
-    `notifications` of the booking, and its `feedback` (None: it has none). They go where
-    Django's prefetch_related puts them (`booking.booking_services.all()` then answers without
-    a query, and so do booking_events and the notifications selector). Returns `booking`."""
-    cache = booking.__dict__.setdefault("_prefetched_objects_cache", {})
+    not read again: `lines` (with their service types) as `booking.lines`, the complete
+    `events` as `booking.history`, the complete `notifications` as `booking.notices` (by due
+    time) and the `feedback` (None: it has none) as `booking.feedback_or_none`. Plain
+    attributes, as Prefetch(to_attr=…) sets them. Returns `booking`."""
     if lines is not None:
-        cache["booking_services"] = _with_result(booking.booking_services, lines)
+        booking.lines = list(lines)
     if events is not None:
-        cache["events"] = _with_result(booking.events, events)
+        booking.history = list(events)
     if notifications is not None:
-        ordered = sorted(notifications, key=lambda row: (row.due_at, row.pk))
-        cache["notifications"] = _with_result(booking.notifications, ordered)
+        booking.notices = sorted(notifications, key=lambda row: (row.due_at, row.pk))
     if feedback is not _UNSET:
-        Booking.feedback.related.set_cached_value(booking, feedback)
+        booking.feedback_or_none = feedback
     return booking
-
-
-def _with_result(manager, rows: Sequence) -> QuerySet:
-    queryset = manager.get_queryset()
-    queryset._result_cache = list(rows)
-    queryset._prefetch_done = True
-    return queryset
 
 
 def outlet_for_staff(*, user: User, code: str) -> Outlet:
@@ -169,21 +158,17 @@ def outlet_for_staff(*, user: User, code: str) -> Outlet:
 
 def booking_for_output(*, booking: Booking) -> Booking:
     """A booking a service returned, with everything its representation shows. What it
-    already carries (the relations lock_booking joins, what booking_parts_in_hand handed
-    over) is used as it is; only what is missing is read. A booking without its relations is
-    read again in full."""
+    already carries (the relations lock_booking joins, the parts booking_parts_in_hand handed
+    over) is used as it is; only what is missing is read (prefetch_related_objects skips what
+    is loaded). A booking without its relations is read again in full."""
     if not _carries_relations(booking):
         return with_details(Booking.objects.all()).get(pk=booking.pk)
-    missing = []
-    if "booking_services" not in _in_hand(booking):
-        missing.append(
-            Prefetch(
-                "booking_services",
-                queryset=BookingService.objects.select_related("service_type").order_by("id"),
-            )
-        )
-    if not Booking.feedback.related.is_cached(booking):
-        missing.append("feedback")
+    in_hand = vars(booking)
+    missing = [
+        lookup
+        for name, lookup in (("lines", LINES), ("feedback_or_none", "feedback"))
+        if name not in in_hand
+    ]
     if missing:
         prefetch_related_objects([booking], *missing)
     return booking

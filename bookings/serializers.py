@@ -8,12 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from hima_service.api import (
-    OutputSerializer,
-    SharedFieldsInputSerializer,
-    SharedFieldsOutputSerializer,
-)
-
 from .models import Booking
 
 AWARE_HINT = _("Give the time with its UTC offset, e.g. 2026-11-24T10:00:00+08:00.")
@@ -62,7 +56,7 @@ def local_iso(value, booking: Booking) -> str | None:
 # --- input ---
 
 
-class BookingCreateInputSerializer(SharedFieldsInputSerializer):
+class BookingCreateInputSerializer(serializers.Serializer):
     vehicle = serializers.IntegerField(min_value=1)
     outlet = serializers.CharField(max_length=32)
     services = serializers.ListField(
@@ -153,7 +147,7 @@ class LocalTimeField(serializers.Field):
         return local_iso(getattr(booking, self.attribute), booking)
 
 
-class _OwnerRef(OutputSerializer):
+class _OwnerRef(serializers.Serializer):
     """Read from the booking: a walk-in shows its owner masked (Booking.owner_shown_name)."""
 
     id = serializers.IntegerField(source="owner_id")
@@ -161,7 +155,7 @@ class _OwnerRef(OutputSerializer):
     phone = serializers.CharField(source="owner_shown_phone")
 
 
-class _VehicleRef(OutputSerializer):
+class _VehicleRef(serializers.Serializer):
     id = serializers.IntegerField()
     vin = serializers.CharField()
     plate = serializers.CharField()
@@ -169,18 +163,18 @@ class _VehicleRef(OutputSerializer):
     model = serializers.CharField(source="model.name")
 
 
-class _OutletRef(OutputSerializer):
+class _OutletRef(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     time_zone = serializers.CharField()
 
 
-class _BayRef(OutputSerializer):
+class _BayRef(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class _ServiceLine(OutputSerializer):
+class _ServiceLine(serializers.Serializer):
     code = serializers.CharField(source="service_type.code")
     name = serializers.CharField(source="service_type.name")
     labour_minutes = serializers.IntegerField()
@@ -188,22 +182,22 @@ class _ServiceLine(OutputSerializer):
     checklist_result = serializers.JSONField()
 
 
-class _Feedback(OutputSerializer):
+class _Feedback(serializers.Serializer):
     rating = serializers.IntegerField()
     comment = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-# Shared fields (hima_service.api): rendered on every booking write, and every field reads only
-# the booking. Its relations come as booking_for_output and booking_parts_in_hand leave them.
-class BookingOutputSerializer(SharedFieldsOutputSerializer):
+# Its relations come as bookings.selectors leaves them (booking_for_output, with_details); the
+# service lines and the feedback through Booking.lines and Booking.feedback_or_none.
+class BookingOutputSerializer(serializers.Serializer):
     reference = serializers.CharField()
     status = serializers.CharField()
     owner = _OwnerRef(source="*")
     vehicle = _VehicleRef()
     outlet = _OutletRef()
     bay = _BayRef(allow_null=True)
-    services = _ServiceLine(source="booking_services", many=True)
+    services = _ServiceLine(source="lines", many=True)
     start = LocalTimeField("start")
     end = LocalTimeField("end")
     mode = serializers.CharField()
@@ -217,11 +211,11 @@ class BookingOutputSerializer(SharedFieldsOutputSerializer):
     ready_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
     actual_labour_minutes = serializers.IntegerField(allow_null=True)
-    feedback = _Feedback(allow_null=True)  # none yet: the missing reverse one-to-one is null
+    feedback = _Feedback(source="feedback_or_none", allow_null=True)
     created_at = serializers.DateTimeField()
 
 
-class EventOutputSerializer(OutputSerializer):
+class EventOutputSerializer(serializers.Serializer):
     kind = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
@@ -230,7 +224,7 @@ class EventOutputSerializer(OutputSerializer):
     at = serializers.DateTimeField(source="created_at")
 
 
-class NotificationOutputSerializer(OutputSerializer):
+class NotificationOutputSerializer(serializers.Serializer):
     kind = serializers.CharField()
     channel = serializers.CharField()
     status = serializers.CharField()
@@ -238,11 +232,11 @@ class NotificationOutputSerializer(OutputSerializer):
     sent_at = serializers.DateTimeField(allow_null=True)
 
 
-# The booking with its history: its events (oldest first) and notifications (by due time) as
-# booking_parts_in_hand put them in the booking's prefetch cache.
+# The booking with its history: its events (oldest first) and notifications (by due time), as
+# bookings.selectors.booking_parts_in_hand hands them over (`history`, `notices`).
 class BookingDetailOutputSerializer(BookingOutputSerializer):
-    events = EventOutputSerializer(many=True)
-    notifications = NotificationOutputSerializer(many=True)
+    events = EventOutputSerializer(source="history", many=True)
+    notifications = NotificationOutputSerializer(source="notices", many=True)
 
 
 # --- the brand admin's reading: no personal data ---
@@ -251,32 +245,32 @@ class BookingDetailOutputSerializer(BookingOutputSerializer):
 # feedback comment, nor who did what in the history (an owner's username can be their name).
 
 
-class _AuditVehicleRef(OutputSerializer):
+class _AuditVehicleRef(serializers.Serializer):
     vin = serializers.CharField()
     brand = serializers.CharField(source="model.brand.code")
     model = serializers.CharField(source="model.name")
 
 
-class _AuditFeedback(OutputSerializer):
+class _AuditFeedback(serializers.Serializer):
     rating = serializers.IntegerField()
     created_at = serializers.DateTimeField()
 
 
-class _AuditEvent(OutputSerializer):
+class _AuditEvent(serializers.Serializer):
     kind = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     at = serializers.DateTimeField(source="created_at")
 
 
-class BookingAuditOutputSerializer(OutputSerializer):
+class BookingAuditOutputSerializer(serializers.Serializer):
     """A booking as a brand admin reads it: times, outcomes, services, model and VIN only."""
 
     reference = serializers.CharField()
     status = serializers.CharField()
     vehicle = _AuditVehicleRef()
     outlet = _OutletRef()
-    services = _ServiceLine(source="booking_services", many=True)
+    services = _ServiceLine(source="lines", many=True)
     start = LocalTimeField("start")
     end = LocalTimeField("end")
     mode = serializers.CharField()
@@ -287,14 +281,14 @@ class BookingAuditOutputSerializer(OutputSerializer):
     ready_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
     actual_labour_minutes = serializers.IntegerField(allow_null=True)
-    feedback = _AuditFeedback(allow_null=True)
+    feedback = _AuditFeedback(source="feedback_or_none", allow_null=True)
     created_at = serializers.DateTimeField()
 
 
 class BookingAuditDetailOutputSerializer(BookingAuditOutputSerializer):
     """A booking and its history as a brand admin reads it: no personal data."""
 
-    events = _AuditEvent(many=True)
+    events = _AuditEvent(source="history", many=True)
 
 
 class BookingAuditSchema(OpenApiSerializerExtension):
@@ -309,7 +303,7 @@ class BookingAuditSchema(OpenApiSerializerExtension):
         return {**schema, "additionalProperties": False}
 
 
-class QueueEntryOutputSerializer(OutputSerializer):
+class QueueEntryOutputSerializer(serializers.Serializer):
     booking = BookingOutputSerializer()
     waiting_minutes = serializers.IntegerField(allow_null=True)
     estimated_start = serializers.SerializerMethodField()
@@ -318,7 +312,7 @@ class QueueEntryOutputSerializer(OutputSerializer):
         return local_iso(entry.estimated_start, entry.booking)
 
 
-class QueueOutputSerializer(OutputSerializer):
+class QueueOutputSerializer(serializers.Serializer):
     outlet = serializers.CharField(source="outlet.code")
     date = serializers.DateField()
     entries = QueueEntryOutputSerializer(many=True)

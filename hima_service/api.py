@@ -1,10 +1,7 @@
-"""API conventions: the one error shape, pagination, domain errors as HTTP answers, and the
-bases of the serializers (fields copied shallowly, or bound once per class)."""
+"""API conventions: the one error shape, pagination, domain errors as HTTP answers."""
 
 from __future__ import annotations
 
-import copy
-from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -15,11 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views import defaults
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.utils.serializer_helpers import BindingDict
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import DomainError
@@ -41,77 +37,6 @@ DRF_CODES = {
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
-
-
-# A serializer that only renders: each instance takes a shallow copy of the declared fields
-# instead of DRF's deep copy, which builds every field (and every nested serializer's fields)
-# anew, about half of what a booking's representation cost. Safe because rendering never changes
-# a field after `bind()`, which sets its name and parent on the copy (a nested `many=True` field
-# gets a copy of its child, bound to it). Input serializers keep DRF's deep copies, or bind them
-# once per class on a hot path (SharedFieldsInputSerializer below).
-# (Comments, not docstrings: drf-spectacular shows a base class's docstring in the API schema as
-# the description of each subclass without one.)
-class OutputSerializer(serializers.Serializer):
-    def get_fields(self) -> dict[str, serializers.Field]:
-        return {name: _render_copy(field) for name, field in self._declared_fields.items()}
-
-
-def _render_copy(field: serializers.Field) -> serializers.Field:
-    clone = copy.copy(field)
-    clone.__dict__.pop("fields", None)  # a nested serializer binds fields of its own
-    if isinstance(field, serializers.ListSerializer):
-        # Its child was bound to it when it was declared: the copy gets a child of its own,
-        # with the same binding but to the copy.
-        clone.child = _render_copy(field.child)
-        clone.child.parent = clone
-    return clone
-
-
-# Fields bound once per class, to one template instance, and shared by every instance after it:
-# a serializer run on every booking write then builds no field at all (for the booking's
-# representation the copies and binds were a tenth of a create's CPU, for its input a twentieth).
-# Only for fields that read nothing but the value or instance they are given: no
-# SerializerMethodField (it calls its parent) and no default or validator that asks for the
-# context, since the parent and the context they would see are the template's; these are
-# refused when the fields are first built. What an instance validates or renders stays its own
-# (DRF keeps it on the serializer instance, never on its fields).
-class _SharedFields:
-    @property
-    def fields(self) -> BindingDict:
-        return _shared_fields(type(self))
-
-
-class SharedFieldsOutputSerializer(_SharedFields, OutputSerializer):
-    pass
-
-
-class SharedFieldsInputSerializer(_SharedFields, serializers.Serializer):
-    pass
-
-
-@cache
-def _shared_fields(serializer_class: type[serializers.Serializer]) -> BindingDict:
-    template = serializer_class()
-    fields = BindingDict(template)
-    for name, field in template.get_fields().items():
-        fields[name] = field
-    _refuse_context_readers(serializer_class.__name__, fields)
-    return fields
-
-
-def _refuse_context_readers(owner: str, fields: BindingDict | dict) -> None:
-    for name, field in fields.items():
-        where = f"{owner}.{name}"
-        if isinstance(field, serializers.SerializerMethodField):
-            raise TypeError(f"{where} is a SerializerMethodField: it reads its parent.")
-        if getattr(field.default, "requires_context", False) or any(
-            getattr(validator, "requires_context", False) for validator in field.validators
-        ):
-            raise TypeError(f"{where} has a default or a validator that reads the context.")
-        if isinstance(field, serializers.ListSerializer | serializers.ListField):
-            _refuse_context_readers(where, {"child": field.child})
-        elif isinstance(field, serializers.Serializer):
-            _refuse_context_readers(where, field.fields)
 
 
 def error_body(code: str, detail: str, fields: dict | None = None) -> dict[str, Any]:

@@ -104,11 +104,6 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
-# Prepared statements, for the plain-SQL statements of the booking path only (hima_service.rows
-# runs them on server-binding cursors; the ORM's client-binding cursors are never prepared):
-# each is prepared on its second run on a connection. A transaction-pooling PgBouncer in front
-# would need PgBouncer >= 1.21 with max_prepared_statements set, or this set to None.
-DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 1)
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

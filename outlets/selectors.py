@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg import sql
 
 from accounts.models import User
-from hima_service import rows
 from hima_service.exceptions import NotFound
 
 from .models import Bay, Closure, Outlet, OutletMembership, ServiceType
@@ -26,32 +27,21 @@ def service_types_by_code(codes: Sequence[str], *, field: str = "services") -> l
     """The active service types for these codes, in the order asked, duplicates dropped; a
     ValidationError on `field` names the unknown ones."""
     unique = _unique_codes(codes, field=field)
-    # Plain SQL (hima_service.rows): every booking and availability request asks this.
-    sql = (
-        f"SELECT {rows.columns(ServiceType, 's')} FROM {ServiceType._meta.db_table} s "  # noqa: S608
-        "WHERE s.code = ANY(%s) AND s.is_active"
-    )
-    found = [rows.instance(ServiceType, row) for row in rows.fetch_all(sql, [unique])]
+    found = ServiceType.objects.filter(code__in=unique, is_active=True)
     return _in_order(unique, found, field=field)
 
 
 def outlet_with_services(
     code: str, service_codes: Sequence[str], *, field: str = "services"
 ) -> tuple[Outlet | None, list[ServiceType]]:
-    """outlet_active_by_code and, when the outlet exists, service_types_by_code, in one
-    round trip: what a booking create looks up first. (None, []) for an unknown outlet."""
+    """outlet_active_by_code and, when the outlet exists, service_types_by_code: what a
+    booking create looks up first. (None, []) for an unknown outlet; no services are looked
+    up for it, but an empty list of them is refused first."""
     unique = _unique_codes(service_codes, field=field)
-    sql = (
-        f"SELECT {rows.columns(Outlet, 'o')}, {rows.columns(ServiceType, 's')} "  # noqa: S608
-        f"FROM ({_active_by_code()}) o LEFT JOIN {ServiceType._meta.db_table} s "
-        "ON s.code = ANY(%(services)s) AND s.is_active"
-    )
-    found = rows.fetch_all(sql, {"code": code, "services": unique})
-    if not found:
+    outlet = outlet_active_by_code(code)
+    if outlet is None:
         return None, []
-    width = rows.width(Outlet)
-    services = [rows.instance(ServiceType, row, width) for row in found if row[width] is not None]
-    return rows.instance(Outlet, found[0]), _in_order(unique, services, field=field)
+    return outlet, service_types_by_code(unique, field=field)
 
 
 def _unique_codes(codes: Sequence[str], *, field: str) -> list[str]:
@@ -108,20 +98,9 @@ def outlet_by_code(outlets: QuerySet[Outlet], *, code: str) -> Outlet | None:
     )
 
 
-def _active_by_code() -> str:
-    """outlet_by_code's rule for the active outlets, as SQL on `%(code)s`."""
-    return (
-        f"SELECT {rows.columns(Outlet, 'a')} FROM {Outlet._meta.db_table} a "  # noqa: S608
-        "WHERE a.is_active AND UPPER(a.code) = UPPER(%(code)s) "
-        "ORDER BY a.code <> %(code)s, a.code LIMIT 1"
-    )
-
-
 def outlet_active_by_code(code: str) -> Outlet | None:
-    """outlet_by_code for the active outlets, with nothing prefetched, in plain SQL
-    (hima_service.rows): every booking create and availability ask looks its outlet up."""
-    found = rows.fetch_all(_active_by_code(), {"code": code})
-    return rows.instance(Outlet, found[0]) if found else None
+    """outlet_by_code for the active outlets, with nothing prefetched."""
+    return outlet_by_code(Outlet.objects.filter(is_active=True), code=code)
 
 
 def outlet_get_active(*, code: str) -> Outlet:
@@ -191,24 +170,27 @@ def bay_get(*, outlet: Outlet, bay_id: int) -> Bay:
     return bay
 
 
-def offers_columns() -> str:
-    """Two SQL columns: the ids among `%(ids)s` of the active services that outlet
-    `%(outlet)s` offers, and whether it is authorized for brand `%(brand)s` (true when NULL).
-    For outlet_offers, and for the booking write's outlet lock (bookings.locks), which reads
-    them in the same round trip."""
-    offered = Outlet.services.through._meta.db_table
-    services = ServiceType._meta.db_table
-    brands = Outlet.brands.through._meta.db_table
-    return f"""
-        ARRAY(
-            SELECT o.servicetype_id
-            FROM {offered} o JOIN {services} s ON s.id = o.servicetype_id
-            WHERE o.outlet_id = %(outlet)s AND s.is_active AND o.servicetype_id = ANY(%(ids)s)
-        ),
-        %(brand)s::bigint IS NULL OR EXISTS (
-            SELECT 1 FROM {brands} b WHERE b.outlet_id = %(outlet)s AND b.brand_id = %(brand)s
-        )
-    """  # noqa: S608 (table names from the models; values are parameters)
+# Which of `%(ids)s` the outlet `%(outlet)s` offers among its active services, and whether it
+# is authorized for brand `%(brand)s` (true when NULL): two columns, for outlet_offers and for
+# the booking write's outlet lock (bookings.locks), which reads them in its own statement
+# because the ORM cannot take a share lock (FOR SHARE).
+OFFERS_COLUMNS = sql.SQL(
+    """
+    ARRAY(
+        SELECT o.servicetype_id
+        FROM {offered} o JOIN {services} s ON s.id = o.servicetype_id
+        WHERE o.outlet_id = %(outlet)s AND s.is_active AND o.servicetype_id = ANY(%(ids)s)
+    ),
+    %(brand)s::bigint IS NULL OR EXISTS (
+        SELECT 1 FROM {brands} b WHERE b.outlet_id = %(outlet)s AND b.brand_id = %(brand)s
+    )
+    """
+).format(
+    offered=sql.Identifier(Outlet.services.through._meta.db_table),
+    services=sql.Identifier(ServiceType._meta.db_table),
+    brands=sql.Identifier(Outlet.brands.through._meta.db_table),
+)
+_OFFERS = sql.SQL("SELECT {}").format(OFFERS_COLUMNS).as_string()
 
 
 def offers_params(*, outlet_id: int, service_ids: Sequence[int], brand_id: int | None) -> dict:
@@ -219,11 +201,10 @@ def outlet_offers(
     *, outlet_id: int, service_ids: Sequence[int], brand_id: int | None
 ) -> tuple[set[int], bool]:
     """Which of these services the outlet offers (active ones only), and whether it is
-    authorized for the brand (True without one): one query, on every availability ask,
-    hence plain SQL (the ORM spent 2 ms building it, for 0.5 ms of work), prepared
-    (hima_service.rows)."""
-    [(ids, authorized)] = rows.fetch_all(
-        f"SELECT {offers_columns()}",
-        offers_params(outlet_id=outlet_id, service_ids=service_ids, brand_id=brand_id),
-    )
+    authorized for the brand (True without one): one query (OFFERS_COLUMNS)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _OFFERS, offers_params(outlet_id=outlet_id, service_ids=service_ids, brand_id=brand_id)
+        )
+        ids, authorized = cursor.fetchone()
     return set(ids), bool(authorized)

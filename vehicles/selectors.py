@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from hima_service import rows
 
 from .models import Brand, Vehicle, VehicleModel
 
@@ -54,27 +53,11 @@ def check_owned(*, vehicle: Vehicle, owner: User, field: str = "vehicle") -> Non
 
 def owned_vehicle(*, owner: User, vehicle_id: int, field: str = "vehicle") -> Vehicle:
     """The owner's vehicle by the id a client sent, with its model and brand, or a field error
-    (see check_owned). One plain-SQL query (hima_service.rows): every booking create asks."""
-    vehicle = _vehicle_with_model(vehicle_id) if 0 < vehicle_id <= MAX_ID else None
+    (see check_owned). One query."""
+    vehicle = None
+    if 0 < vehicle_id <= MAX_ID:
+        vehicle = Vehicle.objects.select_related("model__brand").filter(pk=vehicle_id).first()
     if vehicle is None:
         raise ValidationError({field: [_("Unknown vehicle.")]})
     check_owned(vehicle=vehicle, owner=owner, field=field)
-    return vehicle
-
-
-def _vehicle_with_model(vehicle_id: int) -> Vehicle | None:
-    sql = (
-        f"SELECT {rows.columns(Vehicle, 'v')}, {rows.columns(VehicleModel, 'm')}, "  # noqa: S608
-        f"{rows.columns(Brand, 'b')} FROM {Vehicle._meta.db_table} v "
-        f"JOIN {VehicleModel._meta.db_table} m ON m.id = v.model_id "
-        f"JOIN {Brand._meta.db_table} b ON b.id = m.brand_id WHERE v.id = %s"
-    )
-    found = rows.fetch_all(sql, [vehicle_id])
-    if not found:
-        return None
-    row = found[0]
-    vehicle = rows.instance(Vehicle, row)
-    model = rows.instance(VehicleModel, row, rows.width(Vehicle))
-    model.brand = rows.instance(Brand, row, rows.width(Vehicle) + rows.width(VehicleModel))
-    vehicle.model = model
     return vehicle

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import F, FloatField, Func, QuerySet
 
-from hima_service import rows
 from outlets.models import Bay, Closure, OpeningHours, Outlet
 from outlets.schedule import UTC, day_intervals, interval_starts
 from vehicles.models import Vehicle
@@ -122,13 +121,11 @@ def _load_hours_and_closures(
             .values_list("outlet_id", "weekday", "opens", "closes")
         ):
             calendars[outlet_id].hours.setdefault(weekday, []).append((opens, closes))
-    # Plain SQL, prepared (hima_service.rows): on every booking write (load_day), where the
-    # ORM's compiling cost more CPU than PostgreSQL's answering.
-    closures = (
-        f"SELECT outlet_id, date, reason FROM {Closure._meta.db_table} "  # noqa: S608
-        "WHERE outlet_id = ANY(%s) AND date BETWEEN %s AND %s"
-    )
-    for outlet_id, day, reason in rows.fetch_all(closures, [ids, date_from, date_to]):
+    for outlet_id, day, reason in (
+        Closure.objects.filter(outlet_id__in=ids, date__range=(date_from, date_to))
+        .order_by()
+        .values_list("outlet_id", "date", "reason")
+    ):
         calendars[outlet_id].closures[day] = reason
 
 

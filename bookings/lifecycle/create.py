@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from hima_service import rows
 from outlets.models import Outlet, ServiceType
 from recalls.services import recall_claim_for_booking, recall_mark_booked
 from vehicles.models import Vehicle
@@ -51,9 +50,7 @@ def add_services(
     booking: Booking, services: Sequence[ServiceType], *, free: Collection[int] = ()
 ) -> list[BookingService]:
     """service_lines, inserted."""
-    lines = service_lines(booking, services, free=free)
-    rows.insert(lines)
-    return lines
+    return BookingService.objects.bulk_create(service_lines(booking, services, free=free))
 
 
 def price_total(services: Sequence[ServiceType], *, free: Collection[int] = ()) -> Decimal:
@@ -137,7 +134,8 @@ def booking_create(
         bay=booking.bay.name if booking.bay else None,
         channel=channel,
     )
-    rows.insert_together(lines, [event])  # one round trip for both
+    BookingService.objects.bulk_create(lines)
+    event.save(force_insert=True)
     recall_mark_booked(
         claim=recalls, vehicle=vehicle, outlet=outlet, booking_reference=booking.reference
     )

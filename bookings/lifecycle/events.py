@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
-from hima_service import rows
 
 from ..models import Booking, BookingEvent
 
@@ -32,7 +31,7 @@ def new_event(
 
 def record_event(booking: Booking, *, kind: str, actor: User | None, **fields: Any) -> BookingEvent:
     """new_event (`from_status`, `to_status` and the details in `fields`), inserted: every
-    write on a booking records one, without the query compiler."""
+    write on a booking records one."""
     event = new_event(booking, kind=kind, actor=actor, **fields)
-    rows.insert([event])
+    event.save(force_insert=True)
     return event

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.masking import mask_phone, masked_name_of
@@ -141,6 +143,22 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @cached_property
+    def lines(self) -> list["BookingService"]:
+        """The service lines, with their service types, for the booking's representation: as
+        bookings.selectors prefetched them, or as the service that has just written them set
+        this attribute (bookings.selectors.booking_parts_in_hand)."""
+        return list(self.booking_services.all())
+
+    @cached_property
+    def feedback_or_none(self) -> "Feedback | None":
+        """The owner's feedback, None while there is none (the reads join it; a service that
+        knows it sets this attribute)."""
+        try:
+            return self.feedback
+        except ObjectDoesNotExist:
+            return None
 
     @property
     def owner_shown_name(self) -> str:

@@ -2,8 +2,8 @@
 
 The flow
     1. `notifications_dispatch_due` (dispatch.py, beat, every minute) claims due pending rows
-       in batches with one `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING
-       id`, setting `claimed_until = now + lease`, and queues one `deliver_notifications` task
+       in batches, each locked with `SELECT … FOR UPDATE SKIP LOCKED` and given
+       `claimed_until = now + lease` in one transaction, and queues one `deliver_notifications` task
        per NOTIFICATION_TASK_BATCH ids (the on-commit kick: one task for a booking's messages
        due now). Two scans at once claim disjoint rows. A row whose worker died stays pending;
        when its lease runs out the next scan claims it again, so nothing waits on Redis
@@ -46,7 +46,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -253,11 +253,12 @@ def _attempt_send(*, notification: Notification, now: datetime) -> str:
     # Waits (no SKIP LOCKED): whoever holds the lock now is brief or has taken the row over.
     # Only the status and the attempt can have changed since the start in a way that matters
     # (a reschedule that moves a row resets its attempts), so the row read then is rendered.
-    with connection.cursor() as cursor:
-        # Plain SQL: once per send, where compiling the ORM query cost about as much as the
-        # round trip (bench/reminders.py).
-        cursor.execute(_LOCK_SQL, [notification.pk])
-        current = cursor.fetchone()
+    current = (
+        Notification.objects.select_for_update()
+        .filter(pk=notification.pk)
+        .values_list("status", "attempts")
+        .first()
+    )
     if current is None or current[1] != notification.attempts:
         return "busy"
     if current[0] != Status.PENDING:
@@ -291,9 +292,6 @@ def _attempt_send(*, notification: Notification, now: datetime) -> str:
     return "sent"
 
 
-_LOCK_SQL = f"SELECT status, attempts FROM {Notification._meta.db_table} WHERE id = %s FOR UPDATE"  # noqa: S608
-
-
 def _note_unfinished(notification: Notification, exc: BaseException) -> None:
     """Keep why an attempt stopped half-way, for the operator and for the final failure. Best
     effort, in its own transaction: the process or its database connection may be going."""
@@ -303,7 +301,7 @@ def _note_unfinished(notification: Notification, exc: BaseException) -> None:
         Notification.objects.filter(
             pk=notification.pk, status=Status.PENDING, attempts=attempt
         ).update(last_error=error[:2000])
-    except Exception:  # noqa: BLE001 - never hide the original error
+    except Exception:
         logger.warning("Could not record why notification %s stopped.", notification.key)
 
 

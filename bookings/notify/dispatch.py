@@ -1,8 +1,8 @@
 """Claiming due notifications and queueing their delivery (flow and guarantees: delivery.py).
 
-`notifications_dispatch_due` (beat, every minute) claims due pending rows in batches with one
-`UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id`, setting `claimed_until =
-now + lease`, and queues one delivery task per NOTIFICATION_TASK_BATCH ids. Two scans at once
+`notifications_dispatch_due` (beat, every minute) claims due pending rows in batches: it locks
+them with `SELECT … FOR UPDATE SKIP LOCKED` and sets `claimed_until = now + lease` in the same
+transaction, and queues one delivery task per NOTIFICATION_TASK_BATCH ids. Two scans at once
 claim disjoint rows. A row whose worker died stays pending; when its lease runs out the next
 scan claims it again, so nothing waits on Redis redelivery. `notifications_kick` queues what is
 due right after a booking commits, best effort, as one task. Tasks are queued by name
@@ -18,7 +18,8 @@ import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from kombu import Connection
 
@@ -33,20 +34,6 @@ Status = Notification.Status
 DELIVER_TASK = "bookings.deliver_notification"
 DELIVER_BATCH_TASK = "bookings.deliver_notifications"
 
-CLAIM_SQL = f"""
-WITH due AS (
-    SELECT id FROM {Notification._meta.db_table}
-    WHERE status = 'pending' AND due_at <= %(now)s
-      AND (claimed_until IS NULL OR claimed_until < %(now)s)
-    ORDER BY due_at, id
-    LIMIT %(limit)s
-    FOR UPDATE SKIP LOCKED
-)
-UPDATE {Notification._meta.db_table} AS n SET claimed_until = %(until)s
-FROM due WHERE n.id = due.id
-RETURNING n.id
-"""
-
 
 @transaction.atomic
 def notifications_claim_due(
@@ -56,12 +43,16 @@ def notifications_claim_due(
     by another scan or a delivery are skipped, never waited for."""
     now = now or timezone.now()
     lease = lease or timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            CLAIM_SQL,
-            {"now": now, "until": now + lease, "limit": limit or settings.NOTIFICATION_SCAN_BATCH},
-        )
-        return sorted(row[0] for row in cursor.fetchall())
+    due = (
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(status=Status.PENDING, due_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("due_at", "id")
+        .values_list("id", flat=True)[: limit or settings.NOTIFICATION_SCAN_BATCH]
+    )
+    ids = sorted(due)
+    Notification.objects.filter(pk__in=ids).update(claimed_until=now + lease)
+    return ids
 
 
 def _release(ids: list[int]) -> None:

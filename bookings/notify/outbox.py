@@ -19,13 +19,13 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from psycopg import sql
 
 from accounts.models import User
-from hima_service.rows import fetch_all, insert_parts, mark_saved
-from hima_service.transactions import atomic_or_joined
 
 from ..models import Booking, BookingEvent, Notification
 from .dispatch import notifications_kick
+from .inserts import insert_values
 from .status import notifications_skip_pending
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ FEEDBACK_AFTER = timedelta(hours=2)
 # updates the pending message instead of adding one, so the owner hears of the last move once
 # (DESIGN "No hoarding": 30 moves in a second were 30 SMS).
 RESCHEDULED_QUIET = timedelta(minutes=10)
+# ...but no longer than this after the first move it tells of: moves every few minutes must not
+# keep the owner from hearing of them.
+RESCHEDULED_MAX_WAIT = timedelta(minutes=30)
 # Safety notices reach owners who opted out of reminders: the opt-outs are for service
 # messages, and a recall is a safety matter (docs/recalls.md). A channel still needs an address.
 SAFETY_KINDS = frozenset({Kind.RECALL_NOTICE})
@@ -87,17 +90,17 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id, key: one round trip that says which rows
     are new (bulk_create's ignore_conflicts cannot return them). Sets their `pk` and returns
     them; a row whose key existed is left out."""
-    table = connection.ops.quote_name(Notification._meta.db_table)
-    columns, values, params = insert_parts(rows)
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
-        "ON CONFLICT DO NOTHING RETURNING id, key"
-    )
-    ids = {key: pk for pk, key in fetch_all(sql, params)}
+    into, values, params = insert_values(rows)
+    statement = sql.SQL(
+        "INSERT INTO {into} VALUES {values} ON CONFLICT DO NOTHING RETURNING id, key"
+    ).format(into=into, values=values)
+    with connection.cursor() as cursor:
+        cursor.execute(statement.as_string(), params)
+        ids = {key: pk for pk, key in cursor.fetchall()}
     new = []
     for row in rows:
         if row.key in ids:
-            mark_saved(row, ids[row.key])
+            row.pk = ids[row.key]
             new.append(row)
     return new
 
@@ -154,7 +157,7 @@ def _reminder_rows(booking: Booking, now: datetime) -> list[Notification]:
     return rows
 
 
-@atomic_or_joined
+@transaction.atomic(savepoint=False)
 def notify_booking_created(*, booking: Booking) -> list[Notification]:
     """Confirmation now; reminders 24 h and 2 h before the start (those not yet past).
     Returns the rows recorded (new ones only)."""
@@ -167,7 +170,7 @@ def notify_booking_created(*, booking: Booking) -> list[Notification]:
     )
 
 
-@atomic_or_joined
+@transaction.atomic(savepoint=False)
 def notify_booking_rescheduled(*, booking: Booking, event_id: int | None = None) -> None:
     """A "rescheduled" message RESCHEDULED_QUIET after the move, and the pending reminders
     moved to the new start.
@@ -176,7 +179,8 @@ def notify_booking_rescheduled(*, booking: Booking, event_id: int | None = None)
     writes the "rescheduled" event first and passes its id as `event_id`; otherwise it is
     looked up) and the new start, so a repeated call for the same one records nothing. A
     move while the previous move's message still waits (pending, never attempted) takes that
-    row over: its key, start and due time become this move's (see _move_reminders). Once a
+    row over: its key, start and due time become this move's, though it stays due no later
+    than RESCHEDULED_MAX_WAIT after it was first recorded (see _move_reminders). Once a
     message was sent or a worker has started on it, the next move gets a message of its own.
     """
     now = timezone.now()
@@ -231,7 +235,8 @@ def _move_reminders(
                 continue
             if row.channel in replaced or (new.key in taken and new.key != row.key):
                 continue  # a repeated call: this occurrence has its row already
-            row.key, row.due_at, row.context = new.key, new.due_at, new.context
+            row.key, row.context = new.key, new.context
+            row.due_at = min(new.due_at, row.created_at + RESCHEDULED_MAX_WAIT)
             taken.add(new.key)
             replaced.add(row.channel)
             moved.append(row)
@@ -261,7 +266,7 @@ def _move_reminders(
     return replaced
 
 
-@atomic_or_joined
+@transaction.atomic(savepoint=False)
 def notify_booking_cancelled(*, booking: Booking) -> None:
     """A "cancelled" message now; the pending reminders, and a "rescheduled" message still
     waiting out its quiet time, are skipped."""
@@ -272,13 +277,13 @@ def notify_booking_cancelled(*, booking: Booking) -> None:
     record_new(_booking_rows(booking, Kind.CANCELLED, now))
 
 
-@atomic_or_joined
+@transaction.atomic(savepoint=False)
 def notify_booking_ready(*, booking: Booking) -> None:
     """The car is ready for pickup: tell the owner now."""
     record_new(_booking_rows(booking, Kind.READY_FOR_PICKUP, timezone.now()))
 
 
-@atomic_or_joined
+@transaction.atomic(savepoint=False)
 def notify_booking_completed(*, booking: Booking) -> None:
     """Ask for feedback 2 h after completion."""
     completed_at = booking.completed_at or timezone.now()

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
-
-from hima_service.rows import insert_parts
+from psycopg import sql
 
 from ..models import Notification, NotificationDelivery
+from .inserts import insert_values
 
 Status = Notification.Status
 
@@ -58,15 +58,13 @@ def notification_record_sent(notification: Notification, log: NotificationDelive
     row, UPDATE the notification it names), so a delivery costs one round trip to record. The
     one-to-one sent log still refuses a second record. `log.sent_at` is the time stamped."""
     check_move(notification, Status.SENT)
-    quote = connection.ops.quote_name
-    columns, values, params = insert_parts([log])
-    sql = (
-        f"WITH log AS (INSERT INTO {quote(NotificationDelivery._meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES {values} RETURNING notification_id) "
-        f"UPDATE {quote(Notification._meta.db_table)} SET status = %s, sent_at = %s, "
-        "last_error = '', claimed_until = NULL WHERE id IN (SELECT notification_id FROM log)"
-    )
+    into, values, params = insert_values([log])
+    statement = sql.SQL(
+        "WITH log AS (INSERT INTO {into} VALUES {values} RETURNING notification_id) "
+        "UPDATE {notifications} SET status = %s, sent_at = %s, last_error = '', "
+        "claimed_until = NULL WHERE id IN (SELECT notification_id FROM log)"
+    ).format(into=into, values=values, notifications=sql.Identifier(Notification._meta.db_table))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, Status.SENT, log.sent_at])
+        cursor.execute(statement.as_string(), [*params, Status.SENT, log.sent_at])
     notification.status, notification.sent_at = Status.SENT, log.sent_at
     notification.last_error, notification.claimed_until = "", None

@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-import bookings.tasks  # noqa: F401 - registers the tasks
 from accounts.tests.factories import UserFactory
+from bookings import tasks
 from bookings.lifecycle.no_shows import bookings_mark_no_shows
 from bookings.models import Booking, Feedback, Notification, NotificationDelivery
 from bookings.notify import delivery, dispatch
@@ -26,6 +26,9 @@ from hima_service.tasks import purge_idempotency_keys
 from vehicles.tests.factories import VehicleFactory
 
 pytestmark = pytest.mark.django_db
+
+# Queued by name; importing the task module is what registers them with Celery.
+REGISTERED = (tasks.deliver_notification, tasks.deliver_notifications)
 
 Kind = Notification.Kind
 Status = Notification.Status

@@ -280,7 +280,7 @@ def call_with_deadline(function, seconds: float) -> tuple[bool, list]:
     def target() -> None:
         try:
             outcome.append(function())
-        except Exception as exc:  # noqa: BLE001 - handed to the test
+        except Exception as exc:
             outcome.append(exc)
         finally:
             connection.close()

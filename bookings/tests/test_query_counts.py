@@ -20,12 +20,12 @@ pytestmark = pytest.mark.django_db
 # Print every query of a measured request: QUERY_COUNTS_VERBOSE=1 pytest -s this file.
 VERBOSE = bool(os.environ.get("QUERY_COUNTS_VERBOSE"))
 
-CREATE = 10  # was 30
-RESCHEDULE = 16  # was 40
+CREATE = 13  # was 30
+RESCHEDULE = 17  # was 40
 CANCEL = 12  # was 18
 CHECK_IN = 15  # was 18
 START = 10  # was 13
-START_EARLY = 15  # was 22
+START_EARLY = 16  # was 22
 READY = 10  # was 15
 COMPLETE = 11  # was 17
 NO_SHOW = 10  # was 13
@@ -39,9 +39,9 @@ def measured(client, url, data, limit, django_capture_on_commit_callbacks):
     ):
         response = client.post(url, data, format="json")
     if VERBOSE:
-        print(f"\n{url}: {len(queries)} queries")  # noqa: T201
+        print(f"\n{url}: {len(queries)} queries")
         for query in queries.captured_queries:
-            print("   ", str(query["sql"])[:160])  # noqa: T201
+            print("   ", str(query["sql"])[:160])
     assert response.status_code in (200, 201), response.json()
     assert len(queries) <= limit, f"{url}: {len(queries)} queries, at most {limit} expected"
     return response

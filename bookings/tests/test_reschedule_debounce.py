@@ -11,7 +11,7 @@ from django.utils import timezone
 from bookings.lifecycle.create import booking_create, booking_reschedule
 from bookings.lifecycle.status import booking_cancel
 from bookings.models import Notification
-from bookings.notify.outbox import RESCHEDULED_QUIET
+from bookings.notify.outbox import RESCHEDULED_MAX_WAIT, RESCHEDULED_QUIET
 from bookings.notify.render import notification_render
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +97,27 @@ def test_cancelling_within_the_quiet_time_drops_the_waiting_rescheduled_message(
     booking_cancel(booking=booking, actor=world.owner, reason="plans changed")
     assert set(told(booking).values_list("status", flat=True)) == {Status.SKIPPED}
     assert Notification.objects.filter(booking=booking, kind=Kind.CANCELLED).count() == 2
+
+
+def test_moves_every_nine_minutes_cannot_hold_the_message_back_past_the_longest_wait(
+    world, booking, settings, time_machine
+):
+    settings.BOOKING_RESCHEDULES_PER_HOUR = 100  # the hour's limit is another rule
+    first_move = timezone.now()
+    starts = [world.start(hour=hour, days=2) for hour in (11, 12, 13, 14, 15)]
+    due = []
+    for n, start in enumerate(starts):
+        time_machine.move_to(first_move + n * dt.timedelta(minutes=9), tick=False)
+        booking_reschedule(booking=booking, start=start, actor=world.owner)
+        due.append(set(told(booking, status=Status.PENDING).values_list("due_at", flat=True)))
+
+    # One message per channel throughout, each telling of the last move...
+    pending = told(booking, status=Status.PENDING)
+    assert told(booking).count() == pending.count() == 2
+    assert {told_start(n) for n in pending} == {starts[-1]}
+    # ...due a quiet time after each move while that is sooner than the longest wait after the
+    # first, and then at that wait, however often the booking moves on.
+    assert due[:3] == [
+        {first_move + n * dt.timedelta(minutes=9) + RESCHEDULED_QUIET} for n in range(3)
+    ]
+    assert due[3:] == [{first_move + RESCHEDULED_MAX_WAIT}] * 2

@@ -54,7 +54,7 @@ def race(work, count: int) -> list:
             outcomes[i] = "won"
         except SlotTaken:
             outcomes[i] = "taken"
-        except Exception as exc:  # noqa: BLE001 - anything else is a failure, reported below
+        except Exception as exc:
             outcomes[i] = exc
         finally:
             connection.close()

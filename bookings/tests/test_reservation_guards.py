@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 
 from bookings.lifecycle.create import booking_create
 from bookings.models import Booking
@@ -37,6 +38,16 @@ def test_a_closed_day_is_refused_at_insert_even_past_the_checks():
     assert not Booking.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_reserving_outside_a_transaction_is_refused_before_any_write():
+    # In autocommit its share locks would end with each statement and guard nothing.
+    outlet = OutletFactory()
+    BayFactory(outlet=outlet)
+    with pytest.raises(TransactionManagementError):
+        reserve_bay(booking=draft(outlet, next_local(10, days=3)), services=[ServiceTypeFactory()])
+    assert not Booking.objects.exists()
+
+
 @contextmanager
 def manager_committing_after_a_second(change: Callable[[], object]) -> Iterator[None]:
     """A manager's transaction on another connection: `change` is made (its row locks held)
@@ -50,7 +61,7 @@ def manager_committing_after_a_second(change: Callable[[], object]) -> Iterator[
                 change()
                 holds_lock.set()
                 release.wait(timeout=30)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -77,6 +88,7 @@ def test_retiring_the_last_bay_while_a_reservation_waits_leaves_it_no_bay():
     with (
         manager_committing_after_a_second(lambda: bay_update(bay=bay, is_active=False)),
         pytest.raises(SlotTaken),
+        transaction.atomic(),
     ):
         reserve_bay(booking=booking, services=[service])
     assert not Bay.objects.get(pk=bay.pk).is_active
@@ -92,7 +104,10 @@ def test_closing_the_day_while_a_booking_waits_for_the_outlet_refuses_the_bookin
     outlet = OutletFactory(services=[service])  # every brand, open every day
     BayFactory(outlet=outlet)
     start = next_local(10, days=3)
-    close = lambda: closure_create(outlet=outlet, date=start.date(), reason="Flood")  # noqa: E731
+
+    def close():
+        return closure_create(outlet=outlet, date=start.date(), reason="Flood")
+
     with (
         manager_committing_after_a_second(close),  # the outlet row FOR UPDATE
         pytest.raises(ValidationError) as refused,

@@ -1,18 +1,16 @@
 """Plans of the booking core's hot reads (issue 14), on realistic, analyzed data. The
 availability engine's window read has a plan that does not depend on statistics: PostgreSQL
 answers it without the exclusion constraints' GiST indexes, whatever it is pushed towards (a
-GiST plan for it once cost 300 ms instead of 2 ms). The bay lock of every booking write is
-planned once per connection, not again for each booking."""
+GiST plan for it once cost 300 ms instead of 2 ms)."""
 
 import datetime as dt
 import json
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings.availability.calendar import load_calendars
-from bookings.locks import share_lock_day_bays
 from bookings.models import Booking
 from outlets.tests.factories import BayFactory, OutletFactory
 from vehicles.tests.factories import VehicleFactory
@@ -145,43 +143,3 @@ def test_the_window_read_never_uses_a_gist_index(network, outlet_count, days, ne
     for settings in [(), ("enable_seqscan = off",)]:
         used = indexes_in_plan(sql, *settings)
         assert not used & GIST_INDEXES, used
-
-
-def bay_lock_plans() -> tuple[int, int]:
-    """(generic, custom) plans PostgreSQL made for the prepared bay lock statement so far on
-    this connection (hima_service.rows prepares it)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0) "
-            "FROM pg_prepared_statements WHERE statement LIKE %s",
-            ["%FROM outlets_bay b%FOR SHARE OF b%"],
-        )
-        return tuple(int(count) for count in cursor.fetchone())
-
-
-def test_the_bay_lock_of_a_booking_write_is_planned_once_not_per_booking(network):
-    # PostgreSQL plans a prepared statement afresh for its first 5 runs, then keeps one
-    # generic plan if that is no worse. With the active statuses sent as a parameter, the
-    # generic plan could not use the exclusion constraint's partial index, so every booking
-    # paid for planning again (0.2 ms of the statement's 0.5 ms on the bench).
-    outlet = network[0]
-    day = FIRST_DAY + dt.timedelta(days=12)
-    generic_before, custom_before = bay_lock_plans()
-    runs = 12
-    for hour in range(runs):
-        start = dt.datetime.combine(day, dt.time(6), tzinfo=SHANGHAI) + dt.timedelta(hours=hour)
-        with transaction.atomic():
-            bays, closure = share_lock_day_bays(
-                outlet_id=outlet.pk,
-                needed={"general"},
-                start=start,
-                released=start + dt.timedelta(hours=1),
-                day=day,
-            )
-        assert len(bays) == BAYS
-        assert closure == {}
-        # Every hour of the day is booked on some bays, in statuses that hold them or not.
-        assert any(bay.busy for bay in bays) == (9 <= start.hour < 18)
-    generic, custom = bay_lock_plans()
-    assert custom - custom_before <= 5
-    assert generic - generic_before >= runs - 1 - 5  # prepared from its second run
