@@ -33,8 +33,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db import connection
+from django.db.models import Model
 from psycopg import sql
 
 from accounts.models import User
@@ -42,6 +44,9 @@ from outlets.models import Bay, Closure, OpeningHours, Outlet
 from outlets.selectors import OFFERS_COLUMNS, offers_params
 
 from .models import ACTIVE_STATUSES, Booking
+
+if TYPE_CHECKING:  # django-stubs-ext is a development tool, not installed in the image
+    from django_stubs_ext import WithAnnotations
 
 
 def lock_booking(booking_id: int) -> Booking:
@@ -62,7 +67,7 @@ def lock_outlet_nights(outlet_id: int) -> None:
     Outlet.objects.select_for_update().filter(pk=outlet_id).values_list("pk").first()
 
 
-def _share_lock(model: type, pk: int, columns: Sequence[str]) -> tuple | None:
+def _share_lock(model: type[Model], pk: int, columns: Sequence[str]) -> tuple | None:
     statement = sql.SQL("SELECT {columns} FROM {table} WHERE id = %s FOR SHARE").format(
         columns=sql.SQL(", ").join(map(sql.Identifier, columns)),
         table=sql.Identifier(model._meta.db_table),
@@ -105,6 +110,22 @@ class Upcoming:
 
     vehicle: int
     owner: int
+
+
+class BayColumns(TypedDict):
+    """What each bay of the bays' statement carries besides its own columns: `busy`, the day's
+    closure reason (NULL when open or not asked for), and the caps' counts with the `upcoming`
+    that _capable_bays makes of them, read only when they were asked for (NULL, unset else)."""
+
+    busy: bool
+    closure: str | None
+    upcoming_vehicle: int
+    upcoming_owner: int
+    upcoming: Upcoming
+
+
+if TYPE_CHECKING:  # a Bay as the bays' statement returns it
+    HeldBay = WithAnnotations[Bay, BayColumns]
 
 
 def _serving(owner_join: sql.Composable, owner_lock: sql.Composable) -> str:
@@ -185,7 +206,7 @@ def share_lock_capable_bays(
     start: dt.datetime,
     released: dt.datetime,
     ignore_booking_id: int | None = None,
-) -> list[Bay]:
+) -> list[HeldBay]:
     """SELECT … FOR SHARE of the outlet's active bays with every needed capability, in one
     statement, best fit (fewest capabilities) first. Each bay carries `busy`: whether an
     active booking (other than `ignore_booking_id`) holds it over [start, released).
@@ -214,7 +235,7 @@ def share_lock_day_bays(
     day: dt.date,
     ignore_booking_id: int | None = None,
     upcoming: UpcomingAsk | None = None,
-) -> tuple[list[Bay], dict[dt.date, str] | None]:
+) -> tuple[list[HeldBay], dict[dt.date, str] | None]:
     """share_lock_capable_bays, and the outlet's closure on its local `day` read by the same
     statement: {day: reason} when closed, {} when not; None when no bay came back to carry
     it (the caller reads it on its own then). Called after the outlet's share lock, like
@@ -289,7 +310,7 @@ def _capable_bays(
     ignore_booking_id: int | None,
     closure_day: dt.date | None,
     upcoming: UpcomingAsk | None = None,
-) -> tuple[list[Bay], dict[dt.date, str] | None]:
+) -> tuple[list[HeldBay], dict[dt.date, str] | None]:
     params = {
         "start": start,
         "released": released,
@@ -302,7 +323,7 @@ def _capable_bays(
     if upcoming is not None:
         params.update(owner=upcoming.owner_id, vehicle=upcoming.vehicle_id, now=upcoming.now)
     statement = _bays_statement(upcoming=upcoming is not None, closure=closure_day is not None)
-    bays = list(Bay.objects.raw(statement, params))
+    bays = cast("list[HeldBay]", list(Bay.objects.raw(statement, params)))
     for bay in bays:
         if upcoming is not None:
             bay.upcoming = Upcoming(vehicle=bay.upcoming_vehicle, owner=bay.upcoming_owner)
@@ -322,7 +343,7 @@ class HeldDay:
     outlet_id: int
     start: dt.datetime
     released: dt.datetime
-    bays: list[Bay]
+    bays: list[HeldBay]
     upcoming: Upcoming | None = None  # when asked for (share_lock_day_bays)
 
     def free_bays(self) -> list[Bay]:

@@ -248,15 +248,17 @@ def move_booking(
             )
     now = timezone.now()
     for candidate in candidates:
-        moved = _win(
-            lambda target=candidate: Booking.objects.filter(pk=booking.pk).update(
+
+        def update(target: Bay = candidate) -> int:
+            return Booking.objects.filter(pk=booking.pk).update(
                 start=new_start,
                 end=new_end,
                 bay_released_at=released,
                 bay=target,
                 updated_at=now,
             )
-        )
+
+        moved = _win(update)
         if not moved:
             continue
         booking.start, booking.end, booking.bay_released_at = new_start, new_end, released

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
 from django.db.models import (
     DateField,
@@ -139,7 +140,7 @@ def booking_parts_in_hand(
     if notifications is not None:
         booking.notices = sorted(notifications, key=lambda row: (row.due_at, row.pk))
     if feedback is not _UNSET:
-        booking.feedback_or_none = feedback
+        booking.feedback_or_none = cast("Feedback | None", feedback)  # not _UNSET: Feedback or None
     return booking
 
 

@@ -120,6 +120,9 @@ class Outlet(models.Model):
         default=0, help_text=_("Bay preparation time between two bookings.")
     )
     is_active = models.BooleanField(default=True)
+    # Not a field: the closures from today on, set by outlets.selectors.outlet_get on the outlet
+    # it returns (a type annotation only, so Django does not see it).
+    closures_ahead: "list[Closure]"
 
     class Meta:
         ordering = ["code"]

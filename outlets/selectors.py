@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -52,7 +52,7 @@ def _unique_codes(codes: Sequence[str], *, field: str) -> list[str]:
 
 
 def _in_order(
-    unique: list[str], services: Sequence[ServiceType], *, field: str
+    unique: list[str], services: Iterable[ServiceType], *, field: str
 ) -> list[ServiceType]:
     found = {service.code: service for service in services}
     if missing := [code for code in unique if code not in found]:

@@ -97,7 +97,7 @@ def _starts_from(now: dt.datetime) -> Callable[[str], bool]:
     return lambda start: dt.datetime.fromisoformat(start) >= earliest
 
 
-def outlet_answer(key: str, *, now: dt.datetime, default_dates: bool) -> dict | None:
+def outlet_answer(key: str, *, now: dt.datetime, default_dates: bool) -> Mapping | None:
     """A cached outlet answer with the starts now too soon taken out; None to compute afresh.
 
     `default_dates`: the caller gave no date_from, so the answer is for the outlet's "today",
@@ -118,7 +118,7 @@ def outlet_answer(key: str, *, now: dt.datetime, default_dates: bool) -> dict | 
     }
 
 
-def network_answer(key: str, *, now: dt.datetime) -> dict | None:
+def network_answer(key: str, *, now: dt.datetime) -> Mapping | None:
     """A cached network answer while each of its earliest starts is still ahead; else None."""
     data = _current(key)
     if data is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -20,6 +21,9 @@ from vehicles.models import Brand, Vehicle
 
 from .calendar import Busy, OutletCalendar, load_calendars, vehicle_busy, window
 from .rules import HORIZON, LEAD_TIME
+
+if TYPE_CHECKING:  # django-stubs-ext is a development tool, not installed in the image
+    from django_stubs_ext import WithAnnotations
 
 NETWORK_DAYS = 14
 # The network search walks candidate outlets outward in chunks of max(4 × limit, NETWORK_CHUNK),
@@ -36,13 +40,19 @@ class NetworkSlot:
     earliest_start: dt.datetime
 
 
+class Distance(TypedDict):
+    """What outlets.geo.with_distance_km annotates on each outlet."""
+
+    distance_km: float
+
+
 def _network_candidates(
     *,
     latitude: float,
     longitude: float,
     services: Sequence[ServiceType],
     brand: Brand,
-) -> QuerySet[Outlet]:
+) -> QuerySet[WithAnnotations[Outlet, Distance]]:
     """Active outlets authorized for the brand, offering every service, with one active bay
     able to do them all; nearest first (ties by code), with `distance_km`."""
     service_ids = sorted({s.pk for s in services})

@@ -61,7 +61,8 @@ class LocalDateTimeField(serializers.DateTimeField):
 
 
 class RoundedFloatField(serializers.FloatField):
-    def to_representation(self, value: float) -> float:
+    # The DRF stubs type FloatField's representation as str; DRF's own is a float, like this.
+    def to_representation(self, value: float) -> float:  # type: ignore[override]
         return round(float(value), 2)
 
 

@@ -215,6 +215,8 @@ class NetworkAvailabilityView(APIView):
             request, NetworkAvailabilityQuery, ["near", "vehicle", "brand", "limit"]
         )
         latitude, longitude = query.params["near"]
+        # NetworkAvailabilityQuery requires vehicle= or brand=, and either gives the brand.
+        assert query.brand is not None  # noqa: S101 - narrows the type
         with fields_renamed(query.renames):
             slots = earliest_near(
                 latitude=latitude,

@@ -141,6 +141,7 @@ def booking_start(
     if not moves_bay and now >= locked.start:
         # On time or late on the booked bay: the reservation stands. An overrun into the next
         # booking is a real delay the queue's estimates show, not a reason to refuse the work.
+        assert locked.bay is not None  # noqa: S101 - not moves_bay: it is booked on a bay
         return _enter(locked, Status.IN_SERVICE, actor=actor, now=now, bay=locked.bay.name)
     # Early, or on another bay: the bay is used from now for the standard duration, so the
     # reservation moves there through the guarded path (a car started early must not run into
@@ -148,6 +149,7 @@ def booking_start(
     lines = list(locked.booking_services.select_related("service_type").order_by("id"))
     booking_parts_in_hand(locked, lines=lines)  # read once: for the move and the answer
     _move_for_start(locked, now=now, bay=bay, moves_bay=moves_bay, lines=lines)
+    assert locked.bay is not None  # noqa: S101 - move_booking put it on a bay, or raised
     if locked.bay_id != booked_bay_id:
         record_event(locked, kind=BookingEvent.Kind.BAY_ASSIGNED, actor=actor, bay=locked.bay.name)
     return _enter(

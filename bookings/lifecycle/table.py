@@ -38,6 +38,7 @@ class Transition:
 def close_recalls(booking: Booking) -> None:
     """The recall fixes on a completed booking are done, at its outlet."""
     if booking.holds_recalls:
+        assert booking.completed_at is not None  # noqa: S101 - the move stamped it before this
         recall_mark_done(booking_reference=booking.reference, now=booking.completed_at)
 
 

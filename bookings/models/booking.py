@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
@@ -10,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.masking import mask_phone, masked_name_of
 from outlets.models import Bay, Outlet, ServiceType
 from vehicles.models import Vehicle
+
+if TYPE_CHECKING:  # notification.py imports this module
+    from .notification import Notification
 
 
 class TsTzRange(models.Func):
@@ -84,6 +89,11 @@ class Booking(models.Model):
     actual_labour_minutes = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Not fields: the complete events and notifications a service hands over with the booking,
+    # set only by bookings.selectors.booking_parts_in_hand and read through getattr with a
+    # default (type annotations only, so Django does not see them).
+    history: "list[BookingEvent]"
+    notices: "list[Notification]"
 
     class Meta:
         ordering = ["start", "id"]

@@ -17,6 +17,11 @@ def _fields(model: type[Model]) -> list[Field]:
     return [field for field in model._meta.get_fields() if field.concrete and not field.primary_key]
 
 
+def _column(field: Field) -> str:
+    assert field.column is not None  # noqa: S101 - a concrete field has a column
+    return field.column
+
+
 def insert_values(objs: Sequence[Model]) -> tuple[sql.Composable, sql.Composable, list[Any]]:
     """For an INSERT of unsaved instances of one model, every column but the primary key: the
     table and column list, the VALUES groups and their parameters."""
@@ -25,7 +30,7 @@ def insert_values(objs: Sequence[Model]) -> tuple[sql.Composable, sql.Composable
     group = sql.SQL("({})").format(sql.SQL(", ").join(sql.Placeholder() * len(fields)))
     into = sql.SQL("{} ({})").format(
         sql.Identifier(model._meta.db_table),
-        sql.SQL(", ").join(sql.Identifier(field.column) for field in fields),
+        sql.SQL(", ").join(sql.Identifier(_column(field)) for field in fields),
     )
     params = [
         field.get_db_prep_save(field.pre_save(obj, add=True), connection)

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
@@ -27,6 +28,9 @@ from vehicles.models import OdometerReading, Vehicle
 
 from ..models import Booking, Notification
 from .vehicle_notices import notify_maintenance_due
+
+if TYPE_CHECKING:  # django-stubs-ext is a development tool, not installed in the image
+    from django_stubs_ext import WithAnnotations
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +121,16 @@ def _assess_or_skip(
         return None
 
 
-def with_maintenance_facts(vehicles: QuerySet[Vehicle], *, today: date) -> QuerySet[Vehicle]:
+class MaintenanceFacts(TypedDict):
+    """What with_maintenance_facts annotates on each vehicle."""
+
+    last_service: datetime | None
+    maintenance_booked: bool
+
+
+def with_maintenance_facts(
+    vehicles: QuerySet[Vehicle], *, today: date
+) -> QuerySet[WithAnnotations[Vehicle, MaintenanceFacts]]:
     """Vehicles with what the maintenance rule reads: `last_service` (the last completed
     maintenance), `maintenance_booked` (an upcoming one is booked) and their odometer readings."""
     maintenance = Booking.objects.filter(
@@ -138,7 +151,9 @@ def with_maintenance_facts(vehicles: QuerySet[Vehicle], *, today: date) -> Query
     )
 
 
-def maintenance_of(vehicle: Vehicle, *, today: date) -> MaintenanceDue | None:
+def maintenance_of(
+    vehicle: WithAnnotations[Vehicle, MaintenanceFacts], *, today: date
+) -> MaintenanceDue | None:
     """Whether a vehicle read through `with_maintenance_facts` is due, and why."""
     if vehicle.maintenance_booked:
         return None

@@ -54,7 +54,7 @@ SAFETY_KINDS = frozenset({Kind.RECALL_NOTICE})
 
 def recipient_channels(user: User) -> list[str]:
     """The channels a user receives on: not opted out, and with an address to send to."""
-    channels = []
+    channels: list[str] = []
     if user.sms_notifications and user.phone:
         channels.append(Channel.SMS)
     if user.email_notifications and user.email:
@@ -138,7 +138,7 @@ def _booking_rows(
 
 def _reminder_rows(booking: Booking, now: datetime) -> list[Notification]:
     """Reminders for the booking's current start whose time has not passed yet."""
-    rows = []
+    rows: list[Notification] = []
     for kind, before in REMINDERS.items():
         due_at = booking.start - before
         if due_at <= now:

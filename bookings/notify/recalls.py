@@ -48,16 +48,21 @@ def _facts(row: AffectedVehicle) -> dict:
 
 
 def _notices(rows: list[AffectedVehicle], *, follow_up: bool) -> list[RecallNotice]:
-    return [
-        RecallNotice(
-            vehicle_id=row.vehicle_id,
-            owner=row.vehicle.owner,
-            campaign=row.campaign.code,
-            follow_up=follow_up,
-            facts=_facts(row),
+    notices = []
+    for row in rows:
+        vehicle = row.vehicle
+        # The due rows are those whose car is on the platform (recalls.selectors).
+        assert vehicle is not None  # noqa: S101 - narrows the type
+        notices.append(
+            RecallNotice(
+                vehicle_id=vehicle.pk,
+                owner=vehicle.owner,
+                campaign=row.campaign.code,
+                follow_up=follow_up,
+                facts=_facts(row),
+            )
         )
-        for row in rows
-    ]
+    return notices
 
 
 def _run(take, mark, *, follow_up: bool, now: datetime, batch: int) -> int:

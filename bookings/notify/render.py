@@ -49,14 +49,13 @@ def _context(notification: Notification, language: str) -> dict:
     booking = notification.booking
     if booking is not None:
         outlet = booking.outlet
-        vehicle = booking.vehicle
         context.update(
             reference=booking.reference,
             outlet_name=(outlet.name_zh or outlet.name) if language == "zh-hans" else outlet.name,
             outlet_address=outlet.address,
             outlet_phone=outlet.phone,
             when=_when(_start(notification, booking), outlet.time_zone, language),
-            vehicle=vehicle,
+            vehicle=booking.vehicle,
         )
     vehicle = notification.vehicle or (booking.vehicle if booking else None)
     if vehicle is not None:

@@ -125,6 +125,18 @@ def runtime_modules():
         yield path
 
 
+def _for_the_type_checker_only(tree: ast.Module) -> set[int]:
+    """The nodes under `if TYPE_CHECKING:`: never imported when the service runs."""
+    guarded = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in TYPE_CHECKING_TESTS:
+            guarded |= {id(inner) for statement in node.body for inner in ast.walk(statement)}
+    return guarded
+
+
+TYPE_CHECKING_TESTS = {"TYPE_CHECKING", "typing.TYPE_CHECKING"}
+
+
 def test_every_import_of_the_service_is_installed_by_requirements_txt():
     """What the service imports (every module but the tests, the benchmarks and the docs) comes
     from the standard library, the project itself or a package in requirements.txt."""
@@ -133,7 +145,11 @@ def test_every_import_of_the_service_is_installed_by_requirements_txt():
     distributions = importlib.metadata.packages_distributions()
     outside = set()
     for path in runtime_modules():
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        type_checking_only = _for_the_type_checker_only(tree)
+        for node in ast.walk(tree):
+            if id(node) in type_checking_only:
+                continue
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
