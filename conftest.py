@@ -10,6 +10,7 @@ import redis
 import time_machine
 from django.apps import apps
 from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import AdminFactory, UserFactory
@@ -64,6 +65,15 @@ def pytest_unconfigure(config):
         client.delete(*keys)
     except redis.RedisError:
         pass
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test begins in the default language: a request in Chinese leaves its thread's
+    language active, and a test after it on the same worker must not read Chinese."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
