@@ -257,7 +257,9 @@ def gunicorn(queue: str, settings_env: dict[str, str]) -> Iterator[None]:
     # The server's log goes to a file, not a pipe: nobody reads a pipe during the run, and
     # once its buffer filled with the race's "Conflict" warnings every worker thread blocked
     # writing to it (the stalls of tens of seconds earlier runs saw).
-    with tempfile.TemporaryFile() as server_log:
+    # BENCH_HTTP_SERVER_LOG keeps the log (gunicorn's errors, the service's warnings) to read.
+    kept = os.environ.get("BENCH_HTTP_SERVER_LOG")
+    with open(kept, "w+b") if kept else tempfile.TemporaryFile() as server_log:
         process = subprocess.Popen(
             ["bash", "-c", f"exec {web_command()}"],
             cwd=BASE_DIR,

@@ -104,6 +104,13 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# Server-side binding (Django's documented option for psycopg 3): psycopg then prepares a
+# statement a connection has run `prepare_threshold` times, and PostgreSQL stops planning it
+# anew; the booking path's lookups are the same few statements on every request. A
+# transaction-pooling PgBouncer in front needs 1.21 or newer with max_prepared_statements set.
+DATABASES["default"]["OPTIONS"]["server_side_binding"] = env.bool(
+    "DATABASE_SERVER_SIDE_BINDING", default=True
+)
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
