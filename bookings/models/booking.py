@@ -104,7 +104,7 @@ class Booking(models.Model):
             # The availability engine's window read (bookings.availability.calendar), made for
             # it: only active bookings, by outlet and start, with the two other columns it
             # needs, so PostgreSQL answers it from this index alone and never has a reason to
-            # reach for the exclusion constraint's GiST index (issue 14).
+            # reach for the exclusion constraint's GiST index.
             models.Index(
                 fields=["outlet", "start"],
                 include=["bay", "bay_released_at"],

@@ -1,6 +1,6 @@
 """How many SQL queries each booking write costs over the API, asserted so that a change that
-adds round trips to the hot paths shows up here (issue 14; "was" is the count before it, in this
-same test). Every answer must equal a fresh GET of the booking: built from the objects in hand,
+adds round trips to the hot paths shows up here ("was" is an earlier count, in this same
+test). Every answer must equal a fresh GET of the booking: built from the objects in hand,
 it still shows what the database holds. The counts include the savepoint (two queries) that
 the test's own transaction turns each service's transaction into; in production that is the
 BEGIN/COMMIT, which Django sends without a captured query."""

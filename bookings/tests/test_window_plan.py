@@ -1,4 +1,4 @@
-"""Plans of the booking core's hot reads (issue 14), on realistic, analyzed data. The
+"""Plans of the booking core's hot reads, on realistic, analyzed data. The
 availability engine's window read has a plan that does not depend on statistics: PostgreSQL
 answers it without the exclusion constraints' GiST indexes, whatever it is pushed towards (a
 GiST plan for it once cost 300 ms instead of 2 ms)."""
@@ -135,7 +135,7 @@ def test_the_window_read_never_uses_a_gist_index(network, outlet_count, days, ne
     assert not used & GIST_INDEXES, used
     assert used <= btrees(), used  # a walk of B-trees (which one is the planner's choice)
     # Without the B-tree on bay_id, a filter `bay_id = ANY(…)` gets PostgreSQL to combine the
-    # walk with booking_no_bay_overlap (the BitmapAnd of issue 14, at 300 ms on the bench):
+    # walk with booking_no_bay_overlap (a BitmapAnd that once took a hundred times longer):
     # this one cannot, as no index has its bay expression.
     with connection.cursor() as cursor:
         for name in bay_btrees():
