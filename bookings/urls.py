@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from hima_service.converters import ReferenceConverter
 
-from . import views
+from . import action_views, views
 from .availability import views as availability_views
 
 register_converter(ReferenceConverter, "ref")
@@ -10,14 +10,14 @@ register_converter(ReferenceConverter, "ref")
 urlpatterns = [
     path("bookings/", views.BookingListView.as_view(), name="booking-list"),
     path("bookings/<ref:reference>/", views.BookingDetailView.as_view(), name="booking-detail"),
-    path("bookings/<ref:reference>/reschedule/", views.RescheduleView.as_view()),
-    path("bookings/<ref:reference>/cancel/", views.CancelView.as_view()),
-    path("bookings/<ref:reference>/check-in/", views.CheckInView.as_view()),
-    path("bookings/<ref:reference>/start/", views.StartView.as_view()),
-    path("bookings/<ref:reference>/ready/", views.ReadyView.as_view()),
-    path("bookings/<ref:reference>/complete/", views.CompleteView.as_view()),
-    path("bookings/<ref:reference>/no-show/", views.NoShowView.as_view()),
-    path("bookings/<ref:reference>/feedback/", views.FeedbackView.as_view()),
+    path("bookings/<ref:reference>/reschedule/", action_views.RescheduleView.as_view()),
+    path("bookings/<ref:reference>/cancel/", action_views.CancelView.as_view()),
+    path("bookings/<ref:reference>/check-in/", action_views.CheckInView.as_view()),
+    path("bookings/<ref:reference>/start/", action_views.StartView.as_view()),
+    path("bookings/<ref:reference>/ready/", action_views.ReadyView.as_view()),
+    path("bookings/<ref:reference>/complete/", action_views.CompleteView.as_view()),
+    path("bookings/<ref:reference>/no-show/", action_views.NoShowView.as_view()),
+    path("bookings/<ref:reference>/feedback/", action_views.FeedbackView.as_view()),
     path(
         "bookings/<ref:reference>/calendar.ics",
         views.CalendarView.as_view(),

@@ -1,4 +1,5 @@
-"""Thin views: parse, check who may act, call one service, serialize."""
+"""Thin views: parse, check who may act, call one service, serialize. The booking's actions
+(reschedule, cancel and the day of service) are in action_views."""
 
 from __future__ import annotations
 
@@ -14,22 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hima_service.idempotency import idempotent
-from outlets.models import Bay
 from outlets.selectors import outlet_with_services
 from vehicles.selectors import owned_vehicle
 
 from . import access, selectors
 from .calendar import booking_ics
-from .lifecycle.create import booking_create, booking_reschedule
-from .lifecycle.feedback import feedback_leave
-from .lifecycle.status import (
-    booking_cancel,
-    booking_check_in,
-    booking_complete,
-    booking_mark_no_show,
-    booking_ready,
-    booking_start,
-)
+from .lifecycle.create import booking_create
 from .lifecycle.walk_ins import walk_in_register
 from .models import Booking
 from .notify.selectors import booking_notifications
@@ -41,14 +32,8 @@ from .serializers import (
     BookingDetailOutputSerializer,
     BookingFilterSerializer,
     BookingOutputSerializer,
-    CancelInputSerializer,
-    CheckInInputSerializer,
-    CompleteInputSerializer,
-    FeedbackInputSerializer,
     QueueFilterSerializer,
     QueueOutputSerializer,
-    RescheduleInputSerializer,
-    StartInputSerializer,
     WalkInInputSerializer,
 )
 
@@ -60,7 +45,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-def _parse(serializer_class, data) -> dict:
+def parse_input(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -109,7 +94,7 @@ class BookingListView(ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Booking.objects.none()
-        filters = _parse(BookingFilterSerializer, self.request.query_params)
+        filters = parse_input(BookingFilterSerializer, self.request.query_params)
         if "status" in filters:
             filters["status"] = sorted(filters["status"])
         return selectors.booking_list(user=self.request.user, **filters)
@@ -144,7 +129,7 @@ class BookingListView(ListAPIView):
     )
     @idempotent
     def post(self, request):
-        data = _parse(BookingCreateInputSerializer, request.data)
+        data = parse_input(BookingCreateInputSerializer, request.data)
         vehicle = owned_vehicle(owner=request.user, vehicle_id=data["vehicle"])
         outlet, services = outlet_with_services(data["outlet"], data["services"])
         if outlet is None:
@@ -173,142 +158,6 @@ class BookingDetailView(APIView):
         return detail_response(booking, user=request.user)
 
 
-class _BookingAction(APIView):
-    """A POST on one booking. `allowed` decides who, among those who can see it, may act."""
-
-    input_serializer = None
-    success_status = status.HTTP_200_OK
-
-    def allowed(self, user, booking: Booking) -> bool:
-        raise NotImplementedError
-
-    def perform(self, request, booking: Booking, data: dict):
-        raise NotImplementedError
-
-    @idempotent
-    def post(self, request, reference: str):
-        # The action locks the row and reads what it needs (bookings.locks.lock_booking).
-        booking = selectors.booking_get(user=request.user, reference=reference, details=False)
-        if not self.allowed(request.user, booking):
-            raise PermissionDenied(_("You may not do this with this booking."))
-        data = _parse(self.input_serializer, request.data) if self.input_serializer else {}
-        result = self.perform(request, booking, data)
-        if isinstance(result, Response):
-            return result
-        return detail_response(result, status_code=self.success_status)
-
-
-def _action_schema(view_class, input_serializer=None):
-    return extend_schema(
-        request=input_serializer,
-        responses={200: BookingDetailOutputSerializer},
-        parameters=[IDEMPOTENCY_HEADER],
-    )(view_class)
-
-
-class RescheduleView(_BookingAction):
-    input_serializer = RescheduleInputSerializer
-
-    def allowed(self, user, booking):
-        return access.may_change(user, booking)
-
-    def perform(self, request, booking, data):
-        return booking_reschedule(booking=booking, start=data["start"], actor=request.user)
-
-
-class CancelView(_BookingAction):
-    input_serializer = CancelInputSerializer
-
-    def allowed(self, user, booking):
-        return access.may_change(user, booking)
-
-    def perform(self, request, booking, data):
-        return booking_cancel(booking=booking, actor=request.user, reason=data["reason"])
-
-
-class CheckInView(_BookingAction):
-    input_serializer = CheckInInputSerializer
-
-    def allowed(self, user, booking):
-        return access.may_run(user, booking)
-
-    def perform(self, request, booking, data):
-        return booking_check_in(
-            booking=booking, actor=request.user, odometer_km=data.get("odometer_km")
-        )
-
-
-class StartView(_BookingAction):
-    input_serializer = StartInputSerializer
-
-    def allowed(self, user, booking):
-        return access.may_run(user, booking)
-
-    def perform(self, request, booking, data):
-        bay = None
-        if "bay" in data:
-            bay = Bay.objects.filter(pk=data["bay"], outlet_id=booking.outlet_id).first()
-            if bay is None:
-                raise ValidationError({"bay": [_("No such bay at this outlet.")]})
-        return booking_start(booking=booking, actor=request.user, bay=bay)
-
-
-class ReadyView(_BookingAction):
-    def allowed(self, user, booking):
-        return access.may_run(user, booking)
-
-    def perform(self, request, booking, data):
-        return booking_ready(booking=booking, actor=request.user)
-
-
-class CompleteView(_BookingAction):
-    input_serializer = CompleteInputSerializer
-
-    def allowed(self, user, booking):
-        return access.may_run(user, booking)
-
-    def perform(self, request, booking, data):
-        return booking_complete(
-            booking=booking,
-            actor=request.user,
-            checklist=data["checklist"],
-            actual_labour_minutes=data.get("actual_labour_minutes"),
-        )
-
-
-class NoShowView(_BookingAction):
-    def allowed(self, user, booking):
-        return access.may_run(user, booking)
-
-    def perform(self, request, booking, data):
-        return booking_mark_no_show(booking=booking, actor=request.user)
-
-
-class FeedbackView(_BookingAction):
-    input_serializer = FeedbackInputSerializer
-    success_status = status.HTTP_201_CREATED
-
-    def allowed(self, user, booking):
-        return access.owns(user, booking)
-
-    def perform(self, request, booking, data):
-        feedback = feedback_leave(booking=booking, owner=request.user, **data)
-        return selectors.booking_parts_in_hand(booking, feedback=feedback)
-
-
-for _view, _input in [
-    (RescheduleView, RescheduleInputSerializer),
-    (CancelView, CancelInputSerializer),
-    (CheckInView, CheckInInputSerializer),
-    (StartView, StartInputSerializer),
-    (ReadyView, None),
-    (CompleteView, CompleteInputSerializer),
-    (NoShowView, None),
-    (FeedbackView, FeedbackInputSerializer),
-]:
-    _action_schema(_view, _input)
-
-
 class CalendarView(APIView):
     @extend_schema(responses={(200, "text/calendar"): bytes})
     def get(self, request, reference: str):
@@ -327,7 +176,7 @@ class QueueView(APIView):
     )
     def get(self, request, code: str):
         outlet = selectors.outlet_for_staff(user=request.user, code=code)
-        day = _parse(QueueFilterSerializer, request.query_params).get("date")
+        day = parse_input(QueueFilterSerializer, request.query_params).get("date")
         if day is None:
             day = outlet.local_day(timezone.now())
         entries = outlet_queue(outlet=outlet, day=day)
@@ -345,7 +194,7 @@ class WalkInView(APIView):
     @idempotent
     def post(self, request, code: str):
         outlet = selectors.outlet_for_staff(user=request.user, code=code)
-        data = _parse(WalkInInputSerializer, request.data)
+        data = parse_input(WalkInInputSerializer, request.data)
         booking = walk_in_register(
             outlet=outlet,
             actor=request.user,

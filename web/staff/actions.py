@@ -2,8 +2,9 @@
 (bookings.lifecycle.status), the move it makes, its button, and what the board says once it is
 done. One view (web.staff.views.board.board_action) and one include
 (web/staff/includes/action.html) serve every row, as the API's actions share one view
-(bookings.views._BookingAction). A card offers the rows whose move the state machine allows from
-its status (bookings.lifecycle.table), so the page never offers what the service would refuse."""
+(bookings.action_views._BookingAction). A card offers the rows whose move the state machine
+allows from its status (bookings.lifecycle.table), so the page never offers what the service
+would refuse."""
 
 from __future__ import annotations
 
