@@ -89,16 +89,23 @@ def _clean_cache():
 # Reference data that data migrations load. Transactional tests end by truncating every table,
 # so it is put back before each test that uses the database (a cheap count when present).
 REFERENCE_DATA = [
-    ("vehicles.Brand", "vehicles.migrations.0002_alliance_brands_and_models"),
-    ("outlets.ServiceType", "outlets.migrations.0002_standard_service_catalog"),
+    ("vehicles.Brand", ["vehicles.migrations.0002_alliance_brands_and_models"]),
+    (
+        "outlets.ServiceType",
+        [
+            "outlets.migrations.0002_standard_service_catalog",
+            "outlets.migrations.0005_bilingual_catalog",  # the checklists in Chinese
+        ],
+    ),
 ]
 
 
 def load_reference_data() -> None:
     """Put back what the data migrations loaded, if a transactional test truncated it."""
-    for model_label, migration in REFERENCE_DATA:
+    for model_label, migrations in REFERENCE_DATA:
         if not apps.get_model(model_label).objects.exists():
-            importlib.import_module(migration).load(apps, None)
+            for migration in migrations:
+                importlib.import_module(migration).load(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,15 @@
+from zoneinfo import available_timezones
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(_("%(value)s is not an IANA time zone."), params={"value": value})
 
 
 class User(AbstractUser):
@@ -16,6 +24,11 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
+    )
+    # The zone the owner lives in: pages show an outlet's times in the outlet's zone and, where
+    # that differs, the owner's own time beside them.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
     )
     email_notifications = models.BooleanField(_("e-mail notifications"), default=True)
     sms_notifications = models.BooleanField(_("SMS notifications"), default=True)

@@ -2,7 +2,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from .models import User
+from .models import User, validate_time_zone
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -13,6 +13,14 @@ class RegisterInputSerializer(serializers.Serializer):
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
     language = serializers.ChoiceField(choices=User.Language.choices, default=User.Language.ZH_HANS)
+    time_zone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        default="",
+        validators=[validate_time_zone],
+        help_text="The IANA zone the owner lives in (default Asia/Shanghai).",
+    )
 
     def validate_username(self, value: str) -> str:
         if User.objects.filter(username__iexact=value).exists():
@@ -65,6 +73,7 @@ class MeOutputSerializer(serializers.Serializer):
     first_name = serializers.CharField()
     last_name = serializers.CharField()
     language = serializers.CharField()
+    time_zone = serializers.CharField()
     email_notifications = serializers.BooleanField()
     sms_notifications = serializers.BooleanField()
     phone_is_verified = serializers.BooleanField()
@@ -86,5 +95,8 @@ class MeUpdateSerializer(serializers.Serializer):
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     language = serializers.ChoiceField(choices=User.Language.choices, required=False)
+    time_zone = serializers.CharField(
+        required=False, max_length=64, validators=[validate_time_zone]
+    )
     email_notifications = serializers.BooleanField(required=False)
     sms_notifications = serializers.BooleanField(required=False)

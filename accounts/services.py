@@ -26,6 +26,7 @@ def user_register(
     first_name: str = "",
     last_name: str = "",
     language: str = User.Language.ZH_HANS,
+    time_zone: str = "",
 ) -> User:
     """Create an owner account; the password must pass the configured validators."""
     user = User(
@@ -36,6 +37,8 @@ def user_register(
         last_name=last_name,
         language=language,
     )
+    if time_zone:  # else the model's default
+        user.time_zone = time_zone
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])

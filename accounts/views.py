@@ -33,9 +33,9 @@ from .services import (
 
 
 def _me_payload(user) -> dict:
-    fields = ["id", "username", "email", "phone", "first_name", "last_name", "language"]
-    fields += ["email_notifications", "sms_notifications"]
-    fields += ["phone_is_verified", "email_is_verified"]  # issue 21: proven by a code
+    fields = ["id", "username", "email", "phone", "first_name", "last_name"]
+    fields += ["language", "time_zone", "email_notifications", "sms_notifications"]
+    fields += ["phone_is_verified", "email_is_verified"]  # proven by a code
     return MeOutputSerializer(
         {**{f: getattr(user, f) for f in fields}, **user_roles(user=user)}
     ).data

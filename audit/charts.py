@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from outlets.models import Outlet
+from outlets.models import Outlet, localized
 
 from . import sql
 from .scope import AuditScope
@@ -20,9 +20,14 @@ class WaitDistribution:
 
     outlet: str
     outlet_name: str
+    outlet_name_zh: str
     started: int
     edges: tuple[int, ...]
     counts: list[int]
+
+    @property
+    def display_outlet_name(self) -> str:
+        return localized(self.outlet_name, self.outlet_name_zh)
 
 
 def wait_distribution(
@@ -42,6 +47,7 @@ def wait_distribution(
         WaitDistribution(
             outlet=row["outlet"],
             outlet_name=row["outlet_name"],
+            outlet_name_zh=row["outlet_name_zh"],
             started=row["started"],
             edges=sql.WAIT_BUCKET_EDGES,
             counts=list(row["counts"]),

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from outlets.models import Outlet
+from outlets.models import Outlet, localized
 
 from .flags import Flag, flag_family
 from .scope import AuditScope
@@ -30,6 +30,12 @@ class BrandComparison:
     others: Figures | None
     other_brands: int
     others_withheld: bool
+    brand_name: str = ""
+    brand_name_zh: str = ""
+
+    @property
+    def display_brand_name(self) -> str:
+        return localized(self.brand_name or self.brand, self.brand_name_zh)
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,16 @@ class OutletEquity:
     outlet_name: str
     city: str
     comparisons: list[BrandComparison]
+    outlet_name_zh: str = ""
+    city_zh: str = ""
+
+    @property
+    def display_outlet_name(self) -> str:
+        return localized(self.outlet_name, self.outlet_name_zh)
+
+    @property
+    def display_city(self) -> str:
+        return localized(self.city, self.city_zh)
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,8 @@ def equity_audit(
                 outlet_name=comparison.outlet_name,
                 city=comparison.city,
                 comparisons=[],
+                outlet_name_zh=comparison.outlet_name_zh,
+                city_zh=comparison.city_zh,
             ),
         )
         row.comparisons.append(
@@ -87,6 +105,8 @@ def equity_audit(
                 others=others.figures if others else None,
                 other_brands=other_brands,
                 others_withheld=withheld,
+                brand_name=comparison.brand_name,
+                brand_name_zh=comparison.brand_name_zh,
             )
         )
     family = flag_family(shown)

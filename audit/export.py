@@ -8,6 +8,9 @@ from typing import Any
 
 from hima_service.csv_export import CsvTable, table
 
+from .flags import ALPHA
+from .stats import p_text
+
 
 def outlet_audit_table(body: Mapping[str, Any], header: Iterable[str]) -> CsvTable:
     """One line per outlet, then the network total (its outlet cell empty)."""
@@ -16,13 +19,14 @@ def outlet_audit_table(body: Mapping[str, Any], header: Iterable[str]) -> CsvTab
 
 def equity_table(body: Mapping[str, Any], figure_header: Iterable[str]) -> CsvTable:
     """One line per outlet, brand and side ("brand" or "others"); the brand's line lists its
-    flags, each as "metric: p (adjusted) = …" (the Holm-adjusted p-value the flag is judged on).
-    """
+    flags, each as "metric: p (adjusted) = 0.012" or "… < 0.001" (the Holm-adjusted p-value
+    the flag is judged on, never in e-notation)."""
     figure_header = list(figure_header)
     flags: dict[tuple[str, str], list[str]] = {}
     for flag in body["flags"]:
+        relation, value = p_text(flag["p_value"], alpha=ALPHA)
         flags.setdefault((flag["outlet"], flag["brand"]), []).append(
-            f"{flag['metric']}: p (adjusted) = {flag['p_value']}"
+            f"{flag['metric']}: p (adjusted) {relation} {value}"
         )
     header = [
         "outlet",

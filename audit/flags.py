@@ -228,8 +228,8 @@ def _flag(test: FigureTest, p_adjusted: float) -> Flag:
     )
     # In the language active now: the API's follows the caller's, the dashboard's the reader's.
     sentence = str(rule.sentence) % {
-        "outlet": comparison.outlet,
-        "brand": comparison.brand,
+        "outlet": comparison.display_outlet_name,
+        "brand": comparison.display_brand_name,
         "figure": _formatted(rule.metric, test.figure),
         "others": _formatted(rule.metric, test.others_figure),
         "n": test.n,

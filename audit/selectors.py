@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 from psycopg import sql as psql
 
-from outlets.models import Outlet
+from outlets.models import Outlet, localized
 from outlets.selectors import outlet_by_code
 
 from . import sql
@@ -67,8 +67,18 @@ class OutletFigures(Figures):
 
     outlet: str | None
     outlet_name: str
+    outlet_name_zh: str
     city: str
+    city_zh: str
     time_zone: str
+
+    @property
+    def display_outlet_name(self) -> str:
+        return localized(self.outlet_name, self.outlet_name_zh)
+
+    @property
+    def display_city(self) -> str:
+        return localized(self.city, self.city_zh)
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,19 @@ class Comparison:
     brand: str
     own: Side
     others: Side | None
+    # The names a sentence about the comparison uses, in both languages.
+    outlet_name_zh: str = ""
+    city_zh: str = ""
+    brand_name: str = ""
+    brand_name_zh: str = ""
+
+    @property
+    def display_outlet_name(self) -> str:
+        return localized(self.outlet_name, self.outlet_name_zh)
+
+    @property
+    def display_brand_name(self) -> str:
+        return localized(self.brand_name or self.brand, self.brand_name_zh)
 
 
 @dataclass(frozen=True)
@@ -166,7 +189,14 @@ def outlet_audit(
     )
     for row in rows:
         if row["is_total"]:
-            row.update(outlet=None, outlet_name=NETWORK_TOTAL, city="", time_zone="")
+            row.update(
+                outlet=None,
+                outlet_name=NETWORK_TOTAL,
+                outlet_name_zh="",
+                city="",
+                city_zh="",
+                time_zone="",
+            )
     result = [OutletFigures.from_row(row) for row in rows]
     # GROUPING SETS always yields the total, last (ORDER BY is_total).
     return OutletAudit(rows=result[:-1], total=result[-1])
@@ -201,6 +231,10 @@ def equity_comparisons(
                 brand=brand_code,
                 own=_side(own),
                 others=_side(pair[False]) if False in pair else None,
+                outlet_name_zh=own["outlet_name_zh"],
+                city_zh=own["city_zh"],
+                brand_name=own["brand_name"],
+                brand_name_zh=own["brand_name_zh"],
             )
         )
     return comparisons

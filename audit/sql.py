@@ -199,7 +199,8 @@ figures AS (
     GROUP BY GROUPING SETS ((os.id), ())
 )
 SELECT
-    f.is_total, o.code AS outlet, o.name AS outlet_name, o.city, o.time_zone, f.*, {rates}
+    f.is_total, o.code AS outlet, o.name AS outlet_name, o.name_zh AS outlet_name_zh, o.city,
+    o.city_zh, o.time_zone, f.*, {rates}
 FROM figures f
 LEFT JOIN outlets_outlet o ON o.id = f.outlet_id
 ORDER BY f.is_total, o.code
@@ -232,7 +233,8 @@ figures AS (
     FROM sides s
     GROUP BY s.outlet_id, s.compared_brand_id, s.own
 )
-SELECT o.code AS outlet, o.name AS outlet_name, o.city, br.code AS brand, f.*, {rates}
+SELECT o.code AS outlet, o.name AS outlet_name, o.name_zh AS outlet_name_zh, o.city, o.city_zh,
+       br.code AS brand, br.name AS brand_name, br.name_zh AS brand_name_zh, f.*, {rates}
 FROM figures f
 JOIN outlets_outlet o ON o.id = f.outlet_id
 JOIN vehicles_brand br ON br.id = f.compared_brand_id
@@ -285,12 +287,12 @@ def _bucket_counts() -> sql.Composed:
 # waited how long, bucketed by WAIT_BUCKET_EDGES. Outlets without a started booking are absent.
 WAIT_DISTRIBUTION = sql.SQL("""
 WITH {scoped}
-SELECT o.code AS outlet, o.name AS outlet_name, count(*)::int AS started,
-       {bucket_counts} AS counts
+SELECT o.code AS outlet, o.name AS outlet_name, o.name_zh AS outlet_name_zh,
+       count(*)::int AS started, {bucket_counts} AS counts
 FROM scoped s
 JOIN outlets_outlet o ON o.id = s.outlet_id
 WHERE {is_started}
-GROUP BY o.code, o.name
+GROUP BY o.code, o.name, o.name_zh
 ORDER BY o.code
 """).format(scoped=SCOPED, bucket_counts=_bucket_counts(), is_started=METRICS["started"])
 

@@ -32,6 +32,7 @@ from .serializers import (
     CheckInInputSerializer,
     CompleteInputSerializer,
     FeedbackInputSerializer,
+    ReadyInputSerializer,
     RescheduleInputSerializer,
     StartInputSerializer,
 )
@@ -119,11 +120,13 @@ class StartView(_BookingAction):
 
 
 class ReadyView(_BookingAction):
+    input_serializer = ReadyInputSerializer
+
     def allowed(self, user, booking):
         return access.may_run(user, booking)
 
     def perform(self, request, booking, data):
-        return booking_ready(booking=booking, actor=request.user)
+        return booking_ready(booking=booking, actor=request.user, checklist=data["checklist"])
 
 
 class CompleteView(_BookingAction):
@@ -136,7 +139,6 @@ class CompleteView(_BookingAction):
         return booking_complete(
             booking=booking,
             actor=request.user,
-            checklist=data["checklist"],
             actual_labour_minutes=data.get("actual_labour_minutes"),
         )
 
@@ -166,7 +168,7 @@ for _view, _input in [
     (CancelView, CancelInputSerializer),
     (CheckInView, CheckInInputSerializer),
     (StartView, StartInputSerializer),
-    (ReadyView, None),
+    (ReadyView, ReadyInputSerializer),
     (CompleteView, CompleteInputSerializer),
     (NoShowView, None),
     (FeedbackView, FeedbackInputSerializer),

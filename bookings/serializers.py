@@ -86,11 +86,14 @@ class StartInputSerializer(serializers.Serializer):
     bay = serializers.IntegerField(min_value=1, required=False)
 
 
-class CompleteInputSerializer(serializers.Serializer):
+class ReadyInputSerializer(serializers.Serializer):
     checklist = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField(max_length=200), max_length=50),
         help_text="Service code → the checklist items ticked.",
     )
+
+
+class CompleteInputSerializer(serializers.Serializer):
     actual_labour_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
 
 
@@ -200,6 +203,9 @@ class BookingOutputSerializer(serializers.Serializer):
     services = _ServiceLine(source="lines", many=True)
     start = LocalTimeField("start")
     end = LocalTimeField("end")
+    # The time promised to the owner; `start` moves to the work's real start when it begins
+    # at another time.
+    promised_start = LocalTimeField("promised")
     mode = serializers.CharField()
     pickup_address = serializers.CharField()
     channel = serializers.CharField()

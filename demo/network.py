@@ -26,6 +26,7 @@ from vehicles.models import Brand, BrandMembership, DeliveryRecord, Vehicle, Veh
 from vehicles.vin import make_vin
 
 from .outlet_specs import (
+    BAY_NAMES_ZH,
     BAYS,
     EXPRESS,
     EXPRESS_CATEGORIES,
@@ -80,6 +81,10 @@ def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
+# The owner abroad lives on Berlin's clock; every other demo owner on China's (the default).
+DEMO_ZONES = {"owner.mueller": "Europe/Berlin"}
+
+
 def _user(username: str, **fields) -> User:
     user, created = User.objects.get_or_create(username=username, defaults=fields)
     if created:
@@ -107,6 +112,7 @@ def seed_accounts() -> list[Login]:
             first_name=first,
             last_name=last,
             language=language,
+            time_zone=DEMO_ZONES.get(username, "Asia/Shanghai"),
             email=email,
             phone=phone,
             verified_phone=phone,
@@ -214,11 +220,27 @@ def _next_occurrence(today: dt.date, month: int, day: int) -> dt.date:
     return this_year if this_year >= today else dt.date(today.year + 1, month, day)
 
 
+def _fill_chinese(outlet: Outlet, spec: OutletSpec) -> None:
+    """An outlet seeded before its data had Chinese gets it; what someone wrote stays."""
+    chinese = {
+        "address_zh": spec.address_zh,
+        "city_zh": spec.city_zh,
+        "province_zh": spec.province_zh,
+    }
+    blank = {field: value for field, value in chinese.items() if not getattr(outlet, field)}
+    if blank:
+        Outlet.objects.filter(pk=outlet.pk).update(**blank)
+    for bay in outlet.bays.filter(name_zh="", name__in=BAY_NAMES_ZH):
+        bay.name_zh = BAY_NAMES_ZH[bay.name]
+        bay.save(update_fields=["name_zh"])
+
+
 def _seed_outlet(spec: OutletSpec, brands: dict[str, Brand]) -> Outlet:
     """Create the outlet with its brands, services, hours and bays; an existing one is left as
     it is (a manager may have changed its hours or bays since)."""
     outlet = Outlet.objects.filter(code=spec.code).first()
     if outlet is not None:
+        _fill_chinese(outlet, spec)
         return outlet
     outlet = Outlet(
         code=spec.code,
@@ -226,9 +248,13 @@ def _seed_outlet(spec: OutletSpec, brands: dict[str, Brand]) -> Outlet:
         name_zh=spec.name_zh,
         kind=spec.kind,
         address=spec.address,
+        address_zh=spec.address_zh,
         city=spec.city,
+        city_zh=spec.city_zh,
         province=spec.province,
+        province_zh=spec.province_zh,
         country=spec.country,
+        currency=spec.currency,
         latitude=Decimal(spec.lat),
         longitude=Decimal(spec.lng),
         time_zone=spec.time_zone,
@@ -250,7 +276,8 @@ def _seed_outlet(spec: OutletSpec, brands: dict[str, Brand]) -> Outlet:
         for opens, closes in intervals
     )
     Bay.objects.bulk_create(
-        Bay(outlet=outlet, name=name, capabilities=list(caps)) for name, caps in BAYS[spec.template]
+        Bay(outlet=outlet, name=name, name_zh=BAY_NAMES_ZH[name], capabilities=list(caps))
+        for name, caps in BAYS[spec.template]
     )
     return outlet
 

@@ -25,6 +25,31 @@ HOURS = {
     ],
 }
 
+# Cities and provinces of the demo network, in Chinese.
+PLACES_ZH = {
+    "Shanghai": "上海",
+    "Shenzhen": "深圳",
+    "Guangdong": "广东",
+    "Beijing": "北京",
+    "Chongqing": "重庆",
+    "Hefei": "合肥",
+    "Anhui": "安徽",
+    "Hangzhou": "杭州",
+    "Zhejiang": "浙江",
+    "Munich": "慕尼黑",
+    "Bavaria": "巴伐利亚",
+}
+
+# Bay names in Chinese ("Bay 1" → "工位 1").
+BAY_NAMES_ZH = {
+    "Bay 1": "工位 1",
+    "Bay 2": "工位 2",
+    "Bay 3": "工位 3",
+    "EV 1": "电池工位 1",
+    "Body 1": "钣喷工位 1",
+    "ADAS 1": "智驾标定工位 1",
+}
+
 GT = ["general", "tyre"]
 # Bays per template: (name, capabilities).
 BAYS = {
@@ -80,6 +105,16 @@ class OutletSpec:
     turnover: int = 10
     time_zone: str = "Asia/Shanghai"
     country: str = "CN"
+    currency: str = "CNY"
+    address_zh: str = ""
+
+    @property
+    def city_zh(self) -> str:
+        return PLACES_ZH.get(self.city, "")
+
+    @property
+    def province_zh(self) -> str:
+        return PLACES_ZH.get(self.province, "")
 
 
 OUTLETS = [
@@ -95,6 +130,7 @@ OUTLETS = [
         "31.239700",
         "121.499800",
         "+86 21 6888 0101",
+        address_zh="浦东新区陆家嘴环路1288号",
         amenities=tuple(ALL_AMENITIES),
         night_capacity=6,
     ),
@@ -110,6 +146,7 @@ OUTLETS = [
         "31.112000",
         "121.381000",
         "+86 21 5488 0202",
+        address_zh="闵行区沪闵路2888号",
         amenities=(Amenity.CHARGING, Amenity.DINING),
     ),
     OutletSpec(
@@ -124,6 +161,7 @@ OUTLETS = [
         "31.293000",
         "121.165000",
         "+86 21 3958 0303",
+        address_zh="嘉定区安亭镇墨玉路1100号",
         amenities=(Amenity.CHARGING,),
         slot_step=15,
         turnover=5,
@@ -140,6 +178,7 @@ OUTLETS = [
         "22.517000",
         "113.944000",
         "+86 755 8666 0401",
+        address_zh="南山区后海滨路2388号",
         amenities=tuple(ALL_AMENITIES),
         night_capacity=4,
     ),
@@ -155,6 +194,7 @@ OUTLETS = [
         "22.638000",
         "114.062000",
         "+86 755 2888 0402",
+        address_zh="龙岗区坂田雪岗路36号",
         amenities=(Amenity.CHARGING, Amenity.KIDS_AREA),
     ),
     OutletSpec(
@@ -169,6 +209,7 @@ OUTLETS = [
         "39.973000",
         "116.493000",
         "+86 10 6433 0501",
+        address_zh="朝阳区酒仙桥路18号",
         amenities=(Amenity.CHARGING, Amenity.DINING, Amenity.BUSINESS_LOUNGE),
     ),
     OutletSpec(
@@ -184,6 +225,7 @@ OUTLETS = [
         "39.788000",
         "116.528000",
         "+86 10 6788 0502",
+        address_zh="北京经济技术开发区科创六街9号",
         brands=("STELATO", "MAEXTRO"),
         amenities=(Amenity.BUSINESS_LOUNGE, Amenity.CHARGING),
     ),
@@ -199,6 +241,7 @@ OUTLETS = [
         "29.558000",
         "106.577000",
         "+86 23 6388 0601",
+        address_zh="渝中区民族路88号",
         amenities=(Amenity.DINING, Amenity.KIDS_AREA, Amenity.CHARGING),
         night_capacity=3,
     ),
@@ -215,6 +258,7 @@ OUTLETS = [
         "29.672000",
         "106.531000",
         "+86 23 6788 0602",
+        address_zh="渝北区两江新区金山大道1号",
         brands=("AITO",),
         amenities=(Amenity.CHARGING,),
     ),
@@ -230,6 +274,7 @@ OUTLETS = [
         "31.811000",
         "117.304000",
         "+86 551 6388 0701",
+        address_zh="包河区马鞍山路1688号",
         amenities=(Amenity.CHARGING, Amenity.DINING),
     ),
     OutletSpec(
@@ -245,6 +290,7 @@ OUTLETS = [
         "31.771000",
         "117.215000",
         "+86 551 6566 0702",
+        address_zh="合肥经济技术开发区翡翠路2299号",
         brands=("MAEXTRO",),
         amenities=tuple(ALL_AMENITIES),
         night_capacity=2,
@@ -263,6 +309,7 @@ OUTLETS = [
         "30.208000",
         "120.211000",
         "+86 571 8688 0801",
+        address_zh="滨江区江南大道3688号",
         amenities=(Amenity.CHARGING, Amenity.KIDS_AREA),
     ),
     OutletSpec(
@@ -277,6 +324,7 @@ OUTLETS = [
         "30.281000",
         "120.140000",
         "+86 571 8766 0802",
+        address_zh="西湖区文三路478号",
         slot_step=15,
         turnover=5,
     ),
@@ -293,10 +341,12 @@ OUTLETS = [
         "48.141800",
         "11.503000",
         "+49 89 2000 8800",
+        address_zh="慕尼黑兰茨贝格大街300号（邮编80687）",
         brands=("AITO", "LUXEED"),
         amenities=(Amenity.CHARGING,),
         turnover=15,
         time_zone="Europe/Berlin",
         country="DE",
+        currency="EUR",
     ),
 ]

@@ -167,6 +167,8 @@ AXES_VERBOSE = False  # no banner on every start: a missing server stays a one-l
 LANGUAGE_CODE = "en"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date and time style per language, 24-hour in both (hima_service/formats/).
+FORMAT_MODULE_PATH = ["hima_service.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

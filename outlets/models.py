@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vehicles.models import Brand
@@ -25,6 +26,16 @@ class Amenity(models.TextChoices):
     KIDS_AREA = "kids_area", _("kids' area")
     BUSINESS_LOUNGE = "business_lounge", _("business lounge")
     CHARGING = "charging", _("charging")
+
+
+def in_chinese() -> bool:
+    """Whether the active language is Chinese: the catalog keeps a second field for it."""
+    return (get_language() or "").startswith("zh")
+
+
+def localized(english: str, chinese: str) -> str:
+    """The Chinese text for Chinese readers when the data has it, else the English."""
+    return chinese if chinese and in_chinese() else english
 
 
 def validate_time_zone(value: str) -> None:
@@ -56,6 +67,11 @@ class ServiceType(models.Model):
     capability = models.CharField(max_length=24, choices=Capability.choices)
     price = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
     checklist = models.JSONField(default=list, help_text=_("The items a technician must tick."))
+    checklist_zh = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("The same items in Chinese, in the same order (empty: shown in English)."),
+    )
     counts_as_maintenance = models.BooleanField(
         default=False, help_text=_("Completing it resets the maintenance interval.")
     )
@@ -75,6 +91,30 @@ class ServiceType(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
+    def clean(self) -> None:
+        super().clean()
+        # Items are ticked by position: a Chinese list must say the same items in the same order.
+        if self.checklist_zh and len(self.checklist_zh) != len(self.checklist or []):
+            raise ValidationError(
+                {"checklist_zh": _("Give one Chinese item for each checklist item, in order.")}
+            )
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_zh)
+
+    @property
+    def display_checklist(self) -> list[str]:
+        """The checklist in the reader's language (items keep their English position)."""
+        if in_chinese() and self.checklist_zh and len(self.checklist_zh) == len(self.checklist):
+            return list(self.checklist_zh)
+        return list(self.checklist)
+
+    @property
+    def checklist_pairs(self) -> list[tuple[str, str]]:
+        """(stored item, its words in the reader's language): a form ticks the stored item."""
+        return list(zip(self.checklist, self.display_checklist, strict=True))
+
 
 class Outlet(models.Model):
     class Kind(models.TextChoices):
@@ -87,9 +127,15 @@ class Outlet(models.Model):
     name_zh = models.CharField(max_length=128, blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SERVICE_CENTRE)
     address = models.CharField(max_length=255)
+    address_zh = models.CharField(max_length=255, blank=True)
     city = models.CharField(max_length=64, db_index=True)
+    city_zh = models.CharField(max_length=64, blank=True)
     province = models.CharField(max_length=64, blank=True)
+    province_zh = models.CharField(max_length=64, blank=True)
     country = models.CharField(max_length=2, default="CN")
+    currency = models.CharField(
+        max_length=3, default="CNY", help_text=_("ISO 4217 code of the prices it quotes.")
+    )
     latitude = models.DecimalField(
         max_digits=9, decimal_places=6, validators=[MinValueValidator(-90), MaxValueValidator(90)]
     )
@@ -138,6 +184,31 @@ class Outlet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_zh)
+
+    @property
+    def display_address(self) -> str:
+        return localized(self.address, self.address_zh)
+
+    @property
+    def display_city(self) -> str:
+        return localized(self.city, self.city_zh)
+
+    @property
+    def display_province(self) -> str:
+        return localized(self.province, self.province_zh)
+
+    @property
+    def display_locality(self) -> str:
+        """City and province as the reader writes them: "Shenzhen, Guangdong", 广东深圳 (a
+        province that is its own city once: Shanghai, 上海)."""
+        city, province = self.display_city, self.display_province
+        if not province or self.province == self.city:
+            return city
+        return f"{province}{city}" if in_chinese() else f"{city}, {province}"
 
     # An outlet's own clock: "today", a day's bounds and the times it quotes are local to it
     # ("today" in Munich is not today in Shanghai). The one place that converts.
@@ -202,6 +273,7 @@ class Bay(models.Model):
 
     outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="bays")
     name = models.CharField(max_length=32)
+    name_zh = models.CharField(max_length=32, blank=True)
     capabilities = ArrayField(models.CharField(max_length=24, choices=Capability.choices))
     is_active = models.BooleanField(default=True)
 
@@ -213,6 +285,10 @@ class Bay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outlet.code}/{self.name}"
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_zh)
 
 
 class OutletMembership(models.Model):

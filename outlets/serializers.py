@@ -23,6 +23,7 @@ class ServiceTypeOutputSerializer(serializers.ModelSerializer):
             "capability",
             "price",
             "checklist",
+            "checklist_zh",
             "counts_as_maintenance",
         ]
 
@@ -81,9 +82,13 @@ class OutletListOutputSerializer(serializers.Serializer):
     name_zh = serializers.CharField()
     kind = serializers.CharField()
     address = serializers.CharField()
+    address_zh = serializers.CharField()
     city = serializers.CharField()
+    city_zh = serializers.CharField()
     province = serializers.CharField()
+    province_zh = serializers.CharField()
     country = serializers.CharField()
+    currency = serializers.CharField()
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
     time_zone = serializers.CharField()
@@ -114,12 +119,14 @@ class ClosureOutputSerializer(serializers.Serializer):
 class BayOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+    name_zh = serializers.CharField()
     capabilities = serializers.ListField(child=serializers.CharField())
     is_active = serializers.BooleanField()
 
 
 class PublicBaySerializer(serializers.Serializer):
     name = serializers.CharField()
+    name_zh = serializers.CharField()
     capabilities = serializers.ListField(child=serializers.CharField())
 
 
@@ -171,6 +178,7 @@ class ClosureInputSerializer(serializers.Serializer):
 
 class BayCreateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=32)
+    name_zh = serializers.CharField(max_length=32, required=False, allow_blank=True)
     capabilities = serializers.ListField(
         child=serializers.ChoiceField(choices=Capability.choices), allow_empty=False
     )
@@ -179,6 +187,7 @@ class BayCreateInputSerializer(serializers.Serializer):
 
 class BayUpdateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=32, required=False)
+    name_zh = serializers.CharField(max_length=32, required=False, allow_blank=True)
     capabilities = serializers.ListField(
         child=serializers.ChoiceField(choices=Capability.choices),
         allow_empty=False,

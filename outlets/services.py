@@ -161,7 +161,12 @@ def _check_name_free(*, outlet: Outlet, name: str, bay: Bay | None = None) -> st
 
 @transaction.atomic
 def bay_create(
-    *, outlet: Outlet, name: str, capabilities: Iterable[str], is_active: bool = True
+    *,
+    outlet: Outlet,
+    name: str,
+    capabilities: Iterable[str],
+    is_active: bool = True,
+    name_zh: str = "",
 ) -> Bay:
     """Add a bay (capacity) to the outlet; its name is unique at the outlet."""
     name = _check_name_free(outlet=outlet, name=name)
@@ -169,7 +174,11 @@ def bay_create(
     try:
         with transaction.atomic():
             return Bay.objects.create(
-                outlet=outlet, name=name, capabilities=capabilities, is_active=is_active
+                outlet=outlet,
+                name=name,
+                name_zh=name_zh.strip(),
+                capabilities=capabilities,
+                is_active=is_active,
             )
     except IntegrityError as exc:  # the same name created concurrently
         raise ValidationError(
@@ -184,6 +193,7 @@ def bay_update(
     name: str = UNSET,
     capabilities: Iterable[str] = UNSET,
     is_active: bool = UNSET,
+    name_zh: str = UNSET,
 ) -> Bay:
     """Rename a bay, change its capabilities or (de)activate it.
 
@@ -200,6 +210,10 @@ def bay_update(
     if name is not UNSET:
         locked.name = _check_name_free(outlet=locked.outlet, name=name, bay=locked)
         changed.append("name")
+
+    if name_zh is not UNSET:
+        locked.name_zh = name_zh.strip()
+        changed.append("name_zh")
 
     if capabilities is not UNSET:
         new = _clean_capabilities(capabilities)

@@ -85,3 +85,26 @@ def test_me_patch_changes_language_and_opt_outs(owner_api, owner):
     owner.refresh_from_db()
     assert owner.language == "zh-hans"
     assert owner.sms_notifications is False
+
+
+def test_an_owner_keeps_the_time_zone_they_live_in(api, owner_api, owner):
+    registered = api.post(
+        "/api/v1/auth/register/",
+        {"username": "hans", "password": "a-long-pass-phrase-7", "time_zone": "Europe/Berlin"},
+        format="json",
+    )
+    assert registered.status_code == 201
+    assert registered.json()["time_zone"] == "Europe/Berlin"
+
+    moved = owner_api.patch("/api/v1/me/", {"time_zone": "America/New_York"}, format="json")
+    assert moved.status_code == 200
+    owner.refresh_from_db()
+    assert owner.time_zone == "America/New_York"
+
+
+def test_a_time_zone_that_does_not_exist_is_a_field_error(owner_api, owner):
+    response = owner_api.patch("/api/v1/me/", {"time_zone": "Mars/Olympus"}, format="json")
+    assert response.status_code == 400
+    assert "time_zone" in response.json()["fields"]
+    owner.refresh_from_db()
+    assert owner.time_zone == "Asia/Shanghai"

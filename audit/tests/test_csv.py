@@ -6,6 +6,8 @@ import io
 
 import pytest
 
+from audit.flags import ALPHA
+from audit.stats import p_text
 from outlets.tests.factories import OutletFactory
 
 from .factories import Visit, local
@@ -95,12 +97,14 @@ def test_equity_csv_matches_json(pudong, as_):
     assert body["flags"]
     flagged: dict[str, list[str]] = {}
     for flag in body["flags"]:
+        relation, value = p_text(flag["p_value"], alpha=ALPHA)
         flagged.setdefault(flag["brand"], []).append(
-            f"{flag['metric']}: p (adjusted) = {flag['p_value']}"
+            f"{flag['metric']}: p (adjusted) {relation} {value}"
         )
     for row in rows:
         expected = flagged.get(row["brand"], []) if row["side"] == "brand" else []
         assert row["flags"] == "; ".join(expected), (row["brand"], row["side"])
+        assert "e-" not in row["flags"]  # a reader's p-value, never e-notation
 
 
 def test_bookings_csv_lists_every_booking_unpaged(pudong, as_):

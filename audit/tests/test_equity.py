@@ -47,7 +47,7 @@ def fair(brand_code, count, offset=0):
 
 @pytest.fixture
 def unequal(history):
-    outlet = OutletFactory(code="SZ-UNEQUAL-01")
+    outlet = OutletFactory(code="SZ-UNEQUAL-01", name="Nanshan Test Centre", name_zh="南山测试中心")
     history.write(
         outlet,
         UNFAIR_AITO + fair("LUXEED", 15) + fair("STELATO", 15, 15) + fair("MAEXTRO", 10, 30),
@@ -113,9 +113,11 @@ def test_the_unequal_outlet_is_flagged_for_aito(unequal, even, small, as_):
     assert on_time["p_value"] == pytest.approx(6 * on_time["p_raw"], rel=1e-3)
     assert on_time["p_value"] < 0.05
     assert on_time["test"] == "fisher_exact"
+    # The sentence names the outlet and the brand, as people call them.
     assert on_time["sentence"] == (
-        "At SZ-UNEQUAL-01, AITO owners' on-time start rate is 33% against 90% for the other "
-        "brands' owners (n = 30 vs 40; one-sided Fisher's exact test, p (adjusted) < 0.001)."
+        "At Nanshan Test Centre, AITO owners' on-time start rate is 33% against 90% for the "
+        "other brands' owners (n = 30 vs 40; one-sided Fisher's exact test, p (adjusted) < "
+        "0.001)."
     )
 
 

@@ -52,16 +52,18 @@ def _network_candidates(
     longitude: float,
     services: Sequence[ServiceType],
     brand: Brand,
+    max_km: float | None = None,
 ) -> QuerySet[WithAnnotations[Outlet, Distance]]:
     """Active outlets authorized for the brand, offering every service, with one active bay
-    able to do them all; nearest first (ties by code), with `distance_km`."""
+    able to do them all, within `max_km` when given; nearest first (ties by code), with
+    `distance_km`."""
     service_ids = sorted({s.pk for s in services})
     suitable_bay = Bay.objects.filter(
         outlet=OuterRef("pk"),
         is_active=True,
         capabilities__contains=sorted(needed_capabilities(services)),
     )
-    return (
+    candidates = (
         with_distance_km(
             Outlet.objects.filter(is_active=True, brands=brand)
             .filter(Exists(suitable_bay))
@@ -78,6 +80,9 @@ def _network_candidates(
         .filter(offered=len(service_ids))
         .order_by("distance_km", "code")
     )
+    if max_km is not None:
+        candidates = candidates.filter(distance_km__lte=max_km)
+    return candidates
 
 
 def _first_start(
@@ -115,6 +120,8 @@ def earliest_near(
     limit: int = 5,
     days: int = NETWORK_DAYS,
     now: dt.datetime | None = None,
+    max_km: float | None = None,
+    before: dt.datetime | None = None,
 ) -> list[NetworkSlot]:
     """ "Where and when can my car be served soonest?" — the `limit` nearest outlets that can
     serve it and have a free start in the next `days` days, each with its earliest one, sorted
@@ -126,15 +133,23 @@ def earliest_near(
     start. Bounded: at most NETWORK_MAX_CHUNKS chunks (beyond them the search gives up and
     returns what it found), five queries each (candidates, hours, closures, bays, bookings),
     plus one for the vehicle's own bookings.
+
+    `max_km` keeps the search within that distance; `before` counts only starts strictly
+    before that instant, so an outlet with nothing sooner is skipped and a farther one that is
+    sooner takes its place (see sooner_near).
     """
     now = now or timezone.now()
     if not services:
         raise ValidationError({"services": [_("Choose at least one service.")]})
     candidates = _network_candidates(
-        latitude=latitude, longitude=longitude, services=services, brand=brand
+        latitude=latitude, longitude=longitude, services=services, brand=brand, max_km=max_km
     )
     earliest = now + LEAD_TIME
     latest = min(now + HORIZON, now + dt.timedelta(days=days))
+    if before is not None:
+        latest = min(latest, before - dt.timedelta(microseconds=1))
+        if latest < earliest:
+            return []
     date_from = now.astimezone(UTC).date() - dt.timedelta(days=1)  # local "today" in any zone
     date_to = latest.astimezone(UTC).date() + dt.timedelta(days=1)
     period = list(days_between(date_from, date_to))
@@ -163,3 +178,34 @@ def earliest_near(
             break
     found.sort(key=lambda slot: (slot.earliest_start, slot.distance_km, slot.outlet.code))
     return found
+
+
+def sooner_near(
+    *,
+    outlet: Outlet,
+    services: Sequence[ServiceType],
+    brand: Brand,
+    vehicle: Vehicle | None,
+    first_free: dt.datetime | None,
+    max_km: float,
+    limit: int = 3,
+    days: int = NETWORK_DAYS,
+    now: dt.datetime | None = None,
+) -> list[NetworkSlot]:
+    """The alternatives to an outlet worth offering: other outlets within `max_km` of it
+    whose earliest free start comes strictly before `first_free` (its own first free start;
+    None when it has none, so any free start is sooner), soonest first. An outlet farther
+    away or not sooner is no alternative."""
+    slots = earliest_near(
+        latitude=float(outlet.latitude),
+        longitude=float(outlet.longitude),
+        services=services,
+        brand=brand,
+        vehicle=vehicle,
+        limit=limit + 1,
+        days=days,
+        now=now,
+        max_km=max_km,
+        before=first_free,
+    )
+    return [slot for slot in slots if slot.outlet.pk != outlet.pk][:limit]

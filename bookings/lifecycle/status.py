@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from hima_service.exceptions import RuleViolation, SlotTaken
-from outlets.models import Bay
+from outlets.models import Bay, in_chinese
 from vehicles.models import OdometerReading
 from vehicles.services import vehicle_update
 
@@ -152,11 +152,16 @@ def booking_start(
     assert locked.bay is not None  # noqa: S101 - move_booking put it on a bay, or raised
     if locked.bay_id != booked_bay_id:
         record_event(locked, kind=BookingEvent.Kind.BAY_ASSIGNED, actor=actor, bay=locked.bay.name)
+    # `start` now says when the bay is used; the owner was promised the booked time, and the
+    # pages show both ("promised 10:00 · started 09:40").
+    moved = locked.start != booked_start and locked.promised_start is None
+    promise = {"promised_start": booked_start} if moved else {}
     return _enter(
         locked,
         Status.IN_SERVICE,
         actor=actor,
         now=now,
+        set_fields=promise,
         bay=locked.bay.name,
         booked_start=locked.outlet.local_iso(booked_start),
     )
@@ -202,51 +207,48 @@ def _move_for_start(
     raise SlotTaken(detail, fields={"bay": [_("Busy during this work.")]})
 
 
-@transaction.atomic
-def booking_ready(*, booking: Booking, actor: User, now: datetime | None = None) -> Booking:
-    """Work is done and the car waits for its owner; the owner is told."""
-    locked = lock_booking(booking.pk)
-    transition_for(locked.status, Status.READY)
-    return _enter(locked, Status.READY, actor=actor, now=now or timezone.now())
-
-
 def _checklist_problems(lines: list[BookingService], checklist: dict[str, list[str]]) -> list[str]:
+    """What keeps the checklist from being complete, in the reader's language: each service by
+    its name, its items as the checklist shows them (the ticks themselves are the English
+    items, the checklist's keys)."""
     problems: list[str] = []
+    sep = "；" if in_chinese() else "; "  # as each language separates a list
     unknown = set(checklist) - {line.service_type.code for line in lines}
     if unknown:
         problems.append(
             _("Not on this booking: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
         )
     for line in lines:
-        code = line.service_type.code
-        standard = list(line.service_type.checklist)
-        ticked = set(checklist.get(code, []))
-        if missing := [item for item in standard if item not in ticked]:
+        service = line.service_type
+        standard = list(service.checklist)
+        shown = dict(zip(standard, service.display_checklist, strict=False))
+        ticked = set(checklist.get(service.code, []))
+        if missing := [shown.get(item, item) for item in standard if item not in ticked]:
             problems.append(
-                _("%(code)s: not ticked: %(items)s.") % {"code": code, "items": "; ".join(missing)}
+                _("%(service)s: not ticked: %(items)s.")
+                % {"service": service.display_name, "items": sep.join(missing)}
             )
         if extra := sorted(ticked - set(standard)):
             problems.append(
-                _("%(code)s: not on the standard checklist: %(items)s.")
-                % {"code": code, "items": "; ".join(extra)}
+                _("%(service)s: not on the standard checklist: %(items)s.")
+                % {"service": service.display_name, "items": sep.join(extra)}
             )
     return problems
 
 
 @transaction.atomic
-def booking_complete(
+def booking_ready(
     *,
     booking: Booking,
     actor: User,
     checklist: dict[str, list[str]],
-    actual_labour_minutes: int | None = None,
     now: datetime | None = None,
 ) -> Booking:
-    """Close the service record: every item of every service's standard checklist must be
-    ticked (`checklist` maps service code → ticked items); actual labour time is recorded."""
-    now = now or timezone.now()
+    """Work is done and the car waits for its owner, who is told. The workshop declares it
+    with the checklist: every item of every service's standard checklist must be ticked
+    (`checklist` maps service code → ticked items), and the service record keeps it."""
     locked = lock_booking(booking.pk)
-    transition_for(locked.status, Status.COMPLETED)
+    transition_for(locked.status, Status.READY)
     lines = list(locked.booking_services.select_related("service_type").order_by("id"))
     if problems := _checklist_problems(lines, checklist):
         raise ValidationError({"checklist": problems})
@@ -256,6 +258,24 @@ def booking_complete(
         ]
     BookingService.objects.bulk_update(lines, ["checklist_result"])
     booking_parts_in_hand(locked, lines=lines)
+    return _enter(locked, Status.READY, actor=actor, now=now or timezone.now())
+
+
+@transaction.atomic
+def booking_complete(
+    *,
+    booking: Booking,
+    actor: User,
+    actual_labour_minutes: int | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Close the service record when the owner collects the car (the checklist was ticked at
+    ready); actual labour time is recorded, by default the time from start to ready."""
+    now = now or timezone.now()
+    locked = lock_booking(booking.pk)
+    transition_for(locked.status, Status.COMPLETED)
+    lines = list(locked.booking_services.select_related("service_type").order_by("id"))
+    booking_parts_in_hand(locked, lines=lines)  # read for the answer, as ready does
     if actual_labour_minutes is None and locked.started_at and locked.ready_at:
         actual_labour_minutes = round((locked.ready_at - locked.started_at).total_seconds() / 60)
     return _enter(

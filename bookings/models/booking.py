@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -70,6 +71,10 @@ class Booking(models.Model):
     services = models.ManyToManyField(ServiceType, through="BookingService", related_name="+")
     start = models.DateTimeField()
     end = models.DateTimeField()
+    # The start promised to the owner, kept when the work began at another time (a car started
+    # early, or a waiting car started late, moves `start` and `end` to the work's real times:
+    # the bay is held from then). Null while `start` is still the promise; read `promised`.
+    promised_start = models.DateTimeField(null=True, blank=True)
     # end + the outlet's turnover time: how long the bay stays blocked.
     bay_released_at = models.DateTimeField()
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.DROP_OFF)
@@ -149,6 +154,23 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def promised(self) -> datetime:
+        """The start promised to the owner, whatever time the work began."""
+        return self.promised_start or self.start
+
+    @property
+    def promised_end(self) -> datetime:
+        """The end the promise implied: the promised start and the visit's own length."""
+        return self.promised + (self.end - self.start)
+
+    @property
+    def started_off_promise(self) -> bool:
+        """Work began at another minute than promised (the pages show both)."""
+        return self.started_at is not None and self.started_at.replace(
+            second=0, microsecond=0
+        ) != self.promised.replace(second=0, microsecond=0)
 
     @property
     def is_active(self) -> bool:

@@ -158,6 +158,7 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             "email": user.email,
             "phone": user.phone,
             "language": user.language,
+            "time_zone": user.time_zone,
             "email_notifications": user.email_notifications,
             "sms_notifications": user.sms_notifications,
             "date_joined": _iso(user.date_joined),

@@ -224,7 +224,8 @@ def test_cancel_frees_the_bay_for_someone_else(world):
 
 
 def test_full_service_day_from_booking_to_rating(world, time_machine):
-    reference = book(world).json()["reference"]
+    booked = book(world).json()
+    reference = booked["reference"]
     time_machine.move_to(world.start() - dt.timedelta(minutes=20))  # the car comes in early
     base = f"/api/v1/bookings/{reference}"
     advisor, technician, owner = world.api("advisor"), world.api("technician"), world.api("owner")
@@ -232,20 +233,25 @@ def test_full_service_day_from_booking_to_rating(world, time_machine):
     started = technician.post(f"{base}/start/", {})
     assert started.status_code == 200
     assert started.json()["status"] == "in_service"
-    assert technician.post(f"{base}/ready/", {}).json()["status"] == "ready"
+    # Started 20 minutes early: `start` is when the bay is used, the promise is kept beside it.
+    assert started.json()["promised_start"] == booked["start"] == booked["promised_start"]
+    assert started.json()["start"] < started.json()["promised_start"]
+    # The workshop declares the car ready with the checklist ticked.
     incomplete = technician.post(
-        f"{base}/complete/", {"checklist": {"annual-maintenance": ["Check brake fluid"]}}
+        f"{base}/ready/", {"checklist": {"annual-maintenance": ["Check brake fluid"]}}
     )
     assert incomplete.status_code == 400
     assert "checklist" in incomplete.json()["fields"]
-    done = technician.post(
-        f"{base}/complete/",
-        {"checklist": {"annual-maintenance": world.service.checklist}, "actual_labour_minutes": 55},
+    assert technician.post(f"{base}/ready/", {}).status_code == 400  # the checklist is needed
+    ready = technician.post(
+        f"{base}/ready/", {"checklist": {"annual-maintenance": world.service.checklist}}
     )
+    assert ready.json()["status"] == "ready", ready.json()
+    assert all(item["done"] for item in ready.json()["services"][0]["checklist_result"])
+    done = technician.post(f"{base}/complete/", {"actual_labour_minutes": 55})
     assert done.status_code == 200, done.json()
     assert done.json()["status"] == "completed"
     assert done.json()["actual_labour_minutes"] == 55
-    assert all(item["done"] for item in done.json()["services"][0]["checklist_result"])
     rated = owner.post(f"{base}/feedback/", {"rating": 5, "comment": "Fast and friendly"})
     assert rated.status_code == 201
     assert rated.json()["feedback"]["rating"] == 5

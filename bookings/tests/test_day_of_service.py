@@ -4,9 +4,15 @@ to the bay's reservation, and how night-service places are counted."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from bookings.lifecycle.create import booking_create
-from bookings.lifecycle.status import booking_check_in, booking_start
+from bookings.lifecycle.status import (
+    booking_check_in,
+    booking_complete,
+    booking_ready,
+    booking_start,
+)
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
 from hima_service.exceptions import RuleViolation, SlotTaken
@@ -38,6 +44,50 @@ def test_starting_early_moves_the_reservation_to_now(world):
     assert started.bay == world.bays[0]
     event = started.events.get(to_status="in_service")
     assert event.details["booked_start"] == world.start().isoformat()
+    # The owner's promise is kept beside the work's real start.
+    assert started.promised_start == world.start()
+    assert started.promised == world.start()
+    assert started.promised_end == world.start() + dt.timedelta(minutes=60)
+    assert started.started_off_promise
+
+
+def test_a_start_on_time_keeps_start_as_the_promise(world):
+    booking = BookingFactory(
+        outlet=world.outlet, bay=world.bays[0], start=world.start(), status="checked_in"
+    )
+    started = booking_start(booking=booking, actor=world.technician, now=booking.start)
+    started.refresh_from_db()
+    assert started.promised_start is None
+    assert started.promised == started.start == world.start()
+    assert not started.started_off_promise
+
+
+def test_the_checklist_is_ticked_to_declare_the_car_ready(world):
+    booking = BookingFactory(
+        outlet=world.outlet,
+        bay=world.bays[0],
+        start=world.start(),
+        status="in_service",
+        services=[world.service],
+    )
+    items = list(world.service.checklist)
+    with pytest.raises(ValidationError) as refused:
+        booking_ready(
+            booking=booking, actor=world.technician, checklist={world.service.code: items[:-1]}
+        )
+    message = refused.value.message_dict["checklist"][0]
+    assert world.service.name in message
+    assert items[-1] in message
+    booking.refresh_from_db()
+    assert booking.status == "in_service"
+    ready = booking_ready(
+        booking=booking, actor=world.technician, checklist={world.service.code: items}
+    )
+    assert ready.status == "ready"
+    line = ready.booking_services.get()
+    assert line.checklist_result == [{"item": item, "done": True} for item in items]
+    done = booking_complete(booking=ready, actor=world.technician)
+    assert done.status == "completed"
 
 
 def test_starting_early_on_a_busy_booked_bay_moves_to_a_free_capable_bay(world):

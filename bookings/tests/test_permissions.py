@@ -64,14 +64,14 @@ MATRIX = {
         [401, 403, 404, 200, 404, 403, 404, 200],
     ),
     "start": ("checked_in", "post", "{b}/start/", {}, [401, 403, 404, 200, 404, 403, 404, 200]),
-    "ready": ("in_service", "post", "{b}/ready/", {}, [401, 403, 404, 200, 404, 403, 404, 200]),
-    "complete": (
-        "ready",
+    "ready": (
+        "in_service",
         "post",
-        "{b}/complete/",
+        "{b}/ready/",
         "checklist",
         [401, 403, 404, 200, 404, 403, 404, 200],
     ),
+    "complete": ("ready", "post", "{b}/complete/", {}, [401, 403, 404, 200, 404, 403, 404, 200]),
     "no-show": ("late", "post", "{b}/no-show/", {}, [401, 403, 404, 200, 404, 403, 404, 200]),
     "feedback": (
         "completed",

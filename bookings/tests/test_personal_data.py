@@ -79,6 +79,7 @@ def test_export_holds_my_account_cars_bookings_history_feedback_and_messages(wor
     assert data["account"]["username"] == "owner"
     assert data["account"]["first_name"] == "Li"
     assert data["account"]["phone"] == world.owner.phone
+    assert data["account"]["time_zone"] == world.owner.time_zone
     assert [v["vin"] for v in data["vehicles"]] == [world.vehicle.vin]
     bookings = {b["reference"]: b for b in data["bookings"]}
     assert set(bookings) == {done.reference, upcoming.reference}

@@ -26,7 +26,7 @@ CANCEL = 12  # was 18
 CHECK_IN = 15  # was 18
 START = 10  # was 13
 START_EARLY = 16  # was 22
-READY = 10  # was 15
+READY = 11  # the checklist is read and recorded here (it was at complete)
 COMPLETE = 11  # was 17
 NO_SHOW = 10  # was 13
 
@@ -126,13 +126,8 @@ def test_day_of_service_action_query_counts(
     steps = [
         (advisor, "check-in", {"odometer_km": world.vehicle.odometer_km + 500}, CHECK_IN),
         (technician, "start", {}, START),
-        (technician, "ready", {}, READY),
-        (
-            technician,
-            "complete",
-            {"checklist": {world.service.code: world.service.checklist}},
-            COMPLETE,
-        ),
+        (technician, "ready", {"checklist": {world.service.code: world.service.checklist}}, READY),
+        (technician, "complete", {}, COMPLETE),
     ]
     for client, action, data, limit in steps:
         response = measured(

@@ -100,11 +100,11 @@ def test_completing_the_booking_closes_the_recall(world, recall, time_machine):
     time_machine.move_to(world.start() - dt.timedelta(minutes=5))
     advisor = world.api("advisor")
     checklist = {"rcl-campaign": recall_service().checklist}
-    for action, data in [("check-in", {}), ("start", {}), ("ready", {})]:
+    for action, data in [("check-in", {}), ("start", {}), ("ready", {"checklist": checklist})]:
         response = advisor.post(f"/api/v1/bookings/{reference}/{action}/", data)
         assert response.status_code == 200, response.json()
 
-    done = advisor.post(f"/api/v1/bookings/{reference}/complete/", {"checklist": checklist})
+    done = advisor.post(f"/api/v1/bookings/{reference}/complete/", {})
 
     assert done.status_code == 200, done.json()
     recall.refresh_from_db()

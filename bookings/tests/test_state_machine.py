@@ -86,7 +86,7 @@ def test_api_refuses_an_action_the_status_does_not_allow(world, action, current)
         status=current,
         start=timezone.now().replace(microsecond=0) - dt.timedelta(hours=1),
     )
-    payload = {"checklist": {}} if action == "complete" else {}
+    payload = {"checklist": {}} if action == "ready" else {}
     response = world.api("admin").post(f"/api/v1/bookings/{booking.reference}/{action}/", payload)
     assert response.status_code == 409, response.json()
     assert response.json()["code"] == "invalid_transition"

@@ -94,9 +94,10 @@ def test_a_demo_day_at_the_pudong_flagship(demo_network, time_machine):
     owner, advisor, tech = login("owner.chen"), login("advisor.sh-pudong"), login("tech.sh-pudong")
     assert advisor.post(f"{base}/check-in/", {"odometer_km": 10000}).status_code == 200
     assert tech.post(f"{base}/start/", {}).json()["status"] == "in_service"
-    assert tech.post(f"{base}/ready/", {}).json()["status"] == "ready"
     standard = next(s for s in owner.get("/api/v1/service-types/").json() if s["code"] == service)
-    done = tech.post(f"{base}/complete/", {"checklist": {service: standard["checklist"]}})
+    ready = tech.post(f"{base}/ready/", {"checklist": {service: standard["checklist"]}})
+    assert ready.json()["status"] == "ready"
+    done = tech.post(f"{base}/complete/", {})
     assert done.status_code == 200, done.json()
     assert owner.post(f"{base}/feedback/", {"rating": 5, "comment": "好"}).status_code == 201
     detail = owner.get(f"{base}/").json()

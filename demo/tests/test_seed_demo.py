@@ -214,3 +214,11 @@ def test_owner_li_has_a_finished_visit_to_rate_once(seeded):
 
     assert client.post(url, {"rating": 5}).status_code == 201
     assert client.post(url, {"rating": 4}).status_code == 409
+
+
+def test_the_owner_abroad_lives_on_berlin_time(seeded):
+    zones = dict(
+        User.objects.filter(username__startswith="owner.").values_list("username", "time_zone")
+    )
+    assert zones["owner.mueller"] == "Europe/Berlin"
+    assert {z for u, z in zones.items() if u != "owner.mueller"} == {"Asia/Shanghai"}

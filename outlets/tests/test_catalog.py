@@ -1,6 +1,8 @@
 """The standard service catalog (data migration 0002) and GET /api/v1/service-types/."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from outlets.models import Capability, ServiceType
 
@@ -29,6 +31,31 @@ def test_every_entry_is_complete():
         assert 3 <= len(service.checklist) <= 8, service.code
         assert all(isinstance(item, str) and item.strip() for item in service.checklist)
         assert len(set(service.checklist)) == len(service.checklist), service.code
+        assert len(service.checklist_zh) == len(service.checklist), service.code
+        assert all(item.strip() for item in service.checklist_zh), service.code
+
+
+def test_a_chinese_checklist_says_each_item_in_order():
+    service = ServiceType.objects.get(code="bat-12v")
+    service.checklist_zh = ["只有一项"]
+    with pytest.raises(ValidationError) as refused:
+        service.full_clean()
+    assert "checklist_zh" in refused.value.message_dict
+    service.checklist_zh = []  # none yet: the page shows the English
+    service.full_clean()
+
+
+def test_the_checklist_reads_in_the_readers_language():
+    service = ServiceType.objects.get(code="bat-12v")
+    with translation.override("zh-hans"):
+        assert service.display_checklist == service.checklist_zh
+        assert service.display_name == "12V低压蓄电池更换"
+        assert service.checklist_pairs[1] == ("Replace the 12 V battery", "更换 12V 蓄电池")
+    with translation.override("en"):
+        assert service.display_checklist == service.checklist
+    service.checklist_zh = []
+    with translation.override("zh-hans"):
+        assert service.display_checklist == service.checklist  # falls back to the English
 
 
 def test_every_bay_capability_is_needed_by_some_service():
@@ -55,9 +82,13 @@ def test_anyone_reads_the_catalog(api, django_assert_max_num_queries):
         "capability": "adas_calibration",
         "price": "800.00",
         "checklist": rows["adas-cam-cal"]["checklist"],
+        "checklist_zh": rows["adas-cam-cal"]["checklist_zh"],
         "counts_as_maintenance": False,
     }
     assert len(rows["adas-cam-cal"]["checklist"]) == 5
+    # the same items in Chinese, in the same order
+    assert rows["adas-cam-cal"]["checklist_zh"][0] == "检查车身高度及胎压"
+    assert len(rows["adas-cam-cal"]["checklist_zh"]) == 5
 
 
 def test_retired_services_are_not_listed(api):

@@ -302,6 +302,18 @@ def test_bay_create_and_list(manager_api, outlet):
     assert [(b["name"], b["is_active"]) for b in listed] == [("B1", False), ("EV-1", True)]
 
 
+def test_a_bay_has_a_chinese_name_too(manager_api, outlet):
+    created = manager_api.post(
+        f"{BASE}/bays/", {"name": "EV 2", "name_zh": "电池工位 2", "capabilities": ["ev_battery"]}
+    )
+    assert created.status_code == 201
+    assert created.json()["name_zh"] == "电池工位 2"
+    bay = Bay.objects.get(pk=created.json()["id"])
+    assert manager_api.patch(f"{BASE}/bays/{bay.pk}/", {"name_zh": "快充工位"}).status_code == 200
+    bay.refresh_from_db()
+    assert (bay.name, bay.name_zh) == ("EV 2", "快充工位")
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [

@@ -238,7 +238,7 @@ def test_detail_shows_hours_closures_services_bays_and_settings(api):
     assert body["closures"] == [
         {"date": (today + dt.timedelta(days=9)).isoformat(), "reason": "Training"}
     ]
-    assert body["bays"] == [{"name": "A1", "capabilities": ["general", "tyre"]}]
+    assert body["bays"] == [{"name": "A1", "name_zh": "", "capabilities": ["general", "tyre"]}]
     assert body["amenities"] == ["charging", "business_lounge"]
     assert body["night_service"] is True
     assert body["night_capacity"] == 3

@@ -4,12 +4,37 @@ password, my data): they label input; the rules stay in the services."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+
+# The zones a person lives in, by continent and city; the legacy aliases (US/Eastern, Etc/GMT+8,
+# PRC…) name no place and stay out of the list.
+REGIONS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/")
+ZONE_CHOICES = [
+    (zone, zone.replace("_", " "))
+    for zone in sorted(available_timezones())
+    if zone.startswith((*REGIONS, "Indian/", "Pacific/"))
+]
+DEFAULT_ZONE = User._meta.get_field("time_zone").default
+
+
+class TimeZoneField(forms.ChoiceField):
+    """The owner's zone. The page's script picks the browser's zone in a new form; without it
+    the default stays (China's)."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(
+            label=_("Your time zone"),
+            choices=ZONE_CHOICES,
+            help_text=_("Times at an outlet in another zone are also shown on your clock."),
+            **kwargs,
+        )
 
 
 class SignInForm(AuthenticationForm):
@@ -30,11 +55,24 @@ class CreateAccountForm(forms.Form):
     phone = forms.CharField(label=_("Mobile phone (optional)"), max_length=32, required=False)
     first_name = forms.CharField(label=_("Given name (optional)"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Family name (optional)"), max_length=150, required=False)
+    # Optional: a client that sends none (an old form, a script) gets the default zone.
+    time_zone = TimeZoneField(initial=DEFAULT_ZONE, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs["autocomplete"] = "new-password"
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        if not self.is_bound:
+            self.fields["time_zone"].widget.attrs["data-browser-zone"] = "fill"
+        if (get_language() or "").startswith("zh"):
+            # A Chinese name is written family name first: 姓, then 名.
+            self.order_fields(["username", "password", "email", "phone", "last_name"])
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = TimeZoneField()
 
 
 class LanguageForm(forms.Form):

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from outlets.models import Outlet
+from outlets.models import Outlet, in_chinese
 
 
-def outlet_cities() -> list[str]:
-    """The cities with an active outlet, for the owners' search and the dashboard's filter."""
-    return list(
+def outlet_city_choices() -> list[tuple[str, str]]:
+    """(city, its name in the reader's language) for each city with an active outlet; the
+    value stays the stored (English) city, which the filters match."""
+    rows = (
         Outlet.objects.filter(is_active=True)
         .order_by("city")
-        .values_list("city", flat=True)
+        .values_list("city", "city_zh")
         .distinct()
     )
+    chinese: dict[str, str] = {}
+    for city, city_zh in rows:
+        chinese[city] = chinese.get(city) or city_zh
+    return [(city, (in_chinese() and chinese[city]) or city) for city in chinese]

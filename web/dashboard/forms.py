@@ -42,6 +42,10 @@ def preset_period(preset: str, *, today: dt.date) -> Period | None:
     return None
 
 
+def _shown(date_from: dt.date | None, date_to: dt.date | None) -> str:
+    return f"{date_from.isoformat() if date_from else ''}/{date_to.isoformat() if date_to else ''}"
+
+
 class DashboardFilterForm(forms.Form):
     period = forms.ChoiceField(
         label=_("Period"),
@@ -60,6 +64,9 @@ class DashboardFilterForm(forms.Form):
     city = forms.ChoiceField(label=_("City"), required=False)
     outlet = forms.ChoiceField(label=_("Outlet"), required=False)
     sort = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    # The dates the page showed ("from/to"): dates still equal to them were not typed, so a
+    # preset chosen over them wins (without the script that clears them).
+    shown = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     # The API serializer whose rules the dates (and the page's other fields) must pass.
     api_serializer: type = AuditFilterInputSerializer
@@ -70,7 +77,7 @@ class DashboardFilterForm(forms.Form):
         *,
         auditor: Auditor,
         brands: list[Brand],
-        cities: list[str],
+        cities: list[tuple[str, str]],
         outlets: list[Outlet],
         today: dt.date,
     ):
@@ -87,10 +94,10 @@ class DashboardFilterForm(forms.Form):
             # One brand: nothing to choose (the scope defaults to it); a brand named in the
             # query still goes to the scope, which answers 404 for another brand's.
             self.fields["brand"].widget = forms.HiddenInput()
-        self.fields["city"].choices = [("", _("All cities")), *((c, c) for c in cities)]
+        self.fields["city"].choices = [("", _("All cities")), *cities]
         self.fields["outlet"].choices = [
             ("", _("All outlets")),
-            *((o.code, f"{o.code} · {o.name}") for o in outlets),
+            *((o.code, f"{o.display_name} · {o.code}") for o in outlets),
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -100,9 +107,16 @@ class DashboardFilterForm(forms.Form):
         preset = data.get("period") or Preset.LAST_QUARTER
         period = preset_period(preset, today=self.today)
         typed = (data.get("date_from"), data.get("date_to"))
-        # The date fields show the preset's dates; dates typed over them mean custom dates, so
-        # that the form works without the script that would switch the select.
-        if period is not None and any(typed) and typed != (period.date_from, period.date_to):
+        # The date fields show the period read last time. A preset chosen over them wins while
+        # they still say what the page showed; dates typed over them mean custom dates, so that
+        # the form works without the script that clears or switches them.
+        untouched = data.get("shown") == _shown(*typed)
+        if (
+            period is not None
+            and any(typed)
+            and typed != (period.date_from, period.date_to)
+            and not untouched
+        ):
             preset, period = Preset.CUSTOM, None
         if period is None:
             date_from, date_to = typed
@@ -131,10 +145,17 @@ class DashboardFilterForm(forms.Form):
         self.data["period"] = preset
         self.data["date_from"] = checked["period"].date_from.isoformat()
         self.data["date_to"] = checked["period"].date_to.isoformat()
+        self.data["shown"] = _shown(checked["period"].date_from, checked["period"].date_to)
         return data
 
     def extra_api_fields(self, data: dict[str, Any]) -> dict[str, Any]:
         return {}
+
+    @property
+    def preset_label(self) -> str:
+        """The period the form reads, as its select names it (the folded form's summary)."""
+        value = self.data.get("period") or Preset.LAST_QUARTER
+        return str(Preset(value).label) if value in Preset.values else ""
 
 
 METRIC_CHOICES = sorted(METRICS)

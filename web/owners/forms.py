@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking, Feedback
@@ -16,6 +17,7 @@ from vehicles.models import Vehicle, VehicleModel
 from vehicles.validators import EARLIEST_DELIVERY, validate_delivery_date
 
 from ..common.display import local_name
+from .selectors import NEARBY_KM, NEARBY_KM_CHOICES
 
 
 class VehicleModelChoiceField(forms.ModelChoiceField):
@@ -69,7 +71,35 @@ class ServicesField(forms.ModelMultipleChoiceField):
         return local_name(obj)
 
 
-class OutletSearchForm(forms.Form):
+class ServiceGroupsMixin:
+    """The service checkboxes grouped by catalog category (a fieldset each), and the chosen
+    ones' labels, which the folded choice shows in its summary."""
+
+    def service_groups(self) -> list[tuple[str, list]]:
+        labels = dict(ServiceType.Category.choices)
+        groups: dict[str, list] = {}
+        for option in self["service"]:  # type: ignore[index]
+            category = option.data["value"].instance.category
+            groups.setdefault(category, []).append(option)
+        order = list(labels)
+        return [
+            (labels.get(category, category), options)
+            for category, options in sorted(
+                groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99
+            )
+        ]
+
+    def chosen_labels(self, name: str) -> list[str]:
+        """The labels of the options checked in the field `name`, as submitted."""
+        field = self[name]  # type: ignore[index]
+        chosen = {str(v) for v in (field.value() or [])}
+        return [str(o.choice_label) for o in field if str(o.data["value"]) in chosen]
+
+    def chosen_services(self) -> list[str]:
+        return self.chosen_labels("service")
+
+
+class OutletSearchForm(ServiceGroupsMixin, forms.Form):
     """The outlet search's filters; `near` is filled by the page's script when the browser
     shares its position."""
 
@@ -96,15 +126,36 @@ class OutletSearchForm(forms.Form):
     night_service = forms.BooleanField(label=_("Starry Night Service"), required=False)
     near = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, cities: list[str], vehicles: Any, services: Any, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        cities: list[tuple[str, str]],
+        vehicles: Any,
+        services: Any,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["city"].choices = [("", _("All cities")), *((c, c) for c in cities)]
+        self.fields["city"].choices = [("", _("All cities")), *cities]
         self.fields["vehicle"].queryset = vehicles
         self.fields["service"].queryset = services
 
+    def chosen_amenities(self) -> list[str]:
+        return self.chosen_labels("amenity")
 
-class PickForm(forms.Form):
-    """Vehicle and services of one visit (the picker's first step)."""
+
+class RadiusField(forms.TypedChoiceField):
+    """How far "nearby" reaches; an unknown value (an edited link) means the default."""
+
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except ValidationError:
+            return self.empty_value
+
+
+class PickForm(ServiceGroupsMixin, forms.Form):
+    """Vehicle and services of one visit (the picker's first step), and how far the soonest
+    nearby alternatives may be."""
 
     vehicle = OwnedVehicleField(
         label=_("Vehicle"), queryset=Vehicle.objects.none(), empty_label=None
@@ -115,6 +166,14 @@ class PickForm(forms.Form):
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one service.")},
+    )
+    within = RadiusField(
+        label=_("Search within"),
+        coerce=int,
+        choices=[(km, format_lazy(_("{km} km"), km=km)) for km in NEARBY_KM_CHOICES],
+        required=False,
+        empty_value=NEARBY_KM,
+        initial=NEARBY_KM,
     )
 
     def __init__(self, *args: Any, vehicles: Any, services: Any, **kwargs: Any):

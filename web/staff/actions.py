@@ -23,7 +23,7 @@ from bookings.lifecycle.status import (
 )
 from bookings.models import Booking
 
-from .forms import ActionForm, CheckInForm, CompleteForm, StartForm
+from .forms import ActionForm, CheckInForm, CompleteForm, ReadyForm, StartForm
 
 Status = Booking.Status
 
@@ -67,7 +67,7 @@ ACTIONS: tuple[BoardAction, ...] = (
     BoardAction(
         "ready",
         Status.READY,
-        ActionForm,
+        ReadyForm,
         booking_ready,
         _("Ready for pickup"),
         _("%(ref)s is ready for pickup."),

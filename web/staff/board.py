@@ -21,9 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from bookings.access import staff_outlet_ids
+from bookings.lifecycle.status import NO_SHOW_AFTER
 from bookings.lifecycle.table import ALLOWED
 from bookings.models import Booking
 from bookings.queue import CARRIED_OVER, QueueEntry, outlet_queue
+from outlets.catalog import booking_duration, needed_capabilities
 from outlets.models import Bay, Outlet, OutletMembership, ServiceType
 from recalls.selectors import open_recalls_by_vehicle
 
@@ -52,8 +54,13 @@ class Card:
     late: bool
     overrun: bool
     from_earlier_day: bool
+    # Expected, and 30 minutes past its start: only then may it be marked a no-show.
+    no_show_due: bool = False
     open_recalls: list[Any] = field(default_factory=list)
     failed: dict[str, forms.Form] = field(default_factory=dict)
+    # Checked in: the bays it can start on now, free until its work would end, the one to
+    # propose first (its own bay when it can keep it).
+    start_bays: list[Bay] = field(default_factory=list)
 
     @property
     def messages(self) -> list[str]:
@@ -62,10 +69,15 @@ class Card:
         return [str(m) for form in self.failed.values() for m in form.non_field_errors()]
 
     @property
-    def actions(self) -> list[tuple[BoardAction, forms.Form | None]]:
+    def actions(self) -> list[tuple[BoardAction, forms.Form]]:
         """The actions the state machine allows from the card's status, in the board's order,
-        each with its form when that action was just refused (for its errors)."""
-        return [(a, self.failed.get(a.name)) for a in ACTIONS if a.to in self.moves]
+        each with its form: the refused one as it was submitted (values and errors), else a
+        fresh one. A no-show is offered only once it is due."""
+        return [
+            (a, self.failed.get(a.name) or a.form(booking=self.booking))
+            for a in ACTIONS
+            if a.to in self.moves and (a.to != Status.NO_SHOW or self.no_show_due)
+        ]
 
     @property
     def is_night(self) -> bool:
@@ -103,6 +115,7 @@ def _card(entry: QueueEntry, *, now: dt.datetime) -> Card:
         moves=ALLOWED.get(booking.status, frozenset()),
         # Expected and not here at the promised time.
         late=booking.status == Status.CONFIRMED and now > booking.start,
+        no_show_due=booking.status == Status.CONFIRMED and now >= booking.start + NO_SHOW_AFTER,
         # In service longer than the standard labour time of its services.
         overrun=booking.status == Status.IN_SERVICE
         and booking.started_at is not None
@@ -110,6 +123,52 @@ def _card(entry: QueueEntry, *, now: dt.datetime) -> Card:
         # Carried over from an earlier day (still in service or not yet collected).
         from_earlier_day=booking.outlet.local_day(booking.start) != booking.outlet.local_day(now),
     )
+
+
+def _start_bays(cards: list[Card], bays: list[Bay], *, outlet: Outlet, now: dt.datetime) -> None:
+    """Give each checked-in card the bays it can start on now: capable, and free from now
+    until its standard work and the turnover would end, by the exclusion constraint's own rule
+    (another active booking on the bay over that time refuses the start: booking_start's
+    check). A car in service holds its bay even past its booked end. Its own bay first when
+    it keeps it (on time or late, the reservation stands), then best fit first, as the
+    reservation core orders them. One query for the whole board."""
+    waiting = [c for c in cards if c.booking.status == Status.CHECKED_IN]
+    if not waiting:
+        return
+    ends: dict[int, dt.datetime] = {}
+    for card in waiting:
+        lines = list(card.booking.booking_services.all())
+        ends[card.booking.pk] = (
+            now + booking_duration(lines) + dt.timedelta(minutes=outlet.turnover_minutes)
+        )
+    held = Booking.objects.filter(
+        Q(bay_released_at__gt=now) | Q(status=Status.IN_SERVICE),
+        outlet_id=outlet.pk,
+        bay__isnull=False,
+        status__in=Booking.ACTIVE_STATUSES,
+        start__lt=max(ends.values()),
+    ).values_list("pk", "bay_id", "start", "bay_released_at", "status")
+    # A car in service is on its bay until it leaves it: an overrun's span ends no sooner
+    # than now, and `end >= now` below counts it.
+    spans = [
+        (pk, bay_id, start, max(released, now) if status == Status.IN_SERVICE else released)
+        for pk, bay_id, start, released, status in held
+    ]
+    ordered = sorted(bays, key=lambda bay: (len(bay.capabilities), bay.name, bay.pk))
+    for card in waiting:
+        booking, until = card.booking, ends[card.booking.pk]
+        needed = needed_capabilities(card.services)
+
+        def free(bay: Bay, booking: Booking = booking, until: dt.datetime = until) -> bool:
+            return not any(
+                bay_id == bay.pk and pk != booking.pk and start < until and end >= now
+                for pk, bay_id, start, end in spans
+            )
+
+        keeps = booking.bay_id is not None and now >= booking.start
+        usable = [b for b in ordered if needed <= set(b.capabilities) and free(b)]
+        own = [b for b in ordered if b.pk == booking.bay_id and (keeps or b in usable)]
+        card.start_bays = own + [b for b in usable if b.pk != booking.bay_id]
 
 
 def _day_filter(outlet_id: int, day_start: dt.datetime, day_end: dt.datetime) -> Q:
@@ -217,12 +276,14 @@ def board_read(
                 card.failed[action] = form
         cards_by_stage[entry.booking.status].append(card)
     for cards in cards_by_stage.values():
-        cards.sort(key=lambda c: (c.booking.start, c.booking.pk))  # by promised time
+        cards.sort(key=lambda c: (c.booking.promised, c.booking.pk))  # by promised time
+    bays = list(outlet.bays.filter(is_active=True).order_by("name"))
+    _start_bays(cards_by_stage[Status.CHECKED_IN], bays, outlet=outlet, now=now)
     return Board(
         outlet=outlet,
         day=day,
         stages=[Stage(status, title, cards_by_stage[status]) for status, title in STAGES],
-        bays=list(outlet.bays.filter(is_active=True).order_by("name")),
+        bays=bays,
         version=version,
         poll_token=poll_token(outlet=outlet, user=user, day=day),
     )

@@ -22,11 +22,15 @@ from ..common.display import local_name
 class ActionForm(forms.Form):
     """The input of one day-of-service action on a booking's card (web.staff.actions). Its
     cleaned data are the keyword arguments of the action's service, beside the booking and the
-    actor; an action that takes nothing more uses this form as it is."""
+    actor; an action that takes nothing more uses this form as it is. A refused form is shown
+    again bound, with what was typed and ticked."""
 
     def __init__(self, data: Any = None, *, booking: Booking):
-        super().__init__(data)
+        super().__init__(data, initial=self.initial_for(booking))
         self.booking = booking
+
+    def initial_for(self, booking: Booking) -> dict[str, Any]:
+        return {}
 
 
 class CheckInForm(ActionForm):
@@ -48,25 +52,55 @@ class StartForm(ActionForm):
         )
 
 
-class CompleteForm(ActionForm):
-    """The checklist arrives as one list of ticked items per service (`check-<code>`); the
-    service refuses anything short of every standard item."""
+def checklist_items(service: ServiceType) -> list[tuple[str, str]]:
+    """(item, as shown) for each item of a service's standard checklist: the item itself is
+    what a tick sends (the checklist's key), shown in the reader's language."""
+    return list(zip(service.checklist, service.display_checklist, strict=False))
 
-    actual_labour_minutes = forms.IntegerField(
-        label=_("Actual labour time (minutes)"), min_value=1, max_value=24 * 60
-    )
+
+class ReadyForm(ActionForm):
+    """The car is declared ready with its checklist, as one list of ticked items per service
+    (`check-<code>`); the service refuses anything short of every standard item."""
+
     # Never rendered as an input: the page shows the checklist's boxes, and the service's
     # messages about them land on this field (form_error places errors on visible fields).
     checklist = forms.CharField(required=False)
 
     def __init__(self, data: Any = None, *, booking: Booking):
         super().__init__(data, booking=booking)
-        lines = booking.booking_services.select_related("service_type")
-        self.services = [line.service_type for line in lines]
+        # As the board prefetched them (bookings.selectors.with_details): no query per card.
+        self.services = [line.service_type for line in booking.booking_services.all()]
+
+    def ticked(self, service: ServiceType) -> list[str]:
+        return list(self.data.getlist(f"check-{service.code}")) if self.is_bound else []
+
+    @property
+    def checklists(self) -> list[tuple[ServiceType, list[tuple[str, str, bool]]]]:
+        """Each service with its items: (item, as shown, ticked as submitted)."""
+        lists = []
+        for service in self.services:
+            ticked = set(self.ticked(service))
+            items = [(item, shown, item in ticked) for item, shown in checklist_items(service)]
+            lists.append((service, items))
+        return lists
 
     def clean_checklist(self) -> dict[str, list[str]]:
         """The ticked items of each of the booking's services, as the service reads them."""
-        return {s.code: list(self.data.getlist(f"check-{s.code}")) for s in self.services}
+        return {s.code: self.ticked(s) for s in self.services}
+
+
+class CompleteForm(ActionForm):
+    """The owner collects the car; the labour time is proposed from the start to ready."""
+
+    actual_labour_minutes = forms.IntegerField(
+        label=_("Actual labour time (minutes)"), min_value=1, max_value=24 * 60
+    )
+
+    def initial_for(self, booking: Booking) -> dict[str, Any]:
+        if booking.started_at and booking.ready_at and booking.ready_at > booking.started_at:
+            minutes = round((booking.ready_at - booking.started_at).total_seconds() / 60)
+            return {"actual_labour_minutes": max(1, minutes)}
+        return {}
 
 
 class ModelChoice(forms.ModelChoiceField):
@@ -157,6 +191,7 @@ class ClosureDeleteForm(forms.Form):
 
 class BayForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=32)
+    name_zh = forms.CharField(label=_("Name in Chinese"), max_length=32, required=False)
     capabilities = forms.MultipleChoiceField(
         label=_("Capabilities"), choices=Capability.choices, widget=forms.CheckboxSelectMultiple
     )

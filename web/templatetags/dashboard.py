@@ -3,16 +3,21 @@ value (the CSV's number, for `data-value`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
 from django.core.cache import cache
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from bookings.models import Booking
 
 from ..dashboard.audit_tables import Column, Kind, format_figure
 
 register = template.Library()
+
+HYPHENATED = re.compile(r"(\S+-\S+)")
 
 
 @register.filter
@@ -29,6 +34,14 @@ def figure_text(row: Any, column: Column) -> str:
 @register.filter
 def formatted(value: float | int | None, kind: Kind) -> str:
     return format_figure(value, kind)
+
+
+@register.filter
+def whole_words(label: Any) -> str:
+    """A heading whose hyphenated words ("No-shows", "On-time") never break at the hyphen."""
+    return mark_safe(  # noqa: S308 - escaped here, only the spans are markup
+        HYPHENATED.sub(r'<span class="nowrap">\1</span>', conditional_escape(str(label)))
+    )
 
 
 @register.filter

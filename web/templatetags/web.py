@@ -8,19 +8,58 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
-from outlets.models import Amenity
+from outlets.models import Amenity, in_chinese
 
-from ..common.display import local_name
+from ..common.display import local_name, money, visit_when
+from ..common.navigation import NavLink, nav_links
 
 register = template.Library()
 
 
 register.filter("local_name", local_name)
+register.filter("money", money)
+register.simple_tag(visit_when, name="visit_when")
+
+
+@register.filter
+def model_name(model: Any) -> str:
+    """A model's name beside its brand badge: the Chinese catalog spells the brand into the
+    model's name (问界M7), the badge already says it."""
+    name = local_name(model)
+    brand = local_name(model.brand)
+    if brand and name.startswith(brand) and name != brand:
+        return name.removeprefix(brand).strip()
+    return name
+
+
+@register.simple_tag(takes_context=True)
+def role_links(context: template.Context) -> list[NavLink]:
+    """The header's links for the signed-in user's roles (web.common.navigation)."""
+    request = context.get("request")
+    return nav_links(request) if request is not None else []
 
 
 @register.filter
 def amenity_labels(values: list[str]) -> list[str]:
     return [str(Amenity(value).label) for value in values if value in Amenity.values]
+
+
+@register.filter
+def local_join(values: list[Any]) -> str:
+    """A list as the reader's language writes one: 餐饮、儿童区 in Chinese, "a, b" in English."""
+    return ("、" if in_chinese() else ", ").join(str(value) for value in values)
+
+
+@register.simple_tag
+def list_sep() -> str:
+    """Between the items of an inline list: 、 in Chinese, ", " in English."""
+    return "、" if in_chinese() else ", "
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label: full-width in Chinese (配套设施：), ": " in English."""
+    return "：" if in_chinese() else ": "
 
 
 EVENT_LABELS = {

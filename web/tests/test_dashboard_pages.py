@@ -51,7 +51,13 @@ def unequal(db):
     """SZ-UNEQUAL-01 serves AITO owners worse (audit/tests/test_equity.py's outlet); an even
     outlet beside it."""
     history = History()
-    outlet = OutletFactory(code="SZ-UNEQUAL-01", city="Shenzhen")
+    outlet = OutletFactory(
+        code="SZ-UNEQUAL-01",
+        name="Nanshan Test Centre",
+        name_zh="南山测试中心",
+        city="Shenzhen",
+        city_zh="深圳",
+    )
     history.write(
         outlet,
         UNFAIR_AITO + fair("LUXEED", 15) + fair("STELATO", 15, 15) + fair("MAEXTRO", 10, 30),
@@ -73,11 +79,15 @@ def api(user) -> APIClient:
     return client
 
 
-def cell(html: str, outlet: str, key: str) -> str:
-    """The text of one figure's cell in the outlet table (link text, hidden label dropped)."""
+def row_html(html: str, outlet: str) -> str:
     row = re.search(rf'<tr data-outlet="{outlet}"[^>]*>(.*?)</tr>', html, re.S)
     assert row, outlet
-    found = re.search(rf'data-key="{key}">\s*(?:<a [^>]*>)?([^<]*)', row.group(1))
+    return row.group(1)
+
+
+def cell(html: str, outlet: str, key: str) -> str:
+    """The text of one figure's cell in the outlet table (plain text: figures are no links)."""
+    found = re.search(rf'data-key="{key}">([^<]*)</td>', row_html(html, outlet))
     assert found, key
     return found.group(1).strip()
 
@@ -133,7 +143,7 @@ def test_a_brand_admin_never_sees_another_brands_own_figures(people, unequal):
     # the equity page compares AITO with the others pooled, and flags the unequal outlet
     html = client.get("/dashboard/equity/", OCTOBER).content.decode()
     assert 'data-brand="AITO" data-side="others"' in html
-    assert "At SZ-UNEQUAL-01, AITO owners&#x27; on-time start rate is 33% against 90%" in html
+    assert "At Nanshan Test Centre, AITO owners&#x27; on-time start rate is 33% against 90%" in html
 
 
 @pytest.mark.parametrize(
@@ -174,23 +184,47 @@ def test_the_outlet_table_shows_the_apis_figures(people, unequal):
     assert unequal_row["on_time_rate"] == 0.3333
     assert cell(html, "SZ-UNEQUAL-01", "rating_mean") == "3.00"
     assert cell(html, "", "bookings") == str(body["total"]["bookings"]) == "70"
-    # the flag is on the page, in its sentence
+    # the flag is on the page, in its sentence, naming the outlet by its name
     assert "⚑" in html
-    assert "At SZ-UNEQUAL-01, AITO owners&#x27; median wait" in html
+    assert "At Nanshan Test Centre, AITO owners&#x27; median wait" in html
 
 
-def test_each_figure_links_to_the_bookings_behind_it(people, unequal):
+def test_a_flag_names_the_outlet_and_the_brand_in_chinese(people, unequal):
+    user = people["aito_admin"]
+    user.language = "zh-hans"
+    user.save(update_fields=["language"])
+    for url in ["/dashboard/", "/dashboard/equity/"]:
+        html = page_client(user).get(url, OCTOBER).content.decode()
+        flags = re.findall(r'<li class="dash-flag"[^>]*>(.*?)</li>', html, re.S)
+        assert flags, url
+        for flag in flags:
+            assert "在南山测试中心，问界车主" in flag, url
+            assert "SZ-UNEQUAL-01" not in flag, url
+            assert "AITO" not in flag, url
+    # the table names the outlet and its city in Chinese too
+    row = row_html(page_client(user).get("/dashboard/", OCTOBER).content.decode(), "SZ-UNEQUAL-01")
+    assert "南山测试中心" in row
+    assert "<td>深圳</td>" in row
+
+
+def test_one_link_per_outlet_to_the_bookings_behind_its_figures(people, unequal):
     client = page_client(people["aito_admin"])
     html = client.get("/dashboard/", OCTOBER).content.decode()
-    link = re.search(
-        r'href="(/dashboard/outlets/SZ-UNEQUAL-01/bookings/\?[^"]*metric=late_start)"', html
-    )
-    assert link
-    behind = client.get(link.group(1).replace("&amp;", "&"))
+    row = row_html(html, "SZ-UNEQUAL-01")
+    # the figures are text; the outlet's name is the row's one link
+    links = re.findall(r'<a href="([^"]*)"', row)
+    assert len(links) == 1
+    assert links[0].startswith("/dashboard/outlets/SZ-UNEQUAL-01/bookings/?")
+    assert ">Nanshan Test Centre</a>" in row
+    behind = client.get(links[0].replace("&amp;", "&"))
     assert behind.status_code == 200
-    # 20 late starts, 25 a page: one page, and the count in the heading
-    assert "20 bookings" in behind.content.decode()
-    assert behind.content.decode().count('<th scope="row">HS-A') == 20
+    assert "70 bookings" not in behind.content.decode()  # this outlet's, not the network's
+    assert "30 bookings" in behind.content.decode()
+    # there, the figure chosen narrows them to the late starts: 20, 25 a page, one page
+    query = dict(re.findall(r"([a-z_]+)=([^&]*)", links[0].split("?", 1)[1].replace("&amp;", "&")))
+    late = client.get(links[0].split("?")[0], {**query, "metric": "late_start"}).content.decode()
+    assert "20 bookings" in late
+    assert late.count('<th scope="row">HS-A') == 20
 
 
 def test_the_bookings_list_is_paginated(people, unequal):
@@ -268,6 +302,29 @@ def test_a_preset_fills_the_date_fields(people, unequal):
     html = page_client(people["aito_admin"]).get("/dashboard/", {"period": "last_month"}).content
     assert b'value="2026-10-01"' in html
     assert b'value="2026-10-31"' in html
+
+
+def test_a_preset_chosen_over_the_dates_shown_wins(people, unequal):
+    # The page showed last quarter's dates; the admin chose "last month" and pressed Show
+    # without the script (or with it, before it cleared them): the dates came along unchanged.
+    quarter = preset_period(Preset.LAST_QUARTER, today=dt.date(2026, 11, 5))
+    shown = f"{quarter.date_from.isoformat()}/{quarter.date_to.isoformat()}"
+    query = {
+        "period": "last_month",
+        "date_from": quarter.date_from.isoformat(),
+        "date_to": quarter.date_to.isoformat(),
+        "shown": shown,
+    }
+    html = page_client(people["aito_admin"]).get("/dashboard/", query).content.decode()
+    assert '<option value="last_month" selected>' in html
+    assert 'value="2026-10-01"' in html
+    assert 'value="2026-10-31"' in html
+    assert 'name="shown" value="2026-10-01/2026-10-31"' in html
+    assert cell(html, "", "bookings") == "70"
+    # dates typed over the shown ones still mean custom dates
+    typed = {**query, "date_from": "2026-10-10"}
+    html = page_client(people["aito_admin"]).get("/dashboard/", typed).content.decode()
+    assert '<option value="custom" selected>' in html
 
 
 def test_typed_dates_mean_custom_dates_without_javascript(people, unequal):

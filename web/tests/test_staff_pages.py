@@ -322,14 +322,19 @@ def test_a_stale_board_is_told_what_happened(floor):
     url = f"/staff/SH-BOARD-01/{booking.reference}/check-in/"
     assert _client(floor["advisor"]).post(url).status_code == 302
     response = _client(floor["manager"]).post(url, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200  # htmx swaps 2xx only
+    assert response.status_code == 409  # as the API answers; board.js swaps any board
     card = response.context["board"].stages[1].cards[0]
     assert card.messages
-    assert card.messages[0] in response.content.decode()
-    assert f'action="{url}"' not in response.content.decode()
+    html = response.content.decode()
+    assert card.messages[0] in html
+    assert f'action="{url}"' not in html
+    # …and in the answer board.js puts in the status line, outside the board.
+    answer = html[html.index('id="board-answer"') :]
+    assert booking.reference in answer
+    assert card.messages[0] in answer
 
 
-def test_start_ready_and_complete_with_the_checklist(floor):
+def test_start_ready_with_the_checklist_and_complete(floor):
     outlet = floor["outlet"]
     booking = _today(
         outlet, minutes=-5, status=Booking.Status.CHECKED_IN, checked_in_at=timezone.now()
@@ -342,22 +347,124 @@ def test_start_ready_and_complete_with_the_checklist(floor):
     )
     booking.refresh_from_db()
     assert (booking.status, booking.bay_id) == (Booking.Status.IN_SERVICE, b2.pk)
-    assert client.post(f"/staff/SH-BOARD-01/{booking.reference}/ready/").status_code == 302
     checklist = ServiceType.objects.get(code="mnt-annual").checklist
-    url = f"/staff/SH-BOARD-01/{booking.reference}/complete/"
-    # One item left unticked: refused, the message next to the checklist.
-    response = client.post(url, {"check-mnt-annual": checklist[:-1], "actual_labour_minutes": "55"})
+    url = f"/staff/SH-BOARD-01/{booking.reference}/ready/"
+    # One item left unticked: refused, the message next to the checklist, the ticks kept.
+    response = client.post(url, {"check-mnt-annual": checklist[:-1]})
     assert response.status_code == 400
-    card = response.context["board"].stages[3].cards[0]
-    errors = card.failed["complete"].errors["checklist"]
+    card = response.context["board"].stages[2].cards[0]
+    errors = card.failed["ready"].errors["checklist"]
     assert any(checklist[-1] in e for e in errors)
-    assert 'class="field-error checklist-error"' in response.content.decode()
+    html = response.content.decode()
+    assert 'class="field-error checklist-error"' in html
+    assert html.count(" checked>") == len(checklist) - 1
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.IN_SERVICE
+    assert client.post(url, {"check-mnt-annual": checklist}).status_code == 302
     booking.refresh_from_db()
     assert booking.status == Booking.Status.READY
-    response = client.post(url, {"check-mnt-annual": checklist, "actual_labour_minutes": "55"})
-    assert response.status_code == 302
+    line = booking.booking_services.get()
+    assert [row["item"] for row in line.checklist_result] == checklist
+    url = f"/staff/SH-BOARD-01/{booking.reference}/complete/"
+    response = client.post(url, {"actual_labour_minutes": "0"})
+    assert response.status_code == 400
+    assert 'name="actual_labour_minutes" id="minutes-' in response.content.decode()
+    assert 'value="0"' in response.content.decode()  # what was typed, beside its error
+    assert client.post(url, {"actual_labour_minutes": "55"}).status_code == 302
     booking.refresh_from_db()
     assert (booking.status, booking.actual_labour_minutes) == (Booking.Status.COMPLETED, 55)
+
+
+def test_a_refused_checklist_names_the_service_in_chinese(floor):
+    floor["advisor"].language = "zh-hans"
+    floor["advisor"].save()
+    service = ServiceType.objects.get(code="mnt-annual")
+    booking = _today(
+        floor["outlet"],
+        minutes=-30,
+        status=Booking.Status.IN_SERVICE,
+        checked_in_at=timezone.now(),
+        started_at=timezone.now(),
+    )
+    response = _client(floor["advisor"]).post(
+        f"/staff/SH-BOARD-01/{booking.reference}/ready/", {"check-mnt-annual": []}
+    )
+    assert response.status_code == 400
+    error = response.context["board"].stages[2].cards[0].failed["ready"].errors["checklist"][0]
+    assert service.name_zh in error
+    assert service.code not in error
+    if service.checklist_zh:  # the catalog's Chinese items, where it has them
+        assert service.checklist_zh[0] in error
+        assert service.checklist[0] not in error
+
+
+def test_a_refused_odometer_is_shown_as_typed(floor):
+    booking = _today(floor["outlet"], minutes=5)
+    response = _client(floor["advisor"]).post(
+        f"/staff/SH-BOARD-01/{booking.reference}/check-in/",
+        {"odometer_km": "9999999"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="9999999"' in html
+    assert 'aria-invalid="true"' in html
+    assert f"act-check-in-{booking.reference}" in html
+
+
+def test_no_show_is_offered_only_once_it_is_due(floor):
+    outlet = floor["outlet"]
+    soon = _today(outlet, minutes=-29)
+    due = _today(outlet, minutes=-30, bay=outlet.bays.get(name="B2"))
+    html = _client(floor["advisor"]).get("/staff/SH-BOARD-01/").content.decode()
+    assert f'id="act-no-show-{soon.reference}"' not in html
+    assert f'id="act-no-show-{due.reference}"' in html
+
+
+def test_start_proposes_only_a_bay_free_for_the_whole_visit(floor):
+    """B1 is the car's booked bay, held by another car's booking from 20 minutes on: a start
+    now would run into it, so B1 is not proposed; B2 is."""
+    outlet = floor["outlet"]
+    b1, b2 = outlet.bays.get(name="B1"), outlet.bays.get(name="B2")
+    early = _today(
+        outlet, minutes=90, bay=b1, status=Booking.Status.CHECKED_IN, checked_in_at=timezone.now()
+    )
+    _today(outlet, minutes=20, bay=b1)
+    html = _client(floor["advisor"]).get("/staff/SH-BOARD-01/").content.decode()
+    start_form = html[html.index(f'id="act-start-{early.reference}"') :]
+    start_form = start_form[: start_form.index("</form>")]
+    assert f'<option value="{b2.pk}" selected>B2</option>' in start_form
+    assert f'value="{b1.pk}"' not in start_form
+    # And the proposal is one the service accepts.
+    response = _client(floor["advisor"]).post(
+        f"/staff/SH-BOARD-01/{early.reference}/start/", {"bay": b2.pk}
+    )
+    assert response.status_code == 302
+    early.refresh_from_db()
+    assert (early.status, early.bay_id) == (Booking.Status.IN_SERVICE, b2.pk)
+
+
+def test_an_early_start_keeps_the_promise_on_the_card(floor):
+    outlet = floor["outlet"]
+    booking = _today(
+        outlet,
+        minutes=20,
+        bay=outlet.bays.get(name="B2"),
+        status=Booking.Status.CHECKED_IN,
+        checked_in_at=timezone.now(),
+    )
+    promised = booking.start
+    client = _client(floor["advisor"])
+    assert client.post(f"/staff/SH-BOARD-01/{booking.reference}/start/", {}).status_code == 302
+    booking.refresh_from_db()
+    assert booking.promised_start == promised
+    assert booking.promised == promised
+    assert booking.start < promised
+    html = client.get("/staff/SH-BOARD-01/").content.decode()
+    zone = outlet.zone
+    started = booking.started_at.astimezone(zone)
+    shown = f"{promised.astimezone(zone):%H:%M} · started {started:%H:%M}"
+    assert shown in html
 
 
 @pytest.mark.parametrize(

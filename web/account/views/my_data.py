@@ -11,18 +11,42 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.services import user_password_change
+from accounts.services import user_password_change, user_update
 from bookings.personal_data.services import ErasureBlocked, account_erase
 from bookings.personal_data.views import export_response
 from hima_service.exceptions import DomainError
 
 from ...common.errors import form_error
-from ..forms import EraseForm, PasswordChangeForm
+from ..forms import EraseForm, PasswordChangeForm, TimeZoneForm
+
+
+def _my_data(request: HttpRequest, *, status: int = 200, **forms) -> HttpResponse:
+    context = {
+        "erase_form": EraseForm(),
+        "zone_form": TimeZoneForm(initial={"time_zone": request.user.time_zone}),
+        **forms,
+    }
+    return render(request, "web/my_data.html", context, status=status)
 
 
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/my_data.html", {"erase_form": EraseForm()})
+    return _my_data(request)
+
+
+@login_required
+@require_POST
+def my_data_time_zone(request: HttpRequest) -> HttpResponse:
+    form = TimeZoneForm(request.POST)
+    if form.is_valid():
+        try:
+            user_update(user=request.user, time_zone=form.cleaned_data["time_zone"])
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Your time zone was saved."))
+            return redirect("web:my-data")
+    return _my_data(request, status=400, zone_form=form)
 
 
 @login_required
@@ -46,7 +70,7 @@ def my_data_erase(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.success(request, _("Your account was erased. Goodbye."))
             return redirect("web:home")
-    return render(request, "web/my_data.html", {"erase_form": form}, status=status)
+    return _my_data(request, status=status, erase_form=form)
 
 
 @login_required

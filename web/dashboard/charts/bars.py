@@ -99,19 +99,31 @@ class BarChart:
         return self.height - 8
 
 
-def scaled(value: float, maximum: float) -> float:
-    span = WIDTH - VALUE_ROOM - LABEL_WIDTH
+def scaled(value: float, maximum: float, room: float = VALUE_ROOM) -> float:
+    span = WIDTH - room - LABEL_WIDTH
     return 0.0 if maximum <= 0 else span * min(max(value, 0.0), maximum) / maximum
 
 
-def axis_ticks(maximum: float, steps: int, text) -> list[Tick]:
+def axis_ticks(maximum: float, steps: int, text, room: float = VALUE_ROOM) -> list[Tick]:
     return [
         Tick(
-            position=LABEL_WIDTH + scaled(maximum * i / steps, maximum),
+            position=LABEL_WIDTH + scaled(maximum * i / steps, maximum, room),
             label=text(maximum * i / steps),
         )
         for i in range(steps + 1)
     ]
+
+
+def text_width(text: str, size: float = 11) -> float:
+    """An upper bound of a label's width in the SVG's units: a Latin character takes at most
+    0.62 of the font size, any other (Chinese, ⚑) the whole."""
+    return sum(size * 0.62 if ord(c) < 0x2000 else size for c in text)
+
+
+def value_room(labels: Sequence[str]) -> float:
+    """The room right of the longest bar that its value label (and marker) needs, so that no
+    label runs past the chart's right edge."""
+    return max([VALUE_ROOM, *(text_width(label) + 10 for label in labels)])
 
 
 def legend_items(labels: Sequence[str | Promise]) -> list[LegendItem]:
@@ -141,10 +153,11 @@ def bar_chart(
     steps: int = 5,
 ) -> BarChart:
     """One bar per row: (label, value, marker text)."""
+    room = value_room([f"{value.text} {marker}" for _label, value, marker in rows])
     bar_rows = []
     for i, (label, value, marker) in enumerate(rows):
         y = TOP + i * ROW_HEIGHT
-        width = scaled(value.value, maximum) if value.value is not None else 0.0
+        width = scaled(value.value, maximum, room) if value.value is not None else 0.0
         segments = (
             [Segment(LABEL_WIDTH, y, width, BAR_HEIGHT, PATTERNS[0], value.text, False, 0)]
             if value.value is not None
@@ -167,7 +180,8 @@ def bar_chart(
         title=title,
         description=description,
         rows=bar_rows,
-        ticks=axis_ticks(maximum, steps, tick_text),
+        ticks=axis_ticks(maximum, steps, tick_text, room),
+        plot_right=round(WIDTH - room),
         height=TOP + len(rows) * ROW_HEIGHT + BOTTOM,
     )
 
@@ -240,6 +254,12 @@ def paired_bar_chart(
     """Per row two thin bars, the first series solid and the second striped: (label, first,
     second, marker)."""
     half = BAR_HEIGHT / 2
+    room = value_room(
+        [
+            " / ".join(v.text for v in (first, second) if v.value is not None) + f" {marker}"
+            for _label, first, second, marker in rows
+        ]
+    )
     bar_rows = []
     row_height = ROW_HEIGHT + 6
     for i, (label, first, second, marker) in enumerate(rows):
@@ -249,7 +269,7 @@ def paired_bar_chart(
         for n, value in enumerate((first, second)):
             if value.value is None:
                 continue
-            width = scaled(value.value, maximum)
+            width = scaled(value.value, maximum, room)
             segments.append(
                 Segment(
                     x=LABEL_WIDTH,
@@ -281,7 +301,8 @@ def paired_bar_chart(
         title=title,
         description=description,
         rows=bar_rows,
-        ticks=axis_ticks(maximum, steps, tick_text),
+        ticks=axis_ticks(maximum, steps, tick_text, room),
+        plot_right=round(WIDTH - room),
         legend=legend_items(series),
         height=TOP + len(rows) * row_height + BOTTOM,
     )

@@ -129,7 +129,7 @@ def equity_chart(*, audit: EquityAudit) -> BarChart | None:
             others = comparison.others.on_time_rate if comparison.others else None
             rows.append(
                 (
-                    f"{outlet.outlet} · {comparison.brand}",
+                    f"{outlet.outlet} · {comparison.display_brand_name}",
                     Value(own, format_figure(own, "rate")),
                     Value(others, format_figure(others, "rate")),
                     "⚑ " + _("flagged") if (outlet.outlet, comparison.brand) in flagged else "",

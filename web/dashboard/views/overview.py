@@ -26,7 +26,7 @@ from outlets.models import Outlet
 from vehicles.models import Brand
 
 from ...common.errors import form_error
-from ...common.selectors import outlet_cities
+from ...common.selectors import outlet_city_choices
 from ..audit_tables import (
     COLUMNS,
     EQUITY_FIGURES,
@@ -52,8 +52,8 @@ def _form_kwargs(auditor: Auditor) -> dict[str, Any]:
     return {
         "auditor": auditor,
         "brands": list(Brand.objects.order_by("code")) if auditor.is_alliance else [],
-        "cities": outlet_cities(),
-        "outlets": list(Outlet.objects.order_by("code").only("code", "name")),
+        "cities": outlet_city_choices(),
+        "outlets": list(Outlet.objects.order_by("code").only("code", "name", "name_zh")),
         "today": timezone.localdate(),
     }
 

@@ -26,7 +26,15 @@ from vehicles.selectors import vehicle_list
 from ...common.errors import form_error
 from ..forms import ConfirmForm, PickForm
 from ..idempotency import booking_once
-from ..selectors import DayStarts, free_days, soonest_nearby, visit_of, zone_context
+from ..selectors import (
+    NEARBY_KM,
+    DayStarts,
+    first_free,
+    free_days,
+    soonest_nearby,
+    visit_of,
+    zone_context,
+)
 
 
 def _outlet(code: str) -> Outlet:
@@ -43,11 +51,19 @@ def _offered(outlet: Outlet):
 def _times(
     form, *, outlet: Outlet, vehicle: Vehicle, services: Sequence[ServiceType]
 ) -> tuple[list[DayStarts], list]:
-    """The free starts of the next 14 days and the soonest nearby; a refusal (brand not
-    authorized, no capable bay) is put on the form instead."""
+    """The free starts of the next 14 days and the outlets nearby (within the form's radius)
+    that are sooner; a refusal (brand not authorized, no capable bay) is put on the form
+    instead."""
+    within = form.cleaned_data.get("within") or NEARBY_KM
     try:
         days = free_days(outlet=outlet, services=services, vehicle=vehicle)
-        nearby = soonest_nearby(outlet=outlet, services=services, vehicle=vehicle)
+        nearby = soonest_nearby(
+            outlet=outlet,
+            services=services,
+            vehicle=vehicle,
+            first=first_free(days),
+            within_km=within,
+        )
     except ValidationError as exc:
         form_error(form, exc)
         return [], []
@@ -68,18 +84,21 @@ def pick_time(request: HttpRequest, code: str) -> HttpResponse:
         "outlet": outlet,
         "form": form,
         "has_vehicles": vehicles.exists(),
-        **zone_context(outlet),
+        **zone_context(outlet, request.user),
     }
     if form.is_bound and form.is_valid():
         services = list(form.cleaned_data["service"])
         vehicle = form.cleaned_data["vehicle"]
         days, nearby = _times(form, outlet=outlet, vehicle=vehicle, services=services)
         context.update(
-            visit=visit_of(services),
+            visit=visit_of(services, currency=outlet.currency),
             days=days,
             nearby=nearby,
             vehicle=vehicle,
             chosen=[s.code for s in services],
+            within=form.cleaned_data["within"],
+            # Back from Continue without a time (see _back_to_picker): say so by the times.
+            times_error=_("Choose one of the free times.") if "start" in request.GET else "",
         )
     template = "web/includes/pick_results.html" if request.htmx else "web/pick_time.html"
     return render(request, template, context)
@@ -106,9 +125,9 @@ def confirm(request: HttpRequest, code: str) -> HttpResponse:
     context: dict = {
         "outlet": outlet,
         "form": form,
-        "visit": visit_of(list(cleaned.get("service") or [])),
+        "visit": visit_of(list(cleaned.get("service") or []), currency=outlet.currency),
         "vehicle": cleaned.get("vehicle"),
-        **zone_context(outlet),
+        **zone_context(outlet, request.user),
     }
     if request.method == "GET" or not valid:
         return render(request, "web/confirm.html", context, status=200 if valid else 400)
@@ -165,9 +184,9 @@ def _book(request: HttpRequest, outlet: Outlet, cleaned: dict):
 
 
 def _back_to_picker(request: HttpRequest, outlet: Outlet) -> HttpResponse:
+    # The empty `start` asks the picker to say that a time must be chosen, next to the times.
     query = request.GET.copy()
-    query.pop("start", None)
+    query["start"] = ""
     response = redirect("web:pick", code=outlet.code)
-    if query:
-        response["Location"] += f"?{query.urlencode()}"
+    response["Location"] += f"?{query.urlencode()}#free-times"
     return response

@@ -22,7 +22,13 @@ from hima_service.exceptions import DomainError, SlotTaken
 
 from ...common.errors import form_error
 from ..forms import CancelForm, FeedbackForm, RescheduleForm
-from ..selectors import free_days, upcoming_and_past, visit_of, zone_context
+from ..selectors import (
+    free_days,
+    owner_zone_name,
+    upcoming_and_past,
+    visit_of,
+    zone_context,
+)
 
 
 def _own_booking(request: HttpRequest, reference: str) -> Booking:
@@ -37,7 +43,8 @@ def _own_booking(request: HttpRequest, reference: str) -> Booking:
 @login_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
     upcoming, past = upcoming_and_past(booking_list(user=request.user).filter(owner=request.user))
-    return render(request, "web/my_bookings.html", {"upcoming": upcoming, "past": past})
+    context = {"upcoming": upcoming, "past": past, "own_zone": owner_zone_name(request.user)}
+    return render(request, "web/my_bookings.html", context)
 
 
 def _detail(request: HttpRequest, booking: Booking, *, status: int = 200, **extra) -> HttpResponse:
@@ -54,7 +61,7 @@ def _detail(request: HttpRequest, booking: Booking, *, status: int = 200, **extr
         "feedback": feedback,
         "cancel_form": extra.pop("cancel_form", CancelForm()),
         "feedback_form": extra.pop("feedback_form", FeedbackForm()),
-        **zone_context(booking.outlet),
+        **zone_context(booking.outlet, request.user),
         **extra,
     }
     return render(request, "web/booking.html", context, status=status)
@@ -101,9 +108,9 @@ def booking_reschedule_page(request: HttpRequest, reference: str) -> HttpRespons
         "booking": booking,
         "form": form,
         "days": days,
-        "visit": visit_of(services),
+        "visit": visit_of(services, currency=booking.outlet.currency),
         "change_until": booking.start - OWNER_CHANGE_DEADLINE,
-        **zone_context(booking.outlet),
+        **zone_context(booking.outlet, request.user),
     }
     return render(request, "web/reschedule.html", context, status=status)
 

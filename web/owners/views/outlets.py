@@ -15,7 +15,7 @@ from vehicles.models import Vehicle
 from vehicles.selectors import vehicle_list
 
 from ...common.errors import form_error
-from ...common.selectors import outlet_cities
+from ...common.selectors import outlet_city_choices
 from ..forms import OutletSearchForm
 from ..selectors import soonest_by_outlet
 
@@ -31,7 +31,7 @@ def _owner_vehicles(request: HttpRequest):
 def outlet_search(request: HttpRequest) -> HttpResponse:
     form = OutletSearchForm(
         request.GET,
-        cities=outlet_cities(),
+        cities=outlet_city_choices(),
         vehicles=_owner_vehicles(request),
         services=service_type_list(),
     )

@@ -1,12 +1,16 @@
 """The staff board: today's queue at one outlet, its day-of-service actions, walk-ins, and the
 poll that keeps every open board current.
 
-Each action is a plain POST that redirects back to the board (JavaScript off); with htmx the
-same POST answers the board fragment, which replaces the board in place. A refused action
-shows the service's message next to its field on that card. The actions are rows of one table
+Each action is a plain POST that redirects back to the board (JavaScript off); sent by
+board.js (marked as an htmx request) the same POST answers the board fragment and the answer's
+sentence, which board.js puts in the board's status line, outside the board that polls replace.
+A refused action shows its form again as it was submitted, the service's message next to its
+field on that card, and says so in the status line. The actions are rows of one table
 (web.staff.actions), served by one view."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
@@ -31,13 +35,23 @@ from outlets.models import Outlet
 from vehicles.models import VehicleModel
 
 from ...common.errors import form_error
-from ..actions import BY_NAME
+from ..actions import BY_NAME, BoardAction
 from ..board import board_read, board_version, is_manager, poll_grant, staff_outlets
 from ..forms import WalkInForm
 from ..scope import booking_at, staff_outlet
 
 BOARD_TEMPLATE = "web/staff/board.html"
 FRAGMENT_TEMPLATE = "web/staff/includes/board_fragment.html"
+ANSWER_TEMPLATE = "web/staff/includes/board_answer.html"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the board says to the person who acted: done, or refused and why."""
+
+    refused: bool
+    title: str
+    reasons: list[str] = field(default_factory=list)
 
 
 def _walk_in_form(outlet: Outlet, data: dict | None = None) -> WalkInForm:
@@ -63,19 +77,20 @@ def _board_context(
     }
 
 
-def _render_board(
+def _answer_board(
     request: HttpRequest,
     outlet: Outlet,
+    answer: Answer,
     *,
     status: int = 200,
     failed: dict[tuple[str, str], forms.Form] | None = None,
-    walk_in_form: WalkInForm | None = None,
 ) -> HttpResponse:
-    context = _board_context(request, outlet, failed=failed, walk_in_form=walk_in_form)
-    if request.htmx and walk_in_form is None:
-        # htmx swaps only 2xx answers: a refused action answers 200 with its message on the card.
-        return render(request, FRAGMENT_TEMPLATE, context)
-    return render(request, BOARD_TEMPLATE, context, status=status)
+    """An action's answer: to board.js the board fragment and the answer (any status: it swaps
+    what it gets); without JavaScript the whole page, the answer in its status line."""
+    context = _board_context(request, outlet, failed=failed)
+    context["answer"] = answer
+    template = ANSWER_TEMPLATE if request.htmx else BOARD_TEMPLATE
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -90,7 +105,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def board(request: HttpRequest, code: str) -> HttpResponse:
-    return _render_board(request, staff_outlet(request, code))
+    outlet = staff_outlet(request, code)
+    return render(request, BOARD_TEMPLATE, _board_context(request, outlet))
 
 
 @never_cache
@@ -134,7 +150,7 @@ def board_poll(request: HttpRequest) -> HttpResponse:
 
 def _after_action(request: HttpRequest, outlet: Outlet, message: str) -> HttpResponse:
     if request.htmx:
-        return render(request, FRAGMENT_TEMPLATE, _board_context(request, outlet))
+        return _answer_board(request, outlet, Answer(refused=False, title=message))
     messages.success(request, message)
     return redirect("web:board", code=outlet.code)
 
@@ -143,15 +159,22 @@ def _refused(
     request: HttpRequest,
     outlet: Outlet,
     booking: Booking,
-    action: str,
+    row: BoardAction,
     form: forms.Form,
     exc: ValidationError | DomainError | None = None,
 ) -> HttpResponse:
     if exc is not None:
         form_error(form, exc)
-    failed = {(booking.reference, action): form}
+    failed = {(booking.reference, row.name): form}
     status = exc.status_code if isinstance(exc, DomainError) else 400  # as the API answers
-    return _render_board(request, outlet, status=status, failed=failed)
+    # Every sentence, the fields' too: the card may have left the board meanwhile.
+    reasons = [str(m) for errors in form.errors.values() for m in errors]
+    title = _("%(ref)s: “%(action)s” was refused.") % {
+        "ref": booking.reference,
+        "action": row.label,
+    }
+    answer = Answer(refused=True, title=title, reasons=reasons)
+    return _answer_board(request, outlet, answer, status=status, failed=failed)
 
 
 @login_required
@@ -164,11 +187,11 @@ def board_action(request: HttpRequest, code: str, reference: str, action: str) -
     booking = booking_at(outlet, reference)
     form = row.form(request.POST, booking=booking)
     if not form.is_valid():
-        return _refused(request, outlet, booking, action, form)
+        return _refused(request, outlet, booking, row, form)
     try:
         row.run(booking=booking, actor=request.user, **form.cleaned_data)
     except (ValidationError, DomainError) as exc:
-        return _refused(request, outlet, booking, action, form, exc)
+        return _refused(request, outlet, booking, row, form, exc)
     return _after_action(request, outlet, row.done % {"ref": booking.reference})
 
 
@@ -185,10 +208,10 @@ def _walk_in_outcome(booking: Booking, outlet: Outlet, *, preview: bool) -> str:
     queue's simulation over the bays."""
     if booking.bay is not None:
         if preview:
-            return _("Earliest start: now, on bay %(bay)s.") % {"bay": booking.bay.name}
+            return _("Earliest start: now, on bay %(bay)s.") % {"bay": booking.bay.display_name}
         return _("Walk-in %(ref)s: bay %(bay)s, from now.") % {
             "ref": booking.reference,
-            "bay": booking.bay.name,
+            "bay": booking.bay.display_name,
         }
     queue = outlet_queue(outlet=outlet, day=outlet.local_day(timezone.now()))
     entry = next((e for e in queue if e.booking.pk == booking.pk), None)

@@ -112,6 +112,7 @@ def _bays_page(
         form = BayForm(
             initial={
                 "name": bay.name,
+                "name_zh": bay.name_zh,
                 "capabilities": bay.capabilities,
                 "is_active": bay.is_active,
             },

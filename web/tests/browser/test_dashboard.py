@@ -11,16 +11,21 @@ import re
 
 import pytest
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from demo.history import UNEQUAL_BRAND, UNEQUAL_OUTLET
 from demo.network import DEMO_PASSWORD
 from demo.seed import seed_demo
+from outlets.models import Outlet
+from vehicles.models import Brand
+from web.common.display import local_name
 from web.dashboard.audit_tables import COLUMNS, format_figure
+from web.dashboard.forms import Preset, preset_period
 
-from .conftest import ARTIFACTS, DESKTOP, PHONE, check_accessibility
+from .conftest import ARTIFACTS, AXE_SOURCE, DESKTOP, PHONE, check_accessibility
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,11 +44,20 @@ def sign_in(page: Page, base: str, username: str) -> None:
 
 
 def cell_text(page: Page, outlet: str, key: str) -> str:
-    return page.locator(f'#outlet-table tr[data-outlet="{outlet}"] td[data-key="{key}"]').evaluate(
-        # the visible text only: the link's hidden label names the metric
-        "td => (td.querySelector('a') ? td.querySelector('a').firstChild.textContent"
-        " : td.textContent).trim()"
-    )
+    return page.locator(
+        f'#outlet-table tr[data-outlet="{outlet}"] td[data-key="{key}"]'
+    ).inner_text()
+
+
+def local_outlet_name(language: str, code: str) -> str:
+    outlet = Outlet.objects.get(code=code)
+    with translation.override(language):
+        return outlet.display_name
+
+
+def local_brand_name(language: str, code: str) -> str:
+    with translation.override(language):
+        return local_name(Brand.objects.get(code=code))
 
 
 def download_csv(page: Page, link_text: str) -> list[dict[str, str]]:
@@ -78,7 +92,10 @@ def test_a_brand_admin_reads_and_exports_the_audit(demo, live_server, open_page,
         "At %(outlet)s, %(brand)s owners' on-time start rate is %(figure)s against "
         "%(others)s for the other brands' owners (n = %(n)s vs %(n_others)s; %(test)s, "
         "%(p_adjusted)s).",
-    ).split("%(figure)s")[0] % {"outlet": UNEQUAL_OUTLET, "brand": UNEQUAL_BRAND}
+    ).split("%(figure)s")[0] % {
+        "outlet": local_outlet_name(language, UNEQUAL_OUTLET),
+        "brand": local_brand_name(language, UNEQUAL_BRAND),
+    }
     expect(on_time_flag).to_contain_text(expected_start)
     # the demo's difference is strong: its p-value, adjusted for the view's tests, is tiny
     expect(on_time_flag).to_contain_text(t(language, "p (adjusted) < %(p)s") % {"p": "0.001"})
@@ -108,8 +125,11 @@ def test_a_brand_admin_reads_and_exports_the_audit(demo, live_server, open_page,
     nanshan = by_outlet[UNEQUAL_OUTLET]
     late_starts = int(nanshan["started"]) - int(nanshan["on_time"])
 
-    # The bookings behind Nanshan's on-time rate: its late starts, paginated.
-    page.click(f'#outlet-table tr[data-outlet="{UNEQUAL_OUTLET}"] td[data-key="on_time_rate"] a')
+    # The bookings behind Nanshan's on-time rate: its outlet's link, then its late starts.
+    page.click(f'#outlet-table tr[data-outlet="{UNEQUAL_OUTLET}"] th a')
+    page.wait_for_url(re.compile(rf"/dashboard/outlets/{UNEQUAL_OUTLET}/bookings/\?"))
+    page.select_option("#id_metric", "late_start")
+    page.click("#dashboard-filters button[type=submit]")
     page.wait_for_url(re.compile(rf"/dashboard/outlets/{UNEQUAL_OUTLET}/bookings/\?.*late_start"))
     expect(page.locator("h2#bookings-title")).to_contain_text(
         t(language, "Late starts (more than 15 min after the scheduled start)")
@@ -136,7 +156,7 @@ def test_a_brand_admin_reads_and_exports_the_audit(demo, live_server, open_page,
     flagged_csv = next(
         r for r in equity_rows if r["outlet"] == UNEQUAL_OUTLET and r["side"] == "brand"
     )
-    assert "on_time_rate: p (adjusted) = " in flagged_csv["flags"]
+    assert "on_time_rate: p (adjusted) < 0.001" in flagged_csv["flags"]  # never e-notation
 
     # Sorting is a link: worst on-time rate first puts Nanshan on top.
     page.goto(base + "/dashboard/")
@@ -153,6 +173,136 @@ def test_a_brand_admin_reads_and_exports_the_audit(demo, live_server, open_page,
     expect(page.locator("#id_date_to_error")).to_be_visible()
     check_accessibility(page)
 
+    assert page.csp_violations == []
+
+
+# Every word of a table heading on one line: the boxes of its characters share their top.
+BROKEN_HEADING_WORDS = """table => [...table.querySelectorAll('thead th')].flatMap(th => {
+  const chars = [];
+  const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('[aria-hidden="true"]')) continue;
+    for (let i = 0; i < node.data.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      chars.push({c: node.data[i], top: Math.round(range.getBoundingClientRect().top)});
+    }
+  }
+  const broken = [];
+  let word = [];
+  for (const ch of [...chars, {c: ' ', top: 0}]) {
+    if (/\\s/.test(ch.c)) {
+      if (new Set(word.map(w => w.top)).size > 1) broken.push(word.map(w => w.c).join(''));
+      word = [];
+    } else {
+      word.push(ch);
+    }
+  }
+  return broken;
+})"""
+
+# The cells whose right edge lies past their scroll container's (hidden until scrolled to).
+CUT_OFF_CELLS = """scroller => {
+  const right = Math.min(scroller.getBoundingClientRect().right, window.innerWidth) + 0.5;
+  return [...scroller.querySelectorAll('th, td')]
+    .filter(cell => cell.getBoundingClientRect().right > right)
+    .map(cell => cell.textContent.trim().slice(0, 40));
+}"""
+
+# The texts of a chart that run past its viewBox (cut off at the SVG's edge).
+TEXTS_OUTSIDE = """svg => {
+  const box = svg.viewBox.baseVal;
+  return [...svg.querySelectorAll('text')].filter(text => {
+    const b = text.getBBox();
+    return b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5;
+  }).map(text => text.textContent);
+}"""
+
+
+def axe_rule_violations(page: Page, rule: str) -> list:
+    """One axe rule on the page as it is now, whatever its impact (landmark-unique is
+    "moderate", below what check_accessibility fails on)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE + "\n;true")
+    result = page.evaluate(
+        "async rule => await axe.run(document, {runOnly: {type: 'rule', values: [rule]}})", rule
+    )
+    return [[n["target"] for n in v["nodes"]] for v in result["violations"]]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_preset_chosen_and_shown_is_the_period_read(demo, live_server, open_page, language):
+    """Item 14: "This month", then Show: the figures are this month's and the select keeps
+    it (the quarter's dates left in the date fields used to turn it into custom dates)."""
+    User.objects.filter(username="brand.aito").update(language=language)
+    page = open_page(language)
+    sign_in(page, live_server.url, "brand.aito")
+    quarter = preset_period(Preset.LAST_QUARTER, today=timezone.localdate())
+    expect(page.locator("#id_date_from")).to_have_value(quarter.date_from.isoformat())
+
+    page.select_option("#id_period", "this_month")
+    page.click("#dashboard-filters button[type=submit]")
+
+    month = preset_period(Preset.THIS_MONTH, today=timezone.localdate())
+    expect(page.locator("#id_period")).to_have_value("this_month")
+    expect(page.locator("#id_date_from")).to_have_value(month.date_from.isoformat())
+    expect(page.locator("#id_date_to")).to_have_value(month.date_to.isoformat())
+    with translation.override(language):
+        first = date_format(month.date_from, "DATE_FORMAT")
+        label = str(Preset.THIS_MONTH.label)
+    expect(page.locator(".dash-period")).to_contain_text(first)
+    expect(page.locator("#dashboard-filter-box summary")).to_contain_text(label)
+    # a date typed after a preset still means custom dates
+    page.fill("#id_date_from", month.date_from.replace(day=2).isoformat())
+    expect(page.locator("#id_period")).to_have_value("custom")
+    assert page.csp_violations == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_outlet_table_fits_and_reads_at_1280(demo, live_server, open_page, language):
+    """Item 15 (and the dashboard's half of 17) on a 1280 px screen: the table fits, its
+    headings break between words only, figures are text with one link per row, flags name the
+    outlet and brand as the reader does, no e-notation, charts keep their labels inside, and
+    no two landmarks share a name."""
+    User.objects.filter(username="brand.aito").update(language=language)
+    page = open_page(language, viewport=DESKTOP)
+    sign_in(page, live_server.url, "brand.aito")
+    table = page.locator("#outlet-table")
+    expect(table).to_be_visible()
+
+    scroller = page.locator("#outlet-table").locator("xpath=..")
+    assert scroller.evaluate(CUT_OFF_CELLS) == []
+    assert scroller.evaluate("s => s.scrollWidth <= s.clientWidth")
+    assert table.evaluate(BROKEN_HEADING_WORDS) == []
+
+    # Figures are text; each outlet's one link is its name, to the bookings behind it.
+    assert page.locator("#outlet-table td a").count() == 0
+    for row in page.locator("#outlet-table tbody tr[data-outlet]:not([data-outlet=''])").all():
+        links = row.locator("a")
+        expect(links).to_have_count(1)
+        code = row.get_attribute("data-outlet")
+        expect(links).to_have_text(local_outlet_name(language, code))
+        assert f"/dashboard/outlets/{code}/bookings/" in links.get_attribute("href")
+
+    # Flags name the outlet and the brand as the reader calls them, never by code.
+    flag_text = page.locator(".dash-flags").inner_text()
+    assert local_outlet_name(language, UNEQUAL_OUTLET) in flag_text
+    assert UNEQUAL_OUTLET not in flag_text
+    if language == "zh-hans":
+        assert "AITO" not in flag_text
+        assert "问界" in flag_text
+
+    for path in ["/dashboard/", "/dashboard/equity/"]:
+        page.goto(live_server.url + path)
+        text = page.locator("main").inner_text()
+        assert not re.search(r"\d(?:\.\d+)?e[-+]?\d", text), path  # no e-notation
+        for svg in page.locator("svg.chart-svg").all():
+            assert svg.evaluate(TEXTS_OUTSIDE) == [], (path, svg.get_attribute("id"))
+        assert axe_rule_violations(page, "landmark-unique") == [], path
+        check_accessibility(page)
+    # the equity chart's flagged row keeps its marker inside the chart
+    expect(page.locator("svg#chart-equity")).to_contain_text("⚑")
     assert page.csp_violations == []
 
 
@@ -177,10 +327,18 @@ def test_another_brands_admin_never_sees_aitos_own_figures(demo, live_server, op
     assert page.csp_violations == []
 
 
-def test_the_dashboard_on_a_phone(demo, live_server, open_page):
-    page = open_page("zh-hans", viewport=PHONE)
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_dashboard_on_a_phone(demo, live_server, open_page, language):
+    User.objects.filter(username="brand.aito").update(language=language)
+    page = open_page(language, viewport=PHONE)
     sign_in(page, live_server.url, "brand.aito")
     expect(page.locator(".dash-flag").first).to_be_visible()
+    # The filters fold under their summary: the first screen shows the figures' flags.
+    expect(page.locator("#id_period")).to_be_hidden()
+    first_flag = page.locator(".dash-flag").first.bounding_box()
+    assert first_flag["y"] + first_flag["height"] <= PHONE["height"]
+    page.click("#dashboard-filter-box summary")
+    expect(page.locator("#id_period")).to_be_visible()
     # nothing wider than the phone but the scrolling tables and charts
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     check_accessibility(page)

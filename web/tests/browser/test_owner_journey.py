@@ -91,11 +91,13 @@ def test_the_whole_journey(shop, live_server, open_page, language):
     expect(page.locator(".visit-summary")).to_contain_text("¥")
     # A second service: the totals and times refresh in place (htmx), no reload.
     page.evaluate("() => { window.notReloaded = true; }")
+    page.click("details.choices-fold summary")  # the chosen services fold once chosen
     page.check("input[name=service][value=dgn-full-scan]")
     expect(page.locator(".visit-summary")).to_contain_text("135")
     assert page.evaluate("() => window.notReloaded === true")
     check_accessibility(page)
-    chips = page.locator("details.free-day").nth(1).locator("input[name=start]")
+    days_with_times = page.locator(".free-day").filter(has=page.locator("input[name=start]"))
+    chips = days_with_times.nth(1).locator("input[name=start]")
     chosen = chips.nth(1).get_attribute("value")
     chips.nth(1).check()
     page.click(f"main button:has-text('{t(language, 'Continue')}')")
@@ -125,7 +127,7 @@ def test_the_whole_journey(shop, live_server, open_page, language):
     page.click(f"text={booking.reference}")
     page.click(f"main a:has-text('{t(language, 'Reschedule')}')")
     check_accessibility(page)
-    last = page.locator("details[open] input[name=start]").last
+    last = page.locator(".free-days > .free-day input[name=start]").last
     new_start = last.get_attribute("value")
     last.check()
     page.click(f"main button:has-text('{t(language, 'Move to this time')}')")
@@ -136,11 +138,12 @@ def test_the_whole_journey(shop, live_server, open_page, language):
 
     # Cancel, with the 2-hour rule explained before the button.
     expect(page.locator("article[aria-labelledby=change-title]")).to_contain_text("2")
-    page.click(f"main button:has-text('{t(language, 'Cancel the booking')}')")
+    page.click(f"main summary:has-text('{t(language, 'Cancel the booking')}')")
+    page.click(f"main button:has-text('{t(language, 'Yes, cancel the booking')}')")
     page.wait_for_url(re.compile(rf"/bookings/{booking.reference}/$"))
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
-    expect(page.locator(".status")).to_have_text(t(language, "cancelled"))
+    expect(page.locator(".status")).to_have_text(t(language, "cancelled").capitalize())
     assert page.csp_violations == []
 
 
@@ -219,6 +222,7 @@ def test_a_time_taken_meanwhile_is_said_and_booked_once(shop, live_server, open_
     assert not Booking.objects.filter(owner=shop.owner).exists()
 
     # A fresh time from the refreshed list books; going back and sending again books nothing new.
+    page.locator("section.retimes input[name=start]").first.check()  # none is chosen for you
     page.click("section.retimes button[type=submit]")
     page.wait_for_url(re.compile(r"/book/confirm/\?"))
     page.click("form.confirm-form button[type=submit]")

@@ -1,6 +1,9 @@
-"""Screenshots of the staff board (1280 desktop, 1024 × 768 tablet, both languages) for people
-to look at. Opt-in: `SCREENSHOTS=1 pytest web/tests/browser/test_staff_screenshots.py`; they land
-in test-artifacts/screenshots/, and the English desktop board also in docs/screenshots/board.png."""
+"""Screenshots of the staff board (1280 desktop, 1024 × 768 tablet, 390 × 844 phone) and of a
+brand admin's dashboard overview (desktop, phone), both languages, for people to look at.
+Opt-in: `SCREENSHOTS=1 pytest web/tests/browser/test_staff_screenshots.py`; they land in
+test-artifacts/screenshots/, the desktop and phone ones also in docs/screenshots/ as
+`board-…` and `dashboard-…` (see test_screenshots), the English desktop board also as
+docs/screenshots/board.png."""
 
 from __future__ import annotations
 
@@ -9,16 +12,19 @@ import os
 import shutil
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
+from accounts.models import User
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
+from demo.seed import seed_demo
 from outlets.models import ServiceType
 from vehicles.tests.factories import VehicleFactory, vehicle_model
 
 from . import test_staff_board
-from .conftest import ARTIFACTS, DESKTOP
+from .conftest import DESKTOP, PHONE
+from .test_dashboard import sign_in as brand_admin_sign_in
+from .test_screenshots import DOCS, shoot
 from .test_staff_board import staff_sign_in
 
 board_floor = test_staff_board.board_floor  # the same outlet and advisors as the board tests
@@ -64,20 +70,27 @@ def _fill_the_day(outlet) -> None:
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-@pytest.mark.parametrize("size", ["desktop", "tablet"])
+@pytest.mark.parametrize("size", ["desktop", "tablet", "phone"])
 def test_board_screenshots(board_floor, live_server, open_page, language, size):
     _fill_the_day(board_floor["outlet"])
     for user in board_floor["advisors"]:
         user.language = language
         user.save()
-    out = ARTIFACTS / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
-    page = open_page(language, viewport=DESKTOP if size == "desktop" else TABLET)
+    page = open_page(
+        language, viewport={"desktop": DESKTOP, "tablet": TABLET, "phone": PHONE}[size]
+    )
     staff_sign_in(page, live_server.url, "advisor-a", "SH-LIVE-01")
-    page.screenshot(path=str(out / f"board-{language}-{size}.png"), full_page=True)
-    page.screenshot(path=str(out / f"board-{language}-{size}-top.png"))
+    shoot(page, "board", language, size, curated=size != "tablet")
     if language == "en" and size == "desktop":
-        shutil.copy(
-            out / f"board-{language}-{size}-top.png",
-            settings.BASE_DIR / "docs" / "screenshots" / "board.png",
-        )
+        shutil.copy(DOCS / "board-en-1280.png", DOCS / "board.png")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_dashboard_screenshots(live_server, open_page, language, size):
+    """The audit dashboard's overview on the demo network, as AITO's brand admin sees it."""
+    seed_demo()
+    User.objects.filter(username="brand.aito").update(language=language)
+    page = open_page(language, viewport=DESKTOP if size == "desktop" else PHONE)
+    brand_admin_sign_in(page, live_server.url, "brand.aito")
+    shoot(page, "dashboard", language, size, curated=True)
