@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 from django import template
-from django.core.cache import cache
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -57,23 +56,3 @@ def flagged(flags: set, *parts: Any) -> bool:
 @register.filter
 def status_label(value: str) -> str:
     return str(Booking.Status(value).label) if value in Booking.Status.values else value
-
-
-# How long the header trusts what it knows of a user's brand memberships: it only decides
-# whether to show a link (the dashboard itself asks audit.scope every time), and a cache hit
-# keeps the owners' pages at their query budgets.
-AUDITOR_CACHE_SECONDS = 300
-
-
-@register.filter
-def is_auditor(user: Any) -> bool:
-    """Whether the header links to the dashboard: alliance admins and brand admins."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_alliance_admin:
-        return True
-    return cache.get_or_set(
-        f"web:auditor:{user.pk}",
-        lambda: user.brand_memberships.exists(),
-        AUDITOR_CACHE_SECONDS,
-    )
