@@ -174,17 +174,17 @@ def _delivery_record(brand: Brand, vin: str, phone: str) -> None:
     )
 
 
-# Closures ahead: (outlet, days from today, reason); a closure is added again only when the
-# outlet has none with that reason from today on, so re-running adds nothing.
+# Closures ahead: (outlet, days from today, reason, its Chinese); a closure is added again only
+# when the outlet has none with that reason from today on, so re-running adds nothing.
 RELATIVE_CLOSURES = [
-    ("SH-MINHANG-01", 12, "Annual lift and equipment inspection"),
-    ("HZ-BINJIANG-01", 19, "Staff training on the alliance standard"),
+    ("SH-MINHANG-01", 12, "Annual lift and equipment inspection", "举升机及设备年检"),
+    ("HZ-BINJIANG-01", 19, "Staff training on the alliance standard", "联盟服务标准员工培训"),
 ]
-# …and fixed public holidays, on their next occurrence: (outlet, month, day, reason).
+# …and fixed public holidays, on their next occurrence: (outlet, month, day, reason, Chinese).
 HOLIDAYS = [
-    ("BJ-CHAOYANG-01", 10, 1, "National Day"),
-    ("DE-MUNICH-01", 12, 25, "Christmas Day"),
-    ("DE-MUNICH-01", 12, 26, "St Stephen's Day"),
+    ("BJ-CHAOYANG-01", 10, 1, "National Day", "国庆节"),
+    ("DE-MUNICH-01", 12, 25, "Christmas Day", "圣诞节"),
+    ("DE-MUNICH-01", 12, 26, "St Stephen's Day", "圣斯德望日"),
 ]
 
 # Outlets with a full demo team: username suffix → outlet code.
@@ -287,19 +287,26 @@ def seed_outlets() -> list[Login]:
     brands = {b.code: b for b in Brand.objects.all()}
     outlets = {spec.code: _seed_outlet(spec, brands) for spec in OUTLETS}
 
-    for code, days, reason in RELATIVE_CLOSURES:
+    for code, days, reason, reason_zh in RELATIVE_CLOSURES:
         outlet = outlets[code]
         today = timezone.now().astimezone(ZoneInfo(outlet.time_zone)).date()
         if not outlet.closures.filter(reason=reason, date__gte=today).exists():
             Closure.objects.get_or_create(
-                outlet=outlet, date=today + dt.timedelta(days=days), defaults={"reason": reason}
+                outlet=outlet,
+                date=today + dt.timedelta(days=days),
+                defaults={"reason": reason, "reason_zh": reason_zh},
             )
-    for code, month, day, reason in HOLIDAYS:
+        # A demo seeded before closures had their Chinese gets it; a reason someone wrote stays.
+        outlet.closures.filter(reason=reason, reason_zh="").update(reason_zh=reason_zh)
+    for code, month, day, reason, reason_zh in HOLIDAYS:
         outlet = outlets[code]
         today = timezone.now().astimezone(ZoneInfo(outlet.time_zone)).date()
         Closure.objects.get_or_create(
-            outlet=outlet, date=_next_occurrence(today, month, day), defaults={"reason": reason}
+            outlet=outlet,
+            date=_next_occurrence(today, month, day),
+            defaults={"reason": reason, "reason_zh": reason_zh},
         )
+        outlet.closures.filter(reason=reason, reason_zh="").update(reason_zh=reason_zh)
 
     logins = []
     for suffix, code in STAFFED.items():

@@ -257,6 +257,9 @@ class Closure(models.Model):
     outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="closures")
     date = models.DateField()
     reason = models.CharField(max_length=128, blank=True)
+    # The manager may write the reason in both languages; a Chinese page falls back to the
+    # English one when no Chinese was written.
+    reason_zh = models.CharField(max_length=128, blank=True)
 
     class Meta:
         ordering = ["outlet", "date"]
@@ -266,6 +269,10 @@ class Closure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outlet.code} closed {self.date}"
+
+    @property
+    def display_reason(self) -> str:
+        return localized(self.reason, self.reason_zh)
 
 
 class Bay(models.Model):

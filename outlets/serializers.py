@@ -114,6 +114,7 @@ class OutletListOutputSerializer(serializers.Serializer):
 class ClosureOutputSerializer(serializers.Serializer):
     date = serializers.DateField()
     reason = serializers.CharField()
+    reason_zh = serializers.CharField()
 
 
 class BayOutputSerializer(serializers.Serializer):
@@ -174,6 +175,7 @@ class HoursInputSerializer(serializers.Serializer):
 class ClosureInputSerializer(serializers.Serializer):
     date = serializers.DateField()
     reason = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
+    reason_zh = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
 
 
 class BayCreateInputSerializer(serializers.Serializer):

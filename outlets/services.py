@@ -100,7 +100,9 @@ def _references(bookings: QuerySet, *, limit: int = 10) -> str:
 
 
 @transaction.atomic
-def closure_create(*, outlet: Outlet, date: dt.date, reason: str = "") -> Closure:
+def closure_create(
+    *, outlet: Outlet, date: dt.date, reason: str = "", reason_zh: str = ""
+) -> Closure:
     """Close the outlet for a day. Refused for a past day, a day already closed, or a day that
     still holds active bookings (they must be moved first: a closure never strands a customer).
 
@@ -120,7 +122,9 @@ def closure_create(*, outlet: Outlet, date: dt.date, reason: str = "") -> Closur
         )
     try:
         with transaction.atomic():
-            return Closure.objects.create(outlet=outlet, date=date, reason=reason.strip())
+            return Closure.objects.create(
+                outlet=outlet, date=date, reason=reason.strip(), reason_zh=reason_zh.strip()
+            )
     except IntegrityError as exc:  # a concurrent request closed the same day first
         raise ValidationError({"date": [_("The outlet is already closed on that day.")]}) from exc
 

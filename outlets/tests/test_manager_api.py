@@ -10,7 +10,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
@@ -223,9 +223,9 @@ def test_closure_create_list_delete(manager_api, outlet):
 
     created = manager_api.post(f"{BASE}/closures/", {"date": day.isoformat(), "reason": " Audit "})
     assert created.status_code == 201
-    assert created.json() == {"date": day.isoformat(), "reason": "Audit"}
+    assert created.json() == {"date": day.isoformat(), "reason": "Audit", "reason_zh": ""}
     listed = manager_api.get(f"{BASE}/closures/").json()
-    assert listed == [{"date": day.isoformat(), "reason": "Audit"}]
+    assert listed == [{"date": day.isoformat(), "reason": "Audit", "reason_zh": ""}]
 
     assert manager_api.delete(f"{BASE}/closures/{day.isoformat()}/").status_code == 204
     assert not Closure.objects.filter(outlet=outlet, date=day).exists()
@@ -404,3 +404,19 @@ def test_removing_a_capability_upcoming_bookings_need_is_409(manager_api, outlet
         f"{BASE}/bays/{bay.pk}/", {"capabilities": ["general", "tyre", "ev_battery"]}
     )
     assert added.status_code == 200
+
+
+def test_a_closure_keeps_its_reason_in_both_languages(manager_api, outlet):
+    day = (local_today(outlet) + dt.timedelta(days=20)).isoformat()
+    response = manager_api.post(
+        f"{BASE}/closures/",
+        {"date": day, "reason": "Stocktake", "reason_zh": "盘点"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json() == {"date": day, "reason": "Stocktake", "reason_zh": "盘点"}
+    closure = outlet.closures.get()
+    with translation.override("zh-hans"):
+        assert closure.display_reason == "盘点"
+    with translation.override("en"):
+        assert closure.display_reason == "Stocktake"

@@ -236,7 +236,7 @@ def test_detail_shows_hours_closures_services_bays_and_settings(api):
         "intervals": [{"opens": "08:30", "closes": "12:00"}, {"opens": "13:00", "closes": "18:00"}],
     }
     assert body["closures"] == [
-        {"date": (today + dt.timedelta(days=9)).isoformat(), "reason": "Training"}
+        {"date": (today + dt.timedelta(days=9)).isoformat(), "reason": "Training", "reason_zh": ""}
     ]
     assert body["bays"] == [{"name": "A1", "name_zh": "", "capabilities": ["general", "tyre"]}]
     assert body["amenities"] == ["charging", "business_lounge"]

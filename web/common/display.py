@@ -30,6 +30,22 @@ def local_name(obj: Any) -> str:
     return getattr(obj, "name", str(obj))
 
 
+def model_name(model: Any) -> str:
+    """A model's name beside its brand: the Chinese catalog spells the brand into the model's
+    name (问界M7), which the brand beside it already says."""
+    name = local_name(model)
+    brand = local_name(model.brand)
+    if brand and name.startswith(brand) and name != brand:
+        return name.removeprefix(brand).strip()
+    return name
+
+
+def car_name(model: Any) -> str:
+    """Brand and model as one label, where no badge can be drawn (a select's option): "问界 M7",
+    "AITO M7"."""
+    return f"{local_name(model.brand)} {model_name(model)}"
+
+
 def money(amount: Decimal | int | None, currency: str = "CNY") -> str:
     """A price in its currency: "¥1,280", "€89.50"; the symbol leads in English and Chinese
     alike, an unknown code follows the amount ("89.50 CHF")."""

@@ -16,13 +16,13 @@ from outlets.models import Amenity, Outlet, ServiceType
 from vehicles.models import Vehicle, VehicleModel
 from vehicles.validators import EARLIEST_DELIVERY, validate_delivery_date
 
-from ..common.display import local_name
+from ..common.display import car_name, local_name
 from .selectors import NEARBY_KM, NEARBY_KM_CHOICES
 
 
 class VehicleModelChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: VehicleModel) -> str:
-        return f"{obj.brand.name} {local_name(obj)}"
+        return car_name(obj)
 
 
 class VehicleAddForm(forms.Form):
@@ -62,7 +62,7 @@ class VehicleEditForm(forms.Form):
 
 class OwnedVehicleField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Vehicle) -> str:
-        name = f"{obj.model.brand.name} {local_name(obj.model)}"
+        name = car_name(obj.model)
         return f"{name} · {obj.plate}" if obj.plate else f"{name} · {obj.vin}"
 
 

@@ -95,9 +95,10 @@ def closed_days(*, outlet: Outlet, date_from: dt.date, date_to: dt.date) -> dict
     """The days the outlet is closed between two local dates (inclusive), each with its reason:
     a closure's own (staff write it), else the weekday it never opens. Two queries."""
     open_weekdays = set(outlet.opening_hours.values_list("weekday", flat=True))
-    closures = dict(
-        outlet.closures.filter(date__range=(date_from, date_to)).values_list("date", "reason")
-    )
+    closures = {
+        closure.date: closure.display_reason
+        for closure in outlet.closures.filter(date__range=(date_from, date_to))
+    }
     closed: dict[dt.date, str] = {}
     for n in range((date_to - date_from).days + 1):
         day = date_from + dt.timedelta(days=n)

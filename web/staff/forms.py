@@ -183,6 +183,9 @@ class HoursForm(forms.Form):
 class ClosureForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason (optional)"), max_length=128, required=False)
+    reason_zh = forms.CharField(
+        label=_("Reason in Chinese (optional)"), max_length=128, required=False
+    )
 
 
 class ClosureDeleteForm(forms.Form):

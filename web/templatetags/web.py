@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models import Booking
 from outlets.models import Amenity, in_chinese
 
+from ..common import display
 from ..common.display import local_name, money, visit_when
 from ..common.navigation import NavLink, nav_links
 
@@ -23,13 +24,8 @@ register.simple_tag(visit_when, name="visit_when")
 
 @register.filter
 def model_name(model: Any) -> str:
-    """A model's name beside its brand badge: the Chinese catalog spells the brand into the
-    model's name (问界M7), the badge already says it."""
-    name = local_name(model)
-    brand = local_name(model.brand)
-    if brand and name.startswith(brand) and name != brand:
-        return name.removeprefix(brand).strip()
-    return name
+    """A model's name beside its brand badge (web.common.display.model_name)."""
+    return display.model_name(model)
 
 
 @register.simple_tag(takes_context=True)

@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from demo.network import seed_outlets
-from outlets.models import Amenity, Bay, Outlet, ServiceType
+from outlets.models import Amenity, Bay, Closure, Outlet, ServiceType
 
 CATALOG = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
@@ -70,6 +70,9 @@ def _missing_chinese() -> list[str]:
     for bay in Bay.objects.filter(is_active=True).select_related("outlet"):
         if not bay.name_zh:
             missing.append(f"bay {bay}: name_zh")
+    for closure in Closure.objects.select_related("outlet"):
+        if closure.reason and not closure.reason_zh:
+            missing.append(f"closure {closure}: reason_zh")
     with translation.override("zh-hans"):
         missing += [f"amenity {a.value}" for a in Amenity if str(a.label) == a.value]
     return missing
@@ -89,8 +92,11 @@ def test_the_check_finds_what_lacks_its_chinese():
     ServiceType.objects.filter(code="mnt-annual").update(checklist_zh=["只有一项"])
     Outlet.objects.filter(code="SZ-NANSHAN-01").update(city_zh="")
     Bay.objects.filter(outlet__code="SZ-NANSHAN-01", name="Bay 1").update(name_zh="")
+    closure = Closure.objects.get(reason="National Day")
+    Closure.objects.filter(pk=closure.pk).update(reason_zh="")
     assert _missing_chinese() == [
         "service mnt-annual: checklist_zh",
         "outlet SZ-NANSHAN-01: city_zh",
         "bay SZ-NANSHAN-01/Bay 1: name_zh",
+        f"closure {closure}: reason_zh",
     ]

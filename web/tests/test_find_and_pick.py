@@ -37,7 +37,7 @@ def minhang(shop):
     here = shop.nearby
     here.services.set(ServiceType.objects.filter(is_active=True))
     today = timezone.localdate()
-    ClosureFactory(outlet=here, date=today, reason="Staff training")
+    ClosureFactory(outlet=here, date=today, reason="Staff training", reason_zh="员工培训")
     thursday = 3
     OpeningHours.objects.filter(outlet=here, weekday=thursday).delete()
     later = OutletFactory(
@@ -103,6 +103,9 @@ def test_a_closed_day_stays_in_the_list_with_its_reason(minhang, shop):
     assert closed == {2: "Staff training", 3: "no opening hours on Thursday"}
     assert all(d.starts == [] for d in days if d.closed)
     assert days[2].starts  # Friday, the first free day, shown
+    with translation.override("zh-hans"):  # the manager wrote the reason in both languages
+        days = free_days(outlet=minhang, services=annual, vehicle=shop.vehicle)
+    assert days[0].closed == "员工培训"
     assert not days[2].later
 
 
@@ -126,3 +129,16 @@ def test_the_picker_checks_no_time_and_groups_the_services(minhang, shop, owner_
     assert "checked" not in page.split('id="free-times"')[1].split('class="soonest-nearby"')[0]
     categories = set(minhang.services.values_list("category", flat=True))
     assert page.count('class="service-category"') == len(categories)
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("zh-hans", "问界 M7 · 沪A12345"), ("en", "AITO M7 · 沪A12345")]
+)
+def test_the_car_is_named_once_by_brand_and_model_in_the_readers_language(
+    shop, owner_client, language, label
+):
+    shop.owner.language = language
+    shop.owner.save()
+    response = owner_client.get(f"/outlets/{shop.outlet.code}/book/?vehicle={shop.vehicle.pk}")
+    assert response.status_code == 200
+    assert f">{label}</option>" in response.content.decode()

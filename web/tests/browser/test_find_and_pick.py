@@ -192,7 +192,7 @@ def test_no_time_is_chosen_for_the_owner_and_closed_days_say_why(
     closed = page.locator(".free-day.is-closed")
     expect(closed).to_have_count(3)  # today, and two Thursdays
     expect(closed.nth(0)).to_contain_text(t(language, "Closed"))
-    expect(closed.nth(0)).to_contain_text("Staff training")
+    expect(closed.nth(0)).to_contain_text("员工培训" if language == "zh-hans" else "Staff training")
     thursday = t(language, "no opening hours on %(weekday)s") % {"weekday": t(language, "Thursday")}
     expect(closed.nth(1)).to_contain_text(thursday)
     check_accessibility(page)
