@@ -22,7 +22,7 @@ from bookings.lifecycle.create import booking_create
 from bookings.models import Booking, Feedback
 from bookings.tests.factories import BookingFactory
 from outlets.selectors import service_types_by_code
-from outlets.tests.factories import OutletMembershipFactory
+from outlets.tests.factories import ClosureFactory, OutletMembershipFactory
 from vehicles.models import Vehicle
 from vehicles.tests.factories import valid_vin, vehicle_model
 from web.owners.selectors import free_days
@@ -396,6 +396,11 @@ def test_pages_load_in_a_constant_number_of_queries(
 
 
 def test_pick_a_time_shows_totals_days_and_soonest_nearby(shop, owner_client):
+    # The chosen outlet is closed today and tomorrow, so the nearby one (open daily) is sooner
+    # at any hour: "sooner nearby" offers only an outlet that is.
+    today = shop.outlet.local_day(timezone.now())
+    for n in range(2):
+        ClosureFactory(outlet=shop.outlet, date=today + dt.timedelta(days=n), reason="Works")
     response = owner_client.get(
         "/outlets/SH-WEB-01/book/",
         {"vehicle": shop.vehicle.pk, "service": ["mnt-annual", "dgn-full-scan"]},
