@@ -26,15 +26,13 @@ from vehicles.models import Brand, BrandMembership, DeliveryRecord, Vehicle, Veh
 from vehicles.vin import make_vin
 
 from .outlet_specs import (
-    BAY_NAMES_ZH,
-    BAYS,
     EXPRESS,
     EXPRESS_CATEGORIES,
     EXPRESS_MAX_MINUTES,
-    HOURS,
     OUTLETS,
     OutletSpec,
 )
+from .outlet_templates import BAY_NAMES_ZH, BAYS, HOURS
 
 # The demo's published login (README, seed_demo's output), on demo accounts only.
 DEMO_PASSWORD = "hima-demo-2026"  # noqa: S105 - public by design, guards nothing
