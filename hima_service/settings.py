@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "vehicles",
     "outlets",
     "recalls",
+    "crews",
     "bookings",
     "audit",
     "web",

@@ -65,6 +65,16 @@ class ServiceType(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(24 * 60)]
     )
     capability = models.CharField(max_length=24, choices=Capability.choices)
+    # Who may do it (DESIGN.md "Workshop capacity"): a technician with this skill, authorized
+    # for the car's brand, of at least this high-voltage level, with crew_size - 1 guardians of
+    # HV level 2 or more beside them for the whole job.
+    skill = models.CharField(max_length=24, choices=Capability.choices, default=Capability.GENERAL)
+    min_hv_level = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(3)], help_text=_("0 none … 3 live work")
+    )
+    crew_size = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
     price = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
     checklist = models.JSONField(default=list, help_text=_("The items a technician must tick."))
     checklist_zh = models.JSONField(
@@ -85,6 +95,13 @@ class ServiceType(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(price__gte=0), name="servicetype_price_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_hv_level__lte=3), name="servicetype_hv_0_to_3"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(crew_size__gte=1, crew_size__lte=3),
+                name="servicetype_crew_1_to_3",
             ),
         ]
 
@@ -164,6 +181,18 @@ class Outlet(models.Model):
     )
     turnover_minutes = models.PositiveSmallIntegerField(
         default=0, help_text=_("Bay preparation time between two bookings.")
+    )
+    # The service desk: how many cars the advisors can check in at one slot start and in one
+    # local day. Empty: no limit. Online bookings stop at it; staff may pass it with a reason.
+    # Starts need a qualified crew as well as a bay once the outlet's technicians, shifts and
+    # certificates are entered; until then it is planned by its bays alone (an outlet joining
+    # the alliance enters its roster first, then switches this on).
+    plans_crews = models.BooleanField(default=False)
+    desk_per_slot = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    desk_per_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
     )
     is_active = models.BooleanField(default=True)
     # Not a field: the closures from today on, set by outlets.selectors.outlet_get on the outlet

@@ -3,7 +3,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import (
+    ArrayField,
+    DateTimeRangeField,
+    RangeBoundary,
+    RangeOperators,
+)
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -68,6 +73,10 @@ class Booking(models.Model):
     bay = models.ForeignKey(
         Bay, on_delete=models.PROTECT, related_name="bookings", null=True, blank=True
     )
+    # The technicians (crews.Technician ids, lead first) held for [start, end): an array, so
+    # one exclusion constraint keeps any person out of two overlapping bookings whatever their
+    # place in each crew. Empty at an outlet planned by bays alone (Outlet.plans_crews).
+    crew = ArrayField(models.IntegerField(), default=list, blank=True)
     services = models.ManyToManyField(ServiceType, through="BookingService", related_name="+")
     start = models.DateTimeField()
     end = models.DateTimeField()
@@ -140,6 +149,15 @@ class Booking(models.Model):
                     ("bay", RangeOperators.EQUAL),
                 ],
                 condition=models.Q(status__in=ACTIVE_STATUSES) & models.Q(bay__isnull=False),
+            ),
+            # A technician works one active booking at any instant, by the database as well.
+            ExclusionConstraint(
+                name="booking_no_crew_overlap",
+                expressions=[
+                    (TsTzRange("start", "end", RangeBoundary()), RangeOperators.OVERLAPS),
+                    ("crew", RangeOperators.OVERLAPS),
+                ],
+                condition=models.Q(status__in=ACTIVE_STATUSES) & ~models.Q(crew=[]),
             ),
             # …and a vehicle is in at most one active booking at any instant.
             ExclusionConstraint(
@@ -245,6 +263,7 @@ class BookingEvent(models.Model):
         RESCHEDULED = "rescheduled", _("rescheduled")
         BAY_ASSIGNED = "bay_assigned", _("bay assigned")
         FEEDBACK = "feedback", _("rated")
+        DESK_OVERRIDE = "desk_override", _("service desk limit passed")
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CrewsConfig(AppConfig):
+    name = "crews"
+    verbose_name = "Workshop crews"
