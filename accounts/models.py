@@ -12,6 +12,14 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("%(value)s is not an IANA time zone."), params={"value": value})
 
 
+def person_name(first_name: str, last_name: str) -> str:
+    """A full name as its script writes it: family name first and no space in Chinese (王芳),
+    given name first otherwise (Thomas Huber)."""
+    if any("\u4e00" <= char <= "\u9fff" for char in first_name + last_name):
+        return f"{last_name}{first_name}".strip()
+    return f"{first_name} {last_name}".strip()
+
+
 class User(AbstractUser):
     """Every person who signs in. Everyone may own vehicles; other roles come from memberships
     (outlet staff: `outlets.OutletMembership`, brand admin: `vehicles.BrandMembership`) and
@@ -46,7 +54,7 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         """The name others see: the full name, else the username."""
-        return self.get_full_name() or self.username
+        return person_name(self.first_name, self.last_name) or self.username
 
     @property
     def phone_is_verified(self) -> bool:

@@ -10,4 +10,5 @@ urlpatterns = [
         name="audit-outlet-bookings",
     ),
     path("equity/", views.EquityAuditView.as_view(), name="audit-equity"),
+    path("crews/", views.CrewAuditView.as_view(), name="audit-crews"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,6 +17,8 @@ from hima_service.schema import ErrorSerializer
 from outlets.models import Outlet
 
 from . import export
+from .crew_serializers import CrewAuditInputSerializer, CrewAuditSerializer, crew_audit_table
+from .crews import crew_audit
 from .equity import equity_audit
 from .scope import AuditScope, audit_scope, auditor_for
 from .selectors import Period, audit_bookings, audit_outlet, outlet_audit
@@ -131,6 +134,36 @@ class EquityAuditView(_AuditView):
             return self.csv_response(
                 export.equity_table(body, FiguresSerializer().fields),
                 export.filename("equity", _brand_label(scope), period.date_from, period.date_to),
+            )
+        return Response(body)
+
+
+class CrewAuditView(_AuditView):
+    """One brand's crews: certificates lapsing soon and days without a qualified crew."""
+
+    input_serializer = CrewAuditInputSerializer
+
+    @extend_schema(
+        parameters=[CrewAuditInputSerializer, FORMAT],
+        responses={
+            200: CrewAuditSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            **CSV_RESPONSE,
+        },
+    )
+    def get(self, request):
+        scope, data = self.scope_and_filters()
+        if scope.brand is None:
+            # A crew is judged for a brand's cars: "every brand" has no one answer.
+            raise ValidationError({"brand": [_("Choose a brand.")]})
+        period: Period = data["period"]
+        audit = crew_audit(brand=scope.brand, period=period, today=timezone.localdate())
+        body = CrewAuditSerializer(audit).data
+        if self.wants_csv():
+            return self.csv_response(
+                crew_audit_table(body),
+                export.filename("crews", scope.brand.code, period.date_from, period.date_to),
             )
         return Response(body)
 

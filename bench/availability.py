@@ -2,7 +2,9 @@
 
 Works in its own database, DATABASE_URL's name + `_bench` (`hima_bench` by default; created and
 migrated when missing; BENCH_DATABASE_URL overrides it). Seeds once, then reuses: 200+ outlets
-with 6 bays each (the busy one has 20), 100,000+ bookings over 30 days back and 30 ahead.
+with 6 bays each (the busy one has 20), planning crews with a technician per bay (on shift over
+the opening hours, authorized for every brand), 100,000+ bookings over 30 days back and 30
+ahead, each holding its bay and that bay's technician.
 Prints:
 
 - p50/p95 wall time and SQL query count of one busy outlet's 7-day availability
@@ -68,7 +70,8 @@ from bookings.availability.engine import free_starts  # noqa: E402
 from bookings.availability.network import earliest_near  # noqa: E402
 from bookings.models import Booking  # noqa: E402
 from bookings.reservation import reserve_bay  # noqa: E402
-from hima_service.exceptions import SlotTaken, VehicleBusy  # noqa: E402
+from crews.models import BrandAuthorization, HvLevel, Shift, Technician  # noqa: E402
+from hima_service.exceptions import CrewUnavailable, SlotTaken, VehicleBusy  # noqa: E402
 from outlets.models import Bay, OpeningHours, Outlet, ServiceType  # noqa: E402
 from vehicles.models import Brand, Vehicle, VehicleModel  # noqa: E402
 from vehicles.vin import make_vin  # noqa: E402
@@ -116,9 +119,46 @@ def seeded() -> bool:
 
 
 def stale() -> bool:
-    """The seed is dated: a week later, the busy outlet's coming days are no longer busy."""
+    """The seed is dated: a week later, the busy outlet's coming days are no longer busy; or it
+    was seeded before outlets planned crews."""
     horizon = timezone.now() + dt.timedelta(days=14)
-    return not Booking.objects.filter(outlet__code=BUSY, start__gte=horizon).exists()
+    return (
+        not Booking.objects.filter(outlet__code=BUSY, start__gte=horizon).exists()
+        or not Technician.objects.exists()
+    )
+
+
+def staff_bays(
+    bays: list[Bay], brands: list[Brand], hours: dict[int, tuple[dt.time, dt.time]]
+) -> dict[int, int]:
+    """A technician per bay, in bulk: on shift over each day's `hours` (weekday: span),
+    authorized for every brand, with the bay's skills (and HV level 2 where it takes battery
+    work, so battery pairs can form). Returns {bay id: technician id}: a seeded booking holds
+    its bay's technician, so the crews are exactly as busy as the bays."""
+    valid = timezone.localdate() + dt.timedelta(days=730)
+    users = User.objects.bulk_create(
+        User(username=f"bench-tech-{bay.pk}", password=UNUSABLE_PASSWORD_PREFIX) for bay in bays
+    )
+    technicians = Technician.objects.bulk_create(
+        Technician(
+            user=user,
+            skills=[c for c in bay.capabilities if c != "tyre"],
+            hv_level=HvLevel.QUALIFIED if "ev_battery" in bay.capabilities else HvLevel.NONE,
+            hv_valid_until=valid if "ev_battery" in bay.capabilities else None,
+        )
+        for user, bay in zip(users, bays, strict=True)
+    )
+    Shift.objects.bulk_create(
+        Shift(technician=tech, outlet_id=bay.outlet_id, weekday=day, starts=opens, ends=closes)
+        for tech, bay in zip(technicians, bays, strict=True)
+        for day, (opens, closes) in hours.items()
+    )
+    BrandAuthorization.objects.bulk_create(
+        BrandAuthorization(technician=tech, brand=brand, valid_until=valid)
+        for tech in technicians
+        for brand in brands
+    )
+    return {bay.pk: tech.pk for tech, bay in zip(technicians, bays, strict=True)}
 
 
 def drop_database() -> None:
@@ -150,6 +190,7 @@ def seed() -> None:
                 city=(city := CITIES[n % len(CITIES)])[0],
                 latitude=round(city[1] + rng.uniform(-0.4, 0.4), 6),
                 longitude=round(city[2] + rng.uniform(-0.4, 0.4), 6),
+                plans_crews=True,
             )
             for n in range(OUTLETS)
         )
@@ -174,6 +215,7 @@ def seed() -> None:
             for outlet in outlets
             for b in range(BUSY_BAYS if outlet.code == BUSY else BAYS)
         )
+        crews = staff_bays(bays, brands, {day: (dt.time(8), dt.time(18)) for day in range(7)})
         owners = User.objects.bulk_create(
             User(username=f"bench{n}", password=UNUSABLE_PASSWORD_PREFIX) for n in range(VEHICLES)
         )
@@ -186,7 +228,7 @@ def seed() -> None:
             )
             for n, owner in enumerate(owners)
         )
-    log(f"  outlets, bays, vehicles in {time.perf_counter() - started:.1f} s")
+    log(f"  outlets, bays, crews, vehicles in {time.perf_counter() - started:.1f} s")
 
     zone = dt.timezone(dt.timedelta(hours=8))
     today = timezone.now().astimezone(zone).date()
@@ -209,13 +251,13 @@ def seed() -> None:
                     (
                         f"HB-{len(rows):07d}", vehicle.owner_id, vehicle.pk, bay.outlet_id,
                         bay.pk, start, end, end, "drop_off", "", "online", "", status, 0, "",
-                        False, now, now,
+                        False, now, now, [crews[bay.pk]],
                     )
                 )  # fmt: skip
     columns = (
         "reference", "owner_id", "vehicle_id", "outlet_id", "bay_id", "start", "end",
         "bay_released_at", "mode", "pickup_address", "channel", "notes", "status", "price_total",
-        "cancel_reason", "holds_recalls", "created_at", "updated_at",
+        "cancel_reason", "holds_recalls", "created_at", "updated_at", "crew",
     )  # fmt: skip
     copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(Booking._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
@@ -335,7 +377,7 @@ def bench_reservations() -> None:
                     with transaction.atomic():
                         reserve_bay(booking=booking, services=[service])
                     local["won"] += 1
-                except SlotTaken:
+                except (SlotTaken, CrewUnavailable):  # the bay's or the crew's time is gone
                     local["taken"] += 1
                 except VehicleBusy:
                     local["vehicle_busy"] += 1

@@ -347,7 +347,8 @@ def owner_tokens(count: int, *, skip: int = 0) -> list[tuple[str, int]]:
 
 
 def race_outlet() -> Outlet:
-    """An outlet with one bay and no bookings: each race round's slot is its last one."""
+    """An outlet with one bay, one technician and no bookings: each race round's slot is its
+    last one."""
     outlet = Outlet.objects.filter(code=RACE_OUTLET).first()
     if outlet:
         return outlet
@@ -359,14 +360,18 @@ def race_outlet() -> Outlet:
             city="Urumqi",  # far from every search of the bench
             latitude=43.8,
             longitude=87.6,
+            plans_crews=True,
         )
-        outlet.brands.set(Brand.objects.all())
+        brands = list(Brand.objects.all())
+        outlet.brands.set(brands)
         outlet.services.set(ServiceType.objects.filter(code=network.SERVICE))
         OpeningHours.objects.bulk_create(
             OpeningHours(outlet=outlet, weekday=day, opens=dt.time(8), closes=dt.time(18))
             for day in range(7)
         )
-        Bay.objects.create(outlet=outlet, name="B01", capabilities=["general"])
+        bay = Bay.objects.create(outlet=outlet, name="B01", capabilities=["general"])
+        # One technician for the one bay: the race is for the bay and the crew at once.
+        network.staff_bays([bay], brands, {day: (dt.time(8), dt.time(18)) for day in range(7)})
     return outlet
 
 

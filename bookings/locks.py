@@ -15,10 +15,12 @@ Every lock a write takes, in the order it takes them (a path skips those it does
 5. the vehicle's open recall rows (recalls.AffectedVehicle), FOR UPDATE
    (recalls.services.recall_claim_for_booking in a create; the transition table's recall
    hooks after the booking row); the recall notice scan takes them with SKIP LOCKED;
-6. the booking row written (INSERT or UPDATE, in a savepoint: bookings.reservation), where
+6. at an outlet that plans crews, the outlet's local day for writing (`lock_crew_day`, a
+   transaction-scoped advisory lock, one per write), taken just before the row is written;
+7. the booking row written (INSERT or UPDATE, in a savepoint: bookings.reservation), where
    the exclusion constraints wait for any overlapping row being written, and the foreign keys
    take KEY SHARE locks on the outlet, bay, vehicle and owner rows, weaker than any above;
-7. notification rows last: the reminders of a rescheduled booking FOR UPDATE
+8. notification rows last: the reminders of a rescheduled booking FOR UPDATE
    (notify.outbox), pending rows skipped by one UPDATE; delivery locks one row on its own
    (FOR UPDATE, or SKIP LOCKED claims) and holds no other lock.
 
@@ -59,6 +61,24 @@ def lock_booking(booking_id: int) -> Booking:
         .select_related("outlet", "vehicle__model__brand", "owner", "bay", "feedback")
         .get(pk=booking_id)
     )
+
+
+# Keys of lock_crew_day: the outlet id and the day's ordinal (below 10**6 until the year 2738).
+CREW_DAY_KEY = sql.SQL("SELECT pg_advisory_xact_lock(%s * 1000000 + %s)").as_string()
+
+
+def lock_crew_day(outlet_id: int, day: dt.date) -> None:
+    """pg_advisory_xact_lock on (outlet, local day): at an outlet that plans crews, the
+    bookings of one day are written one at a time.
+
+    Not for correctness (the exclusion constraints decide) but for time: a crew row and a bay
+    row are two constraints, and two writers each checking their row against the other's
+    uncommitted one wait on each other until PostgreSQL's deadlock check (1 s) fails one; with
+    sixteen clients on one slot that cascaded to minutes (bookings/tests/test_crew_races.py).
+    Queued here instead, each writer sees the one before it committed and is refused at once.
+    One lock per transaction, so these locks cannot wait on each other in a cycle."""
+    with connection.cursor() as cursor:
+        cursor.execute(CREW_DAY_KEY, [outlet_id, day.toordinal()])
 
 
 def lock_outlet_nights(outlet_id: int) -> None:

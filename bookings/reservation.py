@@ -23,15 +23,25 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hima_service.exceptions import Conflict, SlotTaken, VehicleBusy
+from crews.rules import CrewNeeds
+from hima_service.exceptions import Conflict, CrewUnavailable, SlotTaken, VehicleBusy
 from outlets.catalog import booking_duration, needed_capabilities
 from outlets.models import Bay, Closure, Outlet, ServiceType
+from vehicles.models import Vehicle
 
-from .locks import HeldDay, share_lock_bay, share_lock_capable_bays, share_lock_outlet
+from .crews import load_crew_calendars
+from .locks import (
+    HeldDay,
+    lock_crew_day,
+    share_lock_bay,
+    share_lock_capable_bays,
+    share_lock_outlet,
+)
 from .models import ACTIVE_STATUSES, Booking, BookingService
 from .references import new_reference
 
 BAY_OVERLAP = "booking_no_bay_overlap"
+CREW_OVERLAP = "booking_no_crew_overlap"
 VEHICLE_OVERLAP = "booking_no_vehicle_overlap"
 ATTEMPTS = 10
 DEADLOCK_DETECTED = "40P01"
@@ -96,12 +106,15 @@ def _hold_outlet_open(outlet: Outlet, start: dt.datetime) -> None:
         )
 
 
-def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | None = None) -> bool:
+def _win(
+    write: Callable[[], object], *, renew_reference: Callable[[], None] | None = None
+) -> str | None:
     """Run one INSERT or UPDATE of a booking in a savepoint (a nested atomic block) and let
     PostgreSQL judge it, inside the caller's transaction.
 
-    True when accepted, False when booking_no_bay_overlap refuses it (the bay is taken);
-    VehicleBusy for booking_no_vehicle_overlap. On any refusal only the savepoint is lost.
+    None when accepted; the name of the exclusion constraint that refused it when the bay
+    (BAY_OVERLAP) or a member of the crew (CREW_OVERLAP) is taken; VehicleBusy for
+    booking_no_vehicle_overlap. On any refusal only the savepoint is lost.
     """
     for _attempt in range(ATTEMPTS):
         try:
@@ -109,8 +122,8 @@ def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | N
                 write()
         except IntegrityError as exc:
             name = _constraint_name(exc) or ""
-            if name == BAY_OVERLAP:
-                return False
+            if name in (BAY_OVERLAP, CREW_OVERLAP):
+                return name
             if name == VEHICLE_OVERLAP:
                 raise VehicleBusy() from exc
             if renew_reference is not None and "reference" in name:
@@ -125,8 +138,61 @@ def _win(write: Callable[[], object], *, renew_reference: Callable[[], None] | N
             if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
                 raise
             continue
-        return True
-    return False  # still contended after every attempt: as good as taken
+        return None
+    return BAY_OVERLAP  # still contended after every attempt: as good as taken
+
+
+def _crews(
+    *,
+    outlet: Outlet,
+    services: Sequence[ServiceType],
+    vehicle: Vehicle,
+    start: dt.datetime,
+    end: dt.datetime,
+    ignore_booking_id: int | None = None,
+    keep: Sequence[int] = (),
+) -> list[list[int]]:
+    """The crews to try, best first: [[]] (no crew) at an outlet planned by bays alone; those
+    qualified, on shift and free over [start, end) otherwise, the booking's own crew (`keep`)
+    first when it still may. CrewUnavailable when there is none."""
+    if not outlet.plans_crews:
+        return [[]]
+    day = outlet.local_day(start)
+    lock_crew_day(outlet.pk, day)
+    calendar = load_crew_calendars(
+        [outlet], date_from=day, date_to=day, ignore_booking_id=ignore_booking_id
+    )[outlet.pk]
+    needs = CrewNeeds.of(services, vehicle.model.brand_id)
+    crews = [list(crew) for crew in calendar.crews_at(needs, start, end)]
+    if list(keep) in crews:
+        crews.remove(list(keep))
+        crews.insert(0, list(keep))
+    if not crews:
+        raise CrewUnavailable()
+    return crews
+
+
+def _place(
+    booking: Booking, bays: Sequence[Bay], crews: list[list[int]], write: Callable[[], str | None]
+) -> Bay:
+    """Try the bays in order, each with the crews still untried: the first pair the database
+    accepts is kept on `booking`. A crew refused once is dropped (someone in it is taken);
+    a bay refused moves on to the next. SlotTaken when no bay is left, CrewUnavailable when a
+    bay was free but no crew."""
+    crews = list(crews)
+    for bay in bays:
+        while crews:
+            booking.bay, booking.crew = bay, crews[0]
+            refused = write()
+            if refused is None:
+                return bay
+            if refused == CREW_OVERLAP:
+                crews.pop(0)
+                continue
+            break  # the bay is taken: the next bay, with the same crews
+        if not crews:
+            raise CrewUnavailable()
+    raise SlotTaken()
 
 
 def _require_transaction(name: str) -> None:
@@ -185,12 +251,24 @@ def reserve_bay(
     def renew_reference() -> None:
         booking.reference = new_reference()
 
-    for bay in candidates:
-        booking.bay = bay
-        if _win(insert, renew_reference=renew_reference if may_renew_reference else None):
-            return booking
-    booking.bay = None
-    raise SlotTaken()
+    crews = _crews(
+        outlet=outlet,
+        services=services,
+        vehicle=booking.vehicle,
+        start=booking.start,
+        end=booking.end,
+    )
+    try:
+        _place(
+            booking,
+            candidates,
+            crews,
+            lambda: _win(insert, renew_reference=renew_reference if may_renew_reference else None),
+        )
+    except (SlotTaken, CrewUnavailable):
+        booking.bay, booking.crew = None, []
+        raise
+    return booking
 
 
 def move_booking(
@@ -246,25 +324,39 @@ def move_booking(
                 released=released,
                 ignore_booking_id=booking.pk,
             )
+    crews = _crews(
+        outlet=outlet,
+        services=[line.service_type for line in lines],
+        vehicle=booking.vehicle,
+        start=new_start,
+        end=new_end,
+        ignore_booking_id=booking.pk,
+        keep=booking.crew,
+    )
     now = timezone.now()
-    for candidate in candidates:
+    old_bay, old_crew = booking.bay, booking.crew
+    placed = Booking(pk=booking.pk)
 
-        def update(target: Bay = candidate) -> int:
-            return Booking.objects.filter(pk=booking.pk).update(
+    def update() -> str | None:
+        return _win(
+            lambda: Booking.objects.filter(pk=booking.pk).update(
                 start=new_start,
                 end=new_end,
                 bay_released_at=released,
-                bay=target,
+                bay=placed.bay,
+                crew=placed.crew,
                 updated_at=now,
             )
+        )
 
-        moved = _win(update)
-        if not moved:
-            continue
-        booking.start, booking.end, booking.bay_released_at = new_start, new_end, released
-        booking.bay, booking.updated_at = candidate, now
-        return booking
-    raise SlotTaken()
+    try:
+        bay_won = _place(placed, candidates, crews, update)
+    except (SlotTaken, CrewUnavailable):
+        booking.bay, booking.crew = old_bay, old_crew
+        raise
+    booking.start, booking.end, booking.bay_released_at = new_start, new_end, released
+    booking.bay, booking.crew, booking.updated_at = bay_won, placed.crew, now
+    return booking
 
 
 def _check_given_bay(bay: Bay, *, outlet: Outlet, needed: set[str]) -> None:

@@ -20,7 +20,7 @@ from bookings.references import new_reference
 from bookings.reservation import reserve_bay
 from hima_service.exceptions import DomainError
 from outlets.catalog import booking_duration
-from outlets.models import Outlet, ServiceType
+from outlets.models import Outlet, OutletMembership, ServiceType
 from outlets.schedule import day_intervals, interval_starts
 from vehicles.models import Vehicle, VehicleModel
 from vehicles.vin import make_vin
@@ -226,7 +226,10 @@ def _today(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet]) -
     one waiting from slots already begun, and two still expected later today (none of it
     before the outlet opens or after it closes)."""
     now = timezone.now()
-    staffed = [o for o in outlets if o.memberships.exists()]
+    # Outlets with a service desk among their staff (every outlet has technicians).
+    staffed = [
+        o for o in outlets if o.memberships.exclude(role=OutletMembership.Role.TECHNICIAN).exists()
+    ]
     pool = iter(rng.sample(vehicles, k=len(vehicles)))
     for outlet in staffed:
         service = next(s for s in outlet.offered if s.capability == "general")

@@ -51,6 +51,13 @@ class InvalidTransition(Conflict):
         self.target = target
 
 
+class CrewUnavailable(Conflict):
+    code = "crew_unavailable"
+    default_detail = gettext_lazy(
+        "No qualified crew is free for the whole visit at that time; please choose another."
+    )
+
+
 class VehicleBusy(Conflict):
     code = "vehicle_busy"
     default_detail = gettext_lazy("This vehicle already has a booking at that time.")

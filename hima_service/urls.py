@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("bookings.personal_data.urls")),
     path("", include("vehicles.urls")),
     path("", include("outlets.urls")),
+    path("", include("crews.urls")),
     path("", include("recalls.urls")),
     path("", include("bookings.urls")),
     path("", include("bookings.identity.urls")),

@@ -9,18 +9,20 @@ bookings.reservation).
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, FloatField, Func, QuerySet
+from django.db.models import F, QuerySet
 
+from crews.rules import CrewNeeds
 from outlets.models import Bay, Closure, OpeningHours, Outlet
 from outlets.schedule import UTC, day_intervals, interval_starts
 from vehicles.models import Vehicle
 
+from ..busy import Busy, epoch
+from ..crews import CrewCalendar, load_crew_calendars
 from ..models import ACTIVE_STATUSES, Booking
 
 # How far back a booking may start and still hold its bay in the window. A booking fits in one
@@ -28,29 +30,6 @@ from ..models import ACTIVE_STATUSES, Booking
 # ever longer, availability would show a start that the database then refuses (SlotTaken):
 # never a double booking, because the constraint, not this read, decides.
 LONGEST_BOOKING = dt.timedelta(days=3)
-
-
-@dataclass
-class Busy:
-    """Busy intervals of one bay (or vehicle), sorted by start, with a running max of ends so
-    that one bisection answers "does [s, e) overlap anything?". Instants are epoch seconds:
-    PostgreSQL sends them as float8, which loads ~10x faster than timestamptz (bench/)."""
-
-    starts: list[float] = field(default_factory=list)
-    ends_max: list[float] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, intervals: Iterable[tuple[float, float]]) -> Busy:
-        busy = cls()
-        for start, end in sorted(intervals):
-            busy.starts.append(start)
-            busy.ends_max.append(max(end, busy.ends_max[-1]) if busy.ends_max else end)
-        return busy
-
-    def overlaps(self, start: float, end: float) -> bool:
-        # Half-open ranges, like the constraint's tstzrange(start, end, '[)').
-        i = bisect_left(self.starts, end)
-        return i > 0 and self.ends_max[i - 1] > start
 
 
 @dataclass
@@ -62,6 +41,9 @@ class OutletCalendar:
     hours: dict[int, list[tuple[dt.time, dt.time]]] = field(default_factory=dict)
     closures: dict[dt.date, str] = field(default_factory=dict)
     bays: dict[int, Busy] = field(default_factory=dict)  # suitable active bays only
+    # At an outlet that plans crews: its roster and what the job needs of a crew.
+    crews: CrewCalendar | None = None
+    crew_needs: CrewNeeds | None = None
 
     def starts_on(
         self,
@@ -79,6 +61,9 @@ class OutletCalendar:
         block = length + self.outlet.turnover_minutes * 60
         step = dt.timedelta(minutes=self.outlet.slot_step_minutes)
         seen: set[dt.datetime] = set()
+        roster, crews = self.crews, None
+        if roster is not None and self.crew_needs is not None:
+            crews = roster.day(day, self.crew_needs)
         for opens, closes in day_intervals(day, self.hours.get(day.weekday(), ()), self.zone):
             for start in interval_starts(opens, closes, duration=duration, step=step):
                 if start < earliest or start in seen:
@@ -89,14 +74,16 @@ class OutletCalendar:
                 at = start.timestamp()
                 if vehicle_busy is not None and vehicle_busy.overlaps(at, at + length):
                     continue
-                if any(not bay.overlaps(at, at + block) for bay in self.bays.values()):
-                    yield start.astimezone(self.zone)
-
-
-def _epoch(column: str) -> Func:
-    return Func(
-        F(column), template="EXTRACT(EPOCH FROM %(expressions)s)::float8", output_field=FloatField()
-    )
+                if not any(not bay.overlaps(at, at + block) for bay in self.bays.values()):
+                    continue
+                if (
+                    crews is not None
+                    and roster is not None
+                    and crews.first_crew(at, at + length, is_free=roster.free(at, at + length))
+                    is None
+                ):
+                    continue
+                yield start.astimezone(self.zone)
 
 
 def window(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -159,12 +146,20 @@ def load_calendars(
     date_from: dt.date,
     date_to: dt.date,
     ignore_booking_id: int | None = None,
+    crew_needs: CrewNeeds | None = None,
 ) -> dict[int, OutletCalendar]:
     """Four queries whatever the number of outlets and bookings: hours, closures, suitable
-    active bays, and the active bookings holding those bays in the window."""
+    active bays, and the active bookings holding those bays in the window. With `crew_needs`,
+    four more when some outlet plans crews (bookings.crews): their rosters and busy times."""
     calendars = {outlet.pk: OutletCalendar(outlet=outlet, zone=outlet.zone) for outlet in outlets}
     if not calendars:
         return calendars
+    if crew_needs is not None:
+        crew_calendars = load_crew_calendars(
+            outlets, date_from=date_from, date_to=date_to, ignore_booking_id=ignore_booking_id
+        )
+        for outlet_id, crews in crew_calendars.items():
+            calendars[outlet_id].crews, calendars[outlet_id].crew_needs = crews, crew_needs
     ids = list(calendars)
     _load_hours_and_closures(calendars, date_from=date_from, date_to=date_to)
     bay_outlet = dict(
@@ -180,7 +175,7 @@ def load_calendars(
             outlet_ids=ids, bay_ids=list(bay_outlet), start=span[0] - LONGEST_BOOKING, end=span[1]
         )
         .filter(bay_released_at__gt=span[0])
-        .values_list("bay_id", _epoch("start"), _epoch("bay_released_at"))
+        .values_list("bay_id", epoch("start"), epoch("bay_released_at"))
     )
     if ignore_booking_id is not None:
         rows = rows.exclude(pk=ignore_booking_id)
@@ -228,7 +223,7 @@ def vehicle_busy(
             vehicle=vehicle, status__in=ACTIVE_STATUSES, start__lt=span[1], end__gt=span[0]
         )
         .order_by()
-        .values_list(_epoch("start"), _epoch("end"))
+        .values_list(epoch("start"), epoch("end"))
     )
     if ignore_booking_id is not None:
         rows = rows.exclude(pk=ignore_booking_id)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from crews.rules import CrewNeeds
 from outlets.catalog import booking_duration, needed_capabilities
 from outlets.models import Outlet, ServiceType
 from outlets.schedule import days_between
@@ -63,8 +64,14 @@ def free_starts(
         return []
     needed = needed_capabilities(services)
     ignore_id = ignore_booking.pk if ignore_booking is not None else None
+    brand = brand_of(vehicle, brand)
     calendar = load_calendars(
-        [outlet], needed=needed, date_from=date_from, date_to=date_to, ignore_booking_id=ignore_id
+        [outlet],
+        needed=needed,
+        date_from=date_from,
+        date_to=date_to,
+        ignore_booking_id=ignore_id,
+        crew_needs=CrewNeeds.of(services, brand.pk if brand is not None else None),
     )[outlet.pk]
     if not calendar.bays:
         raise ValidationError({"services": [no_bay_message(outlet, needed)]})

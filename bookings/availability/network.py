@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crews.rules import CrewNeeds
 from outlets.catalog import booking_duration, needed_capabilities
 from outlets.geo import with_distance_km
 from outlets.models import Bay, Outlet, ServiceType
@@ -132,6 +133,7 @@ def earliest_near(
     `limit` are found: a far outlet that opens sooner never pushes out a nearer one that has a
     start. Bounded: at most NETWORK_MAX_CHUNKS chunks (beyond them the search gives up and
     returns what it found), five queries each (candidates, hours, closures, bays, bookings),
+    four more where outlets of the chunk plan crews (rosters and busy times, bookings.crews),
     plus one for the vehicle's own bookings.
 
     `max_km` keeps the search within that distance; `before` counts only starts strictly
@@ -156,11 +158,18 @@ def earliest_near(
     own = vehicle_busy(vehicle, window(date_from, date_to), None)
     duration = booking_duration(services)
     needed = needed_capabilities(services)
+    crew_needs = CrewNeeds.of(services, brand.pk)
     size = max(4 * limit, NETWORK_CHUNK)
     found: list[NetworkSlot] = []
     for chunk_number in range(NETWORK_MAX_CHUNKS):
         chunk = list(candidates[chunk_number * size : (chunk_number + 1) * size])
-        calendars = load_calendars(chunk, needed=needed, date_from=date_from, date_to=date_to)
+        calendars = load_calendars(
+            chunk,
+            needed=needed,
+            date_from=date_from,
+            date_to=date_to,
+            crew_needs=crew_needs,
+        )
         for outlet in chunk:
             first = _first_start(
                 calendars[outlet.pk],

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from bookings.models import Booking
+from crews.models import Absence, BrandAuthorization, Shift, Technician
 from demo.network import DEMO_PASSWORD
 from demo.seed import seed_demo
 from outlets.models import Bay, Closure, OpeningHours, Outlet, OutletMembership, ServiceType
@@ -20,6 +21,7 @@ from vehicles.models import BrandMembership, Vehicle
 pytestmark = pytest.mark.django_db
 
 MODELS = [User, Vehicle, BrandMembership, Outlet, Bay, OpeningHours, Closure, OutletMembership]
+MODELS += [Technician, BrandAuthorization, Shift, Absence]
 
 
 def counts() -> dict[str, int]:

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["hima_service", "accounts", "vehicles", "outlets", "recalls", "bookings"]
+PROJECT_APPS = ["hima_service", "accounts", "vehicles", "outlets", "recalls", "crews", "bookings"]
 MODELS = [
     model
     for label in PROJECT_APPS

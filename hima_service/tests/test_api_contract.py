@@ -37,6 +37,7 @@ from schemathesis.specs.openapi.checks import (
 from accounts.services import user_token
 from accounts.tests.factories import UserFactory
 from bookings.tests.factories import BookingFactory, next_local
+from crews.tests.factories import TechnicianFactory
 from hima_service.wsgi import application
 from outlets.models import OutletMembership
 from outlets.tests.factories import (
@@ -80,6 +81,7 @@ def contract_world(db) -> dict[str, dict]:
         vehicle=vehicle, outlet=outlet, reference="HS-7K2P9Q", services=[service]
     )
     staff = OutletMembershipFactory(outlet=outlet, role=OutletMembership.Role.MANAGER).user
+    technician = TechnicianFactory(outlet=outlet, hv_level=2)
     brand_admin = BrandMembershipFactory().user
     users = {"owner": owner, "staff": staff, "brand_admin": brand_admin}
     tokens = {name: user_token(user=user).token for name, user in users.items()}
@@ -97,6 +99,7 @@ def contract_world(db) -> dict[str, dict]:
             "reference": booking.reference,
             "id": vehicle.pk,
             "bay_id": bay.pk,
+            "technician_id": technician.pk,
             "day": closure.date.isoformat(),
         },
     }

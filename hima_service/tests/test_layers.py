@@ -18,6 +18,7 @@ PACKAGES = [
     "vehicles",
     "outlets",
     "recalls",
+    "crews",
     "bookings",
     "audit",
     "web",

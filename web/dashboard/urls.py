@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from .views import delivery_records, overview, recalls
+from .views import crews, delivery_records, overview, recalls
 
 urlpatterns = [
     path("dashboard/", overview.overview, name="dashboard"),
     path("dashboard/equity/", overview.equity, name="dashboard-equity"),
+    path("dashboard/crews/", crews.crews, name="dashboard-crews"),
     path("dashboard/waits.csv", overview.chart_csv, {"chart": "waits"}, name="dashboard-waits-csv"),
     path(
         "dashboard/weekly.csv",

@@ -30,6 +30,7 @@ from outlets.models import Bay, Outlet, OutletMembership, ServiceType
 from recalls.selectors import open_recalls_by_vehicle
 
 from .actions import ACTIONS, BoardAction
+from .crew import CrewMember, crews_of
 
 Status = Booking.Status
 
@@ -61,6 +62,8 @@ class Card:
     # Checked in: the bays it can start on now, free until its work would end, the one to
     # propose first (its own bay when it can keep it).
     start_bays: list[Bay] = field(default_factory=list)
+    # The technicians the booking holds, lead first (web.staff.crew).
+    crew: list[CrewMember] = field(default_factory=list)
 
     @property
     def messages(self) -> list[str]:
@@ -266,11 +269,14 @@ def board_read(
     cards_by_stage: dict[str, list[Card]] = {status: [] for status, _title in STAGES}
     # One query for every car on the board: the recall campaigns still open on each.
     recalls = open_recalls_by_vehicle([entry.booking.vehicle for entry in entries])
+    # And one for every crew's names.
+    crews = crews_of(entry.booking for entry in entries)
     for entry in entries:
         if entry.booking.status not in cards_by_stage:
             continue  # finished, cancelled and no-show bookings leave the board
         card = _card(entry, now=now)
         card.open_recalls = recalls.get(entry.booking.vehicle_id, [])
+        card.crew = crews.get(entry.booking.pk, [])
         for (reference, action), form in (failed or {}).items():
             if reference == entry.booking.reference:
                 card.failed[action] = form

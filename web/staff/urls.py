@@ -4,7 +4,7 @@ owner, and the manager pages."""
 from django.urls import path
 
 from .actions import ACTIONS
-from .views import board, manage, verify
+from .views import board, manage, technicians, verify
 
 urlpatterns = [
     path("staff/", board.staff_home, name="staff"),
@@ -31,4 +31,34 @@ urlpatterns = [
     ),
     path("staff/<str:code>/manage/bays/", manage.bays, name="staff-bays"),
     path("staff/<str:code>/manage/bays/<int:bay_id>/", manage.bay_edit, name="staff-bay"),
+    path(
+        "staff/<str:code>/manage/technicians/",
+        technicians.technicians,
+        name="staff-technicians",
+    ),
+    path(
+        "staff/<str:code>/manage/technicians/add/",
+        technicians.technician_add,
+        name="staff-technician-add",
+    ),
+    path(
+        "staff/<str:code>/manage/technicians/<int:technician_id>/",
+        technicians.technician_edit,
+        name="staff-technician",
+    ),
+    path(
+        "staff/<str:code>/manage/technicians/<int:technician_id>/absences/",
+        technicians.absence_add,
+        name="staff-technician-absence",
+    ),
+    path(
+        "staff/<str:code>/manage/technicians/<int:technician_id>/absences/remove/",
+        technicians.absence_remove,
+        name="staff-technician-absence-remove",
+    ),
+    path(
+        "staff/<str:code>/manage/technicians/<int:technician_id>/active/",
+        technicians.technician_active,
+        name="staff-technician-active",
+    ),
 ]

@@ -1,0 +1,98 @@
+"""The crews side of a booking's time: the rosters of outlets that plan crews (crews.roster),
+with when each technician is held by an active booking, at any outlet. Read by the availability
+engine to offer only starts a crew can work, and by the reservation to propose crews in order.
+Advisory like the bays' busy flags: the exclusion constraint booking_no_crew_overlap decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from crews.roster import load_rosters
+from crews.rules import CrewNeeds, DayCrews, Member, day_crews
+from outlets.models import Outlet
+
+from .busy import Busy, epoch
+from .models import ACTIVE_STATUSES, Booking
+
+# How far around the asked days a booking may begin or end and still hold a technician then.
+MARGIN = dt.timedelta(days=3)
+
+
+@dataclass
+class CrewCalendar:
+    """One outlet's roster for some days, with every member's busy time (epoch seconds)."""
+
+    zone: ZoneInfo
+    members: list[Member]
+    busy: dict[int, Busy]
+    _days: dict[tuple[dt.date, CrewNeeds], DayCrews] = field(default_factory=dict)
+
+    def day(self, day: dt.date, needs: CrewNeeds) -> DayCrews:
+        key = (day, needs)
+        if key not in self._days:
+            self._days[key] = day_crews(self.members, needs, day, self.zone)
+        return self._days[key]
+
+    def free(self, start: float, end: float) -> Callable[[int], bool]:
+        def is_free(member_id: int) -> bool:
+            busy = self.busy.get(member_id)
+            return busy is None or not busy.overlaps(start, end)
+
+        return is_free
+
+    def crews_at(
+        self, needs: CrewNeeds, start: dt.datetime, end: dt.datetime
+    ) -> list[tuple[int, ...]]:
+        """Every crew that may work [start, end) and is free then, best first."""
+        at, until = start.timestamp(), end.timestamp()
+        day = start.astimezone(self.zone).date()
+        return list(self.day(day, needs).crews_at(at, until, is_free=self.free(at, until)))
+
+    def has_crew(self, day: dt.date, needs: CrewNeeds, start: float, end: float) -> bool:
+        plan = self.day(day, needs)
+        return plan.first_crew(start, end, is_free=self.free(start, end)) is not None
+
+
+def load_crew_calendars(
+    outlets: Sequence[Outlet],
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    ignore_booking_id: int | None = None,
+) -> dict[int, CrewCalendar]:
+    """A CrewCalendar for each outlet that plans crews (none for the others). Four queries
+    when one does (three for the rosters, one for the busy times), none otherwise."""
+    planned = [outlet for outlet in outlets if outlet.plans_crews]
+    if not planned:
+        return {}
+    rosters = load_rosters([o.pk for o in planned], date_from=date_from, date_to=date_to)
+    member_ids = sorted({m.id for members in rosters.values() for m in members})
+    intervals: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    if member_ids:
+        since = dt.datetime.combine(date_from, dt.time(), tzinfo=dt.UTC) - MARGIN
+        until = dt.datetime.combine(date_to, dt.time(), tzinfo=dt.UTC) + MARGIN
+        rows = (
+            Booking.objects.filter(
+                crew__overlap=member_ids,
+                status__in=ACTIVE_STATUSES,
+                start__lt=until,
+                end__gt=since,
+            )
+            .order_by()
+            .values_list("crew", epoch("start"), epoch("end"))
+        )
+        if ignore_booking_id is not None:
+            rows = rows.exclude(pk=ignore_booking_id)
+        for crew, start, end in rows:
+            for member_id in crew:
+                intervals[member_id].append((start, end))
+    busy = {member_id: Busy.of(found) for member_id, found in intervals.items()}
+    return {
+        outlet.pk: CrewCalendar(zone=outlet.zone, members=rosters[outlet.pk], busy=busy)
+        for outlet in planned
+    }

@@ -1,0 +1,88 @@
+"""Real races for a crew: threads on their own PostgreSQL connections, released together, book
+one slot at an outlet with bays to spare but one qualified crew. The exclusion constraint on
+the crew, not the engine's read, makes exactly one win."""
+
+import datetime as dt
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection, transaction
+
+from bookings.models import Booking, BookingService
+from bookings.reservation import reserve_bay
+from bookings.tests.crew_world import crew_world, technician
+from hima_service.exceptions import CrewUnavailable, SlotTaken
+from outlets.models import Capability
+from outlets.tests.factories import BayFactory
+from vehicles.tests.factories import VehicleFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+THREADS = 16
+SLOT = dt.datetime(2027, 3, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+CREW_OVERLAPS_SQL = """
+    SELECT count(*) FROM bookings_booking a
+    JOIN bookings_booking b ON a.id < b.id AND a.crew && b.crew
+    WHERE a.status IN ('confirmed', 'checked_in', 'in_service')
+      AND b.status IN ('confirmed', 'checked_in', 'in_service')
+      AND tstzrange(a.start, a."end") && tstzrange(b.start, b."end")
+"""
+
+
+def race(work, count: int) -> list:
+    barrier = threading.Barrier(count)
+    outcomes: list = [None] * count
+
+    def run(i: int) -> None:
+        try:
+            connection.ensure_connection()
+            barrier.wait(timeout=60)
+            work(i)
+            outcomes[i] = "won"
+        except (SlotTaken, CrewUnavailable):
+            outcomes[i] = "taken"
+        except Exception as exc:
+            outcomes[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.mark.parametrize("crews", [1, 2])
+def test_racing_bookings_for_the_last_free_crews(crews):
+    world = crew_world()
+    for n in range(4):
+        BayFactory(outlet=world.outlet, name=f"extra{n}", capabilities=[Capability.GENERAL])
+    for _ in range(crews):
+        technician(world.outlet)
+    vehicles = [VehicleFactory() for _ in range(THREADS)]
+
+    def book(i: int) -> None:
+        with transaction.atomic():
+            booking = Booking(
+                owner=vehicles[i].owner, vehicle=vehicles[i], outlet=world.outlet, start=SLOT
+            )
+            reserve_bay(booking=booking, services=[world.general])
+            BookingService.objects.create(
+                booking=booking,
+                service_type=world.general,
+                labour_minutes=world.general.labour_minutes,
+                price=world.general.price,
+            )
+
+    outcomes = race(book, THREADS)
+    assert [o for o in outcomes if o not in ("won", "taken")] == []
+    assert outcomes.count("won") == crews
+    with connection.cursor() as cursor:
+        cursor.execute(CREW_OVERLAPS_SQL)
+        assert cursor.fetchone()[0] == 0
+    held = sorted(m for crew in Booking.objects.values_list("crew", flat=True) for m in crew)
+    assert len(held) == len(set(held)) == crews

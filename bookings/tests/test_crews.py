@@ -1,0 +1,190 @@
+"""Starts need a crew as well as a bay at an outlet that plans crews (DESIGN.md "Workshop
+capacity"): the engine offers only what a qualified crew on shift can work, and the reservation
+gives the booking that crew, or refuses."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import transaction
+
+from bookings.availability.engine import free_starts
+from bookings.models import Booking, BookingService
+from bookings.reservation import move_booking, reserve_bay
+from bookings.tests.crew_world import crew_world, technician
+from bookings.tests.factories import BookingFactory
+from hima_service.exceptions import CrewUnavailable
+from outlets.models import Capability
+from vehicles.tests.factories import VehicleFactory
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = dt.datetime(2027, 3, 1, 8, 0, tzinfo=SHANGHAI)  # a Monday morning
+DAY = dt.date(2027, 3, 2)  # Tuesday
+BOTH = (Capability.GENERAL, Capability.EV_BATTERY)
+
+
+def at(hour: int, minute: int = 0, day: dt.date = DAY) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI)
+
+
+def hours_of(world, services, day=DAY, vehicle=None) -> list[str]:
+    starts = free_starts(
+        outlet=world.outlet,
+        services=services,
+        date_from=day,
+        date_to=day,
+        now=NOW,
+        vehicle=vehicle,
+    )
+    return [f"{start:%H:%M}" for start in starts]
+
+
+@pytest.fixture
+def world():
+    return crew_world()
+
+
+def test_an_outlet_planning_crews_with_nobody_on_the_roster_offers_nothing(world):
+    assert hours_of(world, [world.general]) == []
+
+
+def test_general_work_is_offered_while_a_general_technician_is_on_shift(world):
+    technician(world.outlet, hours=(dt.time(9), dt.time(12)))
+    assert hours_of(world, [world.general]) == ["09:00", "09:30", "10:00", "10:30", "11:00"]
+
+
+def test_battery_work_needs_a_qualified_technician_and_a_guardian(world):
+    technician(world.outlet, skills=BOTH, hv_level=2)
+    assert hours_of(world, [world.battery]) == []  # nobody to guard them
+    technician(world.outlet, hv_level=2)
+    assert hours_of(world, [world.battery])[:2] == ["09:00", "09:30"]
+
+
+def test_a_guardian_below_hv_level_two_does_not_count(world):
+    technician(world.outlet, skills=BOTH, hv_level=3)
+    technician(world.outlet, hv_level=1)
+    assert hours_of(world, [world.battery]) == []
+
+
+def test_the_guardian_away_that_day_stops_battery_work_but_not_general_work(world):
+    technician(world.outlet, skills=BOTH, hv_level=2)
+    technician(world.outlet, hv_level=2, away=(DAY, DAY))
+    assert hours_of(world, [world.battery]) == []
+    assert hours_of(world, [world.general])[:1] == ["09:00"]
+    assert hours_of(world, [world.battery], day=DAY + dt.timedelta(days=1))[:1] == ["09:00"]
+
+
+def test_a_certificate_counts_until_its_last_day_and_not_after(world):
+    technician(world.outlet, skills=BOTH, hv_level=2, hv_valid_until=DAY)
+    technician(world.outlet, hv_level=2)
+    assert hours_of(world, [world.battery])[:1] == ["09:00"]
+    assert hours_of(world, [world.battery], day=DAY + dt.timedelta(days=1)) == []
+
+
+def test_the_lead_must_be_authorized_for_the_cars_brand(world):
+    car = VehicleFactory()
+    other_brands = {
+        b: dt.date(2030, 1, 1) for b in type(car.model.brand).objects.exclude(pk=car.model.brand_id)
+    }
+    technician(world.outlet, brands=other_brands)
+    assert hours_of(world, [world.general], vehicle=car) == []
+    technician(world.outlet, brands={car.model.brand: DAY})
+    assert hours_of(world, [world.general], vehicle=car)[:1] == ["09:00"]
+    assert hours_of(world, [world.general], day=DAY + dt.timedelta(days=1), vehicle=car) == []
+
+
+def test_the_shift_must_cover_the_whole_visit(world):
+    technician(world.outlet, skills=BOTH, hv_level=2, hours=(dt.time(9), dt.time(13)))
+    technician(world.outlet, hv_level=2, hours=(dt.time(10), dt.time(18)))
+    # Battery work lasts two hours: both must be on shift from start to end.
+    assert hours_of(world, [world.battery]) == ["10:00", "10:30", "11:00"]
+
+
+def test_a_technician_held_by_another_booking_is_busy_then(world):
+    lead = technician(world.outlet, hours=(dt.time(9), dt.time(12)))
+    BookingFactory(
+        outlet=world.outlet,
+        bay=world.outlet.bays.get(name="gen"),
+        start=at(10),
+        crew=[lead.pk],
+        services=[world.general],
+    )
+    assert hours_of(world, [world.general]) == ["09:00", "11:00"]
+
+
+def reserve(world, services, start, vehicle=None):
+    vehicle = vehicle or VehicleFactory()
+    with transaction.atomic():
+        booking = Booking(owner=vehicle.owner, vehicle=vehicle, outlet=world.outlet, start=start)
+        reserve_bay(booking=booking, services=services)
+        for service in services:
+            BookingService.objects.create(
+                booking=booking,
+                service_type=service,
+                labour_minutes=service.labour_minutes,
+                price=service.price,
+            )
+    return booking
+
+
+def test_the_reservation_gives_the_booking_a_qualified_crew_lead_first(world):
+    lead = technician(world.outlet, skills=BOTH, hv_level=2)
+    guardian = technician(world.outlet, hv_level=2)
+    booking = reserve(world, [world.battery], at(10))
+    booking.refresh_from_db()
+    assert booking.crew == [lead.pk, guardian.pk]
+    assert booking.bay.name in {"hv1", "hv2"}
+
+
+def test_a_second_booking_at_that_time_is_refused_for_want_of_a_crew_not_a_bay(world):
+    technician(world.outlet, skills=BOTH, hv_level=2)
+    technician(world.outlet, hv_level=2)
+    reserve(world, [world.battery], at(10))
+    with pytest.raises(CrewUnavailable):
+        reserve(world, [world.battery], at(11))
+    assert Booking.objects.count() == 1
+
+
+def test_the_narrowest_qualification_is_proposed_first(world):
+    specialist = technician(world.outlet, skills=BOTH, hv_level=3)
+    generalist = technician(world.outlet)
+    booking = reserve(world, [world.general], at(10))
+    assert booking.crew == [generalist.pk]
+    assert specialist.pk not in booking.crew
+
+
+def test_a_move_keeps_the_crew_when_it_is_free_then_and_frees_the_old_time(world):
+    first = technician(world.outlet)
+    technician(world.outlet)
+    booking = reserve(world, [world.general], at(10))
+    assert booking.crew == [first.pk]
+    with transaction.atomic():
+        move_booking(booking=Booking.objects.select_for_update().get(pk=booking.pk), start=at(14))
+    booking.refresh_from_db()
+    assert (booking.start, booking.crew) == (at(14), [first.pk])
+    assert hours_of(world, [world.general]).count("10:00") == 1
+
+
+def test_a_move_to_a_time_without_a_crew_leaves_the_booking_as_it_was(world):
+    technician(world.outlet, hours=(dt.time(9), dt.time(12)))
+    booking = reserve(world, [world.general], at(10))
+    with transaction.atomic(), pytest.raises(CrewUnavailable):
+        move_booking(booking=Booking.objects.select_for_update().get(pk=booking.pk), start=at(14))
+    booking.refresh_from_db()
+    assert booking.start == at(10)
+
+
+def test_a_cancelled_booking_frees_its_crew(world):
+    technician(world.outlet, hours=(dt.time(9), dt.time(12)))
+    booking = reserve(world, [world.general], at(10))
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CANCELLED)
+    assert "10:00" in hours_of(world, [world.general])
+
+
+def test_an_outlet_planned_by_bays_alone_gives_no_crew(world):
+    world.outlet.plans_crews = False
+    world.outlet.save(update_fields=["plans_crews"])
+    booking = reserve(world, [world.general], at(10))
+    assert booking.crew == []
