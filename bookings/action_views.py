@@ -79,7 +79,12 @@ class RescheduleView(_BookingAction):
         return access.may_change(user, booking)
 
     def perform(self, request, booking, data):
-        return booking_reschedule(booking=booking, start=data["start"], actor=request.user)
+        return booking_reschedule(
+            booking=booking,
+            start=data["start"],
+            actor=request.user,
+            desk_override_reason=data["desk_override_reason"],
+        )
 
 
 class CancelView(_BookingAction):

@@ -15,8 +15,9 @@ Every lock a write takes, in the order it takes them (a path skips those it does
 5. the vehicle's open recall rows (recalls.AffectedVehicle), FOR UPDATE
    (recalls.services.recall_claim_for_booking in a create; the transition table's recall
    hooks after the booking row); the recall notice scan takes them with SKIP LOCKED;
-6. at an outlet that plans crews, the outlet's local day for writing (`lock_crew_day`, a
-   transaction-scoped advisory lock, one per write), taken just before the row is written;
+6. the outlet's local day for writing (`lock_outlet_day`, a transaction-scoped advisory
+   lock, one day per write): at an outlet with service-desk limits before the desk's counts
+   (bookings.lifecycle.desk), at one that plans crews before its crews are read;
 7. the booking row written (INSERT or UPDATE, in a savepoint: bookings.reservation), where
    the exclusion constraints wait for any overlapping row being written, and the foreign keys
    take KEY SHARE locks on the outlet, bay, vehicle and owner rows, weaker than any above;
@@ -63,22 +64,23 @@ def lock_booking(booking_id: int) -> Booking:
     )
 
 
-# Keys of lock_crew_day: the outlet id and the day's ordinal (below 10**6 until the year 2738).
-CREW_DAY_KEY = sql.SQL("SELECT pg_advisory_xact_lock(%s * 1000000 + %s)").as_string()
+# Keys of lock_outlet_day: the outlet id and the day's ordinal (below 10**6 until the year 2738).
+OUTLET_DAY_KEY = sql.SQL("SELECT pg_advisory_xact_lock(%s * 1000000 + %s)").as_string()
 
 
-def lock_crew_day(outlet_id: int, day: dt.date) -> None:
-    """pg_advisory_xact_lock on (outlet, local day): at an outlet that plans crews, the
-    bookings of one day are written one at a time.
+def lock_outlet_day(outlet_id: int, day: dt.date) -> None:
+    """pg_advisory_xact_lock on (outlet, local day): bookings of one outlet's day are written
+    one at a time where it is taken. Taken again by the same transaction, it is already held.
 
-    Not for correctness (the exclusion constraints decide) but for time: a crew row and a bay
+    For the service desk's counts it is what makes them exact. For crews it is not needed for
+    correctness (the exclusion constraints decide) but for time: a crew row and a bay
     row are two constraints, and two writers each checking their row against the other's
     uncommitted one wait on each other until PostgreSQL's deadlock check (1 s) fails one; with
     sixteen clients on one slot that cascaded to minutes (bookings/tests/test_crew_races.py).
     Queued here instead, each writer sees the one before it committed and is refused at once.
-    One lock per transaction, so these locks cannot wait on each other in a cycle."""
+    One day per transaction, so these locks cannot wait on each other in a cycle."""
     with connection.cursor() as cursor:
-        cursor.execute(CREW_DAY_KEY, [outlet_id, day.toordinal()])
+        cursor.execute(OUTLET_DAY_KEY, [outlet_id, day.toordinal()])
 
 
 def lock_outlet_nights(outlet_id: int) -> None:

@@ -32,7 +32,7 @@ from vehicles.models import Vehicle
 from .crews import load_crew_calendars
 from .locks import (
     HeldDay,
-    lock_crew_day,
+    lock_outlet_day,
     share_lock_bay,
     share_lock_capable_bays,
     share_lock_outlet,
@@ -158,7 +158,7 @@ def _crews(
     if not outlet.plans_crews:
         return [[]]
     day = outlet.local_day(start)
-    lock_crew_day(outlet.pk, day)
+    lock_outlet_day(outlet.pk, day)
     calendar = load_crew_calendars(
         [outlet], date_from=day, date_to=day, ignore_booking_id=ignore_booking_id
     )[outlet.pk]

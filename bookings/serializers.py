@@ -70,8 +70,17 @@ class BookingCreateInputSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+DESK_OVERRIDE_HELP = (
+    "Staff only: why the car is taken although the service desk's limit is reached "
+    "(recorded in the booking's history)."
+)
+
+
 class RescheduleInputSerializer(serializers.Serializer):
     start = AwareDateTimeField()
+    desk_override_reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text=DESK_OVERRIDE_HELP
+    )
 
 
 class CancelInputSerializer(serializers.Serializer):
@@ -112,6 +121,9 @@ class WalkInInputSerializer(serializers.Serializer):
     )
     plate = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    desk_override_reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text=DESK_OVERRIDE_HELP
+    )
 
 
 class BookingFilterSerializer(serializers.Serializer):

@@ -203,5 +203,6 @@ class WalkInView(APIView):
             model_code=data.get("model"),
             plate=data["plate"],
             notes=data["notes"],
+            desk_override_reason=data["desk_override_reason"],
         )
         return detail_response(booking, status_code=status.HTTP_201_CREATED)

@@ -9,12 +9,13 @@ bookings.reservation).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
 
 from crews.rules import CrewNeeds
 from outlets.models import Bay, Closure, OpeningHours, Outlet
@@ -23,7 +24,7 @@ from vehicles.models import Vehicle
 
 from ..busy import Busy, epoch
 from ..crews import CrewCalendar, load_crew_calendars
-from ..models import ACTIVE_STATUSES, Booking
+from ..models import ACTIVE_STATUSES, DESK_UNCOUNTED, Booking
 
 # How far back a booking may start and still hold its bay in the window. A booking fits in one
 # opening interval of one day (rule 2), plus turnover; walk-ins last their labour time. Were one
@@ -44,6 +45,15 @@ class OutletCalendar:
     # At an outlet that plans crews: its roster and what the job needs of a crew.
     crews: CrewCalendar | None = None
     crew_needs: CrewNeeds | None = None
+    # At an outlet with service-desk limits: cars counted per promised start and local day.
+    desk_at: Counter[float] = field(default_factory=Counter)
+    desk_on: Counter[dt.date] = field(default_factory=Counter)
+
+    def desk_full(self, day: dt.date, at: float | None = None) -> bool:
+        per_day, per_slot = self.outlet.desk_per_day, self.outlet.desk_per_slot
+        if per_day is not None and self.desk_on[day] >= per_day:
+            return True
+        return at is not None and per_slot is not None and self.desk_at[at] >= per_slot
 
     def starts_on(
         self,
@@ -55,7 +65,7 @@ class OutletCalendar:
         vehicle_busy: Busy | None = None,
     ) -> Iterator[dt.datetime]:
         """Free starts of one local day, in real-time order, as aware datetimes in the zone."""
-        if day in self.closures or not self.bays:
+        if day in self.closures or not self.bays or self.desk_full(day):
             return
         length = duration.total_seconds()
         block = length + self.outlet.turnover_minutes * 60
@@ -73,6 +83,8 @@ class OutletCalendar:
                 seen.add(start)
                 at = start.timestamp()
                 if vehicle_busy is not None and vehicle_busy.overlaps(at, at + length):
+                    continue
+                if self.desk_full(day, at):
                     continue
                 if not any(not bay.overlaps(at, at + block) for bay in self.bays.values()):
                     continue
@@ -139,6 +151,37 @@ def load_day(
     return calendar
 
 
+def _load_desk(
+    calendars: dict[int, OutletCalendar],
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    ignore_booking_id: int | None,
+) -> None:
+    """The service desk's counts at the outlets with limits (bookings.lifecycle.desk): one
+    query when some outlet has them, none otherwise."""
+    limited = [
+        outlet_id
+        for outlet_id, calendar in calendars.items()
+        if calendar.outlet.desk_per_day is not None or calendar.outlet.desk_per_slot is not None
+    ]
+    if not limited:
+        return
+    span = window(date_from, date_to)
+    rows = (
+        Booking.objects.filter(outlet_id__in=limited, start__gte=span[0], start__lt=span[1])
+        .exclude(status__in=DESK_UNCOUNTED)
+        .order_by()
+        .values_list("outlet_id", Coalesce("promised_start", "start"))
+    )
+    if ignore_booking_id is not None:
+        rows = rows.exclude(pk=ignore_booking_id)
+    for outlet_id, promised in rows:
+        calendar = calendars[outlet_id]
+        calendar.desk_at[promised.timestamp()] += 1
+        calendar.desk_on[promised.astimezone(calendar.zone).date()] += 1
+
+
 def load_calendars(
     outlets: Sequence[Outlet],
     *,
@@ -154,6 +197,7 @@ def load_calendars(
     calendars = {outlet.pk: OutletCalendar(outlet=outlet, zone=outlet.zone) for outlet in outlets}
     if not calendars:
         return calendars
+    _load_desk(calendars, date_from=date_from, date_to=date_to, ignore_booking_id=ignore_booking_id)
     if crew_needs is not None:
         crew_calendars = load_crew_calendars(
             outlets, date_from=date_from, date_to=date_to, ignore_booking_id=ignore_booking_id

@@ -25,6 +25,7 @@ from ..notify.outbox import notify_booking_created, notify_booking_rescheduled
 from ..reservation import move_booking, reserve_bay
 from ..selectors import booking_parts_in_hand
 from . import caps
+from .desk import desk_check
 from .events import new_event, record_event
 from .rules import check_mode, check_night_capacity, check_owner_deadline
 from .table import check_reschedulable
@@ -72,6 +73,7 @@ def booking_create(
     channel: str = Booking.Channel.ONLINE,
     actor: User | None = None,
     now: datetime | None = None,
+    desk_override_reason: str = "",
 ) -> Booking:
     """Book a vehicle in at an outlet (rules 1–3) for `services`, the active service types
     the caller looked up (outlets.selectors): validated against hours and catalog, then
@@ -82,7 +84,8 @@ def booking_create(
     An owner's own booking (not staff's) is capped (bookings.lifecycle.caps): the hour's
     creates, then the upcoming bookings of the car and of the account, counted under the
     owner's row lock (taken with the outlet's share lock, counted with the bays: no round trip
-    of their own)."""
+    of their own). At a full service desk (bookings.lifecycle.desk) the owner is refused and
+    staff pass with `desk_override_reason`, recorded as a desk_override event."""
     now = now or timezone.now()
     check_owned(vehicle=vehicle, owner=owner)
     services = list(services)
@@ -111,6 +114,7 @@ def booking_create(
     if mode == Booking.Mode.NIGHT_SERVICE:
         check_night_capacity(outlet=outlet, start=start)
     recalls = recall_claim_for_booking(vehicle=vehicle, services=services)
+    desk = desk_check(outlet=outlet, start=start, by_staff=not capped, reason=desk_override_reason)
     booking = Booking(
         owner=owner,
         vehicle=vehicle,
@@ -136,6 +140,11 @@ def booking_create(
     )
     BookingService.objects.bulk_create(lines)
     event.save(force_insert=True)
+    events = [event]
+    if desk is not None:
+        events.append(
+            record_event(booking, kind=BookingEvent.Kind.DESK_OVERRIDE, actor=actor, **desk)
+        )
     recall_mark_booked(
         claim=recalls, vehicle=vehicle, outlet=outlet, booking_reference=booking.reference
     )
@@ -143,13 +152,18 @@ def booking_create(
     if capped:
         caps.record_rate(scope=caps.CREATE, user=owner, now=now)
     return booking_parts_in_hand(
-        booking, lines=lines, events=[event], notifications=notifications, feedback=None
+        booking, lines=lines, events=events, notifications=notifications, feedback=None
     )
 
 
 @transaction.atomic
 def booking_reschedule(
-    *, booking: Booking, start: datetime, actor: User, now: datetime | None = None
+    *,
+    booking: Booking,
+    start: datetime,
+    actor: User,
+    now: datetime | None = None,
+    desk_override_reason: str = "",
 ) -> Booking:
     """Move a confirmed booking to a new start. Locks the booking row. Atomic: the old time is
     released only if the new one is won (the reservation core updates the row in place under
@@ -179,6 +193,13 @@ def booking_reschedule(
     check_mode(outlet=outlet, mode=locked.mode, pickup_address=locked.pickup_address, start=start)
     if locked.mode == Booking.Mode.NIGHT_SERVICE:
         check_night_capacity(outlet=outlet, start=start, exclude=locked)
+    desk = desk_check(
+        outlet=outlet,
+        start=start,
+        by_staff=not capped,
+        reason=desk_override_reason,
+        exclude_id=locked.pk,
+    )
     previous_start = locked.start
     moved = move_booking(booking=locked, start=start, held=held, lines=lines)
     event = record_event(
@@ -191,6 +212,8 @@ def booking_reschedule(
         start=outlet.local_iso(moved.start),
         bay=moved.bay.name if moved.bay else None,
     )
+    if desk is not None:
+        record_event(moved, kind=BookingEvent.Kind.DESK_OVERRIDE, actor=actor, **desk)
     notify_booking_rescheduled(booking=moved, event_id=event.pk)
     if capped:
         caps.record_rate(scope=caps.RESCHEDULE, user=actor, now=now)

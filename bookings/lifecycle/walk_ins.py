@@ -30,6 +30,7 @@ from ..models import Booking, BookingEvent
 from ..references import new_reference
 from ..reservation import reserve_bay
 from .create import add_services, price_total
+from .desk import desk_check
 from .events import record_event
 
 
@@ -89,6 +90,7 @@ def walk_in_register(
     plate: str = "",
     notes: str = "",
     now: datetime | None = None,
+    desk_override_reason: str = "",
 ) -> Booking:
     """A car that arrived without booking: into the first free suitable bay from now, or the
     waiting line (no bay yet) when none is free. The visit is the car's verified owner's, else
@@ -100,6 +102,9 @@ def walk_in_register(
         check_servable(outlet=outlet, services=services, brand=vehicle.model.brand)
     recalls = recall_claim_for_booking(vehicle=vehicle, services=services)
     free = recalls.free_service_ids
+    desk = desk_check(
+        outlet=outlet, start=now, by_staff=True, reason=desk_override_reason, walk_in=True
+    )
 
     def draft() -> Booking:
         return Booking(
@@ -133,4 +138,6 @@ def walk_in_register(
         bay=booking.bay.name if booking.bay else None,
         waiting=booking.bay is None,
     )
+    if desk is not None:
+        record_event(booking, kind=BookingEvent.Kind.DESK_OVERRIDE, actor=actor, **desk)
     return booking

@@ -2,6 +2,7 @@
 
 from .booking import (
     ACTIVE_STATUSES,
+    DESK_UNCOUNTED,
     PICKUP_MODES,
     Booking,
     BookingEvent,
@@ -15,6 +16,7 @@ from .notification import Notification, NotificationDelivery
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "DESK_UNCOUNTED",
     "PICKUP_MODES",
     "Booking",
     "BookingEvent",

@@ -48,6 +48,9 @@ class BookingMode(models.TextChoices):
 # The statuses that hold a bay and the vehicle. The one source: the exclusion constraints below
 # are built from it, and so is every query that asks "is this booking holding its bay?".
 ACTIVE_STATUSES = [BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.IN_SERVICE]
+# The statuses that never came through the service desk: not counted against its limits
+# (bookings.lifecycle.desk, and the engine that hides a full desk's starts).
+DESK_UNCOUNTED = [BookingStatus.CANCELLED, BookingStatus.NO_SHOW]
 # Modes in which the car is collected from the owner, so an address is needed.
 PICKUP_MODES = [BookingMode.PICKUP_DELIVERY, BookingMode.NIGHT_SERVICE]
 
