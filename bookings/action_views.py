@@ -121,7 +121,7 @@ class StartView(_BookingAction):
             bay = Bay.objects.filter(pk=data["bay"], outlet_id=booking.outlet_id).first()
             if bay is None:
                 raise ValidationError({"bay": [_("No such bay at this outlet.")]})
-        return booking_start(booking=booking, actor=request.user, bay=bay)
+        return booking_start(booking=booking, actor=request.user, bay=bay, crew=data.get("crew"))
 
 
 class ReadyView(_BookingAction):

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from crews.roster import load_rosters
-from crews.rules import CrewNeeds, DayCrews, Member, day_crews
-from outlets.models import Outlet
+from crews.roster import load_members, load_rosters
+from crews.rules import CrewNeeds, CrewProblem, DayCrews, Member, crew_problems, day_crews
+from outlets.models import Outlet, ServiceType
 
 from .busy import Busy, epoch
 from .models import ACTIVE_STATUSES, Booking
@@ -96,3 +96,48 @@ def load_crew_calendars(
         outlet.pk: CrewCalendar(zone=outlet.zone, members=rosters[outlet.pk], busy=busy)
         for outlet in planned
     }
+
+
+def crews_for(
+    *,
+    outlet: Outlet,
+    services: Sequence[ServiceType],
+    brand_id: int | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    ignore_booking_id: int | None = None,
+) -> list[tuple[int, ...]]:
+    """Every crew that may work [start, end) at the outlet and is free then, best first (the
+    reservation's order, and the board's proposals). Empty at an outlet that plans no crews."""
+    day = outlet.local_day(start)
+    calendar = load_crew_calendars(
+        [outlet], date_from=day, date_to=day, ignore_booking_id=ignore_booking_id
+    ).get(outlet.pk)
+    if calendar is None:
+        return []
+    return calendar.crews_at(CrewNeeds.of(services, brand_id), start, end)
+
+
+def crew_warnings(bookings: Sequence[Booking]) -> dict[int, list[CrewProblem]]:
+    """For each booking that holds a crew, what keeps that crew from its work on the booking's
+    day now (crews.rules.crew_problems): a certificate lapsed after it was booked, someone
+    away or retired. Only bookings with problems are keys. Each booking's `lines` with their
+    service types, its vehicle's model and its outlet are read as loaded (the board and the
+    manager's list load them); three queries for the people, none without crews."""
+    crewed = [booking for booking in bookings if booking.crew]
+    if not crewed:
+        return {}
+    days = {booking.pk: booking.outlet.local_day(booking.start) for booking in crewed}
+    members = load_members(
+        sorted({member for booking in crewed for member in booking.crew}),
+        date_from=min(days.values()),
+        date_to=max(days.values()),
+    )
+    warnings = {}
+    for booking in crewed:
+        needs = CrewNeeds.of(
+            [line.service_type for line in booking.lines], booking.vehicle.model.brand_id
+        )
+        if found := crew_problems(booking.crew, members, needs, days[booking.pk]):
+            warnings[booking.pk] = found
+    return warnings

@@ -23,13 +23,12 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crews.rules import CrewNeeds
 from hima_service.exceptions import Conflict, CrewUnavailable, SlotTaken, VehicleBusy
 from outlets.catalog import booking_duration, needed_capabilities
 from outlets.models import Bay, Closure, Outlet, ServiceType
 from vehicles.models import Vehicle
 
-from .crews import load_crew_calendars
+from .crews import crews_for
 from .locks import (
     HeldDay,
     lock_outlet_day,
@@ -151,19 +150,35 @@ def _crews(
     end: dt.datetime,
     ignore_booking_id: int | None = None,
     keep: Sequence[int] = (),
+    chosen: Sequence[int] | None = None,
 ) -> list[list[int]]:
     """The crews to try, best first: [[]] (no crew) at an outlet planned by bays alone; those
     qualified, on shift and free over [start, end) otherwise, the booking's own crew (`keep`)
-    first when it still may. CrewUnavailable when there is none."""
+    first when it still may, or only the crew staff `chosen`. CrewUnavailable when there is
+    none. Read after the outlet-day lock (bookings.locks), so the writer before is seen."""
     if not outlet.plans_crews:
         return [[]]
-    day = outlet.local_day(start)
-    lock_outlet_day(outlet.pk, day)
-    calendar = load_crew_calendars(
-        [outlet], date_from=day, date_to=day, ignore_booking_id=ignore_booking_id
-    )[outlet.pk]
-    needs = CrewNeeds.of(services, vehicle.model.brand_id)
-    crews = [list(crew) for crew in calendar.crews_at(needs, start, end)]
+    lock_outlet_day(outlet.pk, outlet.local_day(start))
+    crews = [
+        list(crew)
+        for crew in crews_for(
+            outlet=outlet,
+            services=services,
+            brand_id=vehicle.model.brand_id,
+            start=start,
+            end=end,
+            ignore_booking_id=ignore_booking_id,
+        )
+    ]
+    if chosen is not None:
+        if list(chosen) not in crews:
+            raise CrewUnavailable(
+                _("That crew may not do this work now, or is busy before it would end."),
+                fields={
+                    "crew": [_("Choose a crew that is free and qualified for the whole visit.")]
+                },
+            )
+        return [list(chosen)]
     if list(keep) in crews:
         crews.remove(list(keep))
         crews.insert(0, list(keep))
@@ -278,6 +293,7 @@ def move_booking(
     bay: Bay | None = None,
     held: HeldDay | None = None,
     lines: Sequence[BookingService] | None = None,
+    crew: Sequence[int] | None = None,
 ) -> Booking:
     """Reschedule and/or reassign a booking through the same guarded path.
 
@@ -332,6 +348,7 @@ def move_booking(
         end=new_end,
         ignore_booking_id=booking.pk,
         keep=booking.crew,
+        chosen=crew,
     )
     now = timezone.now()
     old_bay, old_crew = booking.bay, booking.crew

@@ -93,6 +93,14 @@ class CheckInInputSerializer(serializers.Serializer):
 
 class StartInputSerializer(serializers.Serializer):
     bay = serializers.IntegerField(min_value=1, required=False)
+    crew = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        min_length=1,
+        max_length=3,
+        required=False,
+        help_text="Technician ids, lead first: another crew than the one booked "
+        "(free and qualified for the whole visit from now).",
+    )
 
 
 class ReadyInputSerializer(serializers.Serializer):
@@ -212,6 +220,11 @@ class BookingOutputSerializer(serializers.Serializer):
     vehicle = _VehicleRef()
     outlet = _OutletRef()
     bay = _BayRef(allow_null=True)
+    crew = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The technicians held (ids, lead first; GET /outlets/{code}/technicians/ "
+        "names them to staff); empty at an outlet planned by bays alone.",
+    )
     services = _ServiceLine(source="lines", many=True)
     start = LocalTimeField("start")
     end = LocalTimeField("end")

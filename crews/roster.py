@@ -1,16 +1,17 @@
 """The roster of outlets, loaded in bulk for crews.rules: the active technicians with a shift
-at each outlet, with their shifts there, brand authorizations and absences in a date range.
-Three queries whatever the number of outlets and technicians."""
+at each outlet, with their shifts there, brand authorizations and absences in a date range
+(three queries whatever the number of outlets and technicians); and the people booked on
+crews, for the checks that they still may do the work."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from accounts.models import person_name
 
-from .models import Absence, BrandAuthorization, Shift
+from .models import Absence, BrandAuthorization, Shift, Technician
 from .rules import Member
 
 
@@ -62,15 +63,58 @@ def load_rosters(
             rosters[outlet_id][tech_id] = member
             people[tech_id].append(member)
         member.shifts.setdefault(weekday, []).append((starts, ends))
-    if people:
-        for tech_id, brand_id, valid_until in BrandAuthorization.objects.filter(
-            technician_id__in=list(people)
-        ).values_list("technician_id", "brand_id", "valid_until"):
-            for member in people[tech_id]:
-                member.brands[brand_id] = valid_until
-        for tech_id, first_day, last_day in Absence.objects.filter(
-            technician_id__in=list(people), first_day__lte=date_to, last_day__gte=date_from
-        ).values_list("technician_id", "first_day", "last_day"):
-            for member in people[tech_id]:
-                member.absences.append((first_day, last_day))
+    _add_certificates(people, date_from=date_from, date_to=date_to)
     return {outlet_id: list(members.values()) for outlet_id, members in rosters.items()}
+
+
+def load_members(
+    technician_ids: Sequence[int], *, date_from: dt.date, date_to: dt.date
+) -> dict[int, Member]:
+    """{technician id: Member} for these technicians, retired ones included, without shifts:
+    whether the people a booking holds still may do its work (bookings.crews). Three
+    queries, none without ids."""
+    people: dict[int, list[Member]] = {}
+    for tech_id, first, last, username, skills, hv_level, hv_valid_until, is_active in (
+        Technician.objects.filter(pk__in=list(technician_ids))
+        .order_by()
+        .values_list(
+            "id",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "skills",
+            "hv_level",
+            "hv_valid_until",
+            "is_active",
+        )
+    ):
+        member = Member(
+            id=tech_id,
+            name=person_name(first, last) or username,
+            skills=frozenset(skills),
+            hv_level=hv_level,
+            hv_valid_until=hv_valid_until,
+            is_active=is_active,
+        )
+        people[tech_id] = [member]
+    _add_certificates(people, date_from=date_from, date_to=date_to)
+    return {tech_id: members[0] for tech_id, members in people.items()}
+
+
+def _add_certificates(
+    people: Mapping[int, list[Member]], *, date_from: dt.date, date_to: dt.date
+) -> None:
+    """Each person's brand authorizations and the absences that touch the dates, on every
+    Member that stands for them (one per outlet). Two queries, none without people."""
+    if not people:
+        return
+    for tech_id, brand_id, valid_until in BrandAuthorization.objects.filter(
+        technician_id__in=list(people)
+    ).values_list("technician_id", "brand_id", "valid_until"):
+        for member in people[tech_id]:
+            member.brands[brand_id] = valid_until
+    for tech_id, first_day, last_day in Absence.objects.filter(
+        technician_id__in=list(people), first_day__lte=date_to, last_day__gte=date_from
+    ).values_list("technician_id", "first_day", "last_day"):
+        for member in people[tech_id]:
+            member.absences.append((first_day, last_day))

@@ -13,8 +13,9 @@ Everyone is on shift at the outlet for the whole visit and not away that day.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -63,6 +64,7 @@ class Member:
     brands: dict[int, dt.date] = field(default_factory=dict)  # brand id: valid until
     shifts: dict[int, list[tuple[dt.time, dt.time]]] = field(default_factory=dict)  # weekday
     absences: list[tuple[dt.date, dt.date]] = field(default_factory=list)
+    is_active: bool = True
 
     def hv_on(self, day: dt.date) -> int:
         """The level that counts on `day`: none from the day after the certificate lapses."""
@@ -94,6 +96,52 @@ class Member:
         if self.away_on(day):
             return []
         return day_intervals(day, self.shifts.get(day.weekday(), ()), zone)
+
+
+class Problem(StrEnum):
+    """Why someone a booking holds may no longer do its work on its day."""
+
+    RETIRED = "retired"
+    AWAY = "away"
+    HV_LAPSED = "hv_lapsed"
+    BRAND_LAPSED = "brand_lapsed"
+    SKILL = "skill"
+
+
+@dataclass(frozen=True)
+class CrewProblem:
+    member_id: int
+    name: str
+    problem: Problem
+
+
+def crew_problems(
+    crew: Sequence[int], members: Mapping[int, Member], needs: CrewNeeds, day: dt.date
+) -> list[CrewProblem]:
+    """What keeps a booked crew (lead first) from doing `needs` on `day`: a certificate or
+    brand authorization lapsed since it was booked, a skill taken away, a technician retired or
+    away. Empty when the crew still may (their shifts are the manager's to keep)."""
+    problems = []
+    for place, member_id in enumerate(crew):
+        member = members.get(member_id)
+        if member is None:
+            continue
+        found: list[Problem] = []
+        if not member.is_active:
+            found.append(Problem.RETIRED)
+        if member.away_on(day):
+            found.append(Problem.AWAY)
+        if place == 0:
+            if member.hv_on(day) < needs.min_hv:
+                found.append(Problem.HV_LAPSED)
+            if not member.authorized_on(needs.brand_id, day):
+                found.append(Problem.BRAND_LAPSED)
+            if not needs.skills <= member.skills:
+                found.append(Problem.SKILL)
+        elif member.hv_on(day) < needs.guardian_hv:
+            found.append(Problem.HV_LAPSED)
+        problems.extend(CrewProblem(member.id, member.name, problem) for problem in found)
+    return problems
 
 
 def on_duty(duty: Sequence[tuple[float, float]], start: float, end: float) -> bool:

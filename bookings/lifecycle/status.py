@@ -6,6 +6,7 @@ transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -127,10 +128,16 @@ def booking_check_in(
 
 @transaction.atomic
 def booking_start(
-    *, booking: Booking, actor: User, bay: Bay | None = None, now: datetime | None = None
+    *,
+    booking: Booking,
+    actor: User,
+    bay: Bay | None = None,
+    crew: Sequence[int] | None = None,
+    now: datetime | None = None,
 ) -> Booking:
-    """Work begins: confirms the booked bay, or assigns one (a waiting walk-in, or staff moving
-    the car to another bay) through the reservation core, so no bay is ever double-booked."""
+    """Work begins: confirms the booked bay and crew, or assigns them (a waiting walk-in, or
+    staff moving the car to another bay or giving it another `crew`, technician ids lead
+    first) through the reservation core, so no bay and no technician is ever double-booked."""
     now = now or timezone.now()
     locked = lock_booking(booking.pk)
     transition_for(locked.status, Status.IN_SERVICE)
@@ -138,6 +145,10 @@ def booking_start(
         raise ValidationError({"bay": [_("This bay belongs to another outlet.")]})
     booked_start, booked_bay_id = locked.start, locked.bay_id
     moves_bay = locked.bay_id is None or (bay is not None and bay.pk != locked.bay_id)
+    if crew is not None and list(crew) != list(locked.crew):
+        # Another crew: the row is rewritten through the reservation core, on the bay named
+        # or else the booked one (a waiting walk-in has none: any free bay).
+        moves_bay, bay = True, bay if bay is not None else locked.bay
     if not moves_bay and now >= locked.start:
         # On time or late on the booked bay: the reservation stands. An overrun into the next
         # booking is a real delay the queue's estimates show, not a reason to refuse the work.
@@ -148,7 +159,7 @@ def booking_start(
     # the bay's previous booking). The booked time is kept in the event.
     lines = list(locked.booking_services.select_related("service_type").order_by("id"))
     booking_parts_in_hand(locked, lines=lines)  # read once: for the move and the answer
-    _move_for_start(locked, now=now, bay=bay, moves_bay=moves_bay, lines=lines)
+    _move_for_start(locked, now=now, bay=bay, moves_bay=moves_bay, lines=lines, crew=crew)
     assert locked.bay is not None  # noqa: S101 - move_booking put it on a bay, or raised
     if locked.bay_id != booked_bay_id:
         record_event(locked, kind=BookingEvent.Kind.BAY_ASSIGNED, actor=actor, bay=locked.bay.name)
@@ -163,6 +174,7 @@ def booking_start(
         now=now,
         set_fields=promise,
         bay=locked.bay.name,
+        crew=list(locked.crew),
         booked_start=locked.outlet.local_iso(booked_start),
     )
 
@@ -174,6 +186,7 @@ def _move_for_start(
     bay: Bay | None,
     moves_bay: bool,
     lines: list[BookingService],
+    crew: Sequence[int] | None = None,
 ) -> None:
     """Move the reservation to start now: on the bay staff named, else on the booked bay, else
     (the booked bay is busy before this work would end) on the best-fit free capable bay.
@@ -188,7 +201,7 @@ def _move_for_start(
         targets = [locked.bay, None]
     for target in targets:
         try:
-            move_booking(booking=locked, start=now, bay=target, lines=lines)
+            move_booking(booking=locked, start=now, bay=target, lines=lines, crew=crew)
         except SlotTaken:
             continue
         return

@@ -8,11 +8,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import transaction
 
+from accounts.tests.factories import UserFactory
 from bookings.availability.engine import free_starts
+from bookings.crews import crew_warnings
+from bookings.lifecycle.status import booking_start
 from bookings.models import Booking, BookingService
 from bookings.reservation import move_booking, reserve_bay
 from bookings.tests.crew_world import crew_world, technician
 from bookings.tests.factories import BookingFactory
+from crews.models import Technician
+from crews.rules import Problem
 from hima_service.exceptions import CrewUnavailable
 from outlets.models import Capability
 from vehicles.tests.factories import VehicleFactory
@@ -188,3 +193,56 @@ def test_an_outlet_planned_by_bays_alone_gives_no_crew(world):
     world.outlet.save(update_fields=["plans_crews"])
     booking = reserve(world, [world.general], at(10))
     assert booking.crew == []
+
+
+def test_staff_start_the_car_with_another_free_crew(world, time_machine):
+    first = technician(world.outlet)
+    second = technician(world.outlet)
+    booking = reserve(world, [world.general], at(10))
+    assert booking.crew == [first.pk]
+    time_machine.move_to(at(10, 5))
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CHECKED_IN)
+    started = booking_start(booking=booking, actor=UserFactory(), crew=[second.pk])
+    started.refresh_from_db()
+    assert (started.status, started.crew) == (Booking.Status.IN_SERVICE, [second.pk])
+
+
+def test_a_crew_that_is_busy_or_unqualified_is_refused_by_name(world, time_machine):
+    first = technician(world.outlet)
+    busy = technician(world.outlet)
+    BookingFactory(
+        outlet=world.outlet,
+        bay=world.outlet.bays.get(name="hv2"),
+        start=at(10),
+        crew=[busy.pk],
+        services=[world.general],
+    )
+    booking = reserve(world, [world.general], at(10))
+    assert booking.crew == [first.pk]
+    time_machine.move_to(at(10, 5))
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CHECKED_IN)
+    with pytest.raises(CrewUnavailable) as refused:
+        booking_start(booking=booking, actor=UserFactory(), crew=[busy.pk])
+    assert "crew" in refused.value.fields
+    booking.refresh_from_db()
+    assert (booking.status, booking.crew) == (Booking.Status.CHECKED_IN, [first.pk])
+
+
+def test_a_certificate_lapsing_after_booking_flags_the_booking_not_cancels_it(world):
+    lead = technician(world.outlet, skills=BOTH, hv_level=2)
+    technician(world.outlet, hv_level=2)
+    booking = reserve(world, [world.battery], at(10))
+    Technician.objects.filter(pk=lead.pk).update(hv_valid_until=DAY - dt.timedelta(days=1))
+    loaded = Booking.objects.select_related("outlet", "vehicle__model").get(pk=booking.pk)
+    warnings = crew_warnings([loaded])
+    assert [(w.member_id, w.problem) for w in warnings[booking.pk]] == [
+        (lead.pk, Problem.HV_LAPSED)
+    ]
+    assert loaded.status == Booking.Status.CONFIRMED
+
+
+def test_a_crew_still_qualified_raises_no_warning(world):
+    technician(world.outlet)
+    booking = reserve(world, [world.general], at(10))
+    loaded = Booking.objects.select_related("outlet", "vehicle__model").get(pk=booking.pk)
+    assert crew_warnings([loaded]) == {}
