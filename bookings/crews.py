@@ -30,6 +30,8 @@ class CrewCalendar:
     zone: ZoneInfo
     members: list[Member]
     busy: dict[int, Busy]
+    # The same busy times with the booking holding each: (start, end, booking id).
+    held: dict[int, list[tuple[float, float, int]]] = field(default_factory=dict)
     _days: dict[tuple[dt.date, CrewNeeds], DayCrews] = field(default_factory=dict)
 
     def day(self, day: dt.date, needs: CrewNeeds) -> DayCrews:
@@ -38,20 +40,37 @@ class CrewCalendar:
             self._days[key] = day_crews(self.members, needs, day, self.zone)
         return self._days[key]
 
-    def free(self, start: float, end: float) -> Callable[[int], bool]:
+    def free(
+        self, start: float, end: float, *, ignore_booking_id: int | None = None
+    ) -> Callable[[int], bool]:
+        """Whether a member is free over [start, end), the booking `ignore_booking_id` aside
+        (the board asks for each card's own booking in turn)."""
+
         def is_free(member_id: int) -> bool:
             busy = self.busy.get(member_id)
             return busy is None or not busy.overlaps(start, end)
 
-        return is_free
+        def is_free_but_for(member_id: int) -> bool:
+            return not any(
+                held_start < end and start < held_end and booking_id != ignore_booking_id
+                for held_start, held_end, booking_id in self.held.get(member_id, ())
+            )
+
+        return is_free if ignore_booking_id is None else is_free_but_for
 
     def crews_at(
-        self, needs: CrewNeeds, start: dt.datetime, end: dt.datetime
+        self,
+        needs: CrewNeeds,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        ignore_booking_id: int | None = None,
     ) -> list[tuple[int, ...]]:
         """Every crew that may work [start, end) and is free then, best first."""
         at, until = start.timestamp(), end.timestamp()
         day = start.astimezone(self.zone).date()
-        return list(self.day(day, needs).crews_at(at, until, is_free=self.free(at, until)))
+        is_free = self.free(at, until, ignore_booking_id=ignore_booking_id)
+        return list(self.day(day, needs).crews_at(at, until, is_free=is_free))
 
     def has_crew(self, day: dt.date, needs: CrewNeeds, start: float, end: float) -> bool:
         plan = self.day(day, needs)
@@ -72,7 +91,7 @@ def load_crew_calendars(
         return {}
     rosters = load_rosters([o.pk for o in planned], date_from=date_from, date_to=date_to)
     member_ids = sorted({m.id for members in rosters.values() for m in members})
-    intervals: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    held: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
     if member_ids:
         since = dt.datetime.combine(date_from, dt.time(), tzinfo=dt.UTC) - MARGIN
         until = dt.datetime.combine(date_to, dt.time(), tzinfo=dt.UTC) + MARGIN
@@ -84,16 +103,19 @@ def load_crew_calendars(
                 end__gt=since,
             )
             .order_by()
-            .values_list("crew", epoch("start"), epoch("end"))
+            .values_list("crew", epoch("start"), epoch("end"), "pk")
         )
         if ignore_booking_id is not None:
             rows = rows.exclude(pk=ignore_booking_id)
-        for crew, start, end in rows:
+        for crew, start, end, booking_id in rows:
             for member_id in crew:
-                intervals[member_id].append((start, end))
-    busy = {member_id: Busy.of(found) for member_id, found in intervals.items()}
+                held[member_id].append((start, end, booking_id))
+    busy = {
+        member_id: Busy.of((start, end) for start, end, _ in found)
+        for member_id, found in held.items()
+    }
     return {
-        outlet.pk: CrewCalendar(zone=outlet.zone, members=rosters[outlet.pk], busy=busy)
+        outlet.pk: CrewCalendar(zone=outlet.zone, members=rosters[outlet.pk], busy=busy, held=held)
         for outlet in planned
     }
 

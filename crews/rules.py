@@ -121,7 +121,7 @@ def crew_problems(
     """What keeps a booked crew (lead first) from doing `needs` on `day`: a certificate or
     brand authorization lapsed since it was booked, a skill taken away, a technician retired or
     away. Empty when the crew still may (their shifts are the manager's to keep)."""
-    problems = []
+    problems: list[CrewProblem] = []
     for place, member_id in enumerate(crew):
         member = members.get(member_id)
         if member is None:

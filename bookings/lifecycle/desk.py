@@ -46,13 +46,13 @@ def desk_counts(
     day_start = dt.datetime.combine(day, dt.time(), tzinfo=outlet.zone)
     day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=outlet.zone)
     rows = (
-        Booking.objects.alias(promised=Coalesce("promised_start", "start"))
-        .filter(outlet_id=outlet.pk, promised__gte=day_start, promised__lt=day_end)
+        Booking.objects.alias(promised_at=Coalesce("promised_start", "start"))
+        .filter(outlet_id=outlet.pk, promised_at__gte=day_start, promised_at__lt=day_end)
         .exclude(status__in=DESK_UNCOUNTED)
     )
     if exclude_id is not None:
         rows = rows.exclude(pk=exclude_id)
-    counts = rows.aggregate(slot=Count("pk", filter=Q(promised=start)), day=Count("pk"))
+    counts = rows.aggregate(slot=Count("pk", filter=Q(promised_at=start)), day=Count("pk"))
     return counts["slot"], counts["day"]
 
 
