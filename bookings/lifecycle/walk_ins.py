@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.counter import counter_customer
 from accounts.models import User
-from hima_service.exceptions import SlotTaken, VehicleBusy
+from hima_service.exceptions import CrewUnavailable, SlotTaken, VehicleBusy
 from outlets.catalog import booking_duration
 from outlets.models import Outlet, ServiceType
 from outlets.selectors import service_types_by_code
@@ -92,8 +92,9 @@ def walk_in_register(
     now: datetime | None = None,
     desk_override_reason: str = "",
 ) -> Booking:
-    """A car that arrived without booking: into the first free suitable bay from now, or the
-    waiting line (no bay yet) when none is free. The visit is the car's verified owner's, else
+    """A car that arrived without booking: into the first free suitable bay from now (with a
+    free qualified crew where the outlet plans crews), or the waiting line (no bay yet) when
+    none is free. The visit is the car's verified owner's, else
     the outlet's counter customer's (see _walk_in_vehicle)."""
     now = now or timezone.now()
     vehicle = _walk_in_vehicle(outlet=outlet, vin=vin, model_code=model_code, plate=plate)
@@ -124,7 +125,8 @@ def walk_in_register(
     try:
         with transaction.atomic():
             booking = reserve_bay(booking=draft(), services=services)
-    except SlotTaken:
+    except (SlotTaken, CrewUnavailable):
+        # No bay, or no crew free now: the car waits for one (the queue shows when).
         booking = _waiting(draft(), services, now)
     add_services(booking, services, free=free)
     recall_mark_booked(

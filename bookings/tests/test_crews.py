@@ -12,6 +12,7 @@ from accounts.tests.factories import UserFactory
 from bookings.availability.engine import free_starts
 from bookings.crews import crew_warnings
 from bookings.lifecycle.status import booking_start
+from bookings.lifecycle.walk_ins import walk_in_register
 from bookings.models import Booking, BookingService
 from bookings.reservation import move_booking, reserve_bay
 from bookings.tests.crew_world import crew_world, technician
@@ -20,7 +21,7 @@ from crews.models import Technician
 from crews.rules import Problem
 from hima_service.exceptions import CrewUnavailable
 from outlets.models import Capability
-from vehicles.tests.factories import VehicleFactory
+from vehicles.tests.factories import VehicleFactory, valid_vin
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +247,32 @@ def test_a_crew_still_qualified_raises_no_warning(world):
     booking = reserve(world, [world.general], at(10))
     loaded = Booking.objects.select_related("outlet", "vehicle__model").get(pk=booking.pk)
     assert crew_warnings([loaded]) == {}
+
+
+def walk_in(world, number: int) -> Booking:
+    return walk_in_register(
+        outlet=world.outlet,
+        actor=UserFactory(),
+        vin=valid_vin(number, wmi="LVV"),
+        model_code="luxeed-r7",
+        service_codes=[world.general.code],
+    )
+
+
+def test_a_walk_in_takes_a_free_crew_and_waits_when_none_is_free(world, time_machine):
+    time_machine.move_to(at(10))
+    only = technician(world.outlet)
+    first = walk_in(world, 701)
+    assert (first.bay is not None, first.crew) == (True, [only.pk])
+    second = walk_in(world, 702)
+    assert (second.bay, second.crew, second.status) == (None, [], Booking.Status.CHECKED_IN)
+
+
+def test_an_early_start_takes_the_crew_from_now(world, time_machine):
+    lead = technician(world.outlet)
+    booking = reserve(world, [world.general], at(11))
+    time_machine.move_to(at(10), tick=False)
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CHECKED_IN)
+    started = booking_start(booking=booking, actor=UserFactory())
+    assert (started.start, started.crew) == (at(10), [lead.pk])
+    assert started.promised_start == at(11)

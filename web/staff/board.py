@@ -30,7 +30,7 @@ from outlets.models import Bay, Outlet, OutletMembership, ServiceType
 from recalls.selectors import open_recalls_by_vehicle
 
 from .actions import ACTIONS, BoardAction
-from .crew import CrewMember, crews_of
+from .crew import CrewFlag, CrewMember, ProposedCrew, crew_flags, crews_of, start_crews
 
 Status = Booking.Status
 
@@ -64,6 +64,11 @@ class Card:
     start_bays: list[Bay] = field(default_factory=list)
     # The technicians the booking holds, lead first (web.staff.crew).
     crew: list[CrewMember] = field(default_factory=list)
+    # Checked in, at an outlet that plans crews: the crews that may start it now, the one to
+    # propose first (its own crew when it still may).
+    start_crews: list[ProposedCrew] = field(default_factory=list)
+    # The people it holds who may no longer do its work on its day (a certificate lapsed…).
+    crew_flags: list[CrewFlag] = field(default_factory=list)
 
     @property
     def messages(self) -> list[str]:
@@ -285,6 +290,14 @@ def board_read(
         cards.sort(key=lambda c: (c.booking.promised, c.booking.pk))  # by promised time
     bays = list(outlet.bays.filter(is_active=True).order_by("name"))
     _start_bays(cards_by_stage[Status.CHECKED_IN], bays, outlet=outlet, now=now)
+    waiting = cards_by_stage[Status.CHECKED_IN]
+    proposed = start_crews([c.booking for c in waiting], outlet=outlet, now=now)
+    # One read of the people for every card's crew (none when no booking holds one).
+    shown = [card for cards in cards_by_stage.values() for card in cards]
+    flags = crew_flags([card.booking for card in shown])
+    for card in shown:
+        card.start_crews = proposed.get(card.booking.pk, [])
+        card.crew_flags = flags.get(card.booking.pk, [])
     return Board(
         outlet=outlet,
         day=day,

@@ -1,13 +1,27 @@
-"""The crew a board card names: each booking's technicians (Booking.crew, lead first), looked up
-for every card of the board in one query."""
+"""The crews on the staff pages: the crew a board card names (Booking.crew, lead first, every
+card's names in one query), the crews its Start form proposes, and the people a booking holds
+who may no longer do its work (on the card, and on the manager's technicians page)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bookings.models import Booking
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from bookings.crews import crew_warnings, load_crew_calendars
+from bookings.models import ACTIVE_STATUSES, Booking
+from bookings.selectors import with_details
 from crews.models import Technician
+from crews.rules import CrewNeeds, Problem
+from outlets.catalog import booking_duration
+from outlets.models import Outlet
+
+# How far ahead the manager's list looks for bookings whose crew may no longer do the work.
+FLAG_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -37,3 +51,110 @@ def crews_of(bookings: Iterable[Booking]) -> dict[int, list[CrewMember]]:
         for booking in bookings
         if booking.crew
     }
+
+
+@dataclass(frozen=True)
+class ProposedCrew:
+    """A crew the Start form offers: its technicians' ids (lead first) and names."""
+
+    ids: tuple[int, ...]
+    members: list[CrewMember]
+
+    @property
+    def value(self) -> str:
+        """What the form sends: the ids, lead first, comma-separated (web.staff.forms)."""
+        return ",".join(str(technician_id) for technician_id in self.ids)
+
+
+def start_crews(
+    bookings: Sequence[Booking], *, outlet: Outlet, now: dt.datetime
+) -> dict[int, list[ProposedCrew]]:
+    """Booking pk → the crews that may start it now and stay until its standard work would
+    end (the reservation's crew span: bookings.reservation.move_booking), best first, its own
+    crew first when it is among them, as booking_start would keep it. The crews calendar is
+    read once for all of them (bookings.crews: four queries), and only at an outlet that plans
+    crews; each booking's own crew does not count against itself."""
+    if not bookings or not outlet.plans_crews:
+        return {}
+    day = outlet.local_day(now)
+    calendar = load_crew_calendars([outlet], date_from=day, date_to=day).get(outlet.pk)
+    if calendar is None:
+        return {}
+    names = {member.id: member.name for member in calendar.members}
+    proposed: dict[int, list[ProposedCrew]] = {}
+    for booking in bookings:
+        services = [line.service_type for line in booking.booking_services.all()]
+        needs = CrewNeeds.of(services, booking.vehicle.model.brand_id)
+        until = now + booking_duration(list(booking.booking_services.all()))
+        crews = calendar.crews_at(needs, now, until, ignore_booking_id=booking.pk)
+        own = tuple(booking.crew)
+        if own in crews:
+            crews = [own, *(crew for crew in crews if crew != own)]
+        proposed[booking.pk] = [
+            ProposedCrew(
+                ids=crew,
+                members=[
+                    CrewMember(name=names.get(member, str(member)), lead=n == 0)
+                    for n, member in enumerate(crew)
+                ],
+            )
+            for crew in crews
+        ]
+    return proposed
+
+
+# Why a booked person may no longer do the work, as a card and the manager's list say it.
+PROBLEMS: dict[str, Promise] = {
+    Problem.RETIRED: _("retired"),
+    Problem.AWAY: _("away that day"),
+    Problem.HV_LAPSED: _("HV certificate lapsed"),
+    Problem.BRAND_LAPSED: _("brand authorization lapsed"),
+    Problem.SKILL: _("no longer has the skill for this work"),
+}
+
+
+@dataclass(frozen=True)
+class CrewFlag:
+    """One person a booking holds who may no longer do its work, and why."""
+
+    name: str
+    problem: str
+
+    @property
+    def problem_text(self) -> str:
+        return str(PROBLEMS.get(self.problem, self.problem))
+
+    def __str__(self) -> str:
+        return gettext("%(name)s: %(problem)s") % {"name": self.name, "problem": self.problem_text}
+
+
+def crew_flags(bookings: Sequence[Booking]) -> dict[int, list[CrewFlag]]:
+    """Booking pk → what keeps its crew from the work on its day (bookings.crews.crew_warnings:
+    three queries for all of them, none when no booking holds a crew); only flagged bookings
+    are keys. The bookings come with their lines, vehicle model and outlet loaded."""
+    return {
+        pk: [CrewFlag(name=found.name, problem=str(found.problem)) for found in problems]
+        for pk, problems in crew_warnings(list(bookings)).items()
+    }
+
+
+def flagged_bookings(
+    *, outlet: Outlet, today: dt.date, days: int = FLAG_DAYS
+) -> list[tuple[Booking, list[CrewFlag]]]:
+    """The outlet's active bookings from `today` for `days` days whose crew may no longer do
+    the work (the manager's list of what to re-plan), soonest first. One query for the
+    bookings with their details, and crew_flags' three."""
+    day_start, _end = outlet.day_bounds(today)
+    _start, until = outlet.day_bounds(today + dt.timedelta(days=days - 1))
+    bookings = list(
+        with_details(
+            Booking.objects.filter(
+                outlet_id=outlet.pk,
+                status__in=ACTIVE_STATUSES,
+                start__gte=day_start,
+                start__lt=until,
+            ).exclude(crew=[])
+        ).order_by("start", "pk")
+    )
+    flags = crew_flags(bookings)
+    return [(booking, flags[booking.pk]) for booking in bookings if booking.pk in flags]

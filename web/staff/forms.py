@@ -41,15 +41,31 @@ class CheckInForm(ActionForm):
 
 class StartForm(ActionForm):
     """Start the work; the bay chosen here, one of the outlet's bays in use, assigns or changes
-    the booking's bay."""
+    the booking's bay; the crew chosen (technician ids, lead first, comma-separated: the board
+    offers them only at an outlet that plans crews) assigns or changes its crew. Whether that
+    crew may do the work now is booking_start's to say."""
 
     bay = forms.ModelChoiceField(label=_("Bay"), queryset=Bay.objects.none(), required=False)
+    crew = forms.CharField(label=_("Crew"), max_length=200, required=False)
 
     def __init__(self, data: Any = None, *, booking: Booking):
         super().__init__(data, booking=booking)
         self.fields["bay"].queryset = Bay.objects.filter(
             outlet_id=booking.outlet_id, is_active=True
         )
+
+    def clean_crew(self) -> list[int] | None:
+        """None (not chosen: the service keeps or picks one) or the ids, lead first."""
+        text = self.cleaned_data.get("crew", "").strip()
+        if not text:
+            return None
+        try:
+            ids = [int(part) for part in text.split(",")]
+        except ValueError as exc:
+            raise ValidationError(_("Choose a crew from the list.")) from exc
+        if len(set(ids)) != len(ids) or min(ids) < 1:
+            raise ValidationError(_("Choose a crew from the list."))
+        return ids
 
 
 def checklist_items(service: ServiceType) -> list[tuple[str, str]]:
