@@ -264,3 +264,43 @@ def bay_update(
                 {"name": [_("This outlet already has a bay with this name.")]}
             ) from exc
     return locked
+
+
+# The desk's limits are counted in a PositiveSmallIntegerField.
+DESK_LIMIT_MAX = 32767
+
+
+def _desk_limit(name: str, value: int | None) -> int | None:
+    if value is None:
+        return None
+    if not 1 <= value <= DESK_LIMIT_MAX:
+        raise ValidationError({name: [_("Give at least 1 car, or leave it empty for no limit.")]})
+    return value
+
+
+@transaction.atomic
+def outlet_capacity_update(
+    *,
+    outlet: Outlet,
+    plans_crews: bool = UNSET,
+    desk_per_slot: int | None = UNSET,
+    desk_per_day: int | None = UNSET,
+) -> Outlet:
+    """Set how the outlet plans its work (by bays alone, or by crews as well) and its service
+    desk's limits (cars per slot start and per day; None: no limit; at least 1 otherwise).
+    Bookings already made are kept: only what is offered from now on changes. Locks the outlet
+    row, as outlet_hours_replace does."""
+    locked = Outlet.objects.select_for_update().get(pk=outlet.pk)
+    changed: dict[str, Any] = {}
+    if plans_crews is not UNSET:
+        changed["plans_crews"] = bool(plans_crews)
+    if desk_per_slot is not UNSET:
+        changed["desk_per_slot"] = _desk_limit("desk_per_slot", desk_per_slot)
+    if desk_per_day is not UNSET:
+        changed["desk_per_day"] = _desk_limit("desk_per_day", desk_per_day)
+    for name, value in changed.items():
+        setattr(locked, name, value)
+        setattr(outlet, name, value)
+    if changed:
+        locked.save(update_fields=list(changed))
+    return locked

@@ -193,7 +193,7 @@ def load_calendars(
 ) -> dict[int, OutletCalendar]:
     """Four queries whatever the number of outlets and bookings: hours, closures, suitable
     active bays, and the active bookings holding those bays in the window. With `crew_needs`,
-    four more when some outlet plans crews (bookings.crews): their rosters and busy times."""
+    five more when some outlet plans crews (bookings.crews): their rosters and busy times."""
     calendars = {outlet.pk: OutletCalendar(outlet=outlet, zone=outlet.zone) for outlet in outlets}
     if not calendars:
         return calendars

@@ -133,7 +133,7 @@ def earliest_near(
     `limit` are found: a far outlet that opens sooner never pushes out a nearer one that has a
     start. Bounded: at most NETWORK_MAX_CHUNKS chunks (beyond them the search gives up and
     returns what it found), five queries each (candidates, hours, closures, bays, bookings),
-    four more where outlets of the chunk plan crews (rosters and busy times, bookings.crews),
+    five more where outlets of the chunk plan crews (rosters and busy times, bookings.crews),
     plus one for the vehicle's own bookings.
 
     `max_km` keeps the search within that distance; `before` counts only starts strictly

@@ -131,10 +131,13 @@ class CrewFlag:
 def crew_flags(bookings: Sequence[Booking]) -> dict[int, list[CrewFlag]]:
     """Booking pk → what keeps its crew from the work on its day (bookings.crews.crew_warnings:
     three queries for all of them, none when no booking holds a crew); only flagged bookings
-    are keys. The bookings come with their lines, vehicle model and outlet loaded."""
+    are keys. An outlet planned by bays alone does not hold crews to the work (its starts need
+    none), so its bookings are never flagged. The bookings come with their lines, vehicle
+    model and outlet loaded."""
+    planned = [booking for booking in bookings if booking.outlet.plans_crews]
     return {
         pk: [CrewFlag(name=found.name, problem=str(found.problem)) for found in problems]
-        for pk, problems in crew_warnings(list(bookings)).items()
+        for pk, problems in crew_warnings(planned).items()
     }
 
 
@@ -143,7 +146,9 @@ def flagged_bookings(
 ) -> list[tuple[Booking, list[CrewFlag]]]:
     """The outlet's active bookings from `today` for `days` days whose crew may no longer do
     the work (the manager's list of what to re-plan), soonest first. One query for the
-    bookings with their details, and crew_flags' three."""
+    bookings with their details, and crew_flags' three; none at an outlet planned by bays."""
+    if not outlet.plans_crews:
+        return []
     day_start, _end = outlet.day_bounds(today)
     _start, until = outlet.day_bounds(today + dt.timedelta(days=days - 1))
     bookings = list(

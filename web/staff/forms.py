@@ -137,6 +137,12 @@ class WalkInForm(forms.Form):
     )
     plate = forms.CharField(label=_("Plate (optional)"), max_length=16, required=False)
     notes = forms.CharField(label=_("Notes (optional)"), max_length=500, required=False)
+    # Asked for by the service only when the desk's day is full (bookings.lifecycle.desk).
+    desk_override_reason = forms.CharField(
+        label=_("Reason to pass the service desk's limit (only when it is full)"),
+        max_length=200,
+        required=False,
+    )
 
     def __init__(self, *args: Any, services: Sequence[ServiceType], models: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -206,6 +212,30 @@ class ClosureForm(forms.Form):
 
 class ClosureDeleteForm(forms.Form):
     date = forms.DateField(widget=forms.HiddenInput)
+
+
+class CapacityForm(forms.Form):
+    """How the outlet plans its work and its service desk's limits (outlets.services
+    .outlet_capacity_update decides what is allowed)."""
+
+    plans_crews = forms.BooleanField(
+        label=_("Plan starts by crews as well as bays"),
+        required=False,
+        help_text=_(
+            "Switch it on once every technician, their certificates and shifts are entered: "
+            "from then on a start is offered only when a qualified crew is free too."
+        ),
+    )
+    desk_per_slot = forms.IntegerField(
+        label=_("Check-ins at one slot start"),
+        required=False,
+        help_text=_("Empty: no limit."),
+    )
+    desk_per_day = forms.IntegerField(
+        label=_("Check-ins in one day"),
+        required=False,
+        help_text=_("Empty: no limit. Walk-ins count against this one only."),
+    )
 
 
 class BayForm(forms.Form):

@@ -30,6 +30,7 @@ urlpatterns = [
         name="staff-closure-remove",
     ),
     path("staff/<str:code>/manage/bays/", manage.bays, name="staff-bays"),
+    path("staff/<str:code>/manage/capacity/", manage.capacity, name="staff-capacity"),
     path("staff/<str:code>/manage/bays/<int:bay_id>/", manage.bay_edit, name="staff-bay"),
     path(
         "staff/<str:code>/manage/technicians/",

@@ -237,6 +237,7 @@ def _register(request: HttpRequest, outlet: Outlet, data: dict) -> Booking:
         model_code=data["model"].code if data["model"] else None,
         plate=data["plate"],
         notes=data["notes"],
+        desk_override_reason=data["desk_override_reason"],
     )
 
 

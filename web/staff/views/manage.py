@@ -1,4 +1,5 @@
-"""Manager pages under the board: opening hours, closures and bays of one outlet. The same
+"""Manager pages under the board: opening hours, closures, bays, the service desk's limits and
+the crews switch of one outlet. The same
 selector (outlets.selectors.outlet_for_manager: 404 for everyone but its managers) and the same
 services as the API's manager endpoints, so one set of rules applies."""
 
@@ -20,11 +21,19 @@ from outlets.services import (
     bay_update,
     closure_create,
     closure_delete,
+    outlet_capacity_update,
     outlet_hours_replace,
 )
 
 from ...common.errors import form_error
-from ..forms import WEEKDAY_LABELS, BayForm, ClosureDeleteForm, ClosureForm, HoursForm
+from ..forms import (
+    WEEKDAY_LABELS,
+    BayForm,
+    CapacityForm,
+    ClosureDeleteForm,
+    ClosureForm,
+    HoursForm,
+)
 
 
 def managed_outlet(request: HttpRequest, code: str) -> Outlet:
@@ -164,3 +173,28 @@ def bay_edit(request: HttpRequest, code: str, bay_id: int) -> HttpResponse:
             messages.success(request, _("The bay is saved."))
             return redirect("web:staff-bays", code=outlet.code)
     return _bays_page(request, outlet, failed=(bay.pk, form), status=400)
+
+
+@login_required
+def capacity(request: HttpRequest, code: str) -> HttpResponse:
+    """The service desk's limits and whether starts are planned by crews too."""
+    outlet = managed_outlet(request, code)
+    initial = {
+        "plans_crews": outlet.plans_crews,
+        "desk_per_slot": outlet.desk_per_slot,
+        "desk_per_day": outlet.desk_per_day,
+    }
+    form = CapacityForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                outlet_capacity_update(outlet=outlet, **form.cleaned_data)
+            except (ValidationError, DomainError) as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, _("The service desk and crew settings are saved."))
+                return redirect("web:staff-capacity", code=outlet.code)
+    context = {"outlet": outlet, "form": form}
+    return render(request, "web/staff/capacity.html", context, status=status)

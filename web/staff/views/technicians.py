@@ -31,6 +31,7 @@ from vehicles.models import Brand
 
 from ...common.errors import form_error
 from ..board import is_manager
+from ..crew import FLAG_DAYS, flagged_bookings
 from ..scope import staff_outlet
 from ..technician_forms import AbsenceForm, AbsenceRemoveForm, TechnicianAddForm, TechnicianForm
 from ..technicians import technician_row
@@ -63,11 +64,15 @@ def _list_page(
 ) -> HttpResponse:
     today = outlet_local_today(outlet=outlet)
     rows = [technician_row(t, today=today) for t in technician_list(outlet=outlet)]
+    manager = is_manager(user=request.user, outlet=outlet)
     context = {
         "outlet": outlet,
         "rows": rows,
         "today": today,
-        "manager": is_manager(user=request.user, outlet=outlet),
+        "manager": manager,
+        # Flagged to the manager: bookings to give another crew before their day.
+        "flagged": flagged_bookings(outlet=outlet, today=today) if manager else [],
+        "flag_days": FLAG_DAYS,
         "add_form": add_form or TechnicianAddForm(),
         "warnings": sum(len(row.warnings) for row in rows),
     }
