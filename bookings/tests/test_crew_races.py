@@ -3,7 +3,6 @@ one slot at an outlet with bays to spare but one qualified crew. The exclusion c
 the crew, not the engine's read, makes exactly one win."""
 
 import datetime as dt
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +11,7 @@ from django.db import connection, transaction
 from bookings.models import Booking, BookingService
 from bookings.reservation import reserve_bay
 from bookings.tests.crew_world import crew_world, technician
+from bookings.tests.test_reservation_concurrency import race
 from hima_service.exceptions import CrewUnavailable, SlotTaken
 from outlets.models import Capability
 from outlets.tests.factories import BayFactory
@@ -29,31 +29,6 @@ CREW_OVERLAPS_SQL = """
       AND b.status IN ('confirmed', 'checked_in', 'in_service')
       AND tstzrange(a.start, a."end") && tstzrange(b.start, b."end")
 """
-
-
-def race(work, count: int) -> list:
-    barrier = threading.Barrier(count)
-    outcomes: list = [None] * count
-
-    def run(i: int) -> None:
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=60)
-            work(i)
-            outcomes[i] = "won"
-        except (SlotTaken, CrewUnavailable):
-            outcomes[i] = "taken"
-        except Exception as exc:
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.mark.parametrize("crews", [1, 2])
@@ -78,7 +53,7 @@ def test_racing_bookings_for_the_last_free_crews(crews):
                 price=world.general.price,
             )
 
-    outcomes = race(book, THREADS)
+    outcomes = race(book, THREADS, taken=(SlotTaken, CrewUnavailable))
     assert [o for o in outcomes if o not in ("won", "taken")] == []
     assert outcomes.count("won") == crews
     with connection.cursor() as cursor:

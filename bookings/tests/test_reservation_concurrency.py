@@ -41,8 +41,9 @@ def overlapping_pairs() -> tuple[int, int]:
         return bays, cursor.fetchone()[0]
 
 
-def race(work, count: int) -> list:
-    """Run work(i) in `count` threads at once; each returns "won", "taken" or the exception."""
+def race(work, count: int, *, taken: tuple[type[Exception], ...] = (SlotTaken,)) -> list:
+    """Run work(i) in `count` threads at once; each returns "won", "taken" (one of `taken`
+    raised) or the exception."""
     barrier = threading.Barrier(count)
     outcomes: list = [None] * count
 
@@ -52,7 +53,7 @@ def race(work, count: int) -> list:
             barrier.wait(timeout=60)
             work(i)
             outcomes[i] = "won"
-        except SlotTaken:
+        except taken:
             outcomes[i] = "taken"
         except Exception as exc:
             outcomes[i] = exc
