@@ -14,12 +14,12 @@ from bookings.crews import crew_warnings
 from bookings.lifecycle.status import booking_start
 from bookings.lifecycle.walk_ins import walk_in_register
 from bookings.models import Booking, BookingService
-from bookings.reservation import move_booking, reserve_bay
+from bookings.reservation import extend_booking, move_booking, reserve_bay
 from bookings.tests.crew_world import crew_world, technician
 from bookings.tests.factories import BookingFactory
 from crews.models import Technician
 from crews.rules import Problem
-from hima_service.exceptions import CrewUnavailable
+from hima_service.exceptions import CrewUnavailable, SlotTaken
 from outlets.models import Capability
 from vehicles.tests.factories import VehicleFactory, valid_vin
 
@@ -276,3 +276,42 @@ def test_an_early_start_takes_the_crew_from_now(world, time_machine):
     started = booking_start(booking=booking, actor=UserFactory())
     assert (started.start, started.crew) == (at(10), [lead.pk])
     assert started.promised_start == at(11)
+
+
+def extend(booking, minutes):
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        return extend_booking(booking=locked, minutes=minutes)
+
+
+def test_extending_a_visit_holds_its_bay_and_crew_longer(world):
+    lead = technician(world.outlet)
+    booking = reserve(world, [world.general], at(10))
+    extended = extend(booking, 45)
+    assert (extended.end, extended.crew) == (at(11, 45), [lead.pk])
+    assert "11:00" not in hours_of(world, [world.general])
+
+
+def test_an_extension_into_the_crews_next_job_is_refused_and_changes_nothing(world):
+    lead = technician(world.outlet)
+    booking = reserve(world, [world.general], at(10))
+    BookingFactory(
+        outlet=world.outlet,
+        bay=world.outlet.bays.get(name="hv2"),
+        start=at(11),
+        crew=[lead.pk],
+        services=[world.general],
+    )
+    with pytest.raises(CrewUnavailable):
+        extend(booking, 30)
+    booking.refresh_from_db()
+    assert booking.end == at(11)
+
+
+def test_an_extension_into_the_bays_next_booking_is_refused(world):
+    technician(world.outlet)
+    technician(world.outlet)
+    booking = reserve(world, [world.general], at(10))
+    BookingFactory(outlet=world.outlet, bay=booking.bay, start=at(11), services=[world.general])
+    with pytest.raises(SlotTaken):
+        extend(booking, 30)
