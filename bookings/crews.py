@@ -12,15 +12,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Func, IntegerField
+from django.contrib.postgres.fields import ArrayField, RangeBoundary
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Subquery
 
-from crews.models import Shift
+from crews.models import Absence, BrandAuthorization, Shift
 from crews.roster import load_members, load_rosters
 from crews.rules import CrewNeeds, CrewProblem, DayCrews, Member, crew_problems, day_crews
 from outlets.models import Outlet, ServiceType
 
 from .busy import Busy, epoch
-from .models import ACTIVE_STATUSES, Booking
+from .models import ACTIVE_STATUSES, Booking, TsTzRange
 
 # How long before the asked days a booking may start and still hold a technician then: as for
 # the bays (bookings.availability.calendar.LONGEST_BOOKING, which this layer cannot import).
@@ -164,6 +165,91 @@ def crews_for(
     if calendar is None:
         return []
     return calendar.crews_at(CrewNeeds.of(services, brand_id), start, end)
+
+
+def crews_for_write(
+    *,
+    outlet: Outlet,
+    services: Sequence[ServiceType],
+    brand_id: int | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    ignore_booking_id: int | None = None,
+) -> list[tuple[int, ...]]:
+    """crews_for, for one write's own times, in one statement instead of five: each shift of
+    the outlet's active technicians on that weekday, with the technician's certificate, their
+    authorization for the brand, whether they are away that day and whether an active booking
+    (other than `ignore_booking_id`) holds them over [start, end) — found through the crew
+    constraint's GiST index. Empty at an outlet that plans no crews."""
+    if not outlet.plans_crews:
+        return []
+    day = outlet.local_day(start)
+    holding = (
+        Booking.objects.alias(span=TsTzRange("start", "end", RangeBoundary()))
+        .filter(
+            span__overlap=(start, end),
+            crew__contains=Func(
+                OuterRef("technician_id"),
+                template="ARRAY[%(expressions)s]::integer[]",
+                output_field=ArrayField(IntegerField()),
+            ),
+            status__in=ACTIVE_STATUSES,
+        )
+        .exclude(crew=[])
+    )
+    if ignore_booking_id is not None:
+        holding = holding.exclude(pk=ignore_booking_id)
+    rows = (
+        Shift.objects.filter(outlet_id=outlet.pk, weekday=day.weekday(), technician__is_active=True)
+        .annotate(
+            brand_until=Subquery(
+                BrandAuthorization.objects.filter(
+                    technician_id=OuterRef("technician_id"), brand_id=brand_id or 0
+                )
+                .order_by()
+                .values("valid_until")[:1]
+            ),
+            away=Exists(
+                Absence.objects.filter(
+                    technician_id=OuterRef("technician_id"), first_day__lte=day, last_day__gte=day
+                )
+            ),
+            busy=Exists(holding),
+        )
+        .order_by()
+        .values_list(
+            "technician_id",
+            "starts",
+            "ends",
+            "technician__skills",
+            "technician__hv_level",
+            "technician__hv_valid_until",
+            "brand_until",
+            "away",
+            "busy",
+        )
+    )
+    members: dict[int, Member] = {}
+    busy: set[int] = set()
+    for tech_id, starts, ends, skills, hv_level, hv_until, brand_until, away, held in rows:
+        member = members.get(tech_id)
+        if member is None:
+            member = members[tech_id] = Member(
+                id=tech_id,
+                name="",
+                skills=frozenset(skills),
+                hv_level=hv_level,
+                hv_valid_until=hv_until,
+                brands={brand_id: brand_until} if brand_id and brand_until else {},
+                absences=[(day, day)] if away else [],
+            )
+        member.shifts.setdefault(day.weekday(), []).append((starts, ends))
+        if held:
+            busy.add(tech_id)
+    plan = day_crews(members.values(), CrewNeeds.of(services, brand_id), day, outlet.zone)
+    return list(
+        plan.crews_at(start.timestamp(), end.timestamp(), is_free=lambda tech: tech not in busy)
+    )
 
 
 def crew_warnings(bookings: Sequence[Booking]) -> dict[int, list[CrewProblem]]:

@@ -28,7 +28,7 @@ from outlets.catalog import booking_duration, needed_capabilities
 from outlets.models import Bay, Closure, Outlet, ServiceType
 from vehicles.models import Vehicle
 
-from .crews import crews_for
+from .crews import crews_for_write
 from .locks import (
     HeldDay,
     lock_outlet_day,
@@ -161,7 +161,7 @@ def _crews(
     lock_outlet_day(outlet.pk, outlet.local_day(start))
     crews = [
         list(crew)
-        for crew in crews_for(
+        for crew in crews_for_write(
             outlet=outlet,
             services=services,
             brand_id=vehicle.model.brand_id,
