@@ -289,10 +289,11 @@ def board_read(
     for cards in cards_by_stage.values():
         cards.sort(key=lambda c: (c.booking.promised, c.booking.pk))  # by promised time
     bays = list(outlet.bays.filter(is_active=True).order_by("name"))
-    _start_bays(cards_by_stage[Status.CHECKED_IN], bays, outlet=outlet, now=now)
     waiting = cards_by_stage[Status.CHECKED_IN]
+    _start_bays(waiting, bays, outlet=outlet, now=now)
+    # One read of the crews calendar for every car waiting to start, one of the people for
+    # every card's crew (web.staff.crew: neither at an outlet planned by bays alone).
     proposed = start_crews([c.booking for c in waiting], outlet=outlet, now=now)
-    # One read of the people for every card's crew (none when no booking holds one).
     shown = [card for cards in cards_by_stage.values() for card in cards]
     flags = crew_flags([card.booking for card in shown])
     for card in shown:

@@ -72,8 +72,9 @@ def start_crews(
     """Booking pk → the crews that may start it now and stay until its standard work would
     end (the reservation's crew span: bookings.reservation.move_booking), best first, its own
     crew first when it is among them, as booking_start would keep it. The crews calendar is
-    read once for all of them (bookings.crews: four queries), and only at an outlet that plans
-    crews; each booking's own crew does not count against itself."""
+    read once for all of them (bookings.crews.load_crew_calendars: a fixed number of queries),
+    and only at an outlet that plans crews; each booking's own crew does not count against
+    itself."""
     if not bookings or not outlet.plans_crews:
         return {}
     day = outlet.local_day(now)
@@ -83,9 +84,9 @@ def start_crews(
     names = {member.id: member.name for member in calendar.members}
     proposed: dict[int, list[ProposedCrew]] = {}
     for booking in bookings:
-        services = [line.service_type for line in booking.booking_services.all()]
-        needs = CrewNeeds.of(services, booking.vehicle.model.brand_id)
-        until = now + booking_duration(list(booking.booking_services.all()))
+        lines = list(booking.booking_services.all())  # as the board prefetched them
+        needs = CrewNeeds.of([line.service_type for line in lines], booking.vehicle.model.brand_id)
+        until = now + booking_duration(lines)
         crews = calendar.crews_at(needs, now, until, ignore_booking_id=booking.pk)
         own = tuple(booking.crew)
         if own in crews:
@@ -145,8 +146,8 @@ def flagged_bookings(
     *, outlet: Outlet, today: dt.date, days: int = FLAG_DAYS
 ) -> list[tuple[Booking, list[CrewFlag]]]:
     """The outlet's active bookings from `today` for `days` days whose crew may no longer do
-    the work (the manager's list of what to re-plan), soonest first. One query for the
-    bookings with their details, and crew_flags' three; none at an outlet planned by bays."""
+    the work (the manager's list of what to re-plan), soonest first. Two queries for the
+    bookings with their lines, and crew_flags' three; none at an outlet planned by bays."""
     if not outlet.plans_crews:
         return []
     day_start, _end = outlet.day_bounds(today)
