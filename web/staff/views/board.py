@@ -36,8 +36,9 @@ from vehicles.models import VehicleModel
 
 from ...common.errors import form_error
 from ..actions import BY_NAME, BoardAction
-from ..board import board_read, board_version, is_manager, poll_grant, staff_outlets
+from ..board import board_read, is_manager, staff_outlets
 from ..forms import WalkInForm
+from ..poll import board_version, poll_grant
 from ..scope import booking_at, staff_outlet
 
 BOARD_TEMPLATE = "web/staff/board.html"
