@@ -97,6 +97,8 @@ REFERENCE_DATA = [
             "outlets.migrations.0005_bilingual_catalog",  # the checklists in Chinese
         ],
     ),
+    # After the catalog and the models it prices.
+    ("pricing.ServicePrice", ["pricing.migrations.0002_seed_price_book"]),
 ]
 
 

@@ -29,6 +29,12 @@ BEAT_SCHEDULE: dict = {
     },
     # Keys live 24 h; hourly keeps the table at about a day of POSTs. At :17, away from the
     # top of the hour, when bookings start and their reminders fall due.
+    # Estimate lines unanswered 48 h after sending run out (reads also do it for their booking).
+    "estimates-expire": {
+        "task": "estimates.expire_unanswered",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "idempotency-keys-purge": {
         "task": "bookings.purge_idempotency_keys",
         "schedule": crontab(minute=17),

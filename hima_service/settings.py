@@ -50,9 +50,12 @@ INSTALLED_APPS = [
     "accounts",
     "vehicles",
     "outlets",
+    "pricing",
     "recalls",
     "crews",
     "bookings",
+    "workshop",
+    "estimates",
     "audit",
     "web",
     "demo",
@@ -179,8 +182,31 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # In production, hashed names (a new file, a new URL: whitenoise serves them with a year's cache)
 # and compressed copies, made by `collectstatic` with DEBUG off as the image builds. Development
 # serves the files as they are, with no collectstatic needed after each edit.
+# Uploaded files (the inspection's photos) go through Django's storage API: a local folder by
+# default, any S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (django-storages; the
+# bucket stays private: photos are streamed to those who may see them, never linked to).
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "media/"
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    # Under MEDIA_ROOT, read when used (so a test's own MEDIA_ROOT applies).
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# A photo larger than this is refused; one with more pixels too (a decompression bomb).
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

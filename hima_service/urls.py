@@ -9,10 +9,13 @@ api_v1 = [
     path("", include("bookings.personal_data.urls")),
     path("", include("vehicles.urls")),
     path("", include("outlets.urls")),
+    path("", include("pricing.urls")),
     path("", include("crews.urls")),
     path("", include("recalls.urls")),
     path("", include("bookings.urls")),
     path("", include("bookings.identity.urls")),
+    path("", include("estimates.urls")),
+    path("", include("workshop.urls")),  # after bookings.urls, which registers <ref:>
     path("audit/", include("audit.urls")),
 ]
 

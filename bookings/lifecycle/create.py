@@ -4,7 +4,7 @@ event and the notifications in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from outlets.models import Outlet, ServiceType
+from pricing.selectors import service_prices
 from recalls.services import recall_claim_for_booking, recall_mark_booked
 from vehicles.models import Vehicle
 from vehicles.selectors import check_owned
@@ -31,32 +32,59 @@ from .rules import check_mode, check_night_capacity, check_owner_deadline
 from .table import check_reschedulable
 
 
+def standard_prices(
+    *, outlet: Outlet, vehicle: Vehicle, services: Sequence[ServiceType], now: datetime
+) -> dict[int, Decimal]:
+    """The price book's price of each service for this car's model in the outlet's currency,
+    on the outlet's today (pricing.selectors): the fixed price the owner was shown before
+    booking. One query; PriceMissing (400) for a service the book cannot price there."""
+    return service_prices(
+        services=services,
+        model_id=vehicle.model_id,
+        currency=outlet.currency,
+        on=outlet.local_day(now),
+    )
+
+
 def service_lines(
-    booking: Booking, services: Sequence[ServiceType], *, free: Collection[int] = ()
+    booking: Booking,
+    services: Sequence[ServiceType],
+    *,
+    prices: Mapping[int, Decimal],
+    free: Collection[int] = (),
 ) -> list[BookingService]:
-    """The booking's service lines, unsaved, with the standard time and price as they are
-    now; the services in `free` (an affected vehicle's recall fix) cost nothing."""
+    """The booking's service lines, unsaved, with the standard time as it is now and the
+    standard `prices` (standard_prices); the services in `free` (an affected vehicle's recall
+    fix) cost nothing."""
     return [
         BookingService(
             booking=booking,
             service_type=s,
             labour_minutes=s.labour_minutes,
-            price=Decimal(0) if s.pk in free else s.price,
+            price=Decimal(0) if s.pk in free else prices[s.pk],
         )
         for s in services
     ]
 
 
 def add_services(
-    booking: Booking, services: Sequence[ServiceType], *, free: Collection[int] = ()
+    booking: Booking,
+    services: Sequence[ServiceType],
+    *,
+    prices: Mapping[int, Decimal],
+    free: Collection[int] = (),
 ) -> list[BookingService]:
     """service_lines, inserted."""
-    return BookingService.objects.bulk_create(service_lines(booking, services, free=free))
+    return BookingService.objects.bulk_create(
+        service_lines(booking, services, prices=prices, free=free)
+    )
 
 
-def price_total(services: Sequence[ServiceType], *, free: Collection[int] = ()) -> Decimal:
+def price_total(
+    services: Sequence[ServiceType], *, prices: Mapping[int, Decimal], free: Collection[int] = ()
+) -> Decimal:
     """What the visit costs at standard prices, the services in `free` at nothing."""
-    return sum((s.price for s in services if s.pk not in free), Decimal(0))
+    return sum((prices[s.pk] for s in services if s.pk not in free), Decimal(0))
 
 
 @transaction.atomic
@@ -89,6 +117,7 @@ def booking_create(
     now = now or timezone.now()
     check_owned(vehicle=vehicle, owner=owner)
     services = list(services)
+    prices = standard_prices(outlet=outlet, vehicle=vehicle, services=services, now=now)
     upcoming = None
     if capped := caps.made_by_owner(owner=owner, channel=channel, actor=actor):
         caps.check_rate(scope=caps.CREATE, user=owner, now=now)
@@ -124,11 +153,11 @@ def booking_create(
         pickup_address=pickup_address.strip() if mode in PICKUP_MODES else "",
         notes=notes,
         channel=channel,
-        price_total=price_total(services, free=recalls.free_service_ids),
+        price_total=price_total(services, prices=prices, free=recalls.free_service_ids),
         holds_recalls=bool(recalls.rows),
     )
     booking = reserve_bay(booking=booking, services=services, held=held)
-    lines = service_lines(booking, services, free=recalls.free_service_ids)
+    lines = service_lines(booking, services, prices=prices, free=recalls.free_service_ids)
     event = new_event(
         booking,
         kind=BookingEvent.Kind.CREATED,

@@ -29,7 +29,7 @@ from ..availability.rules import check_servable, fields_renamed
 from ..models import Booking, BookingEvent
 from ..references import new_reference
 from ..reservation import reserve_bay
-from .create import add_services, price_total
+from .create import add_services, price_total, standard_prices
 from .desk import desk_check
 from .events import record_event
 
@@ -101,6 +101,7 @@ def walk_in_register(
     services = service_types_by_code(service_codes)
     with fields_renamed({"vehicle": "vin"}):
         check_servable(outlet=outlet, services=services, brand=vehicle.model.brand)
+    prices = standard_prices(outlet=outlet, vehicle=vehicle, services=services, now=now)
     recalls = recall_claim_for_booking(vehicle=vehicle, services=services)
     free = recalls.free_service_ids
     desk = desk_check(
@@ -118,7 +119,7 @@ def walk_in_register(
             status=Booking.Status.CHECKED_IN,
             checked_in_at=now,
             notes=notes,
-            price_total=price_total(services, free=free),
+            price_total=price_total(services, prices=prices, free=free),
             holds_recalls=bool(recalls.rows),
         )
 
@@ -128,7 +129,7 @@ def walk_in_register(
     except (SlotTaken, CrewUnavailable):
         # No bay, or no crew free now: the car waits for one (the queue shows when).
         booking = _waiting(draft(), services, now)
-    add_services(booking, services, free=free)
+    add_services(booking, services, prices=prices, free=free)
     recall_mark_booked(
         claim=recalls, vehicle=vehicle, outlet=outlet, booking_reference=booking.reference
     )

@@ -22,6 +22,7 @@ class Notification(models.Model):
         RECALL_NOTICE = "recall_notice", _("recall notice")
         ONE_TIME_CODE = "one_time_code", _("one-time code")
         VEHICLE_RELEASED = "vehicle_released", _("car claimed by its verified owner")
+        ESTIMATE = "estimate", _("extra work to approve")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")

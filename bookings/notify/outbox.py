@@ -288,3 +288,23 @@ def notify_booking_completed(*, booking: Booking) -> None:
     """Ask for feedback 2 h after completion."""
     completed_at = booking.completed_at or timezone.now()
     record_new(_booking_rows(booking, Kind.FEEDBACK_REQUEST, completed_at + FEEDBACK_AFTER))
+
+
+@transaction.atomic(savepoint=False)
+def notify_estimate_sent(
+    *, booking: Booking, sending_id: int, link: str, lines: int, urgent: int, expires_at: datetime
+) -> None:
+    """Extra work waits for the owner's consent: tell them now, with the signed link. One
+    message per sending (its id is in the key), so sending the same lines again records nothing."""
+    record_new(
+        _booking_rows(
+            booking,
+            Kind.ESTIMATE,
+            timezone.now(),
+            f"s{sending_id}",
+            link=link,
+            lines=lines,
+            urgent=urgent,
+            expires_at=expires_at.isoformat(),
+        )
+    )

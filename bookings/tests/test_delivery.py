@@ -20,6 +20,7 @@ from bookings.notify.delivery import notification_deliver
 from bookings.notify.dispatch import notifications_claim_due, notifications_dispatch_due
 from bookings.notify.maintenance import maintenance_due_record
 from bookings.tests.factories import BookingFactory
+from estimates import tasks as estimate_tasks
 from hima_service.celery import app
 from hima_service.models import IdempotencyKey
 from hima_service.tasks import purge_idempotency_keys
@@ -28,7 +29,11 @@ from vehicles.tests.factories import VehicleFactory
 pytestmark = pytest.mark.django_db
 
 # Queued by name; importing the task module is what registers them with Celery.
-REGISTERED = (tasks.deliver_notification, tasks.deliver_notifications)
+REGISTERED = (
+    tasks.deliver_notification,
+    tasks.deliver_notifications,
+    estimate_tasks.expire_unanswered,  # on the beat schedule too
+)
 
 Kind = Notification.Kind
 Status = Notification.Status

@@ -4,7 +4,18 @@ from django.contrib import admin
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["hima_service", "accounts", "vehicles", "outlets", "recalls", "crews", "bookings"]
+PROJECT_APPS = [
+    "hima_service",
+    "accounts",
+    "vehicles",
+    "outlets",
+    "pricing",
+    "recalls",
+    "crews",
+    "bookings",
+    "workshop",
+    "estimates",
+]
 MODELS = [
     model
     for label in PROJECT_APPS

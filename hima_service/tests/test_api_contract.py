@@ -93,6 +93,7 @@ def contract_world(db) -> dict[str, dict]:
             "vehicle": vehicle.pk,
             "near": "31.23,121.47",
             "outlet": outlet.code,
+            "model": "aito-m7",
         },
         "objects": {
             "code": outlet.code,

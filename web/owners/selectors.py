@@ -152,7 +152,7 @@ class Visit:
 
     services: list[ServiceType]
     minutes: int
-    price: Decimal
+    price: Decimal | None  # None: the price book cannot price it there (none is shown)
     currency: str = "CNY"
 
 

@@ -4,7 +4,7 @@ owner, and the manager pages."""
 from django.urls import path
 
 from .actions import ACTIONS
-from .views import board, manage, technicians, verify
+from .views import board, inspection, manage, technicians, verify
 
 urlpatterns = [
     path("staff/", board.staff_home, name="staff"),
@@ -13,6 +13,11 @@ urlpatterns = [
     path("staff/<str:code>/board/", board.board_fragment, name="board-fragment"),
     path("staff/<str:code>/walk-ins/", board.walk_in, name="walk-in"),
     path("staff/<str:code>/verify-owner/", verify.counter_verify, name="counter-verify"),
+    path(
+        "staff/<str:code>/<str:reference>/inspection/",
+        inspection.inspection,
+        name="staff-inspection",
+    ),
     *(
         path(
             f"staff/<str:code>/<str:reference>/{action.slug}/",

@@ -26,13 +26,14 @@ from vehicles.selectors import vehicle_list
 from ...common.errors import form_error
 from ..forms import ConfirmForm, PickForm
 from ..idempotency import booking_once
+from ..prices import picker_prices, priced_visit, unpriced_visit
 from ..selectors import (
     NEARBY_KM,
     DayStarts,
+    Visit,
     first_free,
     free_days,
     soonest_nearby,
-    visit_of,
     zone_context,
 )
 
@@ -70,6 +71,23 @@ def _times(
     return days, nearby
 
 
+def _visit(
+    form,
+    services: Sequence[ServiceType],
+    *,
+    outlet: Outlet,
+    vehicle: Vehicle | None,
+    known: dict | None = None,
+) -> Visit:
+    """The visit at the price book's standard price; a service it cannot price is refused
+    next to the services (booking it would be refused too)."""
+    try:
+        return priced_visit(services, outlet=outlet, vehicle=vehicle, known=known)
+    except DomainError as exc:
+        form_error(form, exc)
+        return unpriced_visit(services, outlet=outlet)
+
+
 @login_required
 def pick_time(request: HttpRequest, code: str) -> HttpResponse:
     outlet = _outlet(code)
@@ -86,12 +104,20 @@ def pick_time(request: HttpRequest, code: str) -> HttpResponse:
         "has_vehicles": vehicles.exists(),
         **zone_context(outlet, request.user),
     }
-    if form.is_bound and form.is_valid():
+    valid = form.is_bound and form.is_valid()
+    # Each checkbox shows the standard price for the chosen car (or the first, unchosen).
+    chosen = form.cleaned_data.get("vehicle") if form.is_bound else None
+    priced_for = chosen or form.initial.get("vehicle")
+    context.update(
+        prices=picker_prices(_offered(outlet), outlet=outlet, vehicle=priced_for),
+        oob_prices=bool(request.htmx),
+    )
+    if valid:
         services = list(form.cleaned_data["service"])
         vehicle = form.cleaned_data["vehicle"]
         days, nearby = _times(form, outlet=outlet, vehicle=vehicle, services=services)
         context.update(
-            visit=visit_of(services, currency=outlet.currency),
+            visit=_visit(form, services, outlet=outlet, vehicle=vehicle, known=context["prices"]),
             days=days,
             nearby=nearby,
             vehicle=vehicle,
@@ -122,10 +148,13 @@ def confirm(request: HttpRequest, code: str) -> HttpResponse:
             return _back_to_picker(request, outlet)
     valid = form.is_valid()
     cleaned = form.cleaned_data
+    services = list(cleaned.get("service") or [])
+    visit = _visit(form, services, outlet=outlet, vehicle=cleaned.get("vehicle"))
+    valid = valid and visit.price is not None
     context: dict = {
         "outlet": outlet,
         "form": form,
-        "visit": visit_of(list(cleaned.get("service") or []), currency=outlet.currency),
+        "visit": visit,
         "vehicle": cleaned.get("vehicle"),
         **zone_context(outlet, request.user),
     }

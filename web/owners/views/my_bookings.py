@@ -19,6 +19,7 @@ from bookings.models import Booking
 from bookings.notify.selectors import booking_notifications
 from bookings.selectors import booking_events, booking_get, booking_list
 from hima_service.exceptions import DomainError, SlotTaken
+from workshop.selectors import inspection_of
 
 from ...common.errors import form_error
 from ..forms import CancelForm, FeedbackForm, RescheduleForm
@@ -59,6 +60,7 @@ def _detail(request: HttpRequest, booking: Booking, *, status: int = 200, **extr
         "changeable": booking.status == Booking.Status.CONFIRMED,
         "rateable": booking.status == Booking.Status.COMPLETED and feedback is None,
         "feedback": feedback,
+        "inspection": inspection_of(booking),
         "cancel_form": extra.pop("cancel_form", CancelForm()),
         "feedback_form": extra.pop("feedback_form", FeedbackForm()),
         **zone_context(booking.outlet, request.user),

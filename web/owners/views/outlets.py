@@ -17,6 +17,7 @@ from vehicles.selectors import vehicle_list
 from ...common.errors import form_error
 from ...common.selectors import outlet_city_choices
 from ..forms import OutletSearchForm
+from ..prices import picker_prices
 from ..selectors import soonest_by_outlet
 
 MAX_RESULTS = 20
@@ -85,4 +86,6 @@ def outlet_page(request: HttpRequest, code: str) -> HttpResponse:
     for hours in outlet.opening_hours.all():
         by_day[hours.weekday].append(hours)
     week = [(WEEKDAYS[day], intervals) for day, intervals in by_day.items()]
-    return render(request, "web/outlet.html", {"outlet": outlet, "week": week})
+    # The price book's all-models prices in the outlet's currency (a car's own: on the picker).
+    prices = picker_prices(outlet.service_list, outlet=outlet, vehicle=None)
+    return render(request, "web/outlet.html", {"outlet": outlet, "week": week, "prices": prices})

@@ -1,0 +1,323 @@
+"""The estimate rules: staff propose extra work and send it, the owner opens the signed link
+and approves or declines line by line, lines left unanswered run out, and work on a line
+waits for its approval.
+
+Locks: every write takes the booking row first (bookings.locks.lock_booking), then the lines
+it changes FOR UPDATE, in that order, so two answers on one booking run one after the other
+and the second sees the first. Each write bumps the booking's `updated_at`: the staff board and
+the owner's timeline poll that column."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from bookings.locks import lock_booking
+from bookings.models import Booking
+from bookings.notify.outbox import notify_estimate_sent
+from bookings.reservation import extend_booking
+from hima_service.exceptions import Conflict, CrewUnavailable, NotFound, RuleViolation, SlotTaken
+from outlets.models import ServiceType
+from pricing.selectors import labour_rate, service_prices
+
+from . import links
+from .errors import AlreadyDecided, LinkExpired, NotApproved
+from .models import EstimateLine, EstimatePart, EstimateSending
+
+State = EstimateLine.State
+Hold = EstimateLine.Hold
+OPEN = [State.PROPOSED, State.VIEWED]
+# Extra work is found on the car in the workshop: checked in or in service.
+PROPOSABLE = [Booking.Status.CHECKED_IN, Booking.Status.IN_SERVICE]
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class PartInput:
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+
+
+def _touch(booking: Booking, now: dt.datetime) -> None:
+    """The board and the timeline poll the booking's updated_at: a line's change is one."""
+    Booking.objects.filter(pk=booking.pk).update(updated_at=now)
+
+
+def _price_line(
+    line: EstimateLine, booking: Booking, parts: Sequence[PartInput], on: dt.date
+) -> None:
+    """Freeze the line's prices from the price book, in the outlet's currency, on that day."""
+    currency = booking.outlet.currency
+    rate = labour_rate(currency=currency, on=on)
+    line.currency, line.labour_rate = currency, rate
+    if line.kind == EstimateLine.Kind.SERVICE:
+        service = line.service_type
+        assert service is not None  # noqa: S101 - a catalog line has its service (a constraint)
+        prices = service_prices(
+            services=[service], model_id=booking.vehicle.model_id, currency=currency, on=on
+        )
+        # A catalog service is one fixed standard price for its standard time.
+        line.labour_minutes = service.labour_minutes
+        line.labour_price = prices[service.pk]
+        line.parts_price = Decimal("0")
+    else:
+        line.labour_price = (rate * line.labour_minutes / 60).quantize(CENT, ROUND_HALF_UP)
+        line.parts_price = sum(
+            ((p.quantity * p.unit_price).quantize(CENT, ROUND_HALF_UP) for p in parts),
+            Decimal("0"),
+        )
+    line.price = line.labour_price + line.parts_price
+
+
+@transaction.atomic
+def estimate_line_add(
+    *,
+    booking: Booking,
+    actor: User,
+    grade: str,
+    service_type: ServiceType | None = None,
+    description: str = "",
+    labour_minutes: int = 0,
+    parts: Sequence[PartInput] = (),
+    photos: Sequence = (),
+    now: dt.datetime | None = None,
+) -> EstimateLine:
+    """Staff propose a line on a car in the workshop (checked in or in service); its price is
+    frozen now. A catalog service, or a repair with a description, parts and labour minutes."""
+    now = now or timezone.now()
+    locked = lock_booking(booking.pk)
+    if locked.status not in PROPOSABLE:
+        raise Conflict(
+            _("Extra work is proposed while the car is in the workshop, not when it is %(s)s.")
+            % {"s": locked.get_status_display()}
+        )
+    if service_type is not None:
+        line = EstimateLine(kind=EstimateLine.Kind.SERVICE, service_type=service_type)
+    else:
+        if not description.strip():
+            raise RuleViolation(
+                _("Describe the repair."), fields={"description": [_("Describe the repair.")]}
+            )
+        if labour_minutes <= 0 and not parts:
+            raise RuleViolation(
+                _("A repair needs labour time or parts."),
+                fields={"labour_minutes": [_("Give the labour time or add a part.")]},
+            )
+        line = EstimateLine(
+            kind=EstimateLine.Kind.REPAIR,
+            description=description.strip(),
+            labour_minutes=labour_minutes,
+        )
+    line.booking, line.grade, line.proposed_by, line.created_at = locked, grade, actor, now
+    _price_line(line, locked, parts, locked.outlet.local_day(now))
+    line.save(force_insert=True)
+    EstimatePart.objects.bulk_create(
+        EstimatePart(line=line, name=p.name, quantity=p.quantity, unit_price=p.unit_price)
+        for p in parts
+    )
+    if photos:
+        line.photos.set(photos)
+    _touch(locked, now)
+    return line
+
+
+def link_path(token: str) -> str:
+    """The owner's approval page for a token (the web page, named in the one `web` namespace)."""
+    return reverse("web:estimate-link", kwargs={"token": token})
+
+
+@transaction.atomic
+def estimate_send(
+    *, booking: Booking, actor: User, base_url: str = "", now: dt.datetime | None = None
+) -> tuple[EstimateSending, str]:
+    """Send the lines not yet sent to the booking's owner: one sending, one signed link (that
+    owner, this booking, this sending; 48 h), one message through the outbox. Returns the
+    sending and its token."""
+    now = now or timezone.now()
+    locked = lock_booking(booking.pk)
+    if locked.status not in PROPOSABLE:
+        raise Conflict(_("Extra work is sent while the car is in the workshop."))
+    lines = list(
+        EstimateLine.objects.select_for_update()
+        .filter(booking=locked, sending__isnull=True, state=State.PROPOSED)
+        .order_by("pk")
+    )
+    if not lines:
+        raise RuleViolation(_("There is no new line to send."))
+    sending = EstimateSending.objects.create(
+        booking=locked,
+        owner_id=locked.owner_id,
+        sent_by=actor,
+        sent_at=now,
+        expires_at=now + links.ANSWER_WINDOW,
+    )
+    EstimateLine.objects.filter(pk__in=[line.pk for line in lines]).update(sending=sending)
+    token = links.link_token(
+        reference=locked.reference, owner_id=locked.owner_id, sending_id=sending.pk
+    )
+    notify_estimate_sent(
+        booking=locked,
+        sending_id=sending.pk,
+        link=base_url + link_path(token),
+        lines=len(lines),
+        urgent=sum(line.grade == EstimateLine.Grade.URGENT for line in lines),
+        expires_at=sending.expires_at,
+    )
+    _touch(locked, now)
+    return sending, token
+
+
+def estimates_expire(*, booking_id: int | None = None, now: dt.datetime | None = None) -> int:
+    """Lines still unanswered when their sending's window closed become expired: one UPDATE,
+    harmless to run twice (lazily before a read, and by the beat scan for every booking)."""
+    now = now or timezone.now()
+    overdue = EstimateLine.objects.filter(state__in=OPEN, sending__expires_at__lte=now)
+    if booking_id is not None:
+        overdue = overdue.filter(booking_id=booking_id)
+    return overdue.update(state=State.EXPIRED)
+
+
+def estimate_link_sending(*, token: str, user: User) -> EstimateSending:
+    """The sending a token names, for its owner only: anything else is a missing page."""
+    try:
+        grant = links.link_grant(token)
+    except links.LinkInvalid as exc:
+        raise NotFound() from exc
+    sending = (
+        EstimateSending.objects.select_related("booking")
+        .filter(pk=grant.sending_id, owner_id=grant.owner_id, booking__reference=grant.reference)
+        .first()
+    )
+    if sending is None or grant.owner_id != user.pk or sending.booking.owner_id != user.pk:
+        raise NotFound()
+    return sending
+
+
+@transaction.atomic
+def estimate_open(*, token: str, user: User, now: dt.datetime | None = None) -> EstimateSending:
+    """The owner opens the signed link: its lines still proposed become viewed (the advisor
+    sees when). Refused: another user or a tampered token (404), past 48 h (410)."""
+    now = now or timezone.now()
+    sending = estimate_link_sending(token=token, user=user)
+    if sending.expires_at <= now:
+        raise LinkExpired()  # its lines run out in estimates_expire (before reads, and beat)
+    lock_booking(sending.booking_id)
+    changed = EstimateLine.objects.filter(sending=sending, state=State.PROPOSED).update(
+        state=State.VIEWED, viewed_at=now
+    )
+    if sending.viewed_at is None:
+        EstimateSending.objects.filter(pk=sending.pk).update(viewed_at=now)
+        sending.viewed_at = now
+    if changed:
+        _touch(sending.booking, now)
+    return sending
+
+
+def _extend_hold(line: EstimateLine, booking: Booking) -> None:
+    """An approved line's time is added to the visit's hold of its bay (and crew) when they
+    are free then. When they are not, the approval stands (the owner's consent is not undone
+    by our calendar) and the line says why, for staff to choose: another bay, a later visit,
+    or working on past the hold."""
+    if line.labour_minutes <= 0:
+        line.hold = Hold.NOT_NEEDED
+        return
+    if not booking.is_active:
+        line.hold = Hold.REFUSED
+        line.hold_note = _("The visit no longer holds a bay; plan this work with the owner.")
+        return
+    try:
+        extend_booking(booking=booking, minutes=line.labour_minutes)
+    except (SlotTaken, CrewUnavailable) as exc:
+        line.hold, line.hold_note = Hold.REFUSED, str(exc.detail)[:255]
+    else:
+        line.hold, line.hold_note = Hold.EXTENDED, ""
+
+
+@transaction.atomic
+def estimate_decide(
+    *, line: EstimateLine, actor: User, approve: bool, now: dt.datetime | None = None
+) -> EstimateLine:
+    """The owner approves or declines one sent line, within its window, once. An approval
+    adds the line's time to the visit (see _extend_hold)."""
+    now = now or timezone.now()
+    booking = lock_booking(line.booking_id)
+    if booking.owner_id != actor.pk:
+        raise NotFound()
+    locked = (
+        EstimateLine.objects.select_for_update(of=("self",))
+        .select_related("sending")
+        .get(pk=line.pk)
+    )
+    if locked.state == State.EXPIRED:
+        raise LinkExpired()
+    if locked.is_decided:
+        raise AlreadyDecided()
+    if locked.sending is None:
+        raise Conflict(_("This line has not been sent to you yet."))
+    if locked.sending.expires_at <= now:
+        raise LinkExpired()
+    locked.decided_at, locked.decided_by = now, actor
+    if locked.viewed_at is None:
+        locked.viewed_at = now
+    if approve:
+        locked.state = State.APPROVED
+        _extend_hold(locked, booking)
+    else:
+        locked.state = State.DECLINED
+    locked.save()
+    _touch(booking, now)
+    return locked
+
+
+@transaction.atomic
+def estimate_line_extend(*, line: EstimateLine, actor: User) -> EstimateLine:
+    """Staff try again to add an approved line's time to the hold (after freeing the bay)."""
+    booking = lock_booking(line.booking_id)
+    locked = EstimateLine.objects.select_for_update().get(pk=line.pk)
+    if locked.state != State.APPROVED:
+        raise NotApproved()
+    if locked.hold != Hold.REFUSED:
+        raise Conflict(_("This line's time is already settled."))
+    _extend_hold(locked, booking)
+    locked.save(update_fields=["hold", "hold_note"])
+    if locked.hold == Hold.REFUSED:
+        raise SlotTaken(locked.hold_note)
+    _touch(booking, timezone.now())
+    return locked
+
+
+@transaction.atomic
+def estimate_work(
+    *, line: EstimateLine, actor: User, done: bool, now: dt.datetime | None = None
+) -> EstimateLine:
+    """Start (done=False) or complete (done=True) the work of an approved line, on a car in
+    service. Nothing happens on a line the owner has not approved."""
+    now = now or timezone.now()
+    booking = lock_booking(line.booking_id)
+    locked = EstimateLine.objects.select_for_update().get(pk=line.pk)
+    if locked.state != State.APPROVED:
+        raise NotApproved()
+    if booking.status != Booking.Status.IN_SERVICE:
+        raise Conflict(_("Work is done while the car is in service."))
+    if not done:
+        if locked.work_started_at is not None:
+            raise Conflict(_("This work has already started."))
+        locked.work_started_at = now
+    else:
+        if locked.work_started_at is None:
+            raise Conflict(_("Start this work before completing it."))
+        if locked.work_completed_at is not None:
+            raise Conflict(_("This work is already complete."))
+        locked.work_completed_at = now
+    locked.save(update_fields=["work_started_at", "work_completed_at"])
+    _touch(booking, now)
+    return locked

@@ -1,0 +1,116 @@
+"""Extra work over the API, end to end: staff add and send, the owner opens the link and
+decides line by line, staff run the approved work, the settlement once completed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from bookings.models import Booking
+from estimates import links
+from estimates.models import EstimateLine, EstimateSending
+
+pytestmark = pytest.mark.django_db
+REPAIR = {
+    "grade": "urgent",
+    "description": "Replace front brake pads",
+    "labour_minutes": 60,
+    "parts": [{"name": "Brake pad set", "quantity": "1", "unit_price": "420.00"}],
+}
+
+
+def _url(visit, tail: str = "") -> str:
+    return f"/api/v1/bookings/{visit.booking.reference}/estimate/{tail}"
+
+
+def _token(visit) -> str:
+    sending = EstimateSending.objects.get(booking=visit.booking)
+    return links.link_token(
+        reference=visit.booking.reference, owner_id=visit.owner.pk, sending_id=sending.pk
+    )
+
+
+def test_the_whole_way_from_finding_to_settlement(visit):
+    staff, owner = visit.api("advisor"), visit.api("owner")
+    added = staff.post(_url(visit), REPAIR, format="json")
+    assert added.status_code == 201, added.json()
+    assert (added.json()["price"], added.json()["state"]) == ("700.00", "proposed")
+    second = staff.post(
+        _url(visit),
+        {"grade": "info", "description": "Wiper blades", "labour_minutes": 10},
+        format="json",
+    )
+    sent = staff.post(_url(visit, "send/"))
+    assert sent.status_code == 201
+    assert len(sent.json()["lines"]) == 2
+
+    opened = owner.get(f"/api/v1/estimate-links/{_token(visit)}/")
+    assert opened.status_code == 200
+    assert {line["state"] for line in opened.json()["lines"]} == {"viewed"}
+
+    first, other = added.json()["id"], second.json()["id"]
+    approved = owner.post(_url(visit, f"{first}/approve/"))
+    assert approved.status_code == 200
+    assert (approved.json()["state"], approved.json()["hold"]) == ("approved", "extended")
+    assert owner.post(_url(visit, f"{other}/decline/")).json()["state"] == "declined"
+    replay = owner.post(_url(visit, f"{other}/approve/"))
+    assert (replay.status_code, replay.json()["code"]) == (409, "already_decided")
+
+    Booking.objects.filter(pk=visit.booking.pk).update(status=Booking.Status.IN_SERVICE)
+    refused = staff.post(_url(visit, f"{other}/start-work/"))
+    assert (refused.status_code, refused.json()["code"]) == (409, "not_approved")
+    assert staff.post(_url(visit, f"{first}/start-work/")).status_code == 200
+    assert staff.post(_url(visit, f"{first}/complete-work/")).json()["work_completed_at"]
+
+    early = owner.get(f"/api/v1/bookings/{visit.booking.reference}/settlement/")
+    assert early.status_code == 409
+    Booking.objects.filter(pk=visit.booking.pk).update(
+        status=Booking.Status.COMPLETED, completed_at=timezone.now()
+    )
+    for who in ("owner", "advisor"):
+        sheet = visit.api(who).get(f"/api/v1/bookings/{visit.booking.reference}/settlement/")
+        assert sheet.status_code == 200
+        assert sheet.json()["total"] == "1099.00"
+        assert [item["kind"] for item in sheet.json()["items"]] == ["booked", "extra"]
+
+
+def test_who_may_do_what(visit):
+    staff = visit.api("advisor")
+    assert visit.api("owner").post(_url(visit), REPAIR, format="json").status_code == 403
+    assert visit.api("staff_elsewhere").post(_url(visit), REPAIR, format="json").status_code == 404
+    assert visit.api("stranger").get(_url(visit)).status_code == 404
+    assert visit.api("brand_admin").get(_url(visit)).status_code == 403
+    line = staff.post(_url(visit), REPAIR, format="json").json()["id"]
+    staff.post(_url(visit, "send/"))
+    assert staff.post(_url(visit, f"{line}/approve/")).status_code == 403  # consent is the owner's
+    assert visit.api("stranger").post(_url(visit, f"{line}/approve/")).status_code == 404
+    assert visit.api("stranger").get(f"/api/v1/estimate-links/{_token(visit)}/").status_code == 404
+
+
+def test_a_tampered_or_expired_link(visit):
+    staff, owner = visit.api("advisor"), visit.api("owner")
+    line = staff.post(_url(visit), REPAIR, format="json").json()["id"]
+    staff.post(_url(visit, "send/"))
+    token = _token(visit)
+    assert owner.get(f"/api/v1/estimate-links/{token}x/").status_code == 404
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=49)):
+        gone = owner.get(f"/api/v1/estimate-links/{token}/")
+        assert (gone.status_code, gone.json()["code"]) == (410, "link_expired")
+        assert owner.post(_url(visit, f"{line}/approve/")).status_code == 410
+        # Reading the estimate runs the overdue lines out.
+        assert owner.get(_url(visit)).json()["lines"][0]["state"] == "expired"
+    assert EstimateLine.objects.get(pk=line).state == "expired"
+
+
+def test_a_line_needs_a_subject(visit):
+    answer = visit.api("advisor").post(_url(visit), {"grade": "urgent"}, format="json")
+    assert answer.status_code == 400
+    assert "description" in answer.json()["fields"]
+    unknown = visit.api("advisor").post(
+        _url(visit), {"grade": "urgent", "service": "no-such"}, format="json"
+    )
+    assert unknown.status_code == 400
+    assert "service" in unknown.json()["fields"]

@@ -1,0 +1,175 @@
+"""The pages of extra work: the advisor proposes a line with a photo and sends it from the
+board, the owner answers on the signed link's page, the timeline polls, the settlement prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from bookings.models import Booking
+from bookings.tests.factories import BookingFactory, next_local
+from estimates.models import EstimateLine, EstimateSending
+from estimates.services import estimate_decide, estimate_send
+from estimates.tests.conftest import media_root, visit  # noqa: F401 - the shared fixtures
+from web.estimates.poll import timeline_token
+from workshop.tests.images import jpeg_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user, language: str = "en") -> Client:
+    if user.language != language:  # a signed-in user's saved language decides
+        user.language = language
+        user.save(update_fields=["language"])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _staff_url(visit) -> str:  # noqa: F811
+    return f"/staff/{visit.booking.outlet.code}/{visit.booking.reference}/estimate/"
+
+
+def _token(visit) -> str:  # noqa: F811
+    _sending, token = estimate_send(booking=visit.booking, actor=visit.advisor)
+    return token
+
+
+def test_the_advisor_adds_an_urgent_line_with_a_photo_and_sends_it(visit):  # noqa: F811
+    staff = _client(visit.advisor)
+    page = staff.get(_staff_url(visit))
+    assert page.status_code == 200
+    assert b'capture="environment"' in page.content
+    answer = staff.post(
+        _staff_url(visit),
+        {
+            "grade": "urgent",
+            "description": "Cracked brake disc",
+            "labour_minutes": "45",
+            "part_1_name": "Brake disc",
+            "part_1_quantity": "1",
+            "part_1_unit_price": "600",
+            "photo": upload(jpeg_bytes()),
+        },
+    )
+    assert answer.status_code == 302
+    line = EstimateLine.objects.get(booking=visit.booking)
+    assert line.photos.count() == 1
+    assert line.grade == "urgent"
+    assert staff.post(_staff_url(visit) + "send/").status_code == 302
+    assert EstimateSending.objects.filter(booking=visit.booking).exists()
+    board = staff.get(f"/staff/{visit.booking.outlet.code}/")
+    assert b"1 awaiting the owner" in board.content
+
+
+def test_a_file_that_is_not_an_image_is_refused_next_to_the_field(visit):  # noqa: F811
+    answer = _client(visit.advisor).post(
+        _staff_url(visit),
+        {
+            "grade": "urgent",
+            "description": "Dent",
+            "labour_minutes": "30",
+            "photo": upload(b"not an image", name="x.jpg"),
+        },
+    )
+    assert answer.status_code == 400
+    assert b'class="field-error"' in answer.content
+    assert not EstimateLine.objects.exists()
+
+
+def test_the_owner_approves_on_the_link_page_in_chinese(visit):  # noqa: F811
+    line = visit.repair()
+    token = _token(visit)
+    owner = _client(visit.owner, "zh-hans")
+    page = owner.get(f"/estimate/{token}/")
+    assert page.status_code == 200
+    assert "同意".encode() in page.content
+    line.refresh_from_db()
+    assert line.state == "viewed"
+    answer = owner.post(f"/estimate/{token}/{line.pk}/approve/", follow=True)
+    assert answer.status_code == 200
+    line.refresh_from_db()
+    assert line.state == "approved"
+    assert b"estimate-decide" not in answer.content  # no buttons on a decided line
+
+
+def test_the_link_page_refuses_another_owner_a_tampered_link_and_an_old_one(visit):  # noqa: F811
+    visit.repair()
+    token = _token(visit)
+    assert _client(visit.stranger).get(f"/estimate/{token}/").status_code == 404
+    assert _client(visit.owner).get(f"/estimate/{token[:-1]}Z/").status_code == 404
+    anonymous = Client().get(f"/estimate/{token}/")
+    assert anonymous.status_code == 302
+    assert "next=" in anonymous["Location"]
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=49)):
+        assert _client(visit.owner).get(f"/estimate/{token}/").status_code == 410
+
+
+def test_the_booking_page_shows_the_timeline_and_it_polls(visit):  # noqa: F811
+    visit.repair()
+    _token(visit)
+    owner = _client(visit.owner)
+    page = owner.get(f"/bookings/{visit.booking.reference}/")
+    assert page.status_code == 200
+    assert b'aria-current="step"' in page.content
+    assert b"Waiting for your approval" in page.content
+    poll = Client().get("/timeline-poll/", {"t": timeline_token(booking=visit.booking)})
+    assert poll.status_code == 200
+    same = Client().get(
+        "/timeline-poll/",
+        {"t": timeline_token(booking=visit.booking)},
+        HTTP_IF_NONE_MATCH=poll["ETag"],
+    )
+    assert same.status_code == 304
+    line = EstimateLine.objects.get()
+    estimate_decide(line=line, actor=visit.owner, approve=True)
+    changed = Client().get(
+        "/timeline-poll/",
+        {"t": timeline_token(booking=visit.booking)},
+        HTTP_IF_NONE_MATCH=poll["ETag"],
+    )
+    assert changed.status_code == 200
+    assert changed["ETag"] != poll["ETag"]
+    assert Client().get("/timeline-poll/", {"t": "forged"}).status_code == 403
+    fragment = owner.get(f"/bookings/{visit.booking.reference}/timeline/")
+    assert b"visit-panel" in fragment.content
+    assert (
+        _client(visit.stranger).get(f"/bookings/{visit.booking.reference}/timeline/").status_code
+        == 404
+    )
+
+
+def test_the_settlement_page_prints_in_the_owners_language(visit):  # noqa: F811
+    Booking.objects.filter(pk=visit.booking.pk).update(
+        status=Booking.Status.COMPLETED, completed_at=timezone.now()
+    )
+    page = _client(visit.owner, "zh-hans").get(f"/bookings/{visit.booking.reference}/settlement/")
+    assert page.status_code == 200
+    assert "结算清单".encode() in page.content
+    assert b"@media print" not in page.content
+    assert b"estimates.css" in page.content
+    booking_page = _client(visit.owner).get(f"/bookings/{visit.booking.reference}/")
+    assert f"/bookings/{visit.booking.reference}/settlement/".encode() in booking_page.content
+    assert (
+        _client(visit.stranger).get(f"/bookings/{visit.booking.reference}/settlement/").status_code
+        == 404
+    )
+
+
+def test_the_booking_page_links_the_open_estimate_and_offers_declined_work_again(visit):  # noqa: F811
+    line = visit.repair(description="Wiper blades", labour_minutes=10, parts=[])
+    token = _token(visit)
+    page = _client(visit.owner).get(f"/bookings/{visit.booking.reference}/")
+    assert b"See and answer" in page.content
+    assert _client(visit.owner).get(f"/estimate/{token}/").status_code == 200
+    estimate_decide(line=line, actor=visit.owner, approve=False)
+    later = BookingFactory(
+        vehicle=visit.booking.vehicle, outlet=visit.booking.outlet, start=next_local(10, days=7)
+    )
+    page = _client(visit.owner).get(f"/bookings/{later.reference}/")
+    assert b"Declined at an earlier visit" in page.content
+    assert b"Wiper blades" in page.content
