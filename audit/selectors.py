@@ -55,6 +55,25 @@ class Figures:
     checklist_completion_rate: float | None
     rating_mean: float | None
     response_rate: float | None
+    # Extra work and charges (docs/audit.md, "Extra work and the standard price"): the counts,
+    # then the figures. Money in `currency`, None over outlets of several currencies.
+    visits: int
+    extra_offered: int
+    extra_lines_sent: int
+    extra_lines_decided: int
+    extra_lines_approved: int
+    extra_value_approved: float | None
+    currency: str | None
+    priced: int
+    off_standard: int
+    charged_total: float
+    standard_total: float
+    extra_offers_per_visit: float | None
+    extra_offered_rate: float | None
+    extra_acceptance_rate: float | None
+    extra_approval_median_minutes: float | None
+    extra_value_per_visit: float | None
+    charged_to_standard_ratio: float | None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
@@ -141,6 +160,11 @@ class AuditBooking:
     checklist_items_done: int | None
     rating: int | None
     recall: bool
+    extra_lines_sent: int = 0
+    extra_lines_approved: int = 0
+    extra_value_approved: float = 0.0
+    charged: float | None = None
+    standard: float | None = None
 
 
 def audit_outlet(*, code: str) -> Outlet | None:
@@ -310,6 +334,11 @@ def _audit_booking(row: dict[str, Any]) -> AuditBooking:
         checklist_items_done=row["checklist_items_done"],
         rating=row["rating"],
         recall=row["has_recall"],
+        extra_lines_sent=row["extra_lines_sent"],
+        extra_lines_approved=row["extra_lines_approved"],
+        extra_value_approved=float(row["extra_value_approved"]),
+        charged=None if row["charged"] is None else float(row["charged"]),
+        standard=None if row["standard"] is None else float(row["standard"]),
     )
 
 

@@ -117,6 +117,34 @@ class FiguresSerializer(serializers.Serializer):
     rated = serializers.IntegerField()
     checklist_items = serializers.IntegerField()
     checklist_items_done = serializers.IntegerField()
+    # Extra work during the visit, and what the booked services were charged.
+    visits = serializers.IntegerField(help_text="Checked in, in service, ready or completed.")
+    extra_offers_per_visit = Rounded(4, help_text="Extra-work lines sent to the owner / visits.")
+    extra_offered_rate = _rate("visits with extra work sent / visits")
+    extra_acceptance_rate = _rate(
+        "lines approved / lines decided (approved, declined or expired unanswered)"
+    )
+    extra_approval_median_minutes = Rounded(
+        1, help_text="Median over the approved lines of approval − sending, in minutes."
+    )
+    extra_value_per_visit = Rounded(
+        2, help_text="Approved extra work's value / visits, in `currency`; null over several."
+    )
+    charged_to_standard_ratio = Rounded(
+        3,
+        help_text="Σ charged / Σ standard price of the completed bookings' services (recall "
+        "lines excepted), the standard on the day booked; 1 is the standard exactly.",
+    )
+    extra_offered = serializers.IntegerField(help_text="Visits with extra work sent.")
+    extra_lines_sent = serializers.IntegerField()
+    extra_lines_decided = serializers.IntegerField()
+    extra_lines_approved = serializers.IntegerField()
+    extra_value_approved = Rounded(2, help_text="In `currency`; null over several.")
+    currency = serializers.CharField(allow_null=True, help_text="null: none, or several.")
+    priced = serializers.IntegerField(help_text="Completed with services the book prices.")
+    off_standard = serializers.IntegerField(help_text="Of those, any service charged otherwise.")
+    charged_total = Rounded(2)
+    standard_total = Rounded(2)
 
 
 class _OutletColumns(serializers.Serializer):
@@ -216,6 +244,11 @@ class AuditBookingSerializer(serializers.Serializer):
     checklist_items_done = serializers.IntegerField(allow_null=True)
     rating = serializers.IntegerField(allow_null=True)
     recall = serializers.BooleanField()
+    extra_lines_sent = serializers.IntegerField()
+    extra_lines_approved = serializers.IntegerField()
+    extra_value_approved = Rounded(2)
+    charged = Rounded(2, help_text="Its services as charged, recall lines excepted.")
+    standard = Rounded(2, help_text="The same services at the standard price.")
 
     def _local(self, value: dt.datetime | None) -> str | None:
         if value is None:

@@ -15,6 +15,11 @@ from psycopg import sql
 
 # Started at most this long after the scheduled start (or before it): on time.
 ON_TIME_MINUTES = 15
+# The car came to the workshop: the statuses of a visit, where extra work can be found.
+VISITED_STATUSES = ("checked_in", "in_service", "ready", "completed")
+# The currency of ServiceType.price, the catalog's standard before the price book
+# (pricing.selectors.CATALOG_CURRENCY).
+CATALOG_CURRENCY = "CNY"
 
 
 def _array_length(table: str, column: str) -> sql.Composed:
@@ -45,7 +50,12 @@ booked AS (
         CASE WHEN b.channel <> 'walk_in' AND b.started_at IS NOT NULL
              THEN (EXTRACT(EPOCH FROM b.started_at - b.start) / 60)::float8 END AS wait_minutes,
         b.actual_labour_minutes,
-        f.rating
+        f.rating,
+        b.status IN {visited_statuses} AS visited,
+        b.created_at AS booked_at,
+        m.id AS model_id,
+        o.currency,
+        o.time_zone
     FROM outlets_outlet o
     JOIN bookings_booking b
       ON b.outlet_id = o.id
@@ -79,18 +89,77 @@ line_totals AS (
     WHERE bs.booking_id IN (SELECT id FROM booked WHERE status = 'completed')
     GROUP BY bs.booking_id
 ),
+-- What a completed booking's services were charged (BookingService.price, as booked) against
+-- the price book's standard for the car's model on the day it was booked, in the outlet's
+-- currency: pricing.selectors' rule (the model's row before the all-models row, then the latest
+-- valid_from; in CNY the catalog price when the book has no row). Recall lines, free by rule,
+-- and lines the book cannot price are left out.
+charges AS (
+    SELECT
+        bs.booking_id,
+        sum(bs.price) AS charged,
+        sum(standard.price) AS standard,
+        bool_or(bs.price <> standard.price) AS off_standard
+    FROM booked bk
+    JOIN bookings_bookingservice bs ON bs.booking_id = bk.id
+    JOIN outlets_servicetype st ON st.id = bs.service_type_id AND st.category <> 'recall'
+    CROSS JOIN LATERAL (
+        SELECT coalesce(
+            (SELECT sp.price FROM pricing_serviceprice sp
+             WHERE sp.service_type_id = bs.service_type_id
+               AND sp.currency = bk.currency
+               AND sp.valid_from <= (bk.booked_at AT TIME ZONE bk.time_zone)::date
+               AND (sp.model_id IS NULL OR sp.model_id = bk.model_id)
+             ORDER BY sp.model_id NULLS LAST, sp.valid_from DESC
+             LIMIT 1),
+            CASE WHEN bk.currency = {catalog_currency} THEN st.price END
+        ) AS price
+    ) AS standard
+    WHERE bk.status = 'completed' AND standard.price IS NOT NULL
+    GROUP BY bs.booking_id
+),
+-- The extra work sent to the owner during a visit: its lines, how they were answered (a line
+-- whose window closed unanswered is expired, whether or not the expiry scan has run yet), the
+-- value approved (the frozen line prices) and each approval's minutes from its sending.
+extra_totals AS (
+    SELECT
+        l.booking_id,
+        count(*)::int AS lines_sent,
+        count(*) FILTER (WHERE l.state IN ('approved', 'declined', 'expired')
+                            OR e.expires_at <= %(now)s)::int AS lines_decided,
+        count(*) FILTER (WHERE l.state = 'approved')::int AS lines_approved,
+        sum(l.price) FILTER (WHERE l.state = 'approved') AS approved_value,
+        jsonb_agg((EXTRACT(EPOCH FROM l.decided_at - e.sent_at) / 60)::float8)
+            FILTER (WHERE l.state = 'approved') AS approval_minutes
+    FROM estimates_estimateline l
+    JOIN estimates_estimatesending e ON e.id = l.sending_id
+    WHERE l.booking_id IN (SELECT id FROM booked WHERE visited)
+    GROUP BY l.booking_id
+),
 scoped AS (
     SELECT
         booked.*,
         line_totals.standard_minutes,
         line_totals.checklist_items,
         line_totals.checklist_items_done,
-        coalesce(line_totals.has_recall, false) AS has_recall
+        coalesce(line_totals.has_recall, false) AS has_recall,
+        charges.charged,
+        charges.standard,
+        coalesce(charges.off_standard, false) AS off_standard,
+        coalesce(extra_totals.lines_sent, 0) AS extra_lines_sent,
+        coalesce(extra_totals.lines_decided, 0) AS extra_lines_decided,
+        coalesce(extra_totals.lines_approved, 0) AS extra_lines_approved,
+        coalesce(extra_totals.approved_value, 0) AS extra_value_approved,
+        extra_totals.approval_minutes
     FROM booked
     LEFT JOIN line_totals ON line_totals.booking_id = booked.id
+    LEFT JOIN charges ON charges.booking_id = booked.id
+    LEFT JOIN extra_totals ON extra_totals.booking_id = booked.id
 )""").format(
     recorded_items=_array_length("bs", "checklist_result"),
     standard_items=_array_length("st", "checklist"),
+    visited_statuses=sql.SQL("({})").format(sql.SQL(", ").join(map(sql.Literal, VISITED_STATUSES))),
+    catalog_currency=sql.Literal(CATALOG_CURRENCY),
 )
 
 _COMPLETED = sql.SQL("s.status = 'completed'")
@@ -98,6 +167,9 @@ _TIMED = sql.SQL("{} AND s.actual_labour_minutes IS NOT NULL AND s.standard_minu
     _COMPLETED
 )
 _ON_TIME = sql.Literal(ON_TIME_MINUTES)
+_VISITED = sql.SQL("s.visited")
+_OFFERED = sql.SQL("s.visited AND s.extra_lines_sent > 0")
+_PRICED = sql.SQL("{} AND s.standard IS NOT NULL").format(_COMPLETED)
 
 
 # Which bookings each figure counts: the filters of the aggregates below, and the `metric` of
@@ -122,6 +194,15 @@ METRICS: dict[str, sql.Composable] = {
     "rated": sql.SQL("{} AND s.rating IS NOT NULL").format(_COMPLETED),
     "unrated": sql.SQL("{} AND s.rating IS NULL").format(_COMPLETED),
     "recall": sql.SQL("{} AND s.has_recall").format(_COMPLETED),
+    # The car came to the workshop (checked in, in service, ready or completed): the visits
+    # extra work is counted per.
+    "visited": _VISITED,
+    # Visits where extra work was sent to the owner, and where some of it was approved.
+    "extra_offered": _OFFERED,
+    "extra_approved": sql.SQL("{} AND s.extra_lines_approved > 0").format(_VISITED),
+    # Completed with services the price book prices, and of those, any charged off standard.
+    "priced": _PRICED,
+    "off_standard": sql.SQL("{} AND s.off_standard").format(_PRICED),
 }
 
 
@@ -150,7 +231,31 @@ AGGREGATES = sql.SQL("""
         AS checklist_items_done,
     {rated} AS rated,
     (avg(s.rating) FILTER (WHERE {is_rated}))::float8 AS rating_mean,
-    {recall} AS recall_done""").format(
+    {recall} AS recall_done,
+    {visits} AS visits,
+    {extra_offered} AS extra_offered,
+    coalesce(sum(s.extra_lines_sent) FILTER (WHERE {is_visited}), 0)::int AS extra_lines_sent,
+    coalesce(sum(s.extra_lines_decided) FILTER (WHERE {is_visited}), 0)::int
+        AS extra_lines_decided,
+    coalesce(sum(s.extra_lines_approved) FILTER (WHERE {is_visited}), 0)::int
+        AS extra_lines_approved,
+    -- Money is added up in one currency only: over outlets of several, no value.
+    CASE WHEN count(DISTINCT s.currency) FILTER (WHERE {is_visited}) <= 1
+         THEN coalesce(sum(s.extra_value_approved) FILTER (WHERE {is_visited}), 0)::float8
+    END AS extra_value_approved,
+    CASE WHEN count(DISTINCT s.currency) FILTER (WHERE {is_visited}) = 1
+         THEN min(s.currency) FILTER (WHERE {is_visited}) END AS currency,
+    -- The median over the approved lines (not over visits): each visit brings its lines'
+    -- minutes as a JSON array, flattened here.
+    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes::float8)
+     FROM jsonb_path_query(
+         jsonb_agg(s.approval_minutes) FILTER (WHERE {is_visited} AND s.approval_minutes
+                                               IS NOT NULL),
+         '$[*][*]') AS minutes) AS extra_approval_median_minutes,
+    {priced} AS priced,
+    {off_standard} AS off_standard,
+    coalesce(sum(s.charged) FILTER (WHERE {is_priced}), 0)::float8 AS charged_total,
+    coalesce(sum(s.standard) FILTER (WHERE {is_priced}), 0)::float8 AS standard_total""").format(
     completed=_count("completed"),
     cancelled=_count("cancelled"),
     no_show=_count("no_show"),
@@ -163,6 +268,12 @@ AGGREGATES = sql.SQL("""
     is_timed=METRICS["timed"],
     is_completed=_COMPLETED,
     is_rated=METRICS["rated"],
+    visits=_count("visited"),
+    extra_offered=_count("extra_offered"),
+    is_visited=_VISITED,
+    priced=_count("priced"),
+    off_standard=_count("off_standard"),
+    is_priced=_PRICED,
 )
 
 # The rates, from the counts of one figures row (alias `f`); each denominator is documented in
@@ -173,7 +284,12 @@ RATES = sql.SQL("""
     f.no_show::float8 / nullif(f.due, 0) AS no_show_rate,
     f.on_time::float8 / nullif(f.started, 0) AS on_time_rate,
     f.checklist_items_done::float8 / nullif(f.checklist_items, 0) AS checklist_completion_rate,
-    f.rated::float8 / nullif(f.completed, 0) AS response_rate""")
+    f.rated::float8 / nullif(f.completed, 0) AS response_rate,
+    f.extra_lines_sent::float8 / nullif(f.visits, 0) AS extra_offers_per_visit,
+    f.extra_offered::float8 / nullif(f.visits, 0) AS extra_offered_rate,
+    f.extra_lines_approved::float8 / nullif(f.extra_lines_decided, 0) AS extra_acceptance_rate,
+    f.extra_value_approved / nullif(f.visits, 0) AS extra_value_per_visit,
+    f.charged_total / nullif(f.standard_total, 0) AS charged_to_standard_ratio""")
 
 # One row per outlet in scope plus the network total (GROUPING SETS: one pass, and the total's
 # medians are the network's, not an average of the outlets'). Outlets in scope: the active ones
@@ -255,7 +371,8 @@ WITH {scoped}
 SELECT
     s.id, s.reference, s.status, s.channel, br.code AS brand, m.name AS model,
     s.start, s.started_at, s.wait_minutes, s.actual_labour_minutes, s.standard_minutes,
-    s.checklist_items, s.checklist_items_done, s.rating, s.has_recall
+    s.checklist_items, s.checklist_items_done, s.rating, s.has_recall,
+    s.extra_lines_sent, s.extra_lines_approved, s.extra_value_approved, s.charged, s.standard
 FROM scoped s
 JOIN vehicles_vehicle v ON v.id = s.vehicle_id
 JOIN vehicles_vehiclemodel m ON m.id = v.model_id

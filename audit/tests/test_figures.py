@@ -86,6 +86,25 @@ def test_aito_figures_at_one_outlet(october, as_):
         "rating_mean": 3.5,  # (5 + 4 + 3 + 2) / 4
         "response_rate": 0.5714,  # 4 / 7
         "recall_done": 1,  # the cancelled booking with a recall line is no recall work done
+        # No extra work in this October (test_extra_work.py has some): 7 visits, none offered.
+        "visits": 7,
+        "extra_offered": 0,
+        "extra_lines_sent": 0,
+        "extra_lines_decided": 0,
+        "extra_lines_approved": 0,
+        "extra_value_approved": 0.0,
+        "currency": "CNY",
+        "extra_offers_per_visit": 0.0,
+        "extra_offered_rate": 0.0,
+        "extra_acceptance_rate": None,
+        "extra_approval_median_minutes": None,
+        "extra_value_per_visit": 0.0,
+        # 7 completed, each with the standard service charged at its catalog price, 399
+        "priced": 7,
+        "off_standard": 0,
+        "charged_total": 2793.0,
+        "standard_total": 2793.0,
+        "charged_to_standard_ratio": 1.0,
     }
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.selectors import OutletFigures
 from audit.serializers import FiguresSerializer
 
-Kind = Literal["count", "rate", "minutes", "ratio", "rating"]
+Kind = Literal["count", "rate", "minutes", "ratio", "rating", "per_visit", "money"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("rating_mean", _("Mean rating"), "rating", "rated"),
     Column("response_rate", _("Response rate"), "rate", "rated"),
     Column("recall_done", _("Recall jobs"), "count", "recall"),
+    Column("visits", _("Visits"), "count", "visited"),
+    Column(
+        "extra_offers_per_visit", _("Extra work offered per visit"), "per_visit", "extra_offered"
+    ),
+    Column("extra_acceptance_rate", _("Extra work approved"), "rate", "extra_approved"),
+    Column(
+        "extra_approval_median_minutes", _("Median time to approval"), "minutes", "extra_approved"
+    ),
+    Column("extra_value_per_visit", _("Extra work value per visit"), "money", "extra_approved"),
+    Column("charged_to_standard_ratio", _("Charged vs standard"), "ratio", "off_standard"),
 )
 
 METRIC_LABELS: dict[str, str | Promise] = {
@@ -59,6 +69,11 @@ METRIC_LABELS: dict[str, str | Promise] = {
     "rated": _("Rated bookings"),
     "unrated": _("Completed without a rating"),
     "recall": _("Completed with recall work"),
+    "visited": _("Visits (checked in, in service, ready or completed)"),
+    "extra_offered": _("Visits with extra work sent to the owner"),
+    "extra_approved": _("Visits with extra work approved"),
+    "priced": _("Completed with services at a standard price"),
+    "off_standard": _("Completed with a service charged off the standard price"),
 }
 
 # Columns the table sorts by besides the figures.
@@ -127,13 +142,15 @@ def format_figure(value: float | int | None, kind: Kind) -> str:
         return _("%(value)s min") % {"value": f"{value:.1f}"}
     if kind == "ratio":
         return f"{value:.2f}×"
+    # per_visit, money (in the outlet's currency), rating
     return f"{value:.2f}"
 
 
-# The equity table's figures: the four a flag can name, as (figure, kind).
+# The equity table's figures: the five a flag can name, as (figure, kind).
 EQUITY_FIGURES: tuple[tuple[str, Kind], ...] = (
     ("on_time_rate", "rate"),
     ("wait_median_minutes", "minutes"),
     ("completion_rate", "rate"),
     ("rating_mean", "rating"),
+    ("extra_offered_rate", "rate"),
 )
