@@ -156,11 +156,12 @@ class Visit:
     currency: str = "CNY"
 
 
-def visit_of(services: Sequence[ServiceType], *, currency: str = "CNY") -> Visit:
+def visit_of(services: Sequence[ServiceType], *, price: Decimal, currency: str) -> Visit:
+    """A booked visit: its services and the price it was booked at (moving it changes neither)."""
     return Visit(
         services=list(services),
         minutes=duration_minutes(services),
-        price=sum((s.price for s in services), Decimal("0")),
+        price=price,
         currency=currency,
     )
 

@@ -441,3 +441,16 @@ def test_staff_of_the_outlet_do_not_get_owner_pages_of_others(shop):
 
 def test_new_user_factory_language_is_english():
     assert UserFactory.build().language == "en"
+
+
+def test_the_reschedule_page_shows_the_price_the_visit_was_booked_at(shop, owner_client):
+    booking = BookingFactory(
+        vehicle=shop.vehicle,
+        outlet=shop.outlet,
+        start=timezone.now() + dt.timedelta(days=2),
+        services=shop.services[:1],
+        price_total="123.45",
+    )
+    page = owner_client.get(f"/bookings/{booking.reference}/reschedule/")
+    assert page.status_code == 200
+    assert "123.45" in page.content.decode()

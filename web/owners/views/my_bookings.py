@@ -110,7 +110,7 @@ def booking_reschedule_page(request: HttpRequest, reference: str) -> HttpRespons
         "booking": booking,
         "form": form,
         "days": days,
-        "visit": visit_of(services, currency=booking.outlet.currency),
+        "visit": visit_of(services, price=booking.price_total, currency=booking.outlet.currency),
         "change_until": booking.start - OWNER_CHANGE_DEADLINE,
         **zone_context(booking.outlet, request.user),
     }
