@@ -3,7 +3,10 @@
 import datetime as dt
 import importlib
 import os
+import shutil
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 import redis
@@ -52,13 +55,18 @@ def pytest_configure(config):
     # queue, never to the one a `make run` worker consumes against another database.
 
     celery_app.conf.task_default_queue = RUN_QUEUE
+    # Photos stored by a test that sets no MEDIA_ROOT of its own (the demo's seed stores some)
+    # land in this run's folder, never in the project's media/.
+    settings.MEDIA_ROOT = RUN_MEDIA
 
 
 RUN_QUEUE = f"test-run-{uuid.uuid4().hex[:8]}"
+RUN_MEDIA = Path(tempfile.gettempdir()) / f"hima-test-media-{uuid.uuid4().hex[:8]}"
 
 
 def pytest_unconfigure(config):
-    """Drop this run's queue: nobody consumes it."""
+    """Drop this run's queue: nobody consumes it; and its photos."""
+    shutil.rmtree(RUN_MEDIA, ignore_errors=True)
     try:
         client = redis.Redis.from_url(settings.REDIS_URL)
         keys = [*client.scan_iter(f"{RUN_QUEUE}*"), f"_kombu.binding.{RUN_QUEUE}"]
@@ -95,6 +103,7 @@ REFERENCE_DATA = [
         [
             "outlets.migrations.0002_standard_service_catalog",
             "outlets.migrations.0005_bilingual_catalog",  # the checklists in Chinese
+            "outlets.migrations.0007_workshop_capacity:crew_needs",  # skill, HV level, crew
         ],
     ),
     # After the catalog and the models it prices.
@@ -103,11 +112,13 @@ REFERENCE_DATA = [
 
 
 def load_reference_data() -> None:
-    """Put back what the data migrations loaded, if a transactional test truncated it."""
+    """Put back what the data migrations loaded, if a transactional test truncated it: each
+    migration's `load`, or the function named after a colon."""
     for model_label, migrations in REFERENCE_DATA:
         if not apps.get_model(model_label).objects.exists():
             for migration in migrations:
-                importlib.import_module(migration).load(apps, None)
+                module, _, function = migration.partition(":")
+                getattr(importlib.import_module(module), function or "load")(apps, None)
 
 
 @pytest.fixture(autouse=True)

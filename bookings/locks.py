@@ -64,8 +64,9 @@ def lock_booking(booking_id: int) -> Booking:
     )
 
 
-# Keys of lock_outlet_day: the outlet id and the day's ordinal (below 10**6 until the year 2738).
-OUTLET_DAY_KEY = sql.SQL("SELECT pg_advisory_xact_lock(%s * 1000000 + %s)").as_string()
+# Keys of lock_outlet_day: the outlet id and the day's ordinal, in the two-integer key space
+# (apart from the VIN locks' one-bigint keys, vehicles.ownership).
+OUTLET_DAY_KEY = sql.SQL("SELECT pg_advisory_xact_lock(%s::integer, %s::integer)").as_string()
 
 
 def lock_outlet_day(outlet_id: int, day: dt.date) -> None:

@@ -4,8 +4,14 @@ the outlet's hours and offer with the outlet lock, the day's closure with the ba
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
-from bookings.locks import share_lock_capable_bays, share_lock_day_bays, share_lock_outlet_serving
+from bookings.locks import (
+    lock_outlet_day,
+    share_lock_capable_bays,
+    share_lock_day_bays,
+    share_lock_outlet_serving,
+)
 from bookings.tests.factories import BookingFactory, next_local
 from outlets.models import Capability
 from outlets.tests.factories import BayFactory, ClosureFactory, OutletFactory, ServiceTypeFactory
@@ -84,3 +90,10 @@ def test_without_a_capable_bay_the_closure_is_left_for_the_caller_to_read():
         day=start.date(),
     )
     assert (bays, closures) == ([], None)
+
+
+def test_the_outlet_day_lock_takes_any_outlet_id_and_day(db):
+    # Keys once multiplied the id into one integer: outlet 2148 and up overflowed it.
+    with transaction.atomic():
+        lock_outlet_day(2_000_000_000, dt.date(9999, 12, 31))
+        lock_outlet_day(2_000_000_000, dt.date(9999, 12, 31))  # held already: no wait
