@@ -8,6 +8,7 @@ from .crews import seed_crews
 from .history import seed_history
 from .network import Login, seed_accounts, seed_outlets
 from .recalls import seed_recalls
+from .workshop_visit import seed_workshop_visit
 
 
 @transaction.atomic
@@ -17,6 +18,7 @@ def seed_demo() -> list[Login]:
     logins += seed_outlets()
     logins += seed_crews()  # before the bookings: the reservation takes a crew
     seed_bookings()
+    logins += seed_workshop_visit()  # today's board first: the visit takes a bay left free
     seed_history()
     seed_recalls()
     return logins

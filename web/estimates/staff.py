@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from estimates import selectors, services
@@ -91,18 +92,19 @@ def staff_estimate_send(request: HttpRequest, code: str, reference: str) -> Http
     return redirect("web:staff-estimate", code=outlet.code, reference=booking.reference)
 
 
+# Lazy: the table is built at import, its messages are read in the request's language.
 LINE_ACTIONS = {
     "start": (
         lambda line, user: services.estimate_work(line=line, actor=user, done=False),
-        _("Work started."),
+        gettext_lazy("Work started."),
     ),
     "complete": (
         lambda line, user: services.estimate_work(line=line, actor=user, done=True),
-        _("Work completed."),
+        gettext_lazy("Work completed."),
     ),
     "extend": (
         lambda line, user: services.estimate_line_extend(line=line, actor=user),
-        _("The time was added to the visit."),
+        gettext_lazy("The time was added to the visit."),
     ),
 }
 
