@@ -35,6 +35,9 @@ RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
 RUN useradd --create-home --uid 1000 hima
 WORKDIR /app
 COPY --from=build --chown=hima:hima /app /app
+# The photos' folder (MEDIA_ROOT), owned by the service's user: a named volume mounted on it
+# starts with this ownership (docker-compose.yml's `media`).
+RUN mkdir -p /app/media && chown hima:hima /app/media
 USER hima
 EXPOSE 8000
 # /healthz answers 200 when PostgreSQL and Redis answer. Asked under a name ALLOWED_HOSTS
