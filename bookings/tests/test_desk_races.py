@@ -3,15 +3,14 @@ book the same slot on different free bays. The outlet-day lock makes the counts 
 wins, the others are told the desk is full."""
 
 import datetime as dt
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 
 from bookings.lifecycle.create import booking_create
 from bookings.lifecycle.desk import DeskFull
 from bookings.models import Booking
+from bookings.tests.test_reservation_concurrency import race
 from outlets.tests.factories import BayFactory, OutletFactory, ServiceTypeFactory
 from vehicles.tests.factories import VehicleFactory
 
@@ -28,33 +27,17 @@ def test_owners_racing_for_the_desks_last_place_at_one_slot():
     for n in range(THREADS):
         BayFactory(outlet=outlet, name=f"B{n}")
     vehicles = [VehicleFactory() for _ in range(THREADS)]
-    barrier = threading.Barrier(THREADS)
-    outcomes: list = [None] * THREADS
 
     def book(i: int) -> None:
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=60)
-            booking_create(
-                owner=vehicles[i].owner,
-                vehicle=vehicles[i],
-                outlet=outlet,
-                services=[service],
-                start=SLOT,
-                now=NOW,
-            )
-            outcomes[i] = "won"
-        except DeskFull:
-            outcomes[i] = "full"
-        except Exception as exc:
-            outcomes[i] = exc
-        finally:
-            connection.close()
+        booking_create(
+            owner=vehicles[i].owner,
+            vehicle=vehicles[i],
+            outlet=outlet,
+            services=[service],
+            start=SLOT,
+            now=NOW,
+        )
 
-    threads = [threading.Thread(target=book, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(map(str, outcomes)) == ["full"] * (THREADS - 1) + ["won"]
+    outcomes = race(book, THREADS, taken=(DeskFull,))
+    assert sorted(map(str, outcomes)) == ["taken"] * (THREADS - 1) + ["won"]
     assert Booking.objects.filter(outlet=outlet).count() == 1
