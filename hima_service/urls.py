@@ -6,7 +6,7 @@ from .views import healthz
 
 api_v1 = [
     path("", include("accounts.urls")),
-    path("", include("bookings.personal_data.urls")),
+    path("", include("privacy.urls")),
     path("", include("vehicles.urls")),
     path("", include("outlets.urls")),
     path("", include("pricing.urls")),

@@ -23,6 +23,7 @@ PACKAGES = [
     "bookings",
     "workshop",
     "estimates",
+    "privacy",
     "audit",
     "web",
     "demo",

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import user_password_change, user_update
-from bookings.personal_data.services import ErasureBlocked, account_erase
-from bookings.personal_data.views import export_response
+from bookings.personal_data.services import ErasureBlocked
 from hima_service.exceptions import DomainError
+from privacy.services import account_erase
+from privacy.views import export_response
 
 from ...common.errors import form_error
 from ..forms import EraseForm, PasswordChangeForm, TimeZoneForm

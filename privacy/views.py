@@ -13,6 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from accounts.views import MeView as AccountMeView
 from hima_service.schema import ErrorSerializer
 
@@ -29,7 +30,7 @@ class EraseInputSerializer(serializers.Serializer):
     )
 
 
-def export_response(user) -> HttpResponse:
+def export_response(user: User) -> HttpResponse:
     """The export as a JSON file download, named for the account and the day."""
     body = json.dumps(personal_data_export(user=user), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -44,8 +45,9 @@ class MeView(AccountMeView):
         request=EraseInputSerializer,
         responses={204: None, 400: ErrorSerializer, 409: ErrorSerializer},
         description="Erase one's account: personal fields blanked, every token revoked, future "
-        "bookings cancelled; the anonymous history stays for the audit. Refused (409) while a "
-        "car is at an outlet or a booking starts within 2 hours.",
+        "bookings cancelled, the photos of one's car deleted and the inspection notes blanked; "
+        "the anonymous history stays for the audit. Refused (409) while a car is at an outlet "
+        "or a booking starts within 2 hours.",
     )
     def delete(self, request):
         serializer = EraseInputSerializer(data=request.data)
@@ -58,7 +60,8 @@ class MeExportView(APIView):
     @extend_schema(
         responses={(200, "application/json"): OpenApiTypes.OBJECT},
         description="Everything the platform holds about the signed-in person, as JSON: the "
-        "account, cars, bookings with services, history and feedback, and messages sent.",
+        "account, cars, bookings with services, history, feedback, the check-in inspection and "
+        "the extra work proposed, and messages sent.",
     )
     def get(self, request):
         return export_response(request.user)
