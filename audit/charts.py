@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from outlets.models import Outlet, localized
 
-from . import sql
+from . import chart_sql
 from .scope import AuditScope
 from .selectors import Period, fetch_rows, statement_params
 
@@ -40,7 +40,7 @@ def wait_distribution(
 ) -> list[WaitDistribution]:
     """Per outlet, the waits the median and p90 are taken from, bucketed. One query."""
     rows = fetch_rows(
-        sql.WAIT_DISTRIBUTION,
+        chart_sql.WAIT_DISTRIBUTION,
         statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now),
     )
     return [
@@ -49,7 +49,7 @@ def wait_distribution(
             outlet_name=row["outlet_name"],
             outlet_name_zh=row["outlet_name_zh"],
             started=row["started"],
-            edges=sql.WAIT_BUCKET_EDGES,
+            edges=chart_sql.WAIT_BUCKET_EDGES,
             counts=list(row["counts"]),
         )
         for row in rows
@@ -78,7 +78,7 @@ def weekly_on_time(
     week without a booking in scope is absent. The first and last weeks may be partial: the
     period's dates bound them."""
     rows = fetch_rows(
-        sql.WEEKLY_ON_TIME,
+        chart_sql.WEEKLY_ON_TIME,
         statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now),
     )
     return [WeekOnTime(**row) for row in rows]

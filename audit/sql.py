@@ -206,7 +206,8 @@ METRICS: dict[str, sql.Composable] = {
 }
 
 
-def _count(metric: str) -> sql.Composed:
+def metric_count(metric: str) -> sql.Composed:
+    """count(s.id) of the scoped rows that meet one figure's condition (METRICS)."""
     return sql.SQL("count(s.id) FILTER (WHERE {})").format(METRICS[metric])
 
 
@@ -256,23 +257,23 @@ AGGREGATES = sql.SQL("""
     {off_standard} AS off_standard,
     coalesce(sum(s.charged) FILTER (WHERE {is_priced}), 0)::float8 AS charged_total,
     coalesce(sum(s.standard) FILTER (WHERE {is_priced}), 0)::float8 AS standard_total""").format(
-    completed=_count("completed"),
-    cancelled=_count("cancelled"),
-    no_show=_count("no_show"),
-    due=_count("due"),
-    started=_count("started"),
-    on_time=_count("on_time"),
-    timed=_count("timed"),
-    rated=_count("rated"),
-    recall=_count("recall"),
+    completed=metric_count("completed"),
+    cancelled=metric_count("cancelled"),
+    no_show=metric_count("no_show"),
+    due=metric_count("due"),
+    started=metric_count("started"),
+    on_time=metric_count("on_time"),
+    timed=metric_count("timed"),
+    rated=metric_count("rated"),
+    recall=metric_count("recall"),
     is_timed=METRICS["timed"],
     is_completed=_COMPLETED,
     is_rated=METRICS["rated"],
-    visits=_count("visited"),
-    extra_offered=_count("extra_offered"),
+    visits=metric_count("visited"),
+    extra_offered=metric_count("extra_offered"),
     is_visited=_VISITED,
-    priced=_count("priced"),
-    off_standard=_count("off_standard"),
+    priced=metric_count("priced"),
+    off_standard=metric_count("off_standard"),
     is_priced=_PRICED,
 )
 
@@ -380,49 +381,3 @@ JOIN vehicles_brand br ON br.id = m.brand_id
 WHERE {counted}
 ORDER BY s.start, s.id
 """).format(scoped=SCOPED, counted=METRICS[metric])
-
-
-# The wait distribution's bucket edges in minutes: a wait falls in the first bucket whose edge
-# it does not exceed (≤ 0: started early or on the minute; ≤ 15: on time), else in the last,
-# open-ended one. The on-time edge is the on-time rule's, so the chart and the rate agree.
-WAIT_BUCKET_EDGES: tuple[int, ...] = (0, ON_TIME_MINUTES, 30, 60)
-
-
-def _bucket_counts() -> sql.Composed:
-    bucket = sql.SQL("count(*) FILTER (WHERE {})::int")
-    counts: list[sql.Composable] = []
-    above: list[sql.Composable] = []
-    for edge in WAIT_BUCKET_EDGES:
-        up_to = sql.SQL("s.wait_minutes <= {}").format(sql.Literal(edge))
-        counts.append(bucket.format(sql.SQL(" AND ").join([*above, up_to])))
-        above = [sql.SQL("s.wait_minutes > {}").format(sql.Literal(edge))]
-    counts.append(bucket.format(*above))
-    return sql.SQL("ARRAY[{}]").format(sql.SQL(", ").join(counts))
-
-
-# Per outlet: how many started bookings (the `started` metric, as the wait figures count them)
-# waited how long, bucketed by WAIT_BUCKET_EDGES. Outlets without a started booking are absent.
-WAIT_DISTRIBUTION = sql.SQL("""
-WITH {scoped}
-SELECT o.code AS outlet, o.name AS outlet_name, o.name_zh AS outlet_name_zh,
-       count(*)::int AS started, {bucket_counts} AS counts
-FROM scoped s
-JOIN outlets_outlet o ON o.id = s.outlet_id
-WHERE {is_started}
-GROUP BY o.code, o.name, o.name_zh
-ORDER BY o.code
-""").format(scoped=SCOPED, bucket_counts=_bucket_counts(), is_started=METRICS["started"])
-
-# Per week (Monday of the outlet's local start date), over every outlet in scope together: the
-# started bookings and those on time (the on-time rate's own numerator and denominator).
-WEEKLY_ON_TIME = sql.SQL("""
-WITH {scoped}
-SELECT date_trunc('week', s.start AT TIME ZONE o.time_zone)::date AS week,
-       {started}::int AS started,
-       {on_time}::int AS on_time,
-       {on_time}::float8 / nullif({started}, 0) AS on_time_rate
-FROM scoped s
-JOIN outlets_outlet o ON o.id = s.outlet_id
-GROUP BY 1
-ORDER BY 1
-""").format(scoped=SCOPED, started=_count("started"), on_time=_count("on_time"))
