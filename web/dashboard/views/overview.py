@@ -28,8 +28,10 @@ from vehicles.models import Brand
 from ...common.errors import form_error
 from ...common.selectors import outlet_city_choices
 from ..audit_tables import (
+    ALL_COLUMNS,
     COLUMNS,
     EQUITY_FIGURES,
+    EXTRA_COLUMNS,
     METRIC_LABELS,
     next_sort,
     parse_sort,
@@ -119,6 +121,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "form": form,
         "section": "overview",
         "columns": COLUMNS,
+        "extra_columns": EXTRA_COLUMNS,
         "metric_labels": METRIC_LABELS,
     }
     if scope is not None:
@@ -141,7 +144,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             sort_descending=descending,
             sort_links={
                 c: next_sort(key, descending, c)
-                for c in ["outlet", "city", *(c.key for c in COLUMNS)]
+                for c in ["outlet", "city", *(c.key for c in ALL_COLUMNS)]
             },
             api_query=api_query(scope, period),
             csv_query=api_query(
