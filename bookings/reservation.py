@@ -18,16 +18,15 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hima_service.exceptions import Conflict, CrewUnavailable, SlotTaken, VehicleBusy
+from hima_service.exceptions import Conflict, CrewUnavailable, SlotTaken
 from outlets.catalog import booking_duration, needed_capabilities
 from outlets.models import Bay, Closure, Outlet, ServiceType
 from vehicles.models import Vehicle
 
+from .constraints import CREW_OVERLAP, require_transaction, win
 from .crews import crews_for_write
 from .locks import (
     HeldDay,
@@ -38,18 +37,6 @@ from .locks import (
 )
 from .models import ACTIVE_STATUSES, Booking, BookingService
 from .references import new_reference
-
-BAY_OVERLAP = "booking_no_bay_overlap"
-CREW_OVERLAP = "booking_no_crew_overlap"
-VEHICLE_OVERLAP = "booking_no_vehicle_overlap"
-ATTEMPTS = 10
-DEADLOCK_DETECTED = "40P01"
-
-
-def _constraint_name(exc: IntegrityError) -> str | None:
-    # psycopg names the violated constraint; never parse the message text.
-    diag = getattr(exc.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None)
 
 
 def _times(
@@ -103,42 +90,6 @@ def _hold_outlet_open(outlet: Outlet, start: dt.datetime) -> None:
         raise ValidationError(
             {"start": [_("%(outlet)s is closed on %(day)s.") % {"outlet": outlet.name, "day": day}]}
         )
-
-
-def _win(
-    write: Callable[[], object], *, renew_reference: Callable[[], None] | None = None
-) -> str | None:
-    """Run one INSERT or UPDATE of a booking in a savepoint (a nested atomic block) and let
-    PostgreSQL judge it, inside the caller's transaction.
-
-    None when accepted; the name of the exclusion constraint that refused it when the bay
-    (BAY_OVERLAP) or a member of the crew (CREW_OVERLAP) is taken; VehicleBusy for
-    booking_no_vehicle_overlap. On any refusal only the savepoint is lost.
-    """
-    for _attempt in range(ATTEMPTS):
-        try:
-            with transaction.atomic():
-                write()
-        except IntegrityError as exc:
-            name = _constraint_name(exc) or ""
-            if name in (BAY_OVERLAP, CREW_OVERLAP):
-                return name
-            if name == VEHICLE_OVERLAP:
-                raise VehicleBusy() from exc
-            if renew_reference is not None and "reference" in name:
-                renew_reference()  # a one-in-a-billion collision: draw again
-                continue
-            raise
-        except OperationalError as exc:
-            # An exclusion constraint is checked after the row is written, so two transactions
-            # writing overlapping rows at the same instant each wait for the other's row, and
-            # PostgreSQL breaks the cycle by failing one with a deadlock. Only our savepoint is
-            # lost: try the same bay again; now the other transaction's outcome decides.
-            if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
-                raise
-            continue
-        return None
-    return BAY_OVERLAP  # still contended after every attempt: as good as taken
 
 
 def _crews(
@@ -210,13 +161,6 @@ def _place(
     raise SlotTaken()
 
 
-def _require_transaction(name: str) -> None:
-    # Its share locks hold only until the transaction ends: in autocommit they would end with
-    # each statement and guard nothing.
-    if transaction.get_autocommit():
-        raise TransactionManagementError(f"{name} runs inside the caller's transaction.atomic().")
-
-
 def reserve_bay(
     *, booking: Booking, services: Sequence[ServiceType], held: HeldDay | None = None
 ) -> Booking:
@@ -234,7 +178,7 @@ def reserve_bay(
     nothing of it remains and the caller's transaction stays usable (a caller may catch
     SlotTaken and do something else).
     """
-    _require_transaction("reserve_bay")
+    require_transaction("reserve_bay")
     if booking.pk is not None:
         raise ValueError("reserve_bay inserts a new booking; use move_booking for a saved one.")
     services = list(services)
@@ -278,7 +222,7 @@ def reserve_bay(
             booking,
             candidates,
             crews,
-            lambda: _win(insert, renew_reference=renew_reference if may_renew_reference else None),
+            lambda: win(insert, renew_reference=renew_reference if may_renew_reference else None),
         )
     except (SlotTaken, CrewUnavailable):
         booking.bay, booking.crew = None, []
@@ -306,7 +250,7 @@ def move_booking(
     and SlotTaken is raised: the old slot is given up only once the new one is held. Updates
     `booking` in memory and returns it. Like reserve_bay, inside the caller's transaction.
     """
-    _require_transaction("move_booking")
+    require_transaction("move_booking")
     if booking.status not in ACTIVE_STATUSES:
         raise Conflict(
             _("A booking that is %(status)s holds no bay and cannot be moved.")
@@ -355,7 +299,7 @@ def move_booking(
     placed = Booking(pk=booking.pk)
 
     def update() -> str | None:
-        return _win(
+        return win(
             lambda: Booking.objects.filter(pk=booking.pk).update(
                 start=new_start,
                 end=new_end,
@@ -390,40 +334,3 @@ def _check_given_bay(bay: Bay, *, outlet: Outlet, needed: set[str]) -> None:
                 ]
             }
         )
-
-
-def extend_booking(*, booking: Booking, minutes: int) -> Booking:
-    """Lengthen an active booking's hold by `minutes` (extra work the owner approved), on the
-    same bay and crew, in place: `end` and `bay_released_at` move later by that much.
-
-    The caller holds the booking's row lock (`bookings.locks.lock_booking`). The exclusion
-    constraints decide: SlotTaken when the bay is held by another booking before the longer
-    work would end, CrewUnavailable when someone of the crew is; the row is then left as it
-    was, so staff can choose (another bay, a later visit). Inside the caller's transaction."""
-    _require_transaction("extend_booking")
-    if booking.status not in ACTIVE_STATUSES:
-        raise Conflict(
-            _("A booking that is %(status)s holds no bay and cannot be extended.")
-            % {"status": booking.get_status_display()}
-        )
-    if minutes <= 0:
-        raise ValidationError({"minutes": [_("Extend by at least one minute.")]})
-    extra = dt.timedelta(minutes=minutes)
-    end, released = booking.end + extra, booking.bay_released_at + extra
-    now = timezone.now()
-    refused = _win(
-        lambda: Booking.objects.filter(pk=booking.pk).update(
-            end=end, bay_released_at=released, updated_at=now
-        )
-    )
-    if refused == CREW_OVERLAP:
-        raise CrewUnavailable(
-            _(
-                "Someone of this car's crew is booked on other work before the longer work "
-                "would end."
-            )
-        )
-    if refused is not None:
-        raise SlotTaken(_("The bay is booked for another car before the longer work would end."))
-    booking.end, booking.bay_released_at, booking.updated_at = end, released, now
-    return booking

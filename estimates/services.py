@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from bookings.extension import extend_booking
 from bookings.locks import lock_booking
 from bookings.models import Booking
 from bookings.notify.outbox import notify_estimate_sent
-from bookings.reservation import extend_booking
 from hima_service.exceptions import Conflict, CrewUnavailable, NotFound, RuleViolation, SlotTaken
 from outlets.models import ServiceType
 from pricing.selectors import labour_rate, service_prices

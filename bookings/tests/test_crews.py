@@ -11,10 +11,11 @@ from django.db import transaction
 from accounts.tests.factories import UserFactory
 from bookings.availability.engine import free_starts
 from bookings.crews import crew_warnings
+from bookings.extension import extend_booking
 from bookings.lifecycle.status import booking_start
 from bookings.lifecycle.walk_ins import walk_in_register
 from bookings.models import Booking, BookingService
-from bookings.reservation import extend_booking, move_booking, reserve_bay
+from bookings.reservation import move_booking, reserve_bay
 from bookings.tests.crew_world import crew_world, technician
 from bookings.tests.factories import BookingFactory
 from crews.models import Technician
