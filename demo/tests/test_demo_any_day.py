@@ -10,7 +10,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from audit.periods import last_quarter
+from bookings.models import Booking
 from conftest import load_reference_data
+from demo import bookings as demo_bookings
 from demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +32,14 @@ def the_audit_seeded_at(instant: str) -> dict:
             path: client.get(f"/api/v1/audit/{path}/", params).json()
             for path in ["outlets", "equity"]
         }
+        read["history_references"] = list(
+            Booking.objects.filter(owner__username__startswith="history")
+            .order_by("id")
+            .values_list("reference", flat=True)[:50]
+        )
         transaction.set_rollback(True)
-    for body in read.values():  # the dates themselves differ, of course
-        del body["date_from"], body["date_to"]
+    for path in ["outlets", "equity"]:  # the dates themselves differ, of course
+        del read[path]["date_from"], read[path]["date_to"]
     return read
 
 
@@ -43,3 +50,19 @@ def test_the_same_figures_and_flags_on_any_day():
     assert quarter_end["equity"]["flags"], "the designed difference at Nanshan is flagged"
     assert quarter_end["outlets"]["rows"]
     assert quarter_end == midsummer
+
+
+def test_a_reference_already_taken_changes_no_figure(monkeypatch):
+    """The demo's other bookings get random references; when one is a reference the history
+    would draw, the history draws another, and nothing else of it changes."""
+    instant = "2027-07-15T12:00:00+00:00"
+    plain = the_audit_seeded_at(instant)
+    colliding = iter(plain["history_references"])
+    real = demo_bookings.new_reference
+    monkeypatch.setattr(demo_bookings, "new_reference", lambda: next(colliding, None) or real())
+
+    colliding_seed = the_audit_seeded_at(instant)
+
+    assert colliding_seed["history_references"] != plain["history_references"]
+    del colliding_seed["history_references"], plain["history_references"]
+    assert colliding_seed == plain
