@@ -12,7 +12,13 @@ earliest starts have moved on is computed again.
 What a cached answer can miss, for at most AVAILABILITY_CACHE_SECONDS: a change to the catalog
 (service types, brands) and, in the network search, a nearer outlet whose first free start has
 just appeared. It never offers a start a booking has taken, and booking create decides anyway.
-An ask with `vehicle=` (the vehicle's own bookings count) is always computed.
+
+An owner asking for their car (`vehicle=`) gets the answer to the same question asked for the
+car's brand, less the starts the car's own bookings overlap: a vehicle changes nothing else in
+the engine (its brand decides the authorization, its bookings only take starts away). So the
+owner's ask shares the brand's cached answer, and reads only the car's own bookings, live. In
+the network search, an outlet whose earliest start the car's own bookings overlap has another
+earliest start for this car, which the brand's answer does not hold: that ask is computed.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -32,7 +38,10 @@ from rest_framework.request import Request
 
 from outlets.versions import outlet_versions
 
+from ..busy import Busy
 from .rules import LEAD_TIME
+
+Question = Mapping[str, Sequence[str]]
 
 
 @functools.cache
@@ -49,15 +58,27 @@ def namespace() -> str:
     return _database_identity(connection.settings_dict["NAME"])
 
 
-def cacheable(request: Request) -> bool:
-    return settings.AVAILABILITY_CACHE_SECONDS > 0 and not request.query_params.get("vehicle")
+def caching() -> bool:
+    return settings.AVAILABILITY_CACHE_SECONDS > 0
 
 
-def answer_key(kind: str, request: Request) -> str:
-    """One key per question: the kind, every query parameter in order, and the language."""
+def asked(request: Request) -> dict[str, list[str]]:
+    """The question as the caller put it: every query parameter with its values."""
     query = request.query_params
-    question = [kind, sorted((name, query.getlist(name)) for name in query), get_language()]
-    digest = hashlib.sha256(json.dumps(question).encode()).hexdigest()[:32]
+    return {name: query.getlist(name) for name in query}
+
+
+def for_brand(question: Question, brand_code: str) -> dict[str, list[str]]:
+    """An owner's question as an anonymous caller asks it for the car's brand."""
+    kept = {name: list(values) for name, values in question.items()}
+    kept.pop("vehicle", None)
+    return {**kept, "brand": [brand_code]}
+
+
+def answer_key(kind: str, question: Question) -> str:
+    """One key per question: the kind, every query parameter in order, and the language."""
+    parts = [kind, sorted((name, list(values)) for name, values in question.items())]
+    digest = hashlib.sha256(json.dumps([*parts, get_language()]).encode()).hexdigest()[:32]
     return f"availability:{namespace()}:{digest}"
 
 
@@ -127,3 +148,35 @@ def network_answer(key: str, *, now: dt.datetime) -> Mapping | None:
     if not all(still_ahead(result["earliest_start"]) for result in data["results"]):
         return None
     return data
+
+
+def _overlapped(own: Busy | None, minutes: int) -> Callable[[str], bool]:
+    """Whether a start (ISO text) overlaps the car's own bookings, for a job of `minutes`."""
+    if own is None or not own.starts:
+        return lambda start: False
+
+    def overlapped(start: str) -> bool:
+        at = dt.datetime.fromisoformat(start).timestamp()
+        return own.overlaps(at, at + minutes * 60)
+
+    return overlapped
+
+
+def less_own_bookings(data: Mapping, own: Busy | None) -> Mapping:
+    """An outlet answer for the car's brand, less the starts the car's own bookings overlap."""
+    overlapped = _overlapped(own, data["duration_minutes"])
+    return {
+        **data,
+        "days": [
+            {**day, "starts": [start for start in day["starts"] if not overlapped(start)]}
+            for day in data["days"]
+        ],
+    }
+
+
+def holds_for_the_car(data: Mapping, own: Busy | None) -> bool:
+    """Whether a network answer for the car's brand is the car's answer too: none of its
+    earliest starts overlaps the car's own bookings (a start they take away from an outlet not
+    listed cannot bring it in)."""
+    overlapped = _overlapped(own, data["duration_minutes"])
+    return not any(overlapped(result["earliest_start"]) for result in data["results"])

@@ -8,7 +8,9 @@ one of the two, because "which outlets can serve it" depends on the brand.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -24,12 +26,13 @@ from rest_framework.views import APIView
 
 from outlets.catalog import duration_minutes
 from outlets.models import Outlet, ServiceType
-from outlets.schedule import days_between
+from outlets.schedule import UTC, days_between
 from outlets.selectors import outlet_get_active, service_types_by_code
 from vehicles.models import Brand, Vehicle
 from vehicles.selectors import vehicle_get
 
 from . import answers
+from .calendar import vehicle_busy, window
 from .engine import free_starts
 from .network import NETWORK_DAYS, earliest_near
 from .rules import fields_renamed
@@ -48,13 +51,13 @@ class AvailabilityQuery:
     services: list[ServiceType]
     vehicle: Vehicle | None
     brand: Brand | None
+    # The rules name inputs as the booking API does ("services", "vehicle"); the client sent
+    # `service=` and maybe `brand=`, so errors are named after what it sent.
+    renames: dict[str, str]
 
-    @property
-    def renames(self) -> dict[str, str]:
-        """The rules name inputs as the booking API does ("services", "vehicle"); the client
-        sent `service=` and maybe `brand=`, so errors are named after what it sent."""
-        named_brand = self.vehicle is None and self.brand is not None
-        return {"services": "service", **({"vehicle": "brand"} if named_brand else {})}
+    def for_brand(self) -> AvailabilityQuery:
+        """The same question without the car: its errors still named after what was sent."""
+        return dataclasses.replace(self, vehicle=None)
 
 
 def parse_query(
@@ -77,7 +80,14 @@ def parse_query(
     params = query.validated_data
     services = service_types_by_code(params["service"], field="service")
     vehicle, brand = _vehicle_and_brand(request, params)
-    return AvailabilityQuery(params=params, services=services, vehicle=vehicle, brand=brand)
+    named_brand = vehicle is None and brand is not None
+    return AvailabilityQuery(
+        params=params,
+        services=services,
+        vehicle=vehicle,
+        brand=brand,
+        renames={"services": "service", **({"vehicle": "brand"} if named_brand else {})},
+    )
 
 
 def _vehicle_and_brand(request: Request, params: dict) -> tuple[Vehicle | None, Brand | None]:
@@ -123,9 +133,31 @@ class OutletAvailabilityView(APIView):
         responses={200: OutletAvailabilitySerializer},
     )
     def get(self, request: Request, code: str) -> Response:
-        if not answers.cacheable(request):
-            return Response(self.answer(request, outlet_get_active(code=code)))
-        key = answers.answer_key(f"outlet:{code}", request)
+        if not answers.caching():
+            return Response(self.answer(self.query(request), outlet_get_active(code=code)))
+        if request.query_params.get("vehicle"):
+            return Response(self.for_the_car(request, code))
+        key = answers.answer_key(f"outlet:{code}", answers.asked(request))
+        return Response(
+            self.cached_or_computed(request, code, key, query=lambda: self.query(request))
+        )
+
+    def for_the_car(self, request: Request, code: str) -> Mapping:
+        """The brand's answer, cached or computed (and cached), less the car's own bookings."""
+        query = self.query(request)
+        assert query.brand is not None  # noqa: S101 - a vehicle gives its brand
+        key = answers.answer_key(
+            f"outlet:{code}", answers.for_brand(answers.asked(request), query.brand.code)
+        )
+        data = self.cached_or_computed(request, code, key, query=query.for_brand)
+        span = window(
+            dt.date.fromisoformat(data["date_from"]), dt.date.fromisoformat(data["date_to"])
+        )
+        return answers.less_own_bookings(data, vehicle_busy(query.vehicle, span, None))
+
+    def cached_or_computed(
+        self, request: Request, code: str, key: str, *, query: Callable[[], AvailabilityQuery]
+    ) -> Mapping:
         now = timezone.now()
         data = answers.outlet_answer(
             key, now=now, default_dates="date_from" not in request.query_params
@@ -134,17 +166,22 @@ class OutletAvailabilityView(APIView):
 
             def compute() -> tuple[dict, list[int]]:
                 outlet = outlet_get_active(code=code)
-                return self.answer(request, outlet, now=now), [outlet.pk]
+                return self.answer(query(), outlet, now=now), [outlet.pk]
 
             data, versions = answers.computed(compute)
             answers.store(key, data, versions)
-        return Response(data)
+        return data
 
-    def answer(self, request: Request, outlet: Outlet, *, now: dt.datetime | None = None) -> dict:
-        now = now or timezone.now()
-        query = parse_query(
+    @staticmethod
+    def query(request: Request) -> AvailabilityQuery:
+        return parse_query(
             request, OutletAvailabilityQuery, ["date_from", "date_to", "vehicle", "brand"]
         )
+
+    def answer(
+        self, query: AvailabilityQuery, outlet: Outlet, *, now: dt.datetime | None = None
+    ) -> dict:
+        now = now or timezone.now()
         date_from = query.params.get("date_from") or outlet.local_day(now)
         # A week by default, cut short at the end of the calendar (date_from=9999-12-30).
         date_to = query.params.get("date_to") or date_from + dt.timedelta(
@@ -199,21 +236,44 @@ class NetworkAvailabilityView(APIView):
         responses={200: NetworkAvailabilitySerializer},
     )
     def get(self, request: Request) -> Response:
-        if not answers.cacheable(request):
-            return Response(self.answer(request)[0])
-        key = answers.answer_key("network", request)
+        if not answers.caching():
+            return Response(self.answer(self.query(request))[0])
+        if request.query_params.get("vehicle"):
+            return Response(self.for_the_car(request))
+        key = answers.answer_key("network", answers.asked(request))
+        return Response(self.cached_or_computed(key, query=lambda: self.query(request)))
+
+    def for_the_car(self, request: Request) -> Mapping:
+        """The brand's answer, cached or computed (and cached), when none of its earliest starts
+        overlaps the car's own bookings; else the car's own answer, computed."""
+        query = self.query(request)
+        assert query.brand is not None  # noqa: S101 - a vehicle gives its brand
+        key = answers.answer_key(
+            "network", answers.for_brand(answers.asked(request), query.brand.code)
+        )
+        data = self.cached_or_computed(key, query=query.for_brand)
+        today = timezone.now().astimezone(UTC).date()
+        span = window(today - dt.timedelta(days=1), today + dt.timedelta(days=NETWORK_DAYS + 1))
+        if answers.holds_for_the_car(data, vehicle_busy(query.vehicle, span, None)):
+            return data
+        return self.answer(query)[0]
+
+    def cached_or_computed(self, key: str, *, query: Callable[[], AvailabilityQuery]) -> Mapping:
         now = timezone.now()
         data = answers.network_answer(key, now=now)
         if data is None:
-            data, versions = answers.computed(lambda: self.answer(request, now=now))
+            data, versions = answers.computed(lambda: self.answer(query(), now=now))
             answers.store(key, data, versions)
-        return Response(data)
+        return data
 
-    def answer(self, request: Request, *, now: dt.datetime | None = None) -> tuple[dict, list[int]]:
+    @staticmethod
+    def query(request: Request) -> AvailabilityQuery:
+        return parse_query(request, NetworkAvailabilityQuery, ["near", "vehicle", "brand", "limit"])
+
+    def answer(
+        self, query: AvailabilityQuery, *, now: dt.datetime | None = None
+    ) -> tuple[dict, list[int]]:
         """The answer, and the outlets it names."""
-        query = parse_query(
-            request, NetworkAvailabilityQuery, ["near", "vehicle", "brand", "limit"]
-        )
         latitude, longitude = query.params["near"]
         # NetworkAvailabilityQuery requires vehicle= or brand=, and either gives the brand.
         assert query.brand is not None  # noqa: S101 - narrows the type

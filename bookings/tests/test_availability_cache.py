@@ -187,20 +187,59 @@ def test_the_default_week_moves_on_at_local_midnight(world, outlet, time_machine
     assert answer.json()["date_from"] == midnight.date().isoformat()
 
 
-def test_asking_for_a_vehicle_is_always_computed(world, outlet):
-    def ask():
-        response = world.api("owner").get(
-            f"/api/v1/outlets/{outlet.code}/availability/",
-            {"service": world.service.code, "vehicle": world.vehicle.pk},
-        )
-        assert response.status_code == 200
-        return response.json()
+def owners_week(world, outlet, day: dt.date | None = None) -> dict:
+    day = day or world.start(10).date()
+    response = world.api("owner").get(
+        f"/api/v1/outlets/{outlet.code}/availability/",
+        {
+            "service": world.service.code,
+            "vehicle": world.vehicle.pk,
+            "date_from": day,
+            "date_to": day,
+        },
+    )
+    assert response.status_code == 200, response.json()
+    return response.json()
 
-    first = ask()
-    again, queries = queries_of(ask)
 
-    assert again == first
-    assert queries > 1
+def computed_without_the_cache(settings, ask):
+    settings.AVAILABILITY_CACHE_SECONDS = 0
+    try:
+        return ask()
+    finally:
+        settings.AVAILABILITY_CACHE_SECONDS = 60
+
+
+def test_an_owners_ask_shares_the_answer_for_the_cars_brand(world, outlet):
+    for_the_brand = week_of(world, outlet)
+
+    for_the_car, queries = queries_of(lambda: owners_week(world, outlet))
+
+    assert for_the_car == for_the_brand
+    assert queries == 4  # services, the car, the outlet's version, the car's own bookings
+
+
+def test_an_owners_first_ask_is_cached_for_everyone_asking_for_the_brand(world, outlet):
+    owners_week(world, outlet)
+
+    for_the_brand, queries = queries_of(lambda: week_of(world, outlet))
+
+    assert queries == 1
+    assert starts(for_the_brand) == starts(owners_week(world, outlet))
+
+
+def test_the_cars_booking_elsewhere_takes_the_starts_it_overlaps_from_the_cached_answer(
+    world, outlet, settings, django_capture_on_commit_callbacks
+):
+    ten = world.start(10)
+    week_of(world, outlet)  # cached for the brand
+
+    book(world, world.outlet, ten, django_capture_on_commit_callbacks)  # the other outlet
+
+    for_the_car = owners_week(world, outlet)
+    assert ten.isoformat() in starts(week_of(world, outlet))
+    assert ten.isoformat() not in starts(for_the_car)
+    assert for_the_car == computed_without_the_cache(settings, lambda: owners_week(world, outlet))
 
 
 def test_with_the_cache_unreachable_every_ask_is_computed(world, outlet):
@@ -271,3 +310,42 @@ def test_a_network_answer_whose_earliest_start_has_come_too_close_is_computed_ag
 
     assert queries > 1
     assert dt.datetime.fromisoformat(after[outlet.code]) > nine
+
+
+def owners_near(world) -> dict:
+    response = world.api("owner").get(
+        "/api/v1/availability/",
+        {
+            "near": "31.23,121.47",
+            "service": world.service.code,
+            "vehicle": world.vehicle.pk,
+            "limit": 2,
+        },
+    )
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def test_an_owners_network_search_is_the_brands_while_the_car_is_free_then(world):
+    for_the_brand = near(world)
+
+    for_the_car, queries = queries_of(lambda: owners_near(world))
+
+    assert for_the_car == for_the_brand
+    assert queries == 4  # services, the car, the outlets' versions, the car's own bookings
+
+
+def test_a_car_booked_at_an_earliest_start_gets_an_answer_computed_for_it(
+    world, outlet, settings, time_machine, django_capture_on_commit_callbacks
+):
+    nine = world.start(9)  # opening time: the earliest start at both outlets
+    time_machine.move_to(nine - dt.timedelta(hours=3), tick=False)
+    # Pudong has two bays: the car's booking there leaves Nanshan's earliest start to everyone
+    # but this car.
+    book(world, world.outlet, nine, django_capture_on_commit_callbacks)
+
+    for_the_car = owners_near(world)
+
+    assert earliest(near(world))[outlet.code] == nine.isoformat()
+    assert dt.datetime.fromisoformat(earliest(for_the_car)[outlet.code]) > nine
+    assert for_the_car == computed_without_the_cache(settings, lambda: owners_near(world))
