@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any, Self, overload
 
-from django.db import connection
+from django.db import connections
 from django.utils import timezone
 from psycopg import sql as psql
 
+from hima_service.routers import audit_database
 from outlets.models import Outlet, localized
 from outlets.selectors import outlet_by_code
 
@@ -191,7 +192,9 @@ def statement_params(
 
 
 def fetch_rows(statement: psql.Composable, params: dict[str, Any]) -> list[dict[str, Any]]:
-    with connection.cursor() as cursor:
+    """The audit's statements run on its database (the replica when there is one), from
+    wherever they are called: they are the audit's reads and nothing else's."""
+    with connections[audit_database()].cursor() as cursor:
         cursor.execute(statement, params)
         columns = [c.name for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -1,4 +1,6 @@
-"""Thin views: who is auditing, parse the period, call one selector, serialize (JSON or CSV)."""
+"""Thin views: who is auditing, parse the period, call one selector, serialize (JSON or CSV).
+Each handler reads inside audit_reads() (the replica, when there is one), after DRF has
+authenticated the caller on the primary."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from rest_framework.views import APIView
 
 from hima_service import csv_export
 from hima_service.exceptions import NotFound
+from hima_service.routers import audit_reads
 from hima_service.schema import ErrorSerializer
 from outlets.models import Outlet
 
@@ -78,6 +81,7 @@ class OutletAuditView(_AuditView):
         parameters=[AuditFilterInputSerializer, FORMAT],
         responses={200: OutletAuditSerializer, 404: ErrorSerializer, **CSV_RESPONSE},
     )
+    @audit_reads()
     def get(self, request):
         scope, data = self.scope_and_filters()
         period: Period = data["period"]
@@ -111,6 +115,7 @@ class EquityAuditView(_AuditView):
         parameters=[AuditFilterInputSerializer, FORMAT],
         responses={200: EquityAuditSerializer, 404: ErrorSerializer, **CSV_RESPONSE},
     )
+    @audit_reads()
     def get(self, request):
         scope, data = self.scope_and_filters()
         period: Period = data["period"]
@@ -152,6 +157,7 @@ class CrewAuditView(_AuditView):
             **CSV_RESPONSE,
         },
     )
+    @audit_reads()
     def get(self, request):
         scope, data = self.scope_and_filters()
         if scope.brand is None:
@@ -182,6 +188,7 @@ class AuditBookingsView(_AuditView, ListAPIView):
         parameters=[AuditBookingsInputSerializer, *PAGE, FORMAT],
         responses={200: AuditBookingSerializer(many=True), **CSV_RESPONSE},
     )
+    @audit_reads()
     def get(self, request, code: str):
         scope, data = self.scope_and_filters()
         outlet = audit_outlet(code=code)

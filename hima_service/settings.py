@@ -116,6 +116,19 @@ DATABASES["default"]["OPTIONS"]["server_side_binding"] = env.bool(
     "DATABASE_SERVER_SIDE_BINDING", default=True
 )
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
+# A streaming replica of it, when set: the audit reads there, nothing else does
+# (hima_service.routers); neither written to nor migrated. Tests see it as the default's mirror.
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db_url("REPLICA_DATABASE_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    DATABASES["replica"]["OPTIONS"]["server_side_binding"] = DATABASES["default"]["OPTIONS"][
+        "server_side_binding"
+    ]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+AUDIT_DATABASE = "replica" if "replica" in DATABASES else "default"
+DATABASE_ROUTERS = ["hima_service.routers.AuditReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: the Celery broker and the cache. ---

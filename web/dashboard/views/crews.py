@@ -19,6 +19,7 @@ from audit.crew_serializers import CrewAuditInputSerializer
 from audit.crews import LAPSING_DAYS, crew_audit
 from audit.scope import Auditor, audit_scope
 from hima_service.exceptions import NotFound
+from hima_service.routers import audit_reads
 from vehicles.models import Brand
 
 from ...common.errors import form_error
@@ -79,6 +80,7 @@ class CrewsFilterForm(forms.Form):
 
 
 @login_required
+@audit_reads()
 def crews(request: HttpRequest) -> HttpResponse:
     auditor = _auditor(request)
     form = CrewsFilterForm(request.GET, auditor=auditor)

@@ -22,6 +22,7 @@ from audit.scope import Auditor, AuditScope, audit_scope, auditor_for
 from audit.selectors import Period, audit_bookings, audit_outlet, outlet_audit
 from hima_service import csv_export
 from hima_service.exceptions import NotFound
+from hima_service.routers import audit_reads
 from outlets.models import Outlet
 from vehicles.models import Brand
 
@@ -115,6 +116,7 @@ def _filtered(
 
 
 @login_required
+@audit_reads()
 def overview(request: HttpRequest) -> HttpResponse:
     form, scope, period, outlet = _filtered(request, _auditor(request))
     context: dict[str, Any] = {
@@ -164,6 +166,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@audit_reads()
 def equity(request: HttpRequest) -> HttpResponse:
     form, scope, period, outlet = _filtered(request, _auditor(request))
     context: dict[str, Any] = {"form": form, "section": "equity", "equity_figures": EQUITY_FIGURES}
@@ -187,6 +190,7 @@ def equity(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@audit_reads()
 def figure_bookings(request: HttpRequest, code: str) -> HttpResponse:
     auditor = _auditor(request)  # first: no outlet is revealed to those who may not audit
     outlet = audit_outlet(code=code)
@@ -236,6 +240,7 @@ def _brand_label(scope: AuditScope) -> str:
 
 
 @login_required
+@audit_reads()
 def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
     """The numbers of the overview's two charts that are not an API figure: the waits by band
     per outlet and the weekly on-time rate, with the page's filters."""
