@@ -26,16 +26,17 @@ from rest_framework.views import APIView
 
 from outlets.catalog import duration_minutes
 from outlets.models import Outlet, ServiceType
-from outlets.schedule import UTC, days_between
+from outlets.schedule import days_between
 from outlets.selectors import outlet_get_active, service_types_by_code
 from vehicles.models import Brand, Vehicle
 from vehicles.selectors import vehicle_get
 
+from ..busy import Busy
 from . import answers
-from .calendar import vehicle_busy, window
+from .calendar import vehicle_busy
 from .engine import free_starts
 from .network import NETWORK_DAYS, earliest_near
-from .rules import fields_renamed
+from .rules import HORIZON, fields_renamed
 from .serializers import (
     MAX_LIMIT,
     NetworkAvailabilityQuery,
@@ -58,6 +59,11 @@ class AvailabilityQuery:
     def for_brand(self) -> AvailabilityQuery:
         """The same question without the car: its errors still named after what was sent."""
         return dataclasses.replace(self, vehicle=None)
+
+
+def not_signed_in() -> str:
+    """Why an ask with vehicle= needs a sign-in, in the language of the request."""
+    return _("Sign in to ask with vehicle=, or ask with brand=<brand code>.")
 
 
 def parse_query(
@@ -93,9 +99,7 @@ def parse_query(
 def _vehicle_and_brand(request: Request, params: dict) -> tuple[Vehicle | None, Brand | None]:
     if params.get("vehicle"):
         if not request.user.is_authenticated:
-            raise exceptions.NotAuthenticated(
-                _("Sign in to ask with vehicle=, or ask with brand=<brand code>.")
-            )
+            raise exceptions.NotAuthenticated(not_signed_in())
         vehicle = vehicle_get(owner=request.user, vehicle_id=params["vehicle"])
         return vehicle, vehicle.model.brand
     if params.get("brand"):
@@ -106,6 +110,25 @@ def _vehicle_and_brand(request: Request, params: dict) -> tuple[Vehicle | None, 
             )
         return None, brand
     return None, None
+
+
+def car_asked_for(request: Request) -> tuple[Vehicle, Busy]:
+    """The caller's own car named by `vehicle=`, and its active bookings from now to the end of
+    the horizon (every start an answer can offer, and the job after it): two queries. Its errors
+    are parse_query's: 401 signed out, 400 for a malformed id, 404 for anyone else's car."""
+    if not request.user.is_authenticated:
+        raise exceptions.NotAuthenticated(not_signed_in())
+    try:
+        vehicle_id = serializers.IntegerField(min_value=1).run_validation(
+            request.query_params["vehicle"]
+        )
+    except serializers.ValidationError as error:
+        raise serializers.ValidationError({"vehicle": error.detail}) from error
+    vehicle = vehicle_get(owner=request.user, vehicle_id=vehicle_id)
+    now = timezone.now()
+    own = vehicle_busy(vehicle, (now, now + HORIZON + dt.timedelta(days=1)), None)
+    assert own is not None  # noqa: S101 - there is a vehicle
+    return vehicle, own
 
 
 SERVICE_PARAM = OpenApiParameter(
@@ -144,16 +167,14 @@ class OutletAvailabilityView(APIView):
 
     def for_the_car(self, request: Request, code: str) -> Mapping:
         """The brand's answer, cached or computed (and cached), less the car's own bookings."""
-        query = self.query(request)
-        assert query.brand is not None  # noqa: S101 - a vehicle gives its brand
+        vehicle, own = car_asked_for(request)
         key = answers.answer_key(
-            f"outlet:{code}", answers.for_brand(answers.asked(request), query.brand.code)
+            f"outlet:{code}", answers.for_brand(answers.asked(request), vehicle.model.brand.code)
         )
-        data = self.cached_or_computed(request, code, key, query=query.for_brand)
-        span = window(
-            dt.date.fromisoformat(data["date_from"]), dt.date.fromisoformat(data["date_to"])
+        data = self.cached_or_computed(
+            request, code, key, query=lambda: self.query(request).for_brand()
         )
-        return answers.less_own_bookings(data, vehicle_busy(query.vehicle, span, None))
+        return answers.less_own_bookings(data, own)
 
     def cached_or_computed(
         self, request: Request, code: str, key: str, *, query: Callable[[], AvailabilityQuery]
@@ -246,17 +267,14 @@ class NetworkAvailabilityView(APIView):
     def for_the_car(self, request: Request) -> Mapping:
         """The brand's answer, cached or computed (and cached), when none of its earliest starts
         overlaps the car's own bookings; else the car's own answer, computed."""
-        query = self.query(request)
-        assert query.brand is not None  # noqa: S101 - a vehicle gives its brand
+        vehicle, own = car_asked_for(request)
         key = answers.answer_key(
-            "network", answers.for_brand(answers.asked(request), query.brand.code)
+            "network", answers.for_brand(answers.asked(request), vehicle.model.brand.code)
         )
-        data = self.cached_or_computed(key, query=query.for_brand)
-        today = timezone.now().astimezone(UTC).date()
-        span = window(today - dt.timedelta(days=1), today + dt.timedelta(days=NETWORK_DAYS + 1))
-        if answers.holds_for_the_car(data, vehicle_busy(query.vehicle, span, None)):
+        data = self.cached_or_computed(key, query=lambda: self.query(request).for_brand())
+        if answers.holds_for_the_car(data, own):
             return data
-        return self.answer(query)[0]
+        return self.answer(self.query(request))[0]
 
     def cached_or_computed(self, key: str, *, query: Callable[[], AvailabilityQuery]) -> Mapping:
         now = timezone.now()

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from outlets.models import Closure
 from outlets.services import closure_create
 from outlets.tests.factories import ClosureFactory
+from vehicles.tests.factories import VehicleFactory, vehicle_model
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("versions_counted_at_once")]
 
@@ -216,7 +217,7 @@ def test_an_owners_ask_shares_the_answer_for_the_cars_brand(world, outlet):
     for_the_car, queries = queries_of(lambda: owners_week(world, outlet))
 
     assert for_the_car == for_the_brand
-    assert queries == 4  # services, the car, the outlet's version, the car's own bookings
+    assert queries == 3  # the car, its own bookings, the outlet's version
 
 
 def test_an_owners_first_ask_is_cached_for_everyone_asking_for_the_brand(world, outlet):
@@ -240,6 +241,33 @@ def test_the_cars_booking_elsewhere_takes_the_starts_it_overlaps_from_the_cached
     assert ten.isoformat() in starts(week_of(world, outlet))
     assert ten.isoformat() not in starts(for_the_car)
     assert for_the_car == computed_without_the_cache(settings, lambda: owners_week(world, outlet))
+
+
+@pytest.mark.parametrize(
+    ("who", "vehicle", "status"),
+    [
+        ("anonymous", "mine", 401),
+        ("owner", "not-a-number", 400),
+        ("owner", "0", 400),
+        ("owner", "theirs", 404),
+        ("owner", "2000000000000000000000", 404),
+    ],
+)
+@pytest.mark.parametrize(
+    "path", ["/api/v1/outlets/SZ-NANSHAN-01/availability/", "/api/v1/availability/"]
+)
+def test_an_owners_ask_refused_says_what_a_computed_one_says(
+    world, settings, who, vehicle, status, path
+):
+    theirs = VehicleFactory(model=vehicle_model("luxeed-s7"))
+    named = {"mine": world.vehicle.pk, "theirs": theirs.pk}.get(vehicle, vehicle)
+    params = {"service": world.service.code, "vehicle": named, "near": "31.23,121.47"}
+
+    cached = world.api(who).get(path, params)
+    computed = computed_without_the_cache(settings, lambda: world.api(who).get(path, params))
+
+    assert cached.status_code == status
+    assert (cached.status_code, cached.json()) == (computed.status_code, computed.json())
 
 
 def test_with_the_cache_unreachable_every_ask_is_computed(world, outlet):
@@ -332,7 +360,7 @@ def test_an_owners_network_search_is_the_brands_while_the_car_is_free_then(world
     for_the_car, queries = queries_of(lambda: owners_near(world))
 
     assert for_the_car == for_the_brand
-    assert queries == 4  # services, the car, the outlets' versions, the car's own bookings
+    assert queries == 3  # the car, its own bookings, the outlets' versions
 
 
 def test_a_car_booked_at_an_earliest_start_gets_an_answer_computed_for_it(
