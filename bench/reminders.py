@@ -85,6 +85,9 @@ from vehicles.vin import make_vin  # noqa: E402
 BAYS_PER_OUTLET = 10
 OUTLETS = 50
 CHUNK = 5000
+# Server-side binding (the default settings) caps a statement at 65,535 parameters: a chunk's
+# bookings in one INSERT had more.
+ROWS_PER_INSERT = 1000
 
 
 def seed(count: int) -> None:
@@ -128,28 +131,34 @@ def seed(count: int) -> None:
     for offset in range(0, count, CHUNK):
         n = min(CHUNK, count - offset)
         users = User.objects.bulk_create(
-            User(
-                username=f"bench{offset + k}",
-                password=UNUSABLE_PASSWORD_PREFIX,
-                email=f"bench{offset + k}@example.com",
-                phone=f"+86139{offset + k:08d}",
-                # Verified channels: an unverified one would get nothing but its codes.
-                verified_email=f"bench{offset + k}@example.com",
-                email_verified_at=timezone.now(),
-                verified_phone=f"+86139{offset + k:08d}",
-                phone_verified_at=timezone.now(),
-                language="zh-hans" if k % 2 else "en",
-            )
-            for k in range(n)
+            [
+                User(
+                    username=f"bench{offset + k}",
+                    password=UNUSABLE_PASSWORD_PREFIX,
+                    email=f"bench{offset + k}@example.com",
+                    phone=f"+86139{offset + k:08d}",
+                    # Verified channels: an unverified one would get nothing but its codes.
+                    verified_email=f"bench{offset + k}@example.com",
+                    email_verified_at=timezone.now(),
+                    verified_phone=f"+86139{offset + k:08d}",
+                    phone_verified_at=timezone.now(),
+                    language="zh-hans" if k % 2 else "en",
+                )
+                for k in range(n)
+            ],
+            batch_size=ROWS_PER_INSERT,
         )
         vehicles = Vehicle.objects.bulk_create(
-            Vehicle(
-                owner=user,
-                vin=make_vin("LBEAB2C3", f"R{offset + k:07d}"),
-                model=model,
-                model_year=2025,
-            )
-            for k, user in enumerate(users)
+            [
+                Vehicle(
+                    owner=user,
+                    vin=make_vin("LBEAB2C3", f"R{offset + k:07d}"),
+                    model=model,
+                    model_year=2025,
+                )
+                for k, user in enumerate(users)
+            ],
+            batch_size=ROWS_PER_INSERT,
         )
         bookings = []
         for k, vehicle in enumerate(vehicles):
@@ -170,7 +179,7 @@ def seed(count: int) -> None:
                     bay_released_at=start + timedelta(hours=1),
                 )
             )
-        Booking.objects.bulk_create(bookings)
+        Booking.objects.bulk_create(bookings, batch_size=ROWS_PER_INSERT)
         now = timezone.now()
         rows = []
         for booking in bookings:
@@ -199,7 +208,7 @@ def seed(count: int) -> None:
                             due_at=booking.start - timedelta(hours=before),
                         )
                     )
-        Notification.objects.bulk_create(rows)
+        Notification.objects.bulk_create(rows, batch_size=ROWS_PER_INSERT)
         print(f"seed: {offset + n:,} bookings", end="\r", flush=True)
     print(
         f"seed: {count:,} bookings, {count * 6:,} notifications in {perf_counter() - started:.0f} s"

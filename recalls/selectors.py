@@ -167,30 +167,46 @@ def _reachable(rows: QuerySet[AffectedVehicle]) -> QuerySet[AffectedVehicle]:
     )
 
 
-def _locked(rows: QuerySet[AffectedVehicle], limit: int) -> list[AffectedVehicle]:
-    return list(
-        rows.select_for_update(skip_locked=True, of=("self",))
-        .select_related("campaign__service_type", "vehicle__owner", "vehicle__model")
-        .order_by("pk")[:limit]
+def _locked(rows: QuerySet[AffectedVehicle], limit: int, after: int) -> tuple[list[int], int]:
+    # The batch's candidates first, from the one table in id order past the last batch, the
+    # open campaigns by their ids: joined to the campaigns, cars and owners before the LIMIT,
+    # a campaign of a million due rows was joined whole and sorted for every batch of 500 (a
+    # scan quadratic in the campaign's size).
+    campaigns = RecallCampaign.objects.filter(status=RecallCampaign.Status.OPEN)
+    candidates = list(
+        rows.filter(campaign_id__in=list(campaigns.values_list("pk", flat=True)), pk__gt=after)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
     )
-
-
-def affected_due_notice(*, limit: int) -> list[AffectedVehicle]:
-    """Up to `limit` rows whose notice is still to be recorded, locked (SKIP LOCKED: a row
-    being booked, or taken by another scan, is left alone). Call inside a transaction."""
-    return _locked(_reachable(AffectedVehicle.objects.filter(state=State.AFFECTED)), limit)
-
-
-def affected_due_follow_up(*, now: datetime, limit: int) -> list[AffectedVehicle]:
-    """Up to `limit` rows notified FOLLOW_UP_AFTER ago or more, still not booked and not yet
-    followed up, locked like `affected_due_notice`."""
-    return _locked(
-        _reachable(
-            AffectedVehicle.objects.filter(
-                state=State.NOTIFIED,
-                notified_at__lte=now - FOLLOW_UP_AFTER,
-                follow_up_at__isnull=True,
-            )
-        ),
-        limit,
+    if not candidates:
+        return [], after
+    # Locked with the due filter again: a row booked since it was read is left out.
+    ids = list(
+        _reachable(rows.filter(pk__in=candidates))
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    return ids, candidates[-1]
+
+
+def affected_due_notice(*, limit: int, after: int = 0) -> tuple[list[int], int]:
+    """The next batch of rows whose notice is still to be recorded, past id `after` (the
+    scan's last batch): the ids, in order, of those of the next `limit` rows that someone can be
+    told of, locked (SKIP LOCKED: a row being booked, or taken by another scan, is left alone),
+    and the id to go on after (`after` itself when no row is left). Call inside a
+    transaction."""
+    due = AffectedVehicle.objects.filter(state=State.AFFECTED, vehicle__isnull=False)
+    return _locked(due, limit, after)
+
+
+def affected_due_follow_up(*, now: datetime, limit: int, after: int = 0) -> tuple[list[int], int]:
+    """The next batch of rows notified FOLLOW_UP_AFTER ago or more, still not booked and not
+    yet followed up, as `affected_due_notice` gives it."""
+    due = AffectedVehicle.objects.filter(
+        state=State.NOTIFIED,
+        notified_at__lte=now - FOLLOW_UP_AFTER,
+        follow_up_at__isnull=True,
+        vehicle__isnull=False,
+    )
+    return _locked(due, limit, after)

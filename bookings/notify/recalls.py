@@ -18,7 +18,6 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from recalls.models import AffectedVehicle
 from recalls.selectors import affected_due_follow_up, affected_due_notice
 from recalls.services import (
     affected_link_vehicles,
@@ -27,55 +26,23 @@ from recalls.services import (
     affected_resolve_ranges,
 )
 
-from .vehicle_notices import RecallNotice, notify_recall_notices
+from .recall_rows import notify_recall_rows
 
 BATCH = 500
 
 
-def _facts(row: AffectedVehicle) -> dict:
-    """The campaign as the notice tells it, frozen into the row's context."""
-    campaign = row.campaign
-    service = campaign.service_type
-    return {
-        "title_zh": campaign.title_zh,
-        "title_en": campaign.title_en,
-        "description_zh": campaign.description_zh,
-        "description_en": campaign.description_en,
-        "service": service.code,
-        "service_name_en": service.name,
-        "service_name_zh": service.name_zh or service.name,
-    }
-
-
-def _notices(rows: list[AffectedVehicle], *, follow_up: bool) -> list[RecallNotice]:
-    notices = []
-    for row in rows:
-        vehicle = row.vehicle
-        # The due rows are those whose car is on the platform (recalls.selectors).
-        assert vehicle is not None  # noqa: S101 - narrows the type
-        notices.append(
-            RecallNotice(
-                vehicle_id=vehicle.pk,
-                owner=vehicle.owner,
-                campaign=row.campaign.code,
-                follow_up=follow_up,
-                facts=_facts(row),
-            )
-        )
-    return notices
-
-
-def _run(take, mark, *, follow_up: bool, now: datetime, batch: int) -> int:
-    created = 0
+def _run(take, mark, *, follow_up: bool, now: datetime) -> int:
+    # Batch after batch in id order: each starts past the last one's rows, so a row skipped
+    # (locked, or with no one to tell) is never looked at twice in a run.
+    created = after = 0
     while True:
         with transaction.atomic():
-            rows = take()
-            if not rows:
+            ids, last = take(after)
+            if last == after:
                 return created
-            created += notify_recall_notices(notices=_notices(rows, follow_up=follow_up), now=now)
-            mark(ids=[row.pk for row in rows], now=now)
-        if len(rows) < batch:
-            return created
+            created += notify_recall_rows(affected_ids=ids, follow_up=follow_up, now=now)
+            mark(ids=ids, now=now)
+        after = last
 
 
 def recall_notices_record(*, now: datetime | None = None, batch: int = BATCH) -> int:
@@ -85,16 +52,14 @@ def recall_notices_record(*, now: datetime | None = None, batch: int = BATCH) ->
         affected_resolve_ranges()
         affected_link_vehicles()
     created = _run(
-        lambda: affected_due_notice(limit=batch),
+        lambda after: affected_due_notice(limit=batch, after=after),
         affected_mark_notified,
         follow_up=False,
         now=now,
-        batch=batch,
     )
     return created + _run(
-        lambda: affected_due_follow_up(now=now, limit=batch),
+        lambda after: affected_due_follow_up(now=now, limit=batch, after=after),
         affected_mark_followed_up,
         follow_up=True,
         now=now,
-        batch=batch,
     )
