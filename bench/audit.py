@@ -12,11 +12,18 @@ Prints, for one brand (AITO) over 30 and over 90 days (the 90-day window spans a
 days): p50/p95 wall time and SQL query count of the whole HTTP request for the outlet audit and
 the equity audit, beside the p50 of one hand-written SQL statement computing the same figures
 (the physical floor: no Python, no JSON), and their ratio.
+
+With BENCH_SIZE=full, the same at the alliance's size (`hima_bench_full`, seeded by
+bench/alliance.py with the outcomes, service lines and ratings already in: 1,200 outlets, 10
+million bookings over 3 years), in fewer runs (BENCH_AUDIT_RUNS, default 5 there, 30 here: each
+request reads hundreds of thousands of bookings). BENCH_JSON=<path> also writes the figures
+there, for bench/growth.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import statistics
 import sys
@@ -42,7 +49,8 @@ from accounts.models import User  # noqa: E402
 from bookings.models import BookingService  # noqa: E402
 from vehicles.models import Brand, BrandMembership  # noqa: E402
 
-RUNS = 30
+RUNS = int(os.environ.get("BENCH_AUDIT_RUNS", 5 if network.alliance.FULL else 30))
+FIGURES: dict[str, dict[str, float]] = {}  # label: p50, floor (ms), for BENCH_JSON
 BRAND = "AITO"
 ADMIN = "bench.audit.aito"
 log = network.log
@@ -243,6 +251,7 @@ def bench(client: Client, label: str, url: str, period: dict, floor_sql: sql.Com
 
     p50, p95, queries = timed(http)
     base = floor(floor_sql, {"brand": brand.pk, **period})
+    FIGURES[label.strip()] = {"p50": p50, "floor": base}
     log(
         f"{label:<34} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   queries {sorted(queries)}   "
         f"floor {base:6.1f} ms   ratio {p50 / base:4.2f}"
@@ -275,6 +284,8 @@ def main() -> None:
               FLOOR_OUTLETS)  # fmt: skip
         bench(client, f"  HTTP equity audit, {days} days", "/api/v1/audit/equity/", period,
               FLOOR_EQUITY)  # fmt: skip
+    if os.environ.get("BENCH_JSON"):
+        Path(os.environ["BENCH_JSON"]).write_text(json.dumps(FIGURES, indent=1))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ Works in its own database, DATABASE_URL's name + `_bench` (`hima_bench` by defau
 migrated when missing; BENCH_DATABASE_URL overrides it). Seeds once, then reuses: 200+ outlets
 with 6 bays each (the busy one has 20), planning crews with a technician per bay (on shift over
 the opening hours, authorized for every brand), 100,000+ bookings over 30 days back and 30
-ahead, each holding its bay and that bay's technician.
+ahead, each holding its bay and that bay's technician. With `BENCH_SIZE=full`, the alliance's
+size instead, in a database of its own (`hima_bench_full`): 1,200 outlets, 2,000,000 vehicles,
+10,000,000 bookings from 3 years back to 60 days ahead, loaded in SQL (bench/alliance.py).
 Prints:
 
 - p50/p95 wall time and SQL query count of one busy outlet's 7-day availability
@@ -35,14 +37,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # the standard library's `http` (Django imports it): the repository root replaces the folder.
 sys.path[0] = str(BASE_DIR)
 
+from bench import alliance  # noqa: E402
+
 
 def _bench_url() -> str:
     """BENCH_DATABASE_URL, else DATABASE_URL with `_bench` after its database name (`hima_bench`
-    by default), so that two checkouts on different databases never share a bench database."""
+    by default), so that two checkouts on different databases never share a bench database.
+    The full size (BENCH_SIZE=full) adds `_full`: the small database stays."""
     if os.environ.get("BENCH_DATABASE_URL"):
         return os.environ["BENCH_DATABASE_URL"]
     base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hima"))
-    return urlunsplit(base._replace(path=f"{base.path.rstrip('/') or '/hima'}_bench"))
+    name = f"{base.path.rstrip('/') or '/hima'}_bench{alliance.suffix()}"
+    return urlunsplit(base._replace(path=name))
 
 
 os.environ["DATABASE_URL"] = _bench_url()
@@ -76,10 +82,11 @@ from outlets.models import Bay, OpeningHours, Outlet, ServiceType  # noqa: E402
 from vehicles.models import Brand, Vehicle, VehicleModel  # noqa: E402
 from vehicles.vin import make_vin  # noqa: E402
 
-OUTLETS = 200
+OUTLETS = alliance.OUTLETS if alliance.FULL else 200
 BAYS = 6
 BUSY_BAYS = 20
 VEHICLES = 3000
+SEEDED_BOOKINGS = alliance.BOOKINGS * 0.99 if alliance.FULL else 100_000  # at least, once seeded
 DAYS_BACK, DAYS_AHEAD = 30, 30
 HOURS = [8, 9, 10, 11, 13, 14, 15, 16, 17]  # one-hour bookings; lunch 12–13
 FILL, BUSY_FILL = 0.165, 0.85
@@ -114,7 +121,7 @@ def prepare() -> None:
 def seeded() -> bool:
     return (
         Outlet.objects.filter(code__startswith="BENCH-").count() >= OUTLETS
-        and Booking.objects.count() >= 100_000
+        and Booking.objects.count() >= SEEDED_BOOKINGS
     )
 
 
@@ -229,6 +236,17 @@ def seed() -> None:
             for n, owner in enumerate(owners)
         )
     log(f"  outlets, bays, crews, vehicles in {time.perf_counter() - started:.1f} s")
+    if alliance.FULL:
+        busy_first = sorted(bays, key=lambda bay: bay.outlet.code != BUSY)
+        alliance.load(
+            bays=[(bay.pk, bay.outlet_id, crews[bay.pk]) for bay in busy_first],
+            busy_bays=BUSY_BAYS,
+            seeded_vehicles=VEHICLES,
+            hours=HOURS,
+            service=SERVICE,
+            now=timezone.now(),
+        )
+        return
 
     zone = dt.timezone(dt.timedelta(hours=8))
     today = timezone.now().astimezone(zone).date()
@@ -345,7 +363,10 @@ def bench_reads() -> None:
 def bench_reservations() -> None:
     service = ServiceType.objects.get(code=SERVICE)
     outlet_ids = list(Outlet.objects.filter(code__startswith="BENCH-").values_list("id", flat=True))
-    vehicles = list(Vehicle.objects.filter(owner__username__startswith="bench").order_by("id"))
+    # The seeded first VEHICLES (at the full size, the rest are millions).
+    vehicles = list(
+        Vehicle.objects.filter(owner__username__startswith="bench").order_by("id")[:VEHICLES]
+    )
     today = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     zone = dt.timezone(dt.timedelta(hours=8))
     barrier = threading.Barrier(WORKERS)

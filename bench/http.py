@@ -1,9 +1,10 @@
 """HTTP load benchmark: `make bench` or `.venv/bin/python bench/http.py`.
 
 One command: creates and seeds its own database (`hima_bench_http`, with bench/availability.py's
-network: 200 outlets, 116,000 bookings), starts gunicorn with the command `make run` uses (the
-Procfile's `web` line, whose gunicorn.conf.py the Docker image runs too) on its own port
-(BENCH_HTTP_PORT, default 8301), and drives it over
+network: 200 outlets, 116,000 bookings; with BENCH_SIZE=full the alliance's size, 1,200 outlets
+and 10,000,000 bookings, in `hima_bench_http_full`: bench/alliance.py), starts gunicorn with
+the command `make run` uses (the Procfile's `web` line, whose gunicorn.conf.py the Docker image
+runs too) on its own port (BENCH_HTTP_PORT, default 8301), and drives it over
 loopback with a load generator of its own (threads, one keep-alive connection each). It does so
 twice (BENCH_HTTP_MODES=production,development): with the production settings, on which the
 targets are judged (DEBUG off, as the Docker image runs; requests carry the X-Forwarded-Proto
@@ -16,14 +17,17 @@ a shared machine drifts during a run); the ratios hold on any machine:
 - brand list (baseline);
 - one outlet-week's availability (the busy outlet, anonymous, for a brand), target >= 0.5x;
 - the network search near Shanghai (14 days, limit 5, for a brand), target >= 0.4x;
-- the same two asked by a signed-in owner for their vehicle, which are computed every time
-  (the vehicle's own bookings count), where the anonymous ones above are answered from the
-  availability cache after the first (bookings/availability/answers.py): no target, they show
-  what an answer costs to compute;
+- the same two asked by a signed-in owner for their vehicle, targets >= 0.5x and >= 0.4x: the
+  brand's cached answer less the car's own bookings, read live
+  (bookings/availability/answers.py);
+- the same two again, computed: each ask with a parameter of its own, so every one misses the
+  cache; no target, they show what an answer costs to compute;
 - booking create: every client books distinct free slots (found beforehand through the
-  availability API) for distinct vehicles of distinct owners, target >= 0.3x; the owners are
-  verified as real ones are (phone proven, car verified to them), so each booking records its
-  confirmation and reminders to that phone;
+  availability API) for distinct vehicles of distinct owners, target >= 0.3x, with the slots
+  dealt over the outlets as owners across the network book; and once more with one outlet's
+  slots in turn, where concurrent writes at one outlet on one day queue on its lock (no
+  target). The owners are verified as real ones are (phone proven, car verified to them), so
+  each booking records its confirmation and reminders to that phone;
 - the booking race: rounds of clients booking one last slot at once; exactly one 201 per round,
   the rest 409, checked.
 
@@ -59,10 +63,13 @@ import uuid  # noqa: E402
 from collections import Counter  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
+from dataclasses import dataclass, field, replace  # noqa: E402
+from itertools import count, zip_longest  # noqa: E402
 from typing import IO  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
+
+from bench import alliance  # noqa: E402
 
 _ENV_BEFORE = dict(os.environ)  # what the server inherits, before the seeding module sets its own
 # This process seeds and reads the database with the development settings, as `make bench`
@@ -74,7 +81,8 @@ def _bench_url() -> str:
     if os.environ.get("BENCH_HTTP_DATABASE_URL"):
         return os.environ["BENCH_HTTP_DATABASE_URL"]
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hima")
-    return urlunsplit(urlsplit(base)._replace(path="/hima_bench_http"))
+    # BENCH_SIZE=full: the alliance's size, in `hima_bench_http_full` (bench/alliance.py).
+    return urlunsplit(urlsplit(base)._replace(path=f"/hima_bench_http{alliance.suffix()}"))
 
 
 DATABASE_URL = _bench_url()
@@ -112,7 +120,13 @@ RACE_OUTLET = "BENCH-RACE"
 FIRST_FREE_OWNER = 1000
 RUN_MARK = "bench-http"
 ZONE = ZoneInfo("Asia/Shanghai")  # the bench outlets' zone
-TARGETS = {"availability": 0.5, "network search": 0.4, "booking create": 0.3}
+TARGETS = {
+    "availability": 0.5,
+    "network search": 0.4,
+    "availability, owner's car": 0.5,
+    "network search, owner's car": 0.4,
+    "booking create": 0.3,
+}
 
 
 def log(message: str) -> None:
@@ -211,6 +225,20 @@ def repeat(request: Request) -> Callable[[], Iterator[Request]]:
     return lambda: iter([request])
 
 
+def distinct(request: Request) -> Callable[[], Iterator[Request]]:
+    """The request with a parameter of its own each time: a new question, so that every
+    availability answer is computed (the cache keys the whole query string)."""
+    numbers = count()
+    lock = threading.Lock()
+
+    def take() -> Iterator[Request]:
+        with lock:
+            number = next(numbers)
+        yield replace(request, path=f"{request.path}&ask={number}")
+
+    return take
+
+
 def once(requests: list[Request]) -> Callable[[], Iterator[Request]]:
     return lambda: iter(requests)
 
@@ -304,7 +332,7 @@ def _wait_until_up(process: subprocess.Popen, server_log: IO[bytes]) -> None:
 def drop_queue(queue: str) -> None:
     try:
         client = redis.Redis.from_url(settings.REDIS_URL)
-        client.delete(queue, f"_kombu.binding.{queue}")
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     except redis.RedisError:
         pass
 
@@ -400,6 +428,14 @@ def free_slots(count: int) -> list[tuple[str, str]]:
     raise SystemExit(f"Only {len(slots)} free slots found; {count} wanted.")
 
 
+def spread(slots: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The same slots dealt outlet by outlet in turn: the next client books at another outlet."""
+    by_outlet: dict[str, list[tuple[str, str]]] = {}
+    for slot in slots:
+        by_outlet.setdefault(slot[0], []).append(slot)
+    return [slot for turn in zip_longest(*by_outlet.values()) for slot in turn if slot is not None]
+
+
 # --- the benchmark --------------------------------------------------------------------------
 
 
@@ -447,10 +483,10 @@ def measure(mode: Mode, *, race: Outlet, creators, racers, asker, asker_vehicle)
                 "brand list": Request("GET", "/api/v1/brands/"),
                 "availability": Request("GET", f"{week}&brand=aito"),
                 "network search": Request("GET", f"{near}&brand=aito"),
-                "availability, computed": Request(
+                "availability, owner's car": Request(
                     "GET", f"{week}&vehicle={asker_vehicle}", token=asker
                 ),
-                "network search, computed": Request(
+                "network search, owner's car": Request(
                     "GET", f"{near}&vehicle={asker_vehicle}", token=asker
                 ),
             }
@@ -458,27 +494,39 @@ def measure(mode: Mode, *, race: Outlet, creators, racers, asker, asker_vehicle)
                 run_load([repeat(request)], seconds=1)  # warm-up
                 result = run_load([repeat(request)] * CLIENTS, seconds=READ_SECONDS)
                 rows.append(Row(label, result))
+            for label in ["availability, owner's car", "network search, owner's car"]:
+                asks = distinct(reads[label])
+                result = run_load([asks] * CLIENTS, seconds=READ_SECONDS)
+                rows.append(Row(label.replace("owner's car", "computed"), result))
 
-            slots = free_slots(len(creators))
-            bookings = [
-                Request(
-                    "POST",
-                    "/api/v1/bookings/",
-                    {
-                        "vehicle": vehicle_id,
-                        "outlet": code,
-                        "services": [network.SERVICE],
-                        "start": start,
-                        "mode": "drop_off",
-                        "notes": RUN_MARK,
-                    },  # fmt: skip
-                    token,
-                )
-                for (token, vehicle_id), (code, start) in zip(creators, slots, strict=True)
-            ]
-            result = run_load([shared(bookings)] * CLIENTS)
-            created = result.statuses[201]
-            rows.append(Row("booking create", result, f"{created} of {result.count} created"))
+            # Half the creators book one outlet's free slots in turn (concurrent clients at
+            # one outlet on one day, where the writes queue on the outlet-day lock), half the
+            # same number of slots dealt over the outlets, as owners across the network book.
+            half = len(creators) // 2
+            slots = free_slots(2 * half)
+            for label, (clients, dealt) in {
+                "booking create, one outlet at a time": (creators[:half], slots[:half]),
+                "booking create": (creators[half:], spread(slots[half:])),
+            }.items():
+                bookings = [
+                    Request(
+                        "POST",
+                        "/api/v1/bookings/",
+                        {
+                            "vehicle": vehicle_id,
+                            "outlet": code,
+                            "services": [network.SERVICE],
+                            "start": start,
+                            "mode": "drop_off",
+                            "notes": RUN_MARK,
+                        },  # fmt: skip
+                        token,
+                    )
+                    for (token, vehicle_id), (code, start) in zip(clients, dealt, strict=True)
+                ]
+                result = run_load([shared(bookings)] * CLIENTS)
+                created = result.statuses[201]
+                rows.append(Row(label, result, f"{created} of {result.count} created"))
             rows.append(race_rounds(race, racers, today))
             # The baseline again, last: on a shared machine the load drifts during a run, and
             # the ratios are to the mean of the first and this one.
@@ -534,7 +582,7 @@ def report(mode: Mode, rows: list[Row]) -> list[str]:
     baseline = (rows[0].result.rate + rows[-1].result.rate) / 2
     log(f"\n{mode.name}")
     log(f"baseline: the brand list's mean, first and last: {baseline:.1f} req/s")
-    log(f"{'request':<30} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7}  target")
+    log(f"{'request':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7}  target")
     failed = []
     for row in rows:
         ratio = row.result.rate / baseline if baseline else 0.0
@@ -546,12 +594,12 @@ def report(mode: Mode, rows: list[Row]) -> list[str]:
                 verdict = f"({verdict}; not judged here)"
         statuses = ", ".join(f"{status}: {n}" for status, n in sorted(row.result.statuses.items()))
         log(
-            f"{row.label:<30} {row.result.rate:8.1f} {row.result.percentile(0.5):8.1f} "
+            f"{row.label:<38} {row.result.rate:8.1f} {row.result.percentile(0.5):8.1f} "
             f"{row.result.percentile(0.99):8.1f} {ratio:6.2f}x  {verdict}"
         )
-        log(f"{'':<30} statuses {statuses}{'; ' + row.note if row.note else ''}")
-        if row.label == "booking create" and row.result.statuses[201] != row.result.count:
-            failed.append(f"{mode.name}: booking create: not every distinct free slot was booked")
+        log(f"{'':<38} statuses {statuses}{'; ' + row.note if row.note else ''}")
+        if row.label.startswith("booking create") and row.result.statuses[201] != row.result.count:
+            failed.append(f"{mode.name}: {row.label}: not every distinct free slot was booked")
         if not row.ok:
             failed.append(f"{mode.name}: {row.label}: a round did not end with exactly one 201")
     return failed
@@ -582,6 +630,19 @@ def main() -> None:
         for mode in modes
     ]
     failed = [problem for mode, rows in measured for problem in report(mode, rows)]
+    if os.environ.get("BENCH_JSON"):  # for bench/growth.py: small and full side by side
+        figures = {
+            mode.name: {
+                row.label: {
+                    "rate": row.result.rate,
+                    "p50": row.result.percentile(0.5),
+                    "p99": row.result.percentile(0.99),
+                }
+                for row in rows
+            }
+            for mode, rows in measured
+        }
+        Path(os.environ["BENCH_JSON"]).write_text(json.dumps(figures, indent=1))
     for problem in failed:
         log(f"FAILED: {problem}")
     if failed:
