@@ -61,6 +61,11 @@ booked AS (
       ON b.outlet_id = o.id
      AND b.start >= (%(date_from)s::date::timestamp AT TIME ZONE o.time_zone)
      AND b.start < ((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone)
+     -- The same period as one UTC range that holds it in any zone (offsets reach ±14 h): the
+     -- planner can scan that range alone, where the bound per outlet's zone above made it
+     -- read every booking of every year.
+     AND b.start >= ((%(date_from)s::date - 1)::timestamp AT TIME ZONE 'UTC')
+     AND b.start < ((%(date_to)s::date + 2)::timestamp AT TIME ZONE 'UTC')
     JOIN vehicles_vehicle v ON v.id = b.vehicle_id
     JOIN vehicles_vehiclemodel m ON m.id = v.model_id
     LEFT JOIN bookings_feedback f ON f.booking_id = b.id

@@ -70,6 +70,8 @@ WITH b AS (
     LEFT JOIN bookings_feedback f ON f.booking_id = b.id
     WHERE b.start >= (%(date_from)s::date::timestamp AT TIME ZONE o.time_zone)
       AND b.start < ((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone)
+      AND b.start >= ((%(date_from)s::date - 1)::timestamp AT TIME ZONE 'UTC')
+      AND b.start < ((%(date_to)s::date + 2)::timestamp AT TIME ZONE 'UTC')
       {where}
 ), lines AS (
     SELECT bs.booking_id,
