@@ -11,7 +11,6 @@ temporary table in it, so nothing is half-written.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -27,7 +26,7 @@ from vehicles.vin import normalize_vin
 
 from .models import AffectedVehicle, RecallCampaign
 from .services import notice_scan_kick
-from .vins import HEADER_NAMES, MAX_REPORTED, BadLine, VinFileRejected, VinImport
+from .vins import MAX_REPORTED, BadLine, VinFileRejected, VinImport, vin_lines
 
 # Lines sent to COPY per write: large enough that the per-call cost vanishes.
 COPY_CHUNK = 10_000
@@ -157,12 +156,7 @@ def _copy_checked(cursor, stream: BinaryIO) -> int:
     bad = read = 0
     chunk: list[str] = []
     with cursor.copy(COPY_SQL) as copy:
-        for number, row in enumerate(csv.reader(_lines(stream)), start=1):
-            value = row[0].strip() if row else ""
-            if not value and not any(cell.strip() for cell in row):
-                continue
-            if number == 1 and value.lower() in HEADER_NAMES:
-                continue
+        for number, value in vin_lines(_lines(stream)):
             read += 1
             try:
                 vin = check(value)

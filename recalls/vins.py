@@ -11,6 +11,7 @@ vehicles in the same statement, whatever its length.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -87,6 +88,18 @@ def decode_vin_file(data: bytes) -> str:
         ) from exc
 
 
+def vin_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(line number, first column) of each VIN line of a CSV file: blank lines and a first
+    line that names the column ("VIN") are skipped."""
+    for number, row in enumerate(csv.reader(lines), start=1):
+        value = row[0].strip() if row else ""
+        if not value and not any(cell.strip() for cell in row):
+            continue
+        if number == 1 and value.lower() in HEADER_NAMES:
+            continue
+        yield number, value
+
+
 def parse_vin_file(text: str) -> tuple[list[str], int]:
     """The VINs of a CSV file, one per line in its first column, in file order without
     repeats, and how many VIN lines were read. A first line that names the column ("VIN") and
@@ -101,12 +114,7 @@ def parse_vin_file(text: str) -> tuple[list[str], int]:
     vins: dict[str, None] = {}
     bad: list[BadLine] = []
     read = 0
-    for number, row in enumerate(csv.reader(lines), start=1):
-        value = row[0].strip() if row else ""
-        if not value and not any(cell.strip() for cell in row):
-            continue
-        if number == 1 and value.lower() in HEADER_NAMES:
-            continue
+    for number, value in vin_lines(lines):
         read += 1
         try:
             vins[normalize_vin(value)] = None
