@@ -296,7 +296,8 @@ SELECT 'HB-' || lpad(i::text, 9, '0') AS reference, i AS h, i / %(per_instant)s 
        %(first_vehicle)s + i %% (%(vehicles)s - %(first_vehicle)s) AS vehicle
 FROM generate_series(0::bigint, %(spread)s - 1) i""")
 
-# Service lines, recall lines and ratings: bench/audit.py's statements for the small seed.
+# Service lines, recall lines and ratings, for both sizes (bench/audit.py adds them to the small
+# seed's past bookings).
 SERVICE_LINES = sql.SQL("""
 INSERT INTO bookings_bookingservice
     (booking_id, service_type_id, labour_minutes, price, checklist_result)

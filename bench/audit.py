@@ -35,6 +35,7 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 # bench/availability.py, first: it points Django at the bench database and sets it up.
+from bench import alliance  # noqa: E402
 from bench import availability as network  # noqa: E402
 
 # isort: split
@@ -49,7 +50,7 @@ from accounts.models import User  # noqa: E402
 from bookings.models import BookingService  # noqa: E402
 from vehicles.models import Brand, BrandMembership  # noqa: E402
 
-RUNS = int(os.environ.get("BENCH_AUDIT_RUNS", 5 if network.alliance.FULL else 30))
+RUNS = int(os.environ.get("BENCH_AUDIT_RUNS", 5 if alliance.FULL else 30))
 FIGURES: dict[str, dict[str, float]] = {}  # label: p50, floor (ms), for BENCH_JSON
 BRAND = "AITO"
 ADMIN = "bench.audit.aito"
@@ -170,38 +171,10 @@ def add_audit_history() -> None:
                WHERE reference LIKE 'HB-%%' AND status = 'completed'""",
             [],
         )
-        cursor.execute(
-            """INSERT INTO bookings_bookingservice
-                   (booking_id, service_type_id, labour_minutes, price, checklist_result)
-               SELECT b.id, st.id, 60, 0,
-                      CASE WHEN b.status <> 'completed' THEN '[]'::jsonb
-                           ELSE jsonb_build_array(
-                               jsonb_build_object('item', 'Inspect', 'done', true),
-                               jsonb_build_object('item', 'Test', 'done', (b.id * 13) %% 50 <> 0),
-                               jsonb_build_object('item', 'Record', 'done', true)) END
-               FROM bookings_booking b, outlets_servicetype st
-               WHERE b.reference LIKE 'HB-%%' AND st.code = %s""",
-            [network.SERVICE],
-        )
-        cursor.execute(
-            """INSERT INTO bookings_bookingservice
-                   (booking_id, service_type_id, labour_minutes, price, checklist_result)
-               SELECT b.id, st.id, st.labour_minutes, 0,
-                      '[{"item": "Confirm the VIN", "done": true}]'::jsonb
-               FROM bookings_booking b, outlets_servicetype st
-               WHERE b.reference LIKE 'HB-%%' AND b.status = 'completed'
-                 AND (b.id * 101) %% 50 = 0 AND st.code = 'rcl-campaign'""",
-            [],
-        )
-        cursor.execute(
-            """INSERT INTO bookings_feedback (booking_id, rating, comment, created_at)
-               SELECT id, CASE WHEN (id * 43) %% 20 < 11 THEN 5 WHEN (id * 43) %% 20 < 16 THEN 4
-                               WHEN (id * 43) %% 20 < 18 THEN 3 ELSE 1 + (id %% 2) END,
-                      '', completed_at
-               FROM bookings_booking
-               WHERE reference LIKE 'HB-%%' AND status = 'completed' AND (id * 61) %% 10 < 6""",
-            [],
-        )
+        # The same statements as the full size's (bench/alliance.py), which seeds them itself.
+        cursor.execute(alliance.SERVICE_LINES, {"service": network.SERVICE})
+        cursor.execute(alliance.RECALL_LINES, {})
+        cursor.execute(alliance.RATINGS, {})
     log(f"  audit history added in {time.perf_counter() - started:.1f} s")
 
 
