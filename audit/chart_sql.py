@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from psycopg import sql
 
-from .sql import METRICS, ON_TIME_MINUTES, SCOPED, metric_count
+from .sql import METRICS, ON_TIME_MINUTES, metric_count
+from .values_sql import SCOPED
 
 # The wait distribution's bucket edges in minutes: a wait falls in the first bucket whose edge
 # it does not exceed (≤ 0: started early or on the minute; ≤ 15: on time), else in the last,

@@ -40,4 +40,11 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=17),
         "options": {"expires": 3000},
     },
+    # The audit's settled facts (audit.settle): visits that ended two days ago, and changes
+    # since to older ones.
+    "audit-settle-facts": {
+        "task": "audit.settle_facts",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

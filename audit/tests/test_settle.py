@@ -1,0 +1,269 @@
+"""Settled facts (audit.settle): the audit's figures are the same whether a booking's values are
+read from its facts or computed live, at every instant: after settling, after any change the
+triggers mark, after the watermark is forgotten."""
+
+import datetime as dt
+from decimal import Decimal
+
+import psycopg
+import pytest
+import time_machine
+from django.db import connection
+
+from audit import settle
+from audit.models import SETTLE_AFTER, BookingFacts, FactsWatermark, StaleFacts
+from audit.tasks import settle_facts
+from bookings.models import Booking, BookingService, Feedback
+from estimates.models import EstimateLine
+from hima_service.beat import BEAT_SCHEDULE
+from outlets.tests.factories import OutletFactory
+from pricing.tests.factories import ServicePriceFactory
+from vehicles.models import Vehicle
+from vehicles.tests.factories import vehicle_model
+
+from .conftest import NOW
+from .extra_work import Line, send
+from .factories import Visit, local, recall_service, standard_service
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
+
+S = Booking.Status
+SH, BER = "Asia/Shanghai", "Europe/Berlin"
+PERIOD = {"date_from": "2026-10-01", "date_to": "2026-10-31"}
+NOW_AT = dt.datetime.fromisoformat(NOW)
+# Every figure a brand admin or the alliance reads over the period, as JSON.
+READS = [
+    ("aito_admin", "/api/v1/audit/outlets/", {}),
+    ("alliance_admin", "/api/v1/audit/outlets/", {}),
+    ("alliance_admin", "/api/v1/audit/outlets/", {"brand": "LUXEED"}),
+    ("aito_admin", "/api/v1/audit/equity/", {}),
+    ("alliance_admin", "/api/v1/audit/equity/", {}),
+    ("aito_admin", "/api/v1/audit/outlets/SH-PUDONG-01/bookings/", {"metric": "completed"}),
+]
+
+
+def d(day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
+    return local(SH, f"2026-10-{day:02d}", hour, minute)
+
+
+@pytest.fixture
+def october(history):
+    """Three brands at Pudong, AITO in Berlin: completed visits with lines, checklists, a recall,
+    ratings, walk-ins, cancellations and no-shows, charges against the price book, extra work
+    answered and one estimate still open; and bookings after the watermark and ahead."""
+    std, rcl = standard_service(), recall_service()
+    ServicePriceFactory(service_type=std, price=Decimal("400"), valid_from=dt.date(2026, 9, 1))
+    ServicePriceFactory(
+        service_type=std,
+        model=vehicle_model("aito-m7"),
+        price=Decimal("420"),
+        valid_from=dt.date(2026, 10, 10),
+    )
+    pudong = OutletFactory(code="SH-PUDONG-01", time_zone=SH)
+    munich = OutletFactory(code="DE-MUNICH-01", time_zone=BER, city="Munich", currency="EUR")
+    bookings = history.write(
+        pudong,
+        [
+            Visit("AITO", d(2), wait=-5, labour=60, rating=5),
+            Visit("AITO", d(3), wait=0, labour=66, rating=4),
+            Visit("AITO", d(4), wait=10, labour=54, rating=3, done=2),
+            Visit("AITO", d(6), wait=20, labour=45, services=[std, rcl]),
+            Visit("AITO", d(7), wait=40, labour=63, channel="walk_in"),
+            Visit("AITO", d(8), status=S.CANCELLED),
+            Visit("AITO", d(10), status=S.NO_SHOW, wait=None),
+            Visit("AITO", d(17), wait=12, labour=70, rating=2),
+            Visit("AITO", d(19), wait=3, labour=61),  # after the watermark (18th at noon)
+            Visit("AITO", d(25), status=S.CONFIRMED, wait=None),  # ahead
+            Visit("LUXEED", d(2, 11), wait=100, rating=1),
+            Visit("LUXEED", d(3, 11), wait=50, rating=2),
+            Visit("STELATO", d(5, 11), wait=30, rating=3),
+            Visit("STELATO", d(9, 11), status=S.NO_SHOW, wait=None),
+        ],
+    )
+    history.write(munich, [Visit("AITO", local(BER, "2026-10-12", 9), wait=30, rating=1)])
+    first, second, third, _, _, _, _, late = bookings[:8]
+    BookingService.objects.filter(booking=second).update(price=Decimal("450"))
+    Booking.objects.filter(pk=second.pk).update(created_at=d(1, 9))
+    send(first, d(2, 10, 30), [Line("approved", "300.00", 10), Line("declined", "90.00", 30)])
+    send(third, d(4, 10), [Line("approved", "49.50", 60), Line("expired")])
+    # Sent on the 17th with a 4-day window: still open at noon on the 20th.
+    send(late, d(17, 11), [Line("viewed", "200.00")], window=dt.timedelta(days=4))
+    return {"first": first, "second": second, "third": third, "late": late}
+
+
+def figures(as_) -> list:
+    results = []
+    for who, url, params in READS:
+        response = as_(who).get(url, {**PERIOD, **params})
+        assert response.status_code == 200, response.content
+        results.append(response.json())
+    return results
+
+
+def settled_ids() -> set[int]:
+    """The bookings whose facts the audit reads: under the watermark, not stale."""
+    before = FactsWatermark.objects.get().settled_before
+    stale = StaleFacts.objects.values("booking_id")
+    return set(
+        BookingFacts.objects.filter(start__lt=before)
+        .exclude(id__in=stale)
+        .values_list("id", flat=True)
+    )
+
+
+def test_the_figures_are_the_same_from_settled_facts(october, as_):
+    live = figures(as_)
+    result = settle.facts_settle()
+    assert result.settled_before == NOW_AT - SETTLE_AFTER
+    # Every booking before the watermark but the one whose estimate is still open.
+    expected = set(
+        Booking.objects.filter(start__lt=NOW_AT - SETTLE_AFTER)
+        .exclude(pk=october["late"].pk)
+        .values_list("pk", flat=True)
+    )
+    assert settled_ids() == expected
+    assert figures(as_) == live
+
+
+def test_the_audit_reads_the_facts(october, as_):
+    settle.facts_settle()
+    before = figures(as_)[0]["total"]["rating_mean"]
+    # Written to the facts alone (no trigger watches them): only the audit reading them shows it.
+    BookingFacts.objects.filter(pk=october["first"].pk).update(rating=1)
+    assert figures(as_)[0]["total"]["rating_mean"] < before
+
+
+def test_an_open_estimate_is_read_live_until_its_window_closes(october, as_):
+    settle.facts_settle()
+    late = october["late"].pk
+    assert StaleFacts.objects.filter(booking_id=late).exists()
+    assert not BookingFacts.objects.filter(pk=late).exists()
+    with time_machine.travel(d(22, 12), tick=False):
+        live = figures(as_)
+        settle.facts_settle()
+        assert late in settled_ids()
+        assert not StaleFacts.objects.exists()
+        assert figures(as_) == live
+
+
+def _rate_again(bookings):
+    Feedback.objects.filter(booking=bookings["first"]).update(rating=1)
+
+
+def _cancel(bookings):
+    Booking.objects.filter(pk=bookings["second"].pk).update(status=S.CANCELLED)
+
+
+def _tick_the_checklist(bookings):
+    BookingService.objects.filter(booking=bookings["third"]).update(checklist_result=[])
+
+
+def _approve_the_extra_work(bookings):
+    EstimateLine.objects.filter(booking=bookings["first"], state="declined").update(
+        state="approved", decided_at=d(2, 12)
+    )
+
+
+def _delete_a_booking(bookings):
+    Booking.objects.filter(pk=bookings["second"].pk).delete()
+
+
+def _move_the_car_to_another_brand(bookings):
+    Vehicle.objects.filter(pk=bookings["first"].vehicle_id).update(model=vehicle_model("luxeed-s7"))
+
+
+def _backdate_a_price(bookings):
+    ServicePriceFactory(
+        service_type=BookingService.objects.filter(booking=bookings["second"]).first().service_type,
+        price=Decimal("450"),
+        valid_from=dt.date(2026, 9, 15),
+    )
+
+
+def _change_the_outlet_currency(bookings):
+    type(bookings["first"].outlet).objects.filter(pk=bookings["first"].outlet_id).update(
+        currency="EUR"
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _rate_again,
+        _cancel,
+        _tick_the_checklist,
+        _approve_the_extra_work,
+        _delete_a_booking,
+        _move_the_car_to_another_brand,
+        _backdate_a_price,
+        _change_the_outlet_currency,
+    ],
+)
+def test_a_change_after_settling_is_read_live_then_settled_again(october, as_, change):
+    settle.facts_settle()
+    settled = figures(as_)
+    change(october)
+    changed = figures(as_)
+    assert changed != settled  # shown at once, from the marked bookings' live values
+    marked = set(StaleFacts.objects.values_list("booking_id", flat=True)) - {october["late"].pk}
+    assert marked
+    settle.facts_settle()
+    assert set(StaleFacts.objects.values_list("booking_id", flat=True)) == {october["late"].pk}
+    remaining = set(Booking.objects.filter(pk__in=marked).values_list("pk", flat=True))
+    # Their facts again, as they are now (a booking the watermark has not reached has them
+    # early: the audit reads them once it has).
+    assert remaining <= set(BookingFacts.objects.values_list("id", flat=True))
+    assert not BookingFacts.objects.filter(pk__in=marked - remaining).exists()  # deleted: gone
+    assert figures(as_) == changed
+
+
+def test_a_service_type_change_forgets_every_fact(october, as_):
+    settle.facts_settle()
+    service = BookingService.objects.filter(booking=october["first"]).first().service_type
+    service.checklist = [*service.checklist, "Check the wipers"]
+    service.save()
+    assert not FactsWatermark.objects.exists()  # every booking read live
+    live = figures(as_)
+    settle.facts_settle()
+    assert settled_ids()
+    assert figures(as_) == live
+
+
+def test_only_bookings_two_days_past_are_marked(history):
+    """The triggers judge by the database's clock (the frozen one is Python's): bookings that
+    started within the last 47 hours change all day and are not marked; older ones are."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        db_now = cursor.fetchone()[0]
+    recent, old = history.write(
+        OutletFactory(),
+        [
+            Visit("AITO", db_now - dt.timedelta(hours=40), status=S.CONFIRMED, wait=None),
+            Visit("AITO", db_now - dt.timedelta(hours=60)),
+        ],
+    )
+    StaleFacts.objects.all().delete()
+    Booking.objects.filter(pk__in=[recent.pk, old.pk]).update(notes="seen")
+    assert list(StaleFacts.objects.values_list("booking_id", flat=True)) == [old.pk]
+
+
+def test_one_settling_run_at_a_time(october):
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"],
+        user=settings["USER"],
+        dbname=settings["NAME"],
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [settle.LOCK_KEY])
+        assert settle.facts_settle().steps == 0
+        other.execute("SELECT pg_advisory_unlock(%s)", [settle.LOCK_KEY])
+    assert settle.facts_settle().steps > 0
+
+
+def test_beat_runs_the_settling_task_every_minute(october):
+    entry = next(e for e in BEAT_SCHEDULE.values() if e["task"] == settle_facts.name)
+    assert entry["schedule"] == 60.0
+    assert settle_facts() > 0
+    assert FactsWatermark.objects.get().settled_before == NOW_AT - SETTLE_AFTER

@@ -1,0 +1,247 @@
+"""Which bookings the audit reads and their values, one row each: what every figure of
+audit.sql is a condition over or an aggregate of. Settled bookings' values come from their facts
+(audit.models), the others' are computed here, live, from the bookings, their service lines,
+the price book, their extra work and their rating.
+
+Composed with psycopg.sql from fragments and constants of this module only; every value a request
+brings is a bound parameter (audit.sql lists them).
+"""
+
+from __future__ import annotations
+
+from psycopg import sql
+
+# The car came to the workshop: the statuses of a visit, where extra work can be found.
+VISITED_STATUSES = ("checked_in", "in_service", "ready", "completed")
+# The currency of ServiceType.price, the catalog's standard before the price book
+# (pricing.selectors.CATALOG_CURRENCY).
+CATALOG_CURRENCY = "CNY"
+
+
+def _array_length(table: str, column: str) -> sql.Composed:
+    """Length of a JSON array column; anything else stored there counts as empty."""
+    return sql.SQL(
+        "jsonb_array_length(CASE jsonb_typeof({value}) WHEN 'array' THEN {value} ELSE '[]' END)"
+    ).format(value=sql.Identifier(table, column))
+
+
+# The columns of a booking's values that the figures read (the aggregates, the equity sides and
+# the charts): the live values and the settled facts (audit.models.BookingFacts) both give these,
+# in this order.
+FIGURE_COLUMNS = (
+    "id", "outlet_id", "brand_id", "status", "start", "due", "wait_minutes",
+    "actual_labour_minutes", "rating", "visited", "currency", "standard_minutes",
+    "checklist_items", "checklist_items_done", "has_recall", "charged", "standard",
+    "off_standard", "extra_lines_sent", "extra_lines_decided", "extra_lines_approved",
+    "extra_value_approved", "approval_minutes",
+)  # fmt: skip
+
+# The period is a range of LOCAL dates: its bounds are computed per outlet in the outlet's own
+# zone (daylight saving included), so that 23:30 on the last day in Shanghai counts and 00:10
+# the next day does not, and the (outlet, start) index still narrows the rows.
+IN_PERIOD = sql.SQL("""
+     b.start >= (%(date_from)s::date::timestamp AT TIME ZONE o.time_zone)
+     AND b.start < ((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone)
+     -- The same period as one UTC range that holds it in any zone (offsets reach ±14 h): the
+     -- planner can scan that range alone, where the bound per outlet's zone above made it
+     -- read every booking of every year.
+     AND b.start >= ((%(date_from)s::date - 1)::timestamp AT TIME ZONE 'UTC')
+     AND b.start < ((%(date_to)s::date + 2)::timestamp AT TIME ZONE 'UTC')""")
+
+
+def _in_scope(brand: sql.Composable) -> sql.Composed:
+    """The request's outlet, city and brand (each None for all), `brand` the brand column."""
+    return sql.SQL("""(%(outlet_id)s::bigint IS NULL OR o.id = %(outlet_id)s::bigint)
+      AND (%(city)s::text IS NULL OR lower(o.city) = lower(%(city)s::text))
+      AND (%(brand_id)s::bigint IS NULL OR {brand} = %(brand_id)s::bigint)""").format(brand=brand)
+
+
+# One booking's row, with everything a figure needs; `selection` says which bookings (`b`, at
+# outlet `o`).
+_BOOKED = sql.SQL("""
+    SELECT
+        b.id,
+        b.reference,
+        b.outlet_id,
+        m.brand_id,
+        b.vehicle_id,
+        b.status,
+        b.channel,
+        b.start,
+        b.started_at,
+        b.status <> 'cancelled' AND b.start <= %(now)s AS due,
+        -- Walk-ins had no appointment to be on time for: their waits are not measured.
+        CASE WHEN b.channel <> 'walk_in' AND b.started_at IS NOT NULL
+             THEN (EXTRACT(EPOCH FROM b.started_at - b.start) / 60)::float8 END AS wait_minutes,
+        b.actual_labour_minutes,
+        f.rating,
+        b.status IN {visited_statuses} AS visited,
+        b.created_at AS booked_at,
+        m.id AS model_id,
+        o.currency,
+        o.time_zone
+    FROM outlets_outlet o
+    JOIN bookings_booking b ON b.outlet_id = o.id AND {selection}
+    JOIN vehicles_vehicle v ON v.id = b.vehicle_id
+    JOIN vehicles_vehiclemodel m ON m.id = v.model_id
+    LEFT JOIN bookings_feedback f ON f.booking_id = b.id
+    WHERE {in_scope}""")
+
+# The values of the bookings in `booked` (CTE `booking_values`, one row per booking).
+_VALUES = sql.SQL("""
+booked AS ({booked}),
+-- The service lines matter only once a booking is completed: standard labour time, checklist
+-- items (as recorded; a line completed without a record counts its standard checklist as not
+-- done) and whether a recall was part of the work. One grouped pass, hashed, not a lookup per
+-- booking.
+line_totals AS (
+    SELECT
+        bs.booking_id,
+        sum(bs.labour_minutes)::int AS standard_minutes,
+        bool_or(st.category = 'recall') AS has_recall,
+        sum(CASE WHEN {recorded_items} > 0
+                 THEN {recorded_items}
+                 ELSE {standard_items} END)::int AS checklist_items,
+        sum((SELECT count(*)
+             FROM jsonb_array_elements(CASE jsonb_typeof(bs.checklist_result)
+                  WHEN 'array' THEN bs.checklist_result ELSE '[]' END) AS item
+             WHERE item -> 'done' = 'true'::jsonb))::int AS checklist_items_done
+    FROM bookings_bookingservice bs
+    JOIN outlets_servicetype st ON st.id = bs.service_type_id
+    WHERE bs.booking_id IN (SELECT id FROM booked WHERE status = 'completed')
+    GROUP BY bs.booking_id
+),
+-- What a completed booking's services were charged (BookingService.price, as booked) against
+-- the price book's standard for the car's model on the day it was booked, in the outlet's
+-- currency: pricing.selectors' rule (the model's row before the all-models row, then the latest
+-- valid_from; in CNY the catalog price when the book has no row). Recall lines, free by rule,
+-- and lines the book cannot price are left out.
+charges AS (
+    SELECT
+        bs.booking_id,
+        sum(bs.price) AS charged,
+        sum(standard.price) AS standard,
+        bool_or(bs.price <> standard.price) AS off_standard
+    FROM booked bk
+    JOIN bookings_bookingservice bs ON bs.booking_id = bk.id
+    JOIN outlets_servicetype st ON st.id = bs.service_type_id AND st.category <> 'recall'
+    CROSS JOIN LATERAL (
+        SELECT coalesce(
+            (SELECT sp.price FROM pricing_serviceprice sp
+             WHERE sp.service_type_id = bs.service_type_id
+               AND sp.currency = bk.currency
+               AND sp.valid_from <= (bk.booked_at AT TIME ZONE bk.time_zone)::date
+               AND (sp.model_id IS NULL OR sp.model_id = bk.model_id)
+             ORDER BY sp.model_id NULLS LAST, sp.valid_from DESC
+             LIMIT 1),
+            CASE WHEN bk.currency = {catalog_currency} THEN st.price END
+        ) AS price
+    ) AS standard
+    WHERE bk.status = 'completed' AND standard.price IS NOT NULL
+    GROUP BY bs.booking_id
+),
+-- The extra work sent to the owner during a visit: its lines, how they were answered (a line
+-- whose window closed unanswered is expired, whether or not the expiry scan has run yet), the
+-- value approved (the frozen line prices) and each approval's minutes from its sending.
+extra_totals AS (
+    SELECT
+        l.booking_id,
+        count(*)::int AS lines_sent,
+        count(*) FILTER (WHERE l.state IN ('approved', 'declined', 'expired')
+                            OR e.expires_at <= %(now)s)::int AS lines_decided,
+        count(*) FILTER (WHERE l.state = 'approved')::int AS lines_approved,
+        sum(l.price) FILTER (WHERE l.state = 'approved') AS approved_value,
+        jsonb_agg((EXTRACT(EPOCH FROM l.decided_at - e.sent_at) / 60)::float8)
+            FILTER (WHERE l.state = 'approved') AS approval_minutes
+    FROM estimates_estimateline l
+    JOIN estimates_estimatesending e ON e.id = l.sending_id
+    WHERE l.booking_id IN (SELECT id FROM booked WHERE visited)
+    GROUP BY l.booking_id
+),
+booking_values AS (
+    SELECT
+        booked.*,
+        line_totals.standard_minutes,
+        line_totals.checklist_items,
+        line_totals.checklist_items_done,
+        coalesce(line_totals.has_recall, false) AS has_recall,
+        charges.charged,
+        charges.standard,
+        coalesce(charges.off_standard, false) AS off_standard,
+        coalesce(extra_totals.lines_sent, 0) AS extra_lines_sent,
+        coalesce(extra_totals.lines_decided, 0) AS extra_lines_decided,
+        coalesce(extra_totals.lines_approved, 0) AS extra_lines_approved,
+        coalesce(extra_totals.approved_value, 0) AS extra_value_approved,
+        extra_totals.approval_minutes
+    FROM booked
+    LEFT JOIN line_totals ON line_totals.booking_id = booked.id
+    LEFT JOIN charges ON charges.booking_id = booked.id
+    LEFT JOIN extra_totals ON extra_totals.booking_id = booked.id
+)""")
+
+
+def booking_values(*selections: sql.Composable) -> sql.Composed:
+    """The CTEs that end in `booking_values`: the values of the bookings that any of the
+    `selections` (conditions on `b`, a booking, at `o`, its outlet) takes, within the request's
+    outlet, city and brand. Parameters: those of the module, less the period for a selection
+    that does not use IN_PERIOD."""
+    booked = sql.SQL("\n    UNION ALL").join(
+        _BOOKED.format(
+            selection=selection,
+            in_scope=_in_scope(sql.SQL("m.brand_id")),
+            visited_statuses=sql.SQL("({})").format(
+                sql.SQL(", ").join(map(sql.Literal, VISITED_STATUSES))
+            ),
+        )
+        for selection in selections
+    )
+    return _VALUES.format(
+        booked=booked,
+        recorded_items=_array_length("bs", "checklist_result"),
+        standard_items=_array_length("st", "checklist"),
+        catalog_currency=sql.Literal(CATALOG_CURRENCY),
+    )
+
+
+def _columns(table: str) -> sql.Composed:
+    return sql.SQL(", ").join(sql.Identifier(table, column) for column in FIGURE_COLUMNS)
+
+
+# The bookings in scope, one row each, with every value a figure reads: the settled facts of
+# the bookings that have them (audit.models: started before the watermark and not stale), the
+# others' values computed live. Exact at every instant, however far the settling task has got.
+SETTLED_BEFORE = sql.SQL("(SELECT settled_before FROM settled)")
+SCOPED = sql.SQL("""
+settled AS (
+    SELECT coalesce(max(settled_before), '-infinity'::timestamptz) AS settled_before
+    FROM audit_factswatermark
+),
+{values},
+scoped AS (
+    SELECT {live_columns} FROM booking_values
+    UNION ALL
+    SELECT {fact_columns}
+    FROM audit_bookingfacts b
+    JOIN outlets_outlet o ON o.id = b.outlet_id
+    WHERE {in_period} AND b.start < {settled_before}
+      AND NOT EXISTS (SELECT FROM audit_stalefacts sf WHERE sf.booking_id = b.id)
+      AND {in_scope}
+)""").format(
+    values=booking_values(
+        sql.SQL("{} AND b.start >= {}").format(IN_PERIOD, SETTLED_BEFORE),
+        sql.SQL("{} AND b.start < {} AND b.id IN (SELECT booking_id FROM audit_stalefacts)").format(
+            IN_PERIOD, SETTLED_BEFORE
+        ),
+    ),
+    live_columns=_columns("booking_values"),
+    fact_columns=_columns("b"),
+    in_period=IN_PERIOD,
+    settled_before=SETTLED_BEFORE,
+    in_scope=_in_scope(sql.SQL("b.brand_id")),
+)
+
+# The same rows, every one computed live, with the columns only the list of the bookings behind
+# a figure shows (reference, channel, start…): one outlet's bookings, a page at a time.
+SCOPED_LIVE = sql.SQL("{values},\nscoped AS (SELECT * FROM booking_values)").format(
+    values=booking_values(IN_PERIOD)
+)
