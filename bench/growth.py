@@ -72,7 +72,7 @@ def http_table(small: dict, full: dict) -> None:
 def audit_table(small: dict, full: dict) -> None:
     log("\nbench/audit.py (ms)")
     log(
-        f"{'request':<32} {'p50 small':>10} {'p50 full':>10} {'growth':>7} "
+        f"{'request':<40} {'p50 small':>10} {'p50 full':>10} {'growth':>7} "
         f"{'floor small':>12} {'floor full':>11} {'full/floor':>10}  goal"
     )
     for label, row in small.items():
@@ -80,7 +80,7 @@ def audit_table(small: dict, full: dict) -> None:
             big = full[label]
             growth = big["p50"] / row["p50"]
             log(
-                f"{label:<32} {row['p50']:10.1f} {big['p50']:10.1f} {growth:6.2f}x "
+                f"{label:<40} {row['p50']:10.1f} {big['p50']:10.1f} {growth:6.2f}x "
                 f"{row['floor']:12.1f} {big['floor']:11.1f} {big['p50'] / big['floor']:9.2f}x  "
                 f"{verdict(growth)}"
             )
