@@ -53,7 +53,11 @@ class BookingFacts(models.Model):
     approval_minutes = models.JSONField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["start"], name="audit_facts_start")]
+        # A brand admin's audit reads one brand's facts over a period; the alliance's, all.
+        indexes = [
+            models.Index(fields=["start"], name="audit_facts_start"),
+            models.Index(fields=["brand_id", "start"], name="audit_facts_brand_start"),
+        ]
 
     def __str__(self) -> str:
         return f"facts of booking {self.id}"

@@ -244,6 +244,9 @@ def settle_facts() -> None:
     the whole history at first, then only what changed or ended since."""
     started = time.perf_counter()
     result = facts_settle()
+    if result.settled:  # as manage.py audit_settle does
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE audit_bookingfacts")
     log(
         f"audit facts: {result.settled:,} bookings settled in {result.steps} steps, "
         f"{time.perf_counter() - started:.1f} s (settled before {result.settled_before:%Y-%m-%d})"

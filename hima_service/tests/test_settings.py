@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from django.db import connection
 
 from hima_service.settings import BASE_DIR, DEV_SECRET_KEY
 
@@ -47,3 +48,10 @@ def test_development_mode_accepts_the_development_key():
     result = _load_settings(DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_no_jit_on_the_database_connections(db):
+    """The audit's statements spent half their time in JIT compilation (docs/performance.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from time import perf_counter
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from audit.settle import facts_settle
 
@@ -17,6 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         started = perf_counter()
         result = facts_settle()
+        if result.settled:
+            # Statistics now, not when autovacuum gets round to it: a first backfill adds
+            # millions of rows, and until then the audit's plans assume a small table.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE audit_bookingfacts")
         seconds = perf_counter() - started
         if result.settled_before is None:
             self.stdout.write("Nothing done: another run is settling.")
