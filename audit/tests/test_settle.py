@@ -3,11 +3,14 @@ read from its facts or computed live, at every instant: after settling, after an
 triggers mark, after the watermark is forgotten."""
 
 import datetime as dt
+import io
+import re
 from decimal import Decimal
 
 import psycopg
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 
 from audit import settle
@@ -266,4 +269,13 @@ def test_beat_runs_the_settling_task_every_minute(october):
     entry = next(e for e in BEAT_SCHEDULE.values() if e["task"] == settle_facts.name)
     assert entry["schedule"] == 60.0
     assert settle_facts() > 0
+    assert FactsWatermark.objects.get().settled_before == NOW_AT - SETTLE_AFTER
+
+
+def test_the_command_settles_everything_due_and_says_so(october):
+    out = io.StringIO()
+    call_command("audit_settle", stdout=out)
+    assert settled_ids()
+    assert re.match(r"\d[\d,]* bookings settled in \d+ steps, ", out.getvalue())
+    assert "; 1 left to read live" in out.getvalue()  # the open estimate
     assert FactsWatermark.objects.get().settled_before == NOW_AT - SETTLE_AFTER
