@@ -120,5 +120,9 @@ def test_the_replica_url_configures_the_replica_as_the_primary_is():
     )
     assert replica["CONN_MAX_AGE"] == 30
     assert replica["CONN_HEALTH_CHECKS"] is True
-    assert replica["OPTIONS"] == {"connect_timeout": 5, "server_side_binding": False}
+    assert replica["OPTIONS"] == {
+        "connect_timeout": 5,
+        "server_side_binding": False,
+        "options": "-c jit=off",
+    }
     assert replica["TEST"] == {"MIRROR": "default"}
