@@ -108,12 +108,17 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
-# Server-side binding (Django's documented option for psycopg 3): psycopg then prepares a
-# statement a connection has run `prepare_threshold` times, and PostgreSQL stops planning it
-# anew; the booking path's lookups are the same few statements on every request. A
-# transaction-pooling PgBouncer in front needs 1.21 or newer with max_prepared_statements set.
+# Server-side binding (Django's documented option for psycopg 3) and prepared statements:
+# psycopg prepares a statement once a connection has run it `prepare_threshold` times (its own
+# default, 5; Django turns preparing off unless OPTIONS set it), and PostgreSQL stops parsing
+# and planning it anew. Every request repeats the same few lookups (the token, the car, its
+# bookings, the versions). A transaction-pooling PgBouncer in front needs 1.21 or newer with
+# max_prepared_statements set, or DATABASE_SERVER_SIDE_BINDING=0, which turns both off.
 DATABASES["default"]["OPTIONS"]["server_side_binding"] = env.bool(
     "DATABASE_SERVER_SIDE_BINDING", default=True
+)
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+    5 if DATABASES["default"]["OPTIONS"]["server_side_binding"] else None
 )
 # No JIT: the statements of the booking path never cost enough for it, and the audit's (one
 # statement over a quarter's bookings, misestimated) spent 3 of their 6 seconds compiling.
@@ -128,6 +133,9 @@ if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 5
     DATABASES["replica"]["OPTIONS"]["server_side_binding"] = DATABASES["default"]["OPTIONS"][
         "server_side_binding"
+    ]
+    DATABASES["replica"]["OPTIONS"]["prepare_threshold"] = DATABASES["default"]["OPTIONS"][
+        "prepare_threshold"
     ]
     DATABASES["replica"]["OPTIONS"]["options"] = DATABASES["default"]["OPTIONS"]["options"]
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

@@ -104,6 +104,14 @@ def test_no_replica_unless_its_url_is_set():
     assert loaded["routers"] == ["hima_service.routers.AuditReplicaRouter"]
 
 
+@pytest.mark.parametrize(("binding", "threshold"), [("1", 5), ("0", None)])
+def test_statements_are_prepared_only_with_server_side_binding(binding, threshold):
+    options = _settings_with(DATABASE_SERVER_SIDE_BINDING=binding)["databases"]["default"][
+        "OPTIONS"
+    ]
+    assert options["prepare_threshold"] == threshold
+
+
 def test_the_replica_url_configures_the_replica_as_the_primary_is():
     loaded = _settings_with(
         REPLICA_DATABASE_URL="postgres://reader@replica.internal:5433/hima",
@@ -123,6 +131,7 @@ def test_the_replica_url_configures_the_replica_as_the_primary_is():
     assert replica["OPTIONS"] == {
         "connect_timeout": 5,
         "server_side_binding": False,
+        "prepare_threshold": None,
         "options": "-c jit=off",
     }
     assert replica["TEST"] == {"MIRROR": "default"}

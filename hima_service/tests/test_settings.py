@@ -55,3 +55,14 @@ def test_no_jit_on_the_database_connections(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_the_connection_prepares_a_statement_it_repeats(db):
+    """Server-side binding with psycopg's preparing on: after a few runs PostgreSQL holds the
+    statement planned (docs/performance.md: the owner's ask measured with and without)."""
+    statement = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s"
+    with connection.cursor() as cursor:
+        for _ in range(6):
+            cursor.execute("SELECT %s::int + 1 AS prepared_here", [1])
+        cursor.execute(statement, ["%prepared_here%"])
+        assert cursor.fetchone()[0] == 1
