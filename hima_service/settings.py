@@ -130,14 +130,12 @@ if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"] = env.db_url("REPLICA_DATABASE_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 5
-    DATABASES["replica"]["OPTIONS"]["server_side_binding"] = DATABASES["default"]["OPTIONS"][
-        "server_side_binding"
-    ]
-    DATABASES["replica"]["OPTIONS"]["prepare_threshold"] = DATABASES["default"]["OPTIONS"][
-        "prepare_threshold"
-    ]
-    DATABASES["replica"]["OPTIONS"]["options"] = DATABASES["default"]["OPTIONS"]["options"]
+    # Connected as the primary is (timeout, binding, preparing, no JIT); its URL's own options
+    # (sslmode, say) kept.
+    for option in ("connect_timeout", "server_side_binding", "prepare_threshold", "options"):
+        DATABASES["replica"].setdefault("OPTIONS", {})[option] = DATABASES["default"]["OPTIONS"][
+            option
+        ]
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 AUDIT_DATABASE = "replica" if "replica" in DATABASES else "default"
 DATABASE_ROUTERS = ["hima_service.routers.AuditReplicaRouter"]
