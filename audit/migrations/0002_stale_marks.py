@@ -77,36 +77,30 @@ CREATE TRIGGER {table}_audit_delete AFTER DELETE ON {table} REFERENCING OLD TABL
 
 
 # A car's model decides its brand; an outlet's currency, the price book's column.
-MARK_REFERENCES = """
-CREATE FUNCTION audit_mark_vehicle() RETURNS trigger LANGUAGE plpgsql AS $$
+def mark_bookings_of(function: str, column: str) -> str:
+    """A row trigger's function marking every settled booking whose `column` names the row."""
+    return f"""
+CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO audit_stalefacts (booking_id, version)
     SELECT b.id, 1 FROM bookings_booking b
-    WHERE b.vehicle_id = NEW.id AND b.start < clock_timestamp() - interval '47 hours'
+    WHERE b.{column} = NEW.id AND b.start < clock_timestamp() - interval '47 hours'
     ORDER BY b.id
     ON CONFLICT (booking_id) DO UPDATE SET version = audit_stalefacts.version + 1;
     RETURN NULL;
 END
-$$;
+$$;"""
+
+
+MARK_REFERENCES = f"""{mark_bookings_of("audit_mark_vehicle", "vehicle_id")}
 CREATE TRIGGER vehicles_vehicle_audit_model AFTER UPDATE OF model_id ON vehicles_vehicle
     FOR EACH ROW WHEN (OLD.model_id IS DISTINCT FROM NEW.model_id)
     EXECUTE FUNCTION audit_mark_vehicle();
-
-CREATE FUNCTION audit_mark_outlet() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO audit_stalefacts (booking_id, version)
-    SELECT b.id, 1 FROM bookings_booking b
-    WHERE b.outlet_id = NEW.id AND b.start < clock_timestamp() - interval '47 hours'
-    ORDER BY b.id
-    ON CONFLICT (booking_id) DO UPDATE SET version = audit_stalefacts.version + 1;
-    RETURN NULL;
-END
-$$;
+{mark_bookings_of("audit_mark_outlet", "outlet_id")}
 CREATE TRIGGER outlets_outlet_audit_currency AFTER UPDATE OF currency ON outlets_outlet
     FOR EACH ROW WHEN (OLD.currency IS DISTINCT FROM NEW.currency)
     EXECUTE FUNCTION audit_mark_outlet();
-
-"""  # noqa: E501
+"""
 
 # The price book's rows: the completed bookings with a line of the changed service, booked from
 # the day (less one, for any zone) the changed price is valid: a price valid from tomorrow marks
