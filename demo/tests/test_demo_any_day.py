@@ -66,3 +66,19 @@ def test_a_reference_already_taken_changes_no_figure(monkeypatch):
     assert colliding_seed["history_references"] != plain["history_references"]
     del colliding_seed["history_references"], plain["history_references"]
     assert colliding_seed == plain
+
+
+def test_a_reference_drawn_twice_in_one_batch_is_drawn_again(monkeypatch):
+    """The past bookings go in as one bulk insert: a reference drawn twice must not fail the
+    seed (it did, on about one seed in three thousand)."""
+    drawn_twice = iter(["HS-222222", "HS-222222"])
+    real = demo_bookings.new_reference
+    monkeypatch.setattr(demo_bookings, "new_reference", lambda: next(drawn_twice, None) or real())
+
+    with time_machine.travel("2027-07-15T12:00:00+00:00", tick=False):
+        load_reference_data()
+        seed_demo()
+
+    assert Booking.objects.filter(reference="HS-222222").count() == 1
+    references = Booking.objects.values_list("reference", flat=True)
+    assert len(set(references)) == len(references)
