@@ -5,6 +5,7 @@ with its notification's status. Composed with psycopg.sql; each value as the ORM
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,8 +14,11 @@ from django.db.models import Field, Model
 from psycopg import sql
 
 
-def _fields(model: type[Model]) -> list[Field]:
-    return [field for field in model._meta.get_fields() if field.concrete and not field.primary_key]
+@functools.cache
+def _fields(model: type[Model]) -> tuple[Field, ...]:
+    return tuple(
+        field for field in model._meta.get_fields() if field.concrete and not field.primary_key
+    )
 
 
 def _column(field: Field) -> str:
@@ -22,19 +26,26 @@ def _column(field: Field) -> str:
     return field.column
 
 
-def insert_values(objs: Sequence[Model]) -> tuple[sql.Composable, sql.Composable, list[Any]]:
-    """For an INSERT of unsaved instances of one model, every column but the primary key: the
-    table and column list, the VALUES groups and their parameters."""
-    model = type(objs[0])
+@functools.cache
+def insert_parts(model: type[Model], rows: int) -> tuple[sql.Composable, sql.Composable]:
+    """The table and column list and the VALUES groups of an INSERT of `rows` rows: composed
+    once per model and row count, as a delivery writes the same one-row shape at every send."""
     fields = _fields(model)
     group = sql.SQL("({})").format(sql.SQL(", ").join(sql.Placeholder() * len(fields)))
     into = sql.SQL("{} ({})").format(
         sql.Identifier(model._meta.db_table),
         sql.SQL(", ").join(sql.Identifier(_column(field)) for field in fields),
     )
+    return into, sql.SQL(", ").join([group] * rows)
+
+
+def insert_values(objs: Sequence[Model]) -> tuple[sql.Composable, sql.Composable, list[Any]]:
+    """For an INSERT of unsaved instances of one model, every column but the primary key: the
+    table and column list, the VALUES groups and their parameters."""
+    model = type(objs[0])
     params = [
         field.get_db_prep_save(field.pre_save(obj, add=True), connection)
         for obj in objs
-        for field in fields
+        for field in _fields(model)
     ]
-    return into, sql.SQL(", ").join([group] * len(objs)), params
+    return *insert_parts(model, len(objs)), params

@@ -3,6 +3,7 @@ longer wanted) or failed (every attempt used). Nothing else writes a notificatio
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.db.models import QuerySet
 from psycopg import sql
 
 from ..models import Notification, NotificationDelivery
-from .inserts import insert_values
+from .inserts import insert_parts, insert_values
 
 Status = Notification.Status
 
@@ -53,18 +54,29 @@ def notifications_skip_pending(rows: QuerySet[Notification]) -> int:
     return rows.filter(status=Status.PENDING).update(status=Status.SKIPPED, claimed_until=None)
 
 
+@functools.cache
+def _record_sent_statement() -> str:
+    """INSERT the sent-log row, UPDATE the notification it names: composed once, as every
+    send runs it."""
+    into, values = insert_parts(NotificationDelivery, 1)
+    return (
+        sql.SQL(
+            "WITH log AS (INSERT INTO {into} VALUES {values} RETURNING notification_id) "
+            "UPDATE {notifications} SET status = %s, sent_at = %s, last_error = '', "
+            "claimed_until = NULL WHERE id IN (SELECT notification_id FROM log)"
+        )
+        .format(into=into, values=values, notifications=sql.Identifier(Notification._meta.db_table))
+        .as_string()
+    )
+
+
 def notification_record_sent(notification: Notification, log: NotificationDelivery) -> None:
     """pending → sent together with its sent-log row, in one statement (a CTE: INSERT the log
     row, UPDATE the notification it names), so a delivery costs one round trip to record. The
     one-to-one sent log still refuses a second record. `log.sent_at` is the time stamped."""
     check_move(notification, Status.SENT)
-    into, values, params = insert_values([log])
-    statement = sql.SQL(
-        "WITH log AS (INSERT INTO {into} VALUES {values} RETURNING notification_id) "
-        "UPDATE {notifications} SET status = %s, sent_at = %s, last_error = '', "
-        "claimed_until = NULL WHERE id IN (SELECT notification_id FROM log)"
-    ).format(into=into, values=values, notifications=sql.Identifier(Notification._meta.db_table))
+    _, _, params = insert_values([log])
     with connection.cursor() as cursor:
-        cursor.execute(statement.as_string(), [*params, Status.SENT, log.sent_at])
+        cursor.execute(_record_sent_statement(), [*params, Status.SENT, log.sent_at])
     notification.status, notification.sent_at = Status.SENT, log.sent_at
     notification.last_error, notification.claimed_until = "", None
