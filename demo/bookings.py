@@ -26,6 +26,7 @@ from vehicles.models import Vehicle, VehicleModel
 from vehicles.vin import make_vin
 
 from .network import DEMO_OWNERS
+from .prices import StandardPrices
 
 WMI = {"AITO": "LM8", "LUXEED": "LVV", "STELATO": "LNB", "MAEXTRO": "LJ1", "SHANGJIE": "LSJ"}
 # Drivers who booked in the past (no login): enough traffic for every outlet's history.
@@ -62,7 +63,9 @@ def _drivers(rng: random.Random) -> list[Vehicle]:
     return vehicles
 
 
-def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet]) -> None:
+def _history(
+    rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet], prices: StandardPrices
+) -> None:
     """Finished, cancelled and missed bookings of the last months, on free bays."""
     # Days on the platform's calendar, as the audit's periods: the same dates at every outlet.
     today = timezone.localdate()
@@ -103,7 +106,7 @@ def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet])
             bay_released_at=end + dt.timedelta(minutes=outlet.turnover_minutes),
             status=status,
             mode=rng.choice([Booking.Mode.DROP_OFF, Booking.Mode.WAIT]),
-            price_total=sum(s.price for s in services),
+            price_total=prices.total(services, model_id=vehicle.model_id, currency=outlet.currency),
         )
         if status == Status.COMPLETED:
             late = dt.timedelta(minutes=rng.choice([0, 0, 5, 10, 20, 40]))
@@ -116,7 +119,7 @@ def _history(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet])
         elif status == Status.CANCELLED:
             booking.cancel_reason = "Plans changed"
         rows.append((booking, services))
-    _write_past(rng, rows)
+    _write_past(rng, rows, prices)
 
 
 def _draw_again_where_taken(bookings: list[Booking]) -> None:
@@ -131,7 +134,11 @@ def _draw_again_where_taken(bookings: list[Booking]) -> None:
 
 
 def _write_past(
-    rng: random.Random, rows: list[tuple[Booking, list[ServiceType]]], *, rated: bool = True
+    rng: random.Random,
+    rows: list[tuple[Booking, list[ServiceType]]],
+    prices: StandardPrices,
+    *,
+    rated: bool = True,
 ) -> None:
     """Past bookings with their service lines and events; 60% of the finished ones rated,
     unless `rated` is off."""
@@ -146,7 +153,9 @@ def _write_past(
                     booking=booking,
                     service_type=s,
                     labour_minutes=s.labour_minutes,
-                    price=s.price,
+                    price=prices.of(
+                        s, model_id=booking.vehicle.model_id, currency=booking.outlet.currency
+                    ),
                     checklist_result=[{"item": i, "done": True} for i in s.checklist]
                     if done
                     else [],
@@ -186,7 +195,7 @@ def _write_past(
     Feedback.objects.bulk_create(feedback)
 
 
-def _unrated_visit(outlets: list[Outlet]) -> None:
+def _unrated_visit(outlets: list[Outlet], prices: StandardPrices) -> None:
     """owner.li's M9 was serviced at the Pudong flagship three days ago and not rated yet: the
     README's "rate once" can be tried from the demo logins."""
     vehicle = Vehicle.objects.get(owner__username="owner.li")
@@ -207,14 +216,14 @@ def _unrated_visit(outlets: list[Outlet]) -> None:
         bay_released_at=end + dt.timedelta(minutes=outlet.turnover_minutes),
         status=Status.COMPLETED,
         mode=Booking.Mode.WAIT,
-        price_total=service.price,
+        price_total=prices.of(service, model_id=vehicle.model_id, currency=outlet.currency),
         checked_in_at=start - dt.timedelta(minutes=10),
         started_at=start,
         ready_at=end,
         completed_at=end + dt.timedelta(minutes=20),
         actual_labour_minutes=service.labour_minutes,
     )
-    _write_past(random.Random(0), [(booking, [service])], rated=False)
+    _write_past(random.Random(0), [(booking, [service])], prices, rated=False)
 
 
 def _todays_grid(outlet: Outlet, service: ServiceType, now: dt.datetime) -> list[dt.datetime]:
@@ -233,7 +242,9 @@ def _todays_grid(outlet: Outlet, service: ServiceType, now: dt.datetime) -> list
     ]
 
 
-def _today(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet]) -> None:
+def _today(
+    rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet], prices: StandardPrices
+) -> None:
     """Today's board at the staffed outlets, on the day's real slot grid: a car in service and
     one waiting from slots already begun, and two still expected later today (none of it
     before the outlet opens or after it closes)."""
@@ -259,6 +270,7 @@ def _today(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet]) -
         ]
         for start, status in plan:
             vehicle = next(pool)
+            price = prices.of(service, model_id=vehicle.model_id, currency=outlet.currency)
             booking = Booking(
                 owner_id=vehicle.owner_id,
                 vehicle=vehicle,
@@ -266,7 +278,7 @@ def _today(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet]) -
                 start=start,
                 status=status,
                 mode=Booking.Mode.WAIT,
-                price_total=service.price,
+                price_total=price,
                 checked_in_at=start - dt.timedelta(minutes=10)
                 if status != Status.CONFIRMED
                 else None,
@@ -279,7 +291,7 @@ def _today(rng: random.Random, vehicles: list[Vehicle], outlets: list[Outlet]) -
                         booking=booking,
                         service_type=service,
                         labour_minutes=service.labour_minutes,
-                        price=service.price,
+                        price=price,
                     )
             except (DomainError, ValidationError):
                 continue
@@ -330,7 +342,8 @@ def seed_bookings() -> None:
         outlet.offered = sorted(outlet.services.all(), key=lambda s: s.code)
         outlet.bay_list = [b for b in outlet.bays.all() if b.is_active]
     vehicles = _drivers(rng)
-    _history(rng, vehicles, outlets)
-    _unrated_visit(outlets)
-    _today(rng, vehicles, outlets)
+    prices = StandardPrices()
+    _history(rng, vehicles, outlets, prices)
+    _unrated_visit(outlets, prices)
+    _today(rng, vehicles, outlets, prices)
     _upcoming(outlets)

@@ -34,6 +34,7 @@ from vehicles.models import Vehicle, VehicleModel
 from vehicles.vin import make_vin
 
 from .bookings import COMMENTS, WMI
+from .prices import StandardPrices
 
 OWNERS = 150
 UNEQUAL_OUTLET, UNEQUAL_BRAND = "SZ-NANSHAN-01", "AITO"
@@ -130,6 +131,7 @@ def _visits(
     references: References,
     outlet: Outlet,
     vehicles: dict[int, list[Vehicle]],
+    prices: StandardPrices,
 ) -> list[tuple[Booking, list[ServiceType], Service]]:
     """The outlet's quarter of visits, not yet on a day: nothing here reads the calendar."""
     general = [s for s in outlet.offered if s.capability == "general" and s.category != "recall"]
@@ -159,7 +161,7 @@ def _visits(
             channel=rng.choices([Booking.Channel.ONLINE, Booking.Channel.PHONE], weights=[80, 20])[
                 0
             ],
-            price_total=sum(s.price for s in services),
+            price_total=prices.total(services, model_id=vehicle.model_id, currency=outlet.currency),
         )
         rows.append((booking, services, WORSE if unequal else FAIR))
     return rows
@@ -217,6 +219,7 @@ def seed_history() -> None:
     rng = random.Random(90)
     placement = random.Random(91)
     references = References(random.Random(REFERENCE_SEED))
+    prices = StandardPrices()
     vehicles = _owners(rng)
     outlets = list(
         Outlet.objects.filter(is_active=True)
@@ -237,7 +240,7 @@ def seed_history() -> None:
         )
         outlet.hour_list = list(outlet.opening_hours.all())
         outlet.unequal_brand_id = unequal_brand
-        visits = _visits(rng, references, outlet, vehicles)
+        visits = _visits(rng, references, outlet, vehicles, prices)
         _lay_out(placement, outlet, period, visits)
         rows += visits
 
@@ -257,7 +260,9 @@ def seed_history() -> None:
                     booking=booking,
                     service_type=service,
                     labour_minutes=service.labour_minutes,
-                    price=service.price,
+                    price=prices.of(
+                        service, model_id=booking.vehicle.model_id, currency=booking.outlet.currency
+                    ),
                     # Now and then an item is skipped: checklist completion is not always 100%.
                     checklist_result=[
                         {"item": item, "done": rng.random() > 0.015} for item in service.checklist

@@ -72,3 +72,16 @@ def test_the_history_is_written_once(quarter):
     before = Booking.objects.count()
     seed_demo()
     assert Booking.objects.count() == before
+
+
+def test_every_demo_visit_was_charged_the_price_books_standard(quarter):
+    """The history is what booking online would have charged: each outlet's own currency (the
+    euro in Munich, not the catalog's yuan) and each model's own price where it has one, so no
+    outlet looks as if it charged off the standard."""
+    body = as_user("admin").get("/api/v1/audit/outlets/", quarter).json()
+    for row in body["rows"]:
+        assert row["priced"] > 0, row["outlet"]
+        assert row["off_standard"] == 0, row["outlet"]
+        assert row["charged_to_standard_ratio"] == pytest.approx(1.0), row["outlet"]
+    munich = next(row for row in body["rows"] if row["outlet"] == "DE-MUNICH-01")
+    assert munich["currency"] == "EUR"
