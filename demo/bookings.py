@@ -25,6 +25,7 @@ from outlets.schedule import day_intervals, interval_starts
 from vehicles.models import Vehicle, VehicleModel
 from vehicles.vin import make_vin
 
+from .events import record_todays_path
 from .network import DEMO_OWNERS
 from .prices import StandardPrices
 
@@ -293,6 +294,7 @@ def _today(
                         labour_minutes=service.labour_minutes,
                         price=price,
                     )
+                    record_todays_path(booking)
             except (DomainError, ValidationError):
                 continue
 

@@ -35,6 +35,7 @@ from workshop.models import Angle
 from workshop.photos import photo_create
 from workshop.services import DamageInput, ViewInput, inspection_record
 
+from .events import record_todays_path
 from .network import Login
 
 OUTLET = "SH-PUDONG-01"
@@ -117,6 +118,7 @@ def _check_in(outlet: Outlet, vehicle: Vehicle, service: ServiceType) -> Booking
                     labour_minutes=service.labour_minutes,
                     price=price,
                 )
+                record_todays_path(booking)
         except (DomainError, ValidationError):
             continue
         return booking

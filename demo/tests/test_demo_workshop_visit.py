@@ -3,6 +3,7 @@ flagship, inspected with photos, two lines of extra work sent to him and not ans
 booking page says so and lets him answer, the outlet's board shows the lines awaiting him, and
 seeding again changes nothing."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -56,6 +57,38 @@ def test_a_car_checked_in_today_is_inspected_with_photos(visit):
         assert storage.exists(photo.thumbnail.name)
         assert photo.width <= 240
         assert photo.height <= 160
+
+
+def test_the_visit_has_the_history_of_a_car_booked_and_checked_in(visit):
+    """Booked online by its owner the day before, checked in by the outlet's desk when the car
+    came: what the booking page's History and the staff's trail show."""
+    events = list(visit.events.order_by("created_at", "pk"))
+    assert [(e.kind, e.from_status, e.to_status) for e in events[:2]] == [
+        ("created", "", "confirmed"),
+        ("status", "confirmed", "checked_in"),
+    ]
+    created, checked_in = events[:2]
+    assert created.actor_id == visit.owner_id
+    assert created.created_at == visit.start - dt.timedelta(days=1)
+    assert checked_in.actor.username == "advisor.sh-pudong"
+    assert checked_in.created_at == visit.checked_in_at
+
+
+def test_every_car_on_todays_boards_has_its_path_recorded(demo_network):
+    """Each demo booking on a board today shows how it got to its status, none "nothing
+    recorded yet"."""
+    on_boards = Booking.objects.filter(
+        status__in=[Booking.Status.CHECKED_IN, Booking.Status.IN_SERVICE]
+    )
+    assert on_boards.exists()
+    for booking in on_boards:
+        path = [e.to_status for e in booking.events.filter(kind="status").order_by("created_at")]
+        expected = {
+            Booking.Status.CHECKED_IN: ["checked_in"],
+            Booking.Status.IN_SERVICE: ["checked_in", "in_service"],
+        }[booking.status]
+        assert path == expected, booking.reference
+        assert booking.events.filter(kind="created").count() == 1
 
 
 def test_two_lines_are_sent_and_wait_for_the_owner(visit):
