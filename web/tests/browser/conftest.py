@@ -74,11 +74,19 @@ def open_page(browser, request) -> Iterator:
         context.set_default_timeout(15000)
         page = context.new_page()
         page.csp_violations = []
+        page.failed_loads = []  # what the browser asked for and got an error for
         page.on(
             "console",
             lambda message: (
                 "Content Security Policy" in message.text
                 and page.csp_violations.append(message.text)
+            ),
+        )
+        page.on(
+            "console",
+            lambda message: (
+                message.text.startswith("Failed to load resource")
+                and page.failed_loads.append(message.text)
             ),
         )
         pages.append(page)

@@ -151,6 +151,8 @@ def test_staff_reach_their_board_from_any_page_and_brand_admins_the_dashboard(
     )
     check_accessibility(page)
     assert page.csp_violations == []
+    # Every page names its icon: the browser's own ask for /favicon.ico would be a 404.
+    assert page.failed_loads == []
 
 
 # --- focus ring, badges, landmarks -----------------------------------------------------------
