@@ -33,7 +33,8 @@ from outlets.models import Outlet, ServiceType
 from vehicles.models import Vehicle, VehicleModel
 from vehicles.vin import make_vin
 
-from .bookings import COMMENTS, WMI
+from .bookings import WMI
+from .past import COMMENTS
 from .prices import StandardPrices
 
 OWNERS = 150
@@ -137,7 +138,7 @@ def _visits(
     general = [s for s in outlet.offered if s.capability == "general" and s.category != "recall"]
     recalls = [s for s in outlet.offered if s.category == "recall" and s.capability == "general"]
     # Any car the outlet may serve, equally likely: brands keep the share they have in the
-    # fleet (and in demo/bookings.py's older history), so no brand looks worse by mix alone.
+    # fleet (and in demo/past.py's older history), so no brand looks worse by mix alone.
     fleet = [v for brand_id in sorted(outlet.brand_ids) for v in vehicles.get(brand_id, [])]
     fewest, most = PER_DAY.get(outlet.code, PER_DAY["default"])
     rows = []

@@ -12,7 +12,7 @@ from accounts.models import User
 from audit.periods import last_quarter
 from bookings.models import Booking
 from conftest import load_reference_data
-from demo import bookings as demo_bookings
+from demo import past as demo_past
 from demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +58,8 @@ def test_a_reference_already_taken_changes_no_figure(monkeypatch):
     instant = "2027-07-15T12:00:00+00:00"
     plain = the_audit_seeded_at(instant)
     colliding = iter(plain["history_references"])
-    real = demo_bookings.new_reference
-    monkeypatch.setattr(demo_bookings, "new_reference", lambda: next(colliding, None) or real())
+    real = demo_past.new_reference
+    monkeypatch.setattr(demo_past, "new_reference", lambda: next(colliding, None) or real())
 
     colliding_seed = the_audit_seeded_at(instant)
 
@@ -72,8 +72,8 @@ def test_a_reference_drawn_twice_in_one_batch_is_drawn_again(monkeypatch):
     """The past bookings go in as one bulk insert: a reference drawn twice must not fail the
     seed (it did, on about one seed in three thousand)."""
     drawn_twice = iter(["HS-222222", "HS-222222"])
-    real = demo_bookings.new_reference
-    monkeypatch.setattr(demo_bookings, "new_reference", lambda: next(drawn_twice, None) or real())
+    real = demo_past.new_reference
+    monkeypatch.setattr(demo_past, "new_reference", lambda: next(drawn_twice, None) or real())
 
     with time_machine.travel("2027-07-15T12:00:00+00:00", tick=False):
         load_reference_data()
