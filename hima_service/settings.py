@@ -11,6 +11,7 @@ import environ
 from csp.constants import NONE, SELF
 
 from .beat import BEAT_SCHEDULE
+from .databases import databases
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -100,43 +101,8 @@ TEMPLATES = [
     },
 ]
 
-# --- PostgreSQL: the one database; the booking guarantee lives in it. ---
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/hima"),
-}
-# Persistent connections with a health check before reuse: cheap requests, no stale sockets.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
-# Server-side binding (Django's documented option for psycopg 3) and prepared statements:
-# psycopg prepares a statement once a connection has run it `prepare_threshold` times (its own
-# default, 5; Django turns preparing off unless OPTIONS set it), and PostgreSQL stops parsing
-# and planning it anew. Every request repeats the same few lookups (the token, the car, its
-# bookings, the versions). A transaction-pooling PgBouncer in front needs 1.21 or newer with
-# max_prepared_statements set, or DATABASE_SERVER_SIDE_BINDING=0, which turns both off.
-DATABASES["default"]["OPTIONS"]["server_side_binding"] = env.bool(
-    "DATABASE_SERVER_SIDE_BINDING", default=True
-)
-DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
-    5 if DATABASES["default"]["OPTIONS"]["server_side_binding"] else None
-)
-# No JIT: the statements of the booking path never cost enough for it, and the audit's (one
-# statement over a quarter's bookings, misestimated) spent 3 of their 6 seconds compiling.
-DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
-DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
-# A streaming replica of it, when set: the audit reads there, nothing else does
-# (hima_service.routers); neither written to nor migrated. Tests see it as the default's mirror.
-if env.str("REPLICA_DATABASE_URL", default=""):
-    DATABASES["replica"] = env.db_url("REPLICA_DATABASE_URL")
-    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
-    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
-    # Connected as the primary is (timeout, binding, preparing, no JIT); its URL's own options
-    # (sslmode, say) kept.
-    for option in ("connect_timeout", "server_side_binding", "prepare_threshold", "options"):
-        DATABASES["replica"].setdefault("OPTIONS", {})[option] = DATABASES["default"]["OPTIONS"][
-            option
-        ]
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# --- PostgreSQL: the one database, and a replica the audit reads (hima_service.databases). ---
+DATABASES = databases(env)
 AUDIT_DATABASE = "replica" if "replica" in DATABASES else "default"
 DATABASE_ROUTERS = ["hima_service.routers.AuditReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
