@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -75,20 +75,14 @@ def open_page(browser, request) -> Iterator:
         page = context.new_page()
         page.csp_violations = []
         page.failed_loads = []  # what the browser asked for and got an error for
-        page.on(
-            "console",
-            lambda message: (
-                "Content Security Policy" in message.text
-                and page.csp_violations.append(message.text)
-            ),
-        )
-        page.on(
-            "console",
-            lambda message: (
-                message.text.startswith("Failed to load resource")
-                and page.failed_loads.append(message.text)
-            ),
-        )
+
+        def note(message: ConsoleMessage) -> None:
+            if "Content Security Policy" in message.text:
+                page.csp_violations.append(message.text)
+            elif message.text.startswith("Failed to load resource"):
+                page.failed_loads.append(message.text)
+
+        page.on("console", note)
         pages.append(page)
         return page
 
