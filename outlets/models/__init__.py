@@ -1,0 +1,23 @@
+"""The outlets' tables: the catalog (service_types.py), an outlet with its calendar and bays
+(outlet.py), its staff (membership.py) and the version its triggers count (version.py)."""
+
+from .language import in_chinese, localized
+from .membership import OutletMembership
+from .outlet import Bay, Closure, OpeningHours, Outlet, validate_time_zone
+from .service_types import Amenity, Capability, ServiceType
+from .version import OutletVersion
+
+__all__ = [
+    "Amenity",
+    "Bay",
+    "Capability",
+    "Closure",
+    "OpeningHours",
+    "Outlet",
+    "OutletMembership",
+    "OutletVersion",
+    "ServiceType",
+    "in_chinese",
+    "localized",
+    "validate_time_zone",
+]
