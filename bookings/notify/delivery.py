@@ -50,60 +50,15 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from ..models import Booking, Feedback, Notification, NotificationDelivery
+from ..models import Notification, NotificationDelivery
 from .channels import backend_for
-from .outbox import REMINDERS, SAFETY_KINDS
-from .render import notification_render, recipient_address
+from .render import notification_render
+from .skips import skip_reason
 from .status import notification_move, notification_record_sent
 
 logger = logging.getLogger(__name__)
 
 Status = Notification.Status
-
-
-def _skip_reason(notification: Notification) -> str:
-    """Why this message should not go out any more, or "" when it should."""
-    user = notification.recipient
-    # Safety notices (recalls) go out even to owners who opted out: docs/recalls.md.
-    # A one-time code was asked for just now, by the person who is to receive it.
-    safety = (
-        notification.kind in SAFETY_KINDS or notification.kind == Notification.Kind.ONE_TIME_CODE
-    )
-    if notification.channel == Notification.Channel.SMS and not (user.sms_notifications or safety):
-        return "owner opted out of SMS"
-    if notification.channel == Notification.Channel.EMAIL and not (
-        user.email_notifications or safety
-    ):
-        return "owner opted out of e-mail"
-    if not recipient_address(notification):
-        return "no address for this channel"
-    if notification.kind != Notification.Kind.ONE_TIME_CODE and not _verified(notification):
-        # An address nobody has proven gets nothing but its code (DESIGN "Identity and trust").
-        return "address not verified"
-    booking = notification.booking
-    if (
-        notification.kind in REMINDERS
-        and booking is not None
-        and booking.status != Booking.Status.CONFIRMED
-    ):
-        return f"booking is {booking.status}"
-    if (
-        notification.kind == Notification.Kind.FEEDBACK_REQUEST
-        and booking is not None
-        and Feedback.objects.filter(booking_id=booking.pk).exists()
-    ):
-        # Left within the two hours before the request came due: asking again would be noise.
-        return "the owner already left feedback"
-    return ""
-
-
-def _verified(notification: Notification) -> bool:
-    user = notification.recipient
-    if notification.address:
-        return False  # a code's own address: only codes go there
-    if notification.channel == Notification.Channel.SMS:
-        return user.phone_is_verified
-    return user.email_is_verified
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -190,7 +145,7 @@ def _batch_start(
             outcomes["not_due"] += 1
         elif notification.attempts > 0:
             again.append(notification.pk)
-        elif reason := _skip_reason(notification):
+        elif reason := skip_reason(notification):
             notification_move(notification, Status.SKIPPED, last_error=reason)
             outcomes["skipped"] += 1
         else:
@@ -208,7 +163,7 @@ def _batch_start(
 
 
 def _for_sending(rows: QuerySet[Notification]) -> QuerySet[Notification]:
-    """With what _skip_reason and rendering read, joined."""
+    """With what skip_reason and rendering read, joined."""
     return rows.select_related(
         "recipient",
         "booking__outlet",
@@ -233,7 +188,7 @@ def _attempt_start(*, notification_id: int, now: datetime) -> Notification | str
     if notification.due_at > now:
         # Moved later (a reschedule) after it was queued: the scan sends it when it is due.
         return "not_due"
-    reason = _skip_reason(notification)
+    reason = skip_reason(notification)
     if reason:
         notification_move(notification, Status.SKIPPED, last_error=reason)
         return "skipped"
