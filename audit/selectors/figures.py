@@ -1,33 +1,20 @@
-"""Reads of the audit: each function runs one statement of `audit.sql` (a constant number of
-queries however many outlets and bookings) and returns plain dataclasses for the serializers."""
+"""The figures themselves: per outlet with the network total, and each brand against the other
+brands at an outlet. Both rest on one shape of figures, so that a rate means the same in the
+audit table, the dashboard and the equity test."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from typing import Any, Self, overload
+from typing import Any, Self
 
-from django.db import connections
-from django.utils import timezone
-from psycopg import sql as psql
-
-from hima_service.routers import audit_database
 from outlets.models import Outlet, localized
-from outlets.selectors import outlet_by_code
 
-from . import sql
-from .scope import AuditScope
+from .. import sql
+from ..scope import AuditScope
+from .statements import Period, fetch_rows, statement_params
 
 NETWORK_TOTAL = "Network total"
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local dates, both included, read in each outlet's own zone."""
-
-    date_from: dt.date
-    date_to: dt.date
 
 
 @dataclass(frozen=True)
@@ -143,63 +130,6 @@ class Comparison:
         return localized(self.brand_name or self.brand, self.brand_name_zh)
 
 
-@dataclass(frozen=True)
-class AuditBooking:
-    """One booking behind a figure, with the values the figures used for it."""
-
-    reference: str
-    status: str
-    channel: str
-    brand: str
-    model: str
-    start: dt.datetime
-    started_at: dt.datetime | None
-    wait_minutes: float | None
-    actual_labour_minutes: int | None
-    standard_minutes: int | None
-    checklist_items: int | None
-    checklist_items_done: int | None
-    rating: int | None
-    recall: bool
-    extra_lines_sent: int = 0
-    extra_lines_approved: int = 0
-    extra_value_approved: float = 0.0
-    charged: float | None = None
-    standard: float | None = None
-
-
-def audit_outlet(*, code: str) -> Outlet | None:
-    """Any outlet by code, closed ones too: their history is still audited."""
-    return outlet_by_code(Outlet.objects.all(), code=code)
-
-
-def statement_params(
-    *,
-    scope: AuditScope,
-    period: Period,
-    outlet: Outlet | None,
-    city: str | None,
-    now: dt.datetime | None,
-) -> dict[str, Any]:
-    return {
-        "date_from": period.date_from,
-        "date_to": period.date_to,
-        "now": now or timezone.now(),
-        "outlet_id": outlet.pk if outlet else None,
-        "city": city or None,
-        "brand_id": scope.brand.pk if scope.brand else None,
-    }
-
-
-def fetch_rows(statement: psql.Composable, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """The audit's statements run on its database (the replica when there is one), from
-    wherever they are called: they are the audit's reads and nothing else's."""
-    with connections[audit_database()].cursor() as cursor:
-        cursor.execute(statement, params)
-        columns = [c.name for c in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
 def outlet_audit(
     *,
     scope: AuditScope,
@@ -273,89 +203,4 @@ def _side(row: dict[str, Any]) -> Side:
         brands=row["brands"],
         waits=[float(w) for w in row["waits"]],
         ratings=[int(r) for r in row["ratings"]],
-    )
-
-
-COUNT_SQL = psql.SQL("SELECT count(*) FROM ({}) AS behind")
-PAGE_SQL = psql.SQL("{} LIMIT %(limit)s OFFSET %(offset)s")
-
-
-class BookingRows:
-    """The bookings behind a figure as the paginator needs them: a count and a slice, each one
-    query, whatever the page."""
-
-    def __init__(self, statement: psql.Composable, params: dict[str, Any]):
-        self._statement = statement
-        self._params = params
-        self._count: int | None = None
-
-    def count(self) -> int:
-        if self._count is None:
-            rows = fetch_rows(COUNT_SQL.format(self._statement), self._params)
-            self._count = rows[0]["count"]
-        return self._count
-
-    def __len__(self) -> int:
-        return self.count()
-
-    @overload
-    def __getitem__(self, index: int) -> AuditBooking: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[AuditBooking]: ...
-    def __getitem__(self, index: int | slice) -> AuditBooking | list[AuditBooking]:
-        if isinstance(index, int):
-            found = self[index : index + 1]
-            if not found:
-                raise IndexError(index)
-            return found[0]
-        start, stop, step = index.indices(self.count())
-        if step != 1:
-            raise ValueError("Only contiguous slices.")
-        rows = fetch_rows(
-            PAGE_SQL.format(self._statement),
-            {**self._params, "limit": max(stop - start, 0), "offset": start},
-        )
-        return [_audit_booking(row) for row in rows]
-
-    def __iter__(self) -> Iterator[AuditBooking]:
-        return iter(self[0 : self.count()])
-
-
-def _audit_booking(row: dict[str, Any]) -> AuditBooking:
-    return AuditBooking(
-        reference=row["reference"],
-        status=row["status"],
-        channel=row["channel"],
-        brand=row["brand"],
-        model=row["model"],
-        start=row["start"],
-        started_at=row["started_at"],
-        wait_minutes=row["wait_minutes"],
-        actual_labour_minutes=row["actual_labour_minutes"],
-        standard_minutes=row["standard_minutes"],
-        checklist_items=row["checklist_items"],
-        checklist_items_done=row["checklist_items_done"],
-        rating=row["rating"],
-        recall=row["has_recall"],
-        extra_lines_sent=row["extra_lines_sent"],
-        extra_lines_approved=row["extra_lines_approved"],
-        extra_value_approved=float(row["extra_value_approved"]),
-        charged=None if row["charged"] is None else float(row["charged"]),
-        standard=None if row["standard"] is None else float(row["standard"]),
-    )
-
-
-def audit_bookings(
-    *,
-    scope: AuditScope,
-    period: Period,
-    outlet: Outlet,
-    metric: str,
-    now: dt.datetime | None = None,
-) -> BookingRows:
-    """The bookings at one outlet that one figure counts (`metric`, a key of sql.METRICS), in
-    the order of their start."""
-    return BookingRows(
-        sql.booking_rows_sql(metric),
-        statement_params(scope=scope, period=period, outlet=outlet, city=None, now=now),
     )
