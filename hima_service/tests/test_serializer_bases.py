@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
+from types import ModuleType
 
 import pytest
 from rest_framework import serializers
@@ -25,17 +27,24 @@ SERIALIZER_MODULES = [
 ]
 
 
+def _modules(name: str) -> list[ModuleType]:
+    """The module, and every module inside it when it is a package."""
+    module = importlib.import_module(name)
+    inside = pkgutil.iter_modules(getattr(module, "__path__", []), prefix=f"{name}.")
+    return [module, *(importlib.import_module(found.name) for found in inside)]
+
+
 def _serializers() -> list[type[serializers.BaseSerializer]]:
     found = []
     for name in SERIALIZER_MODULES:
-        module = importlib.import_module(name)
-        found += [
-            value
-            for value in vars(module).values()
-            if inspect.isclass(value)
-            and issubclass(value, serializers.BaseSerializer)
-            and value.__module__ == name
-        ]
+        for module in _modules(name):
+            found += [
+                value
+                for value in vars(module).values()
+                if inspect.isclass(value)
+                and issubclass(value, serializers.BaseSerializer)
+                and value.__module__ == module.__name__
+            ]
     return found
 
 
