@@ -7,7 +7,8 @@ import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.tests.factories import UserFactory
 from bookings.models import Notification, NotificationDelivery
@@ -116,6 +117,20 @@ def test_the_notice_is_in_the_owner_s_language(language, title, words):
     assert words in delivery.body
     description = row.campaign.description_en if language == "en" else row.campaign.description_zh
     assert description in delivery.body
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_notice_leads_to_the_page_that_books_the_fix(language):
+    # An owner knows the fix by the words of My vehicles, not by the service's code.
+    row = affected(language=language)
+    recall_notices_record()
+    assert notification_deliver(notification_id=notices(channel="sms").get().pk) == "sent"
+
+    body = NotificationDelivery.objects.get().body
+    with translation.override(language):
+        assert gettext("My vehicles") in body
+        assert gettext("Book the free fix") in body
+    assert row.campaign.service_type.code not in body
 
 
 def test_one_follow_up_after_30_days_to_owners_who_have_not_booked(time_machine):

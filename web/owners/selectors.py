@@ -44,6 +44,8 @@ class OpenRecall:
     code: str
     title: str  # in the page's language
     state: str
+    service_code: str  # the campaign's fix, which the owner books like any service
+    booked: bool
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ def _open_recall(row: AffectedVehicle) -> OpenRecall:
         code=campaign.code,
         title=campaign.title_zh if chinese else campaign.title_en,
         state=row.get_state_display(),
+        service_code=campaign.service_type.code,
+        booked=row.state == AffectedVehicle.State.BOOKED,
     )
 
 

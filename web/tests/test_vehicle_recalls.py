@@ -33,6 +33,29 @@ def test_my_vehicles_lists_open_recalls(shop, owner_client, language, title):
     assert title in page
 
 
+def test_an_open_recall_links_to_the_outlets_that_do_its_fix_for_this_car(shop, owner_client):
+    campaign = RecallCampaignFactory(code="AITO-WEB-03", brand=brand("AITO"))
+    AffectedVehicleFactory(vehicle=shop.vehicle, campaign=campaign, state="notified")
+
+    page = owner_client.get("/vehicles/").content.decode()
+
+    fix = campaign.service_type.code
+    assert f'href="/outlets/?vehicle={shop.vehicle.pk}&amp;service={fix}"' in page
+    assert "Book the free fix" in page
+
+
+def test_a_booked_fix_is_not_offered_again(shop, owner_client):
+    campaign = RecallCampaignFactory(code="AITO-WEB-04", brand=brand("AITO"))
+    AffectedVehicleFactory(
+        vehicle=shop.vehicle, campaign=campaign, state="booked", outlet=shop.outlet
+    )
+
+    page = owner_client.get("/vehicles/").content.decode()
+
+    assert "AITO-WEB-04" in page
+    assert "Book the free fix" not in page
+
+
 def test_recalls_cost_one_query_for_any_number_of_cars(
     shop, owner_client, django_assert_max_num_queries
 ):
