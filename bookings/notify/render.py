@@ -51,8 +51,9 @@ def _context(notification: Notification, language: str) -> dict:
         outlet = booking.outlet
         context.update(
             reference=booking.reference,
-            outlet_name=(outlet.name_zh or outlet.name) if language == "zh-hans" else outlet.name,
-            outlet_address=outlet.address,
+            # In the owner's language (active here), each falling back to the English.
+            outlet_name=outlet.display_name,
+            outlet_address=outlet.display_address,
             outlet_phone=outlet.phone,
             when=_when(_start(notification, booking), outlet.time_zone, language),
             vehicle=booking.vehicle,

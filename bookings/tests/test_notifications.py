@@ -309,6 +309,44 @@ def test_rescheduled_message_tells_the_start_of_its_own_reschedule(
     assert second in bodies[1]
 
 
+@pytest.mark.parametrize(
+    ("language", "address"), [("en", "8 Youhao Road"), ("zh-hans", "友好路8号")]
+)
+@pytest.mark.parametrize("kind", [Kind.CONFIRMATION, Kind.REMINDER_2H, Kind.READY_FOR_PICKUP])
+def test_the_outlet_s_address_is_in_the_owner_s_language(urumqi_booking, kind, language, address):
+    booking = urumqi_booking
+    booking.outlet.address, booking.outlet.address_zh = "8 Youhao Road", "友好路8号"
+    booking.outlet.save()
+    booking.owner.language = language
+    booking.owner.save()
+    notification = Notification.objects.create(
+        key=f"test:{kind}",
+        kind=kind,
+        channel="sms",
+        recipient=booking.owner,
+        booking=booking,
+        due_at=timezone.now(),
+    )
+    assert address in notification_render(notification).body
+
+
+def test_an_address_not_written_in_chinese_is_given_in_english(urumqi_booking):
+    booking = urumqi_booking
+    booking.outlet.address, booking.outlet.address_zh = "8 Youhao Road", ""
+    booking.outlet.save()
+    booking.owner.language = "zh-hans"
+    booking.owner.save()
+    notification = Notification.objects.create(
+        key="test:confirmation",
+        kind=Kind.CONFIRMATION,
+        channel="sms",
+        recipient=booking.owner,
+        booking=booking,
+        due_at=timezone.now(),
+    )
+    assert "8 Youhao Road" in notification_render(notification).body
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_ready_message_names_the_outlet_and_the_car(urumqi_booking, language):
     booking = urumqi_booking
