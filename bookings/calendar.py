@@ -1,8 +1,12 @@
-"""A booking as an RFC 5545 calendar event (the icalendar package writes the format)."""
+"""A booking as an RFC 5545 calendar event (the icalendar package writes the format), in the
+reader's language: the one active for the request, as on the pages."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
+
+from outlets.models import localized
 
 from .models import Booking, BookingEvent
 
@@ -13,7 +17,9 @@ def booking_ics(booking: Booking) -> bytes:
     """One VEVENT in the outlet's own time zone (with its VTIMEZONE), at the outlet's address."""
     zone = booking.outlet.zone
     outlet = booking.outlet
-    services = ", ".join(line.service_type.name for line in booking.booking_services.all())
+    services = ", ".join(line.service_type.display_name for line in booking.booking_services.all())
+    model = booking.vehicle.model
+    car = localized(str(model), model.name_zh)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -27,17 +33,20 @@ def booking_ics(booking: Booking) -> bytes:
     event.add("sequence", revisions + (booking.status == Booking.Status.CANCELLED))
     event.add("dtstart", booking.start.astimezone(zone))
     event.add("dtend", booking.end.astimezone(zone))
-    event.add("summary", f"{outlet.name}: {services} ({booking.reference})")
-    event.add("location", vText(f"{outlet.name}, {outlet.address}, {outlet.city}"))
+    event.add("summary", f"{outlet.display_name}: {services} ({booking.reference})")
+    event.add(
+        "location",
+        vText(f"{outlet.display_name}, {outlet.display_address}, {outlet.display_city}"),
+    )
     event.add("geo", (float(outlet.latitude), float(outlet.longitude)))
     description = [
-        f"Booking {booking.reference}",
-        f"Vehicle: {booking.vehicle.model} {booking.vehicle.plate}".strip(),
-        f"Services: {services}",
-        f"Mode: {booking.get_mode_display()}",
+        _("Booking %(reference)s") % {"reference": booking.reference},
+        _("Vehicle: %(vehicle)s") % {"vehicle": f"{car} {booking.vehicle.plate}".strip()},
+        _("Services: %(services)s") % {"services": services},
+        _("Mode: %(mode)s") % {"mode": booking.get_mode_display()},
     ]
     if outlet.phone:
-        description.append(f"Outlet phone: {outlet.phone}")
+        description.append(_("Outlet phone: %(phone)s") % {"phone": outlet.phone})
     event.add("description", "\n".join(description))
     event.add("status", "CANCELLED" if booking.status == Booking.Status.CANCELLED else "CONFIRMED")
     if outlet.phone:

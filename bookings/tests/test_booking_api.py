@@ -3,7 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from rest_framework.test import APIClient
 
+from accounts.services import user_token
 from bookings.models import Booking, BookingEvent, Notification
 from bookings.tests.factories import BookingFactory
 from outlets.tests.factories import BayFactory, OutletFactory
@@ -303,6 +305,45 @@ def test_calendar_export_is_a_valid_event_at_the_right_instant(world):
     assert reference in str(event["summary"])
     assert calendar.walk("VTIMEZONE")
     assert event.decoded("sequence") == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "en",
+            [
+                "Pudong Service Centre",
+                "1 Century Avenue",
+                "Annual maintenance",
+                "Vehicle: Luxeed S7",
+            ],
+        ),
+        ("zh-hans", ["浦东服务中心", "世纪大道1号", "年度保养", "车辆：智界S7"]),
+    ],
+)
+def test_the_calendar_file_is_in_the_owner_s_language(world, language, words):
+    outlet = world.outlet
+    outlet.address, outlet.name_zh, outlet.address_zh = (
+        "1 Century Avenue",
+        "浦东服务中心",
+        "世纪大道1号",
+    )
+    outlet.save()
+    world.service.name_zh = "年度保养"
+    world.service.save()
+    world.owner.language = language
+    world.owner.save()
+    reference = book(world).json()["reference"]
+    # Signed in with a token, as an owner's app is: the sign-in sets the owner's language.
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {user_token(user=world.owner).token}")
+
+    response = api.get(f"/api/v1/bookings/{reference}/calendar.ics")
+
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    text = "\n".join(str(event[name]) for name in ["summary", "location", "description"])
+    assert all(word in text for word in words), text
 
 
 def test_calendar_revision_grows_with_each_reschedule(world):
