@@ -88,7 +88,12 @@ def _hold_outlet_open(outlet: Outlet, start: dt.datetime) -> None:
     day = outlet.local_day(start)
     if Closure.objects.filter(outlet_id=outlet.pk, date=day).exists():
         raise ValidationError(
-            {"start": [_("%(outlet)s is closed on %(day)s.") % {"outlet": outlet.name, "day": day}]}
+            {
+                "start": [
+                    _("%(outlet)s is closed on %(day)s.")
+                    % {"outlet": outlet.display_name, "day": day}
+                ]
+            }
         )
 
 
@@ -323,7 +328,7 @@ def move_booking(
 def _check_given_bay(bay: Bay, *, outlet: Outlet, needed: set[str]) -> None:
     if bay.outlet_id != outlet.pk or not bay.is_active:
         raise ValidationError(
-            {"bay": [_("Choose an active bay of %(outlet)s.") % {"outlet": outlet.name}]}
+            {"bay": [_("Choose an active bay of %(outlet)s.") % {"outlet": outlet.display_name}]}
         )
     if missing := needed - set(bay.capabilities):
         raise ValidationError(

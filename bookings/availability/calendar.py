@@ -18,7 +18,7 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 
 from crews.rules import CrewNeeds
-from outlets.models import Bay, Closure, OpeningHours, Outlet
+from outlets.models import Bay, Closure, OpeningHours, Outlet, localized
 from outlets.schedule import UTC, day_intervals, interval_starts
 from vehicles.models import Vehicle
 
@@ -40,7 +40,7 @@ class OutletCalendar:
     outlet: Outlet
     zone: ZoneInfo
     hours: dict[int, list[tuple[dt.time, dt.time]]] = field(default_factory=dict)
-    closures: dict[dt.date, str] = field(default_factory=dict)
+    closures: dict[dt.date, str] = field(default_factory=dict)  # reason, reader's language
     bays: dict[int, Busy] = field(default_factory=dict)  # suitable active bays only
     # At an outlet that plans crews: its roster and what the job needs of a crew.
     crews: CrewCalendar | None = None
@@ -120,12 +120,12 @@ def _load_hours_and_closures(
             .values_list("outlet_id", "weekday", "opens", "closes")
         ):
             calendars[outlet_id].hours.setdefault(weekday, []).append((opens, closes))
-    for outlet_id, day, reason in (
+    for outlet_id, day, reason, reason_zh in (
         Closure.objects.filter(outlet_id__in=ids, date__range=(date_from, date_to))
         .order_by()
-        .values_list("outlet_id", "date", "reason")
+        .values_list("outlet_id", "date", "reason", "reason_zh")
     ):
-        calendars[outlet_id].closures[day] = reason
+        calendars[outlet_id].closures[day] = localized(reason, reason_zh)
 
 
 def load_day(

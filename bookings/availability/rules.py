@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from outlets.catalog import booking_duration, needed_capabilities
-from outlets.models import Outlet, ServiceType
+from outlets.models import Capability, Outlet, ServiceType, localized
 from outlets.schedule import UTC, day_intervals
 from outlets.selectors import outlet_offers
 from vehicles.models import Brand, Vehicle
@@ -28,8 +29,12 @@ HORIZON = dt.timedelta(days=60)
 MAX_RANGE_DAYS = 31
 
 
-def _names(items: Iterable) -> str:
-    return ", ".join(sorted(str(getattr(item, "name", item)) for item in items))
+def _names(services: Iterable[ServiceType]) -> str:
+    return ", ".join(sorted(service.display_name for service in services))
+
+
+def _brand_name(brand: Brand) -> str:
+    return localized(brand.name, brand.name_zh)
 
 
 def brand_of(vehicle: Vehicle | None, brand: Brand | None) -> Brand | None:
@@ -49,7 +54,9 @@ def serve_errors(
     is outlet_offers' answer when the caller read it already (bookings.locks)."""
     errors: dict[str, list[str]] = {}
     if not outlet.is_active:
-        errors["outlet"] = [_("%(outlet)s is not taking bookings.") % {"outlet": outlet.name}]
+        errors["outlet"] = [
+            _("%(outlet)s is not taking bookings.") % {"outlet": outlet.display_name}
+        ]
     if not services:
         errors["services"] = [_("Choose at least one service.")]
     offered, brand_ok = offers or outlet_offers(
@@ -61,12 +68,12 @@ def serve_errors(
     if services and missing:
         errors["services"] = [
             _("%(outlet)s does not offer %(services)s.")
-            % {"outlet": outlet.name, "services": _names(missing)}
+            % {"outlet": outlet.display_name, "services": _names(missing)}
         ]
     if brand is not None and not brand_ok:
         errors["vehicle"] = [
             _("%(outlet)s is not authorized to service %(brand)s vehicles.")
-            % {"outlet": outlet.name, "brand": brand.name}
+            % {"outlet": outlet.display_name, "brand": _brand_name(brand)}
         ]
     return errors
 
@@ -75,7 +82,10 @@ def no_bay_message(outlet: Outlet, needed: set[str]) -> str:
     return _(
         "No bay at %(outlet)s has every capability these services need together "
         "(%(capabilities)s); book them separately or choose another outlet."
-    ) % {"outlet": outlet.name, "capabilities": ", ".join(sorted(needed))}
+    ) % {
+        "outlet": outlet.display_name,
+        "capabilities": ", ".join(sorted(str(Capability(need).label) for need in needed)),
+    }
 
 
 def check_servable(*, outlet: Outlet, services: Sequence[ServiceType], brand: Brand) -> None:
@@ -143,14 +153,14 @@ def _start_errors(
         if reason:
             return [
                 _("%(outlet)s is closed on %(day)s (%(reason)s).")
-                % {"outlet": outlet.name, "day": day.isoformat(), "reason": reason}
+                % {"outlet": outlet.display_name, "day": day.isoformat(), "reason": reason}
             ]
-        return [_("%(outlet)s is closed on %(day)s.") % {"outlet": outlet.name, "day": day}]
+        return [_("%(outlet)s is closed on %(day)s.") % {"outlet": outlet.display_name, "day": day}]
     intervals = day_intervals(day, calendar.hours.get(day.weekday(), ()), zone)
     if not intervals:
         return [
-            _("%(outlet)s is closed on %(weekday)s.")
-            % {"outlet": outlet.name, "weekday": f"{day:%A}s"}
+            _("%(outlet)s is closed every %(weekday)s.")
+            % {"outlet": outlet.display_name, "weekday": date_format(day, "l")}
         ]
     minutes = int(duration.total_seconds() // 60)
     for opens, closes in intervals:

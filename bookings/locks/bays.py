@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from psycopg import sql
 
-from outlets.models import Bay, Closure
+from outlets.models import Bay, Closure, localized
 
 from ..models import ACTIVE_STATUSES, Booking
 
@@ -37,11 +37,13 @@ class Upcoming:
 
 class BayColumns(TypedDict):
     """What each bay of the bays' statement carries besides its own columns: `busy`, the day's
-    closure reason (NULL when open or not asked for), and the caps' counts with the `upcoming`
-    that _capable_bays makes of them, read only when they were asked for (NULL, unset else)."""
+    closure reason in English and in Chinese (NULL when open or not asked for), and the caps'
+    counts with the `upcoming` that _capable_bays makes of them, read only when they were asked
+    for (NULL, unset else)."""
 
     busy: bool
     closure: str | None
+    closure_zh: str | None
     upcoming_vehicle: int
     upcoming_owner: int
     upcoming: Upcoming
@@ -124,7 +126,7 @@ _BAYS = sql.SQL(
                 AND k.status = ANY(%(active)s) AND k.id IS DISTINCT FROM %(ignore)s
         ) AS busy,
         {upcoming},
-        {closure} AS closure
+        {closure}
     FROM {bays} b
     WHERE b.outlet_id = %(outlet)s AND b.is_active
         AND b.capabilities @> %(needed)s::varchar(24)[]
@@ -140,8 +142,12 @@ _UPCOMING = sql.SQL(
 ).format(bookings=sql.Identifier(Booking._meta.db_table))
 _NO_UPCOMING = sql.SQL("NULL AS upcoming_vehicle, NULL AS upcoming_owner")
 _CLOSURE = sql.SQL(
-    "(SELECT c.reason FROM {closures} c WHERE c.outlet_id = %(outlet)s AND c.date = %(day)s)"
+    "(SELECT c.reason FROM {closures} c WHERE c.outlet_id = %(outlet)s AND c.date = %(day)s) "
+    "AS closure, "
+    "(SELECT c.reason_zh FROM {closures} c WHERE c.outlet_id = %(outlet)s AND c.date = %(day)s) "
+    "AS closure_zh"
 ).format(closures=sql.Identifier(Closure._meta.db_table))
+_NO_CLOSURE = sql.SQL("NULL AS closure, NULL AS closure_zh")
 
 
 def _bays_statement(*, upcoming: bool, closure: bool) -> str:
@@ -149,7 +155,7 @@ def _bays_statement(*, upcoming: bool, closure: bool) -> str:
         bookings=sql.Identifier(Booking._meta.db_table),
         bays=sql.Identifier(Bay._meta.db_table),
         upcoming=_UPCOMING if upcoming else _NO_UPCOMING,
-        closure=_CLOSURE if closure else sql.SQL("NULL"),
+        closure=_CLOSURE if closure else _NO_CLOSURE,
     ).as_string()
 
 
@@ -181,8 +187,9 @@ def _capable_bays(
             bay.upcoming = Upcoming(vehicle=bay.upcoming_vehicle, owner=bay.upcoming_owner)
     if closure_day is None or not bays:
         return bays, None
-    reason = bays[0].closure
-    return bays, ({} if reason is None else {closure_day: reason})
+    reason, reason_zh = bays[0].closure, bays[0].closure_zh
+    # In the reader's language, as the calendar's closures are (bookings.availability.calendar).
+    return bays, ({} if reason is None else {closure_day: localized(reason, reason_zh or "")})
 
 
 @dataclass(frozen=True)
