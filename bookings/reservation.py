@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from hima_service.exceptions import Conflict, CrewUnavailable, SlotTaken
 from outlets.catalog import booking_duration, needed_capabilities
-from outlets.models import Bay, Closure, Outlet, ServiceType
+from outlets.models import Bay, Closure, Outlet, ServiceType, capability_labels
 from vehicles.models import Vehicle
 
 from .constraints import CREW_OVERLAP, require_transaction, win
@@ -335,7 +335,7 @@ def _check_given_bay(bay: Bay, *, outlet: Outlet, needed: set[str]) -> None:
             {
                 "bay": [
                     _("Bay %(bay)s lacks %(missing)s.")
-                    % {"bay": bay.name, "missing": ", ".join(sorted(missing))}
+                    % {"bay": bay.display_name, "missing": capability_labels(missing)}
                 ]
             }
         )

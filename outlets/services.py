@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from hima_service.exceptions import Conflict, NotFound
 
-from .models import Bay, Capability, Closure, OpeningHours, Outlet
+from .models import Bay, Capability, Closure, OpeningHours, Outlet, capability_labels
 from .selectors import outlet_local_today
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -233,8 +233,8 @@ def bay_update(
                         "Move them first."
                     )
                     % {
-                        "bay": locked.name,
-                        "caps": ", ".join(sorted(removed)),
+                        "bay": locked.display_name,
+                        "caps": capability_labels(removed),
                         "refs": _references(needing),
                     },
                     fields={"capabilities": [_("Upcoming bookings need the removed capability.")]},
@@ -249,7 +249,11 @@ def bay_update(
                     "Bay %(bay)s has %(count)s upcoming booking(s): %(refs)s. "
                     "Move them to another bay first."
                 )
-                % {"bay": locked.name, "count": upcoming.count(), "refs": _references(upcoming)},
+                % {
+                    "bay": locked.display_name,
+                    "count": upcoming.count(),
+                    "refs": _references(upcoming),
+                },
                 fields={"is_active": [_("The bay has upcoming bookings.")]},
             )
         locked.is_active = is_active

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from outlets.catalog import booking_duration, needed_capabilities
-from outlets.models import Capability, Outlet, ServiceType, localized
+from outlets.models import Outlet, ServiceType, capability_labels, localized
 from outlets.schedule import UTC, day_intervals
 from outlets.selectors import outlet_offers
 from vehicles.models import Brand, Vehicle
@@ -84,7 +84,7 @@ def no_bay_message(outlet: Outlet, needed: set[str]) -> str:
         "(%(capabilities)s); book them separately or choose another outlet."
     ) % {
         "outlet": outlet.display_name,
-        "capabilities": ", ".join(sorted(str(Capability(need).label) for need in needed)),
+        "capabilities": capability_labels(needed),
     }
 
 

@@ -210,7 +210,7 @@ def _move_for_start(
             "Bay %(bay)s is held by another booking before this work would end; "
             "choose another bay or wait."
         )
-        % {"bay": bay.name}
+        % {"bay": bay.display_name}
         if bay is not None
         else _(
             "Every suitable bay is held by another booking before this work would end; "

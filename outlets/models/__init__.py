@@ -4,7 +4,7 @@
 from .language import in_chinese, localized
 from .membership import OutletMembership
 from .outlet import Bay, Closure, OpeningHours, Outlet, validate_time_zone
-from .service_types import Amenity, Capability, ServiceType
+from .service_types import Amenity, Capability, ServiceType, capability_labels
 from .version import OutletVersion
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "OutletMembership",
     "OutletVersion",
     "ServiceType",
+    "capability_labels",
     "in_chinese",
     "localized",
     "validate_time_zone",

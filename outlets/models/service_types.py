@@ -1,6 +1,7 @@
 """The alliance's catalog: the capabilities a bay or a technician has, an outlet's amenities
 and the service types every outlet offers to one standard."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,11 @@ class Capability(models.TextChoices):
     BODY_PAINT = "body_paint", _("body and paint")
     ADAS_CALIBRATION = "adas_calibration", _("ADAS calibration")
     TYRE = "tyre", _("tyre")
+
+
+def capability_labels(codes: Iterable[str]) -> str:
+    """Capabilities as a sentence names them, in the reader's language: "EV battery, tyre"."""
+    return ", ".join(sorted(str(Capability(code).label) for code in codes))
 
 
 class Amenity(models.TextChoices):

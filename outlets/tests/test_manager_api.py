@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
 from conftest import client_for
-from outlets.models import Bay, Closure, OpeningHours, OutletMembership
+from outlets.models import Bay, Capability, Closure, OpeningHours, OutletMembership
 from outlets.tests.factories import (
     BayFactory,
     ClosureFactory,
@@ -404,6 +404,23 @@ def test_removing_a_capability_upcoming_bookings_need_is_409(manager_api, outlet
         f"{BASE}/bays/{bay.pk}/", {"capabilities": ["general", "tyre", "ev_battery"]}
     )
     assert added.status_code == 200
+
+
+def test_a_chinese_manager_reads_the_bay_and_the_capability_in_chinese(manager_api, outlet):
+    bay = BayFactory(outlet=outlet, name="B1", name_zh="工位1", capabilities=["general", "tyre"])
+    tyres = ServiceTypeFactory(code="t-tyres", category="tyre", capability="tyre")
+    BookingFactory(outlet=outlet, bay=bay, services=[tyres])
+
+    refused = manager_api.patch(
+        f"{BASE}/bays/{bay.pk}/", {"capabilities": ["general"]}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    detail = refused.json()["detail"]
+    with translation.override("zh-hans"):
+        tyre = str(Capability.TYRE.label)
+    assert "工位1" in detail
+    assert tyre in detail
+    assert "tyre" not in detail
 
 
 def test_a_closure_keeps_its_reason_in_both_languages(manager_api, outlet):
