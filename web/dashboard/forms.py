@@ -20,7 +20,7 @@ from audit.sql import METRICS
 from outlets.models import Outlet, ServiceType
 from vehicles.models import Brand, VehicleModel
 
-from ..common.display import local_name
+from ..common.display import car_name, local_name
 
 
 class Preset(models.TextChoices):
@@ -84,11 +84,11 @@ class DashboardFilterForm(forms.Form):
         super().__init__(data)
         self.today = today
         if auditor.is_alliance:
-            choices = [("", _("All brands")), *((b.code, b.name) for b in brands)]
+            choices = [("", _("All brands")), *((b.code, local_name(b)) for b in brands)]
             self.fields["brand"].widget = forms.Select(choices=choices)
         elif len(auditor.brands) > 1:
             self.fields["brand"].widget = forms.Select(
-                choices=[(b.code, b.name) for b in auditor.brands]
+                choices=[(b.code, local_name(b)) for b in auditor.brands]
             )
         else:
             # One brand: nothing to choose (the scope defaults to it); a brand named in the
@@ -186,7 +186,7 @@ class FigureBookingsForm(DashboardFilterForm):
 
 class _ModelsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: VehicleModel) -> str:
-        return f"{obj.brand.name} {local_name(obj)}"
+        return car_name(obj)
 
 
 class CampaignForm(forms.Form):
@@ -221,7 +221,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, data: Any = None, *, brands: list[Brand], services: Any, models: Any):
         super().__init__(data)
-        self.fields["brand"].choices = [(b.code, b.name) for b in brands]
+        self.fields["brand"].choices = [(b.code, local_name(b)) for b in brands]
         if len(brands) == 1:
             self.fields["brand"].initial = brands[0].code
             self.fields["brand"].widget = forms.HiddenInput()
@@ -245,5 +245,5 @@ class DeliveryUploadForm(forms.Form):
 
     def __init__(self, *args, brands=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["brand"].choices = [(b.code, b.name) for b in brands]
+        self.fields["brand"].choices = [(b.code, local_name(b)) for b in brands]
         self.bad_lines: list[str] = []

@@ -207,6 +207,29 @@ def test_a_flag_names_the_outlet_and_the_brand_in_chinese(people, unequal):
     assert "<td>深圳</td>" in row
 
 
+@pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/crews/", "/dashboard/recalls/new/"])
+def test_the_brand_choices_name_the_brands_in_the_reader_s_language(people, url):
+    user = people["alliance_admin"]
+    user.language = "zh-hans"
+    user.save(update_fields=["language"])
+
+    html = page_client(user).get(url).content.decode()
+
+    assert '<option value="LUXEED">智界</option>' in html
+    assert ">Luxeed<" not in html
+
+
+def test_a_new_campaign_names_the_models_as_a_chinese_page_does(people):
+    user = people["luxeed_admin"]
+    user.language = "zh-hans"
+    user.save(update_fields=["language"])
+
+    html = page_client(user).get("/dashboard/recalls/new/").content.decode()
+
+    assert "智界 S7" in html
+    assert "Luxeed 智界" not in html
+
+
 def test_one_link_per_outlet_to_the_bookings_behind_its_figures(people, unequal):
     client = page_client(people["aito_admin"])
     html = client.get("/dashboard/", OCTOBER).content.decode()

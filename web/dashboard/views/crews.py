@@ -22,6 +22,7 @@ from hima_service.exceptions import NotFound
 from hima_service.routers import audit_reads
 from vehicles.models import Brand
 
+from ...common.display import local_name
 from ...common.errors import form_error
 from .overview import _auditor, api_query
 
@@ -46,11 +47,11 @@ class CrewsFilterForm(forms.Form):
     def __init__(self, data: Any, *, auditor: Auditor):
         super().__init__(data)
         if auditor.is_alliance:
-            brands = [(b.code, b.name) for b in Brand.objects.order_by("code")]
+            brands = [(b.code, local_name(b)) for b in Brand.objects.order_by("code")]
             self.fields["brand"].widget = forms.Select(choices=[("", _("Choose a brand")), *brands])
         elif len(auditor.brands) > 1:
             self.fields["brand"].widget = forms.Select(
-                choices=[(b.code, b.name) for b in auditor.brands]
+                choices=[(b.code, local_name(b)) for b in auditor.brands]
             )
         else:
             self.fields["brand"].widget = forms.HiddenInput()
