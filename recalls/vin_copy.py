@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from psycopg import sql
 
+from outlets.models import localized
 from vehicles.models import Brand, Vehicle, VehicleModel
 from vehicles.vin import normalize_vin
 
@@ -46,7 +47,7 @@ COPY_SQL = sql.SQL("COPY {staging} (line, vin) FROM STDIN").format(staging=STAGI
 # planned for a few rows.
 ANALYZE_SQL = sql.SQL("ANALYZE {staging}").format(staging=STAGING)
 FOREIGN_SQL = sql.SQL("""
-SELECT s.line, s.vin, b.name
+SELECT s.line, s.vin, b.name, b.name_zh
 FROM {staging} s
 JOIN {vehicles} v ON v.vin = s.vin
 JOIN {models} m ON m.id = v.model_id
@@ -194,9 +195,12 @@ def _foreign_lines(cursor, campaign: RecallCampaign) -> tuple[list[BadLine], int
                 "This VIN is registered as a %(brand)s vehicle; the campaign is for "
                 "%(campaign_brand)s."
             )
-            % {"brand": brand, "campaign_brand": campaign.brand.name},
+            % {
+                "brand": localized(name, name_zh),
+                "campaign_brand": localized(campaign.brand.name, campaign.brand.name_zh),
+            },
         )
-        for line, vin, brand in rows[:MAX_REPORTED]
+        for line, vin, name, name_zh in rows[:MAX_REPORTED]
     ]
     return shown, len(rows)
 

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from psycopg import sql
 
 from hima_service.exceptions import RuleViolation
+from outlets.models import localized
 from vehicles.models import Brand, Vehicle, VehicleModel
 from vehicles.vin import normalize_vin
 
@@ -138,7 +139,7 @@ VEHICLES = sql.Identifier(Vehicle._meta.db_table)
 # The VINs travel as one array parameter: a list of up to MAX_LINES is one value, where the
 # ORM's `__in` would bind each VIN on its own.
 FOREIGN_SQL = sql.SQL("""
-SELECT v.vin, b.name
+SELECT v.vin, b.name, b.name_zh
 FROM {vehicles} v
 JOIN {models} m ON m.id = v.model_id
 JOIN {brands} b ON b.id = m.brand_id
@@ -164,7 +165,7 @@ def _foreign_lines(campaign: RecallCampaign, vins: list[str], text: str) -> list
     """VINs the platform knows as another brand's cars, with their line numbers."""
     with connection.cursor() as cursor:
         cursor.execute(FOREIGN_SQL, {"vins": vins, "brand": campaign.brand_id})
-        foreign = dict(cursor.fetchall())
+        foreign = {vin: localized(name, name_zh) for vin, name, name_zh in cursor.fetchall()}
     if not foreign:
         return []
     bad = []
@@ -177,7 +178,7 @@ def _foreign_lines(campaign: RecallCampaign, vins: list[str], text: str) -> list
                 "%(campaign_brand)s."
             ) % {
                 "brand": foreign[vin],
-                "campaign_brand": campaign.brand.name,
+                "campaign_brand": localized(campaign.brand.name, campaign.brand.name_zh),
             }
             bad.append(BadLine(number, value[:40], reason))
     return bad

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from hima_service.celery import app as celery_app
 from outlets.tests.factories import OutletFactory, ServiceTypeFactory
@@ -65,6 +66,16 @@ def test_a_campaign_affects_its_models_within_the_model_year_range(people):
     assert {(r.source, r.state, r.vehicle_id) for r in rows} == {
         ("range", "affected", v.pk) for v in inside
     }
+
+
+@pytest.mark.parametrize(("language", "brand_name"), [("en", "Luxeed"), ("zh-hans", "智界")])
+def test_another_brand_s_models_are_refused_naming_the_brand(people, language, brand_name):
+    with translation.override(language), pytest.raises(ValidationError) as caught:
+        create(people.brand_admin, vehicle_models=[vehicle_model("aito-m9")])
+
+    (message,) = caught.value.message_dict["models"]
+    assert brand_name in message
+    assert "aito-m9" in message
 
 
 def test_a_car_registered_later_inside_the_range_is_caught_by_the_next_resolution(people):
@@ -152,6 +163,21 @@ def test_a_vin_of_another_brand_s_registered_car_is_a_bad_line():
         "Luxeed."
     ]
     assert not AffectedVehicle.objects.exists()
+
+
+def test_in_chinese_a_vin_of_another_brand_s_registered_car_is_a_bad_line():
+    campaign = RecallCampaignFactory()  # Luxeed
+    aito = VehicleFactory(model=vehicle_model("aito-m9"))
+    text = f"{valid_vin(1, wmi='LVV')}\n{aito.vin}\n"
+
+    with translation.override("zh-hans"), pytest.raises(VinFileRejected) as caught:
+        campaign_import_vins(campaign=campaign, data=text.encode())
+
+    (line,) = caught.value.fields["file"]
+    assert "问界" in line
+    assert "智界" in line
+    assert "AITO" not in line
+    assert "Luxeed" not in line
 
 
 def test_a_good_file_links_known_cars_keeps_unknown_vins_and_repeats_add_nothing():

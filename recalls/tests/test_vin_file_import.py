@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from recalls.models import AffectedVehicle
 from recalls.tests.factories import AffectedVehicleFactory, RecallCampaignFactory
@@ -88,6 +89,21 @@ def test_a_vin_of_another_brand_s_car_refuses_the_whole_file():
         "Luxeed."
     ]
     assert not campaign.affected_vehicles.exists()
+
+
+def test_in_chinese_a_vin_of_another_brand_s_car_refuses_the_whole_file():
+    campaign = RecallCampaignFactory()  # Luxeed
+    aito = VehicleFactory(model=vehicle_model("aito-m9"))
+    lines = [valid_vin(1, wmi="LVV"), aito.vin]
+
+    with translation.override("zh-hans"), pytest.raises(VinFileRejected) as caught:
+        campaign_import_vin_file(campaign=campaign, stream=vin_file(lines))
+
+    (line,) = caught.value.fields["file"]
+    assert "问界" in line
+    assert "智界" in line
+    assert "AITO" not in line
+    assert "Luxeed" not in line
 
 
 @pytest.mark.parametrize(
