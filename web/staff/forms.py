@@ -16,7 +16,7 @@ from outlets.models import Bay, Capability, ServiceType
 from outlets.services import Interval
 from vehicles.models import VehicleModel
 
-from ..common.display import local_name
+from ..common.display import car_name, local_name
 
 
 class ActionForm(forms.Form):
@@ -121,7 +121,7 @@ class CompleteForm(ActionForm):
 
 class ModelChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: VehicleModel) -> str:
-        return f"{obj.brand.name} {local_name(obj)}"
+        return car_name(obj)
 
 
 class WalkInForm(forms.Form):

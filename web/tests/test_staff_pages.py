@@ -522,6 +522,17 @@ def test_a_walk_in_with_an_unknown_vin_registers_the_car(floor):
     assert f"Walk-in {booking.reference}: bay" in html
 
 
+def test_the_walk_in_form_names_the_models_as_a_chinese_page_does(floor):
+    advisor = floor["advisor"]
+    advisor.language = "zh-hans"
+    advisor.save(update_fields=["language"])
+
+    html = _client(advisor).get("/staff/SH-BOARD-01/").content.decode()
+
+    assert ">问界 M7<" in html
+    assert "AITO 问界" not in html
+
+
 def test_the_walk_in_preview_shows_the_earliest_start_and_keeps_nothing(floor):
     data = {
         "vin": valid_vin(9103),
