@@ -1,5 +1,6 @@
 """The outlets' tables: the catalog (service_types.py), an outlet with its calendar and bays
-(outlet.py), its staff (membership.py) and the version its triggers count (version.py)."""
+(outlet.py), its staff (membership.py) and the version its triggers count (version.py); and
+which of a text's two languages a reader gets (language.py)."""
 
 from .language import in_chinese, localized
 from .membership import OutletMembership
