@@ -26,7 +26,7 @@ from psycopg import sql
 from accounts.models import User
 from hima_service.celery import BEST_EFFORT_CONNECT
 from hima_service.celery import app as celery_app
-from outlets.models import Outlet, ServiceType, localized
+from outlets.models import Outlet, ServiceType
 from vehicles.models import Brand, Vehicle, VehicleModel
 
 from .models import AffectedVehicle, RecallCampaign
@@ -116,7 +116,7 @@ def _check_criteria(
     if foreign := [m.code for m in vehicle_models if m.brand_id != brand.pk]:
         errors["models"] = [
             _("Not %(brand)s models: %(models)s.")
-            % {"brand": localized(brand.name, brand.name_zh), "models": ", ".join(sorted(foreign))}
+            % {"brand": brand.display_name, "models": ", ".join(sorted(foreign))}
         ]
     if (model_year_from is not None or model_year_to is not None) and not vehicle_models:
         errors["models"] = [_("Name the models that the model years apply to.")]

@@ -197,7 +197,7 @@ def _foreign_lines(cursor, campaign: RecallCampaign) -> tuple[list[BadLine], int
             )
             % {
                 "brand": localized(name, name_zh),
-                "campaign_brand": localized(campaign.brand.name, campaign.brand.name_zh),
+                "campaign_brand": campaign.brand.display_name,
             },
         )
         for line, vin, name, name_zh in rows[:MAX_REPORTED]

@@ -178,7 +178,7 @@ def _foreign_lines(campaign: RecallCampaign, vins: list[str], text: str) -> list
                 "%(campaign_brand)s."
             ) % {
                 "brand": foreign[vin],
-                "campaign_brand": localized(campaign.brand.name, campaign.brand.name_zh),
+                "campaign_brand": campaign.brand.display_name,
             }
             bad.append(BadLine(number, value[:40], reason))
     return bad

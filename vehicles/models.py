@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hima_service.language import localized
+
 from .validators import validate_delivery_date
 
 
@@ -19,6 +21,10 @@ class Brand(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_zh)
 
 
 class VehicleModel(models.Model):

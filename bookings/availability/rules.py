@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from outlets.catalog import booking_duration, needed_capabilities
-from outlets.models import Outlet, ServiceType, capability_labels, localized
+from outlets.models import Outlet, ServiceType, capability_labels
 from outlets.schedule import UTC, day_intervals
 from outlets.selectors import outlet_offers
 from vehicles.models import Brand, Vehicle
@@ -31,10 +31,6 @@ MAX_RANGE_DAYS = 31
 
 def _names(services: Iterable[ServiceType]) -> str:
     return ", ".join(sorted(service.display_name for service in services))
-
-
-def _brand_name(brand: Brand) -> str:
-    return localized(brand.name, brand.name_zh)
 
 
 def brand_of(vehicle: Vehicle | None, brand: Brand | None) -> Brand | None:
@@ -73,7 +69,7 @@ def serve_errors(
     if brand is not None and not brand_ok:
         errors["vehicle"] = [
             _("%(outlet)s is not authorized to service %(brand)s vehicles.")
-            % {"outlet": outlet.display_name, "brand": _brand_name(brand)}
+            % {"outlet": outlet.display_name, "brand": brand.display_name}
         ]
     return errors
 

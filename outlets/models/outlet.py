@@ -10,9 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hima_service.language import in_chinese, localized
 from vehicles.models import Brand
 
-from .language import in_chinese, localized
 from .service_types import Amenity, Capability, ServiceType
 
 

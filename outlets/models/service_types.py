@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .language import in_chinese, localized
+from hima_service.language import in_chinese, localized
 
 
 class Capability(models.TextChoices):

@@ -9,8 +9,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from hima_service.language import localized
 
 # Symbols of the currencies outlets quote in; any other code is written after the amount.
 CURRENCY_SYMBOLS = {"CNY": "¥", "EUR": "€"}
@@ -24,10 +26,8 @@ ZONE_PLACES = {
 
 def local_name(obj: Any) -> str:
     """`name_zh` for Chinese readers when the catalog has one, else `name`."""
-    chinese = getattr(obj, "name_zh", "")
-    if chinese and (get_language() or "").startswith("zh"):
-        return chinese
-    return getattr(obj, "name", str(obj))
+    name = obj.name if hasattr(obj, "name") else str(obj)
+    return localized(name, getattr(obj, "name_zh", ""))
 
 
 def model_name(model: Any) -> str:

@@ -1,5 +1,5 @@
-"""The catalog's second language: the Chinese fields beside the English ones, and which a
-reader gets."""
+"""The data's second language: models keep a Chinese text beside the English one (a name, an
+address, a reason), and a reader gets the one of the active language."""
 
 from django.utils.translation import get_language
 
