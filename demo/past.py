@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent, BookingService, Feedback
 from bookings.references import new_reference
 from outlets.catalog import booking_duration
-from outlets.models import Outlet, ServiceType
+from outlets.models import Bay, Outlet, ServiceType
 from vehicles.models import Vehicle
 
 from .prices import StandardPrices
@@ -22,6 +23,31 @@ PAST_BOOKINGS = 900
 COMMENTS = ["", "", "Quick and friendly.", "服务很专业", "Waited a bit long.", "车洗得很干净"]
 
 Status = Booking.Status
+
+
+def past_booking(
+    *,
+    vehicle: Vehicle,
+    outlet: Outlet,
+    bay: Bay,
+    start: dt.datetime,
+    end: dt.datetime,
+    reference: str | None = None,
+    **fields: Any,
+) -> Booking:
+    """A booking written directly into the past (unsaved): the car's owner's, on `bay` over
+    [start, end), the bay released after the outlet's turnover; `fields` say how it went."""
+    return Booking(
+        reference=reference or new_reference(),
+        owner_id=vehicle.owner_id,
+        vehicle=vehicle,
+        outlet=outlet,
+        bay=bay,
+        start=start,
+        end=end,
+        bay_released_at=end + dt.timedelta(minutes=outlet.turnover_minutes),
+        **fields,
+    )
 
 
 def write_older_past(
@@ -56,15 +82,12 @@ def write_older_past(
         status = rng.choices(
             [Status.COMPLETED, Status.CANCELLED, Status.NO_SHOW], weights=[85, 9, 6]
         )[0]
-        booking = Booking(
-            reference=new_reference(),
-            owner_id=vehicle.owner_id,
+        booking = past_booking(
             vehicle=vehicle,
             outlet=outlet,
             bay=bay,
             start=start,
             end=end,
-            bay_released_at=end + dt.timedelta(minutes=outlet.turnover_minutes),
             status=status,
             mode=rng.choice([Booking.Mode.DROP_OFF, Booking.Mode.WAIT]),
             price_total=prices.total(services, model_id=vehicle.model_id, currency=outlet.currency),
@@ -166,15 +189,12 @@ def write_unrated_visit(outlets: list[Outlet], prices: StandardPrices) -> None:
     day = timezone.localdate() - dt.timedelta(days=3)
     start = dt.datetime.combine(day, dt.time(10), tzinfo=outlet.zone)
     end = start + booking_duration([service])
-    booking = Booking(
-        reference=new_reference(),
-        owner_id=vehicle.owner_id,
+    booking = past_booking(
         vehicle=vehicle,
         outlet=outlet,
         bay=bay,
         start=start,
         end=end,
-        bay_released_at=end + dt.timedelta(minutes=outlet.turnover_minutes),
         status=Status.COMPLETED,
         mode=Booking.Mode.WAIT,
         price_total=prices.of(service, model_id=vehicle.model_id, currency=outlet.currency),

@@ -24,6 +24,7 @@ from recalls.services import campaign_create
 from vehicles.models import Brand, VehicleModel
 
 from .network import DEMO_OWNERS
+from .past import past_booking
 
 Status = Booking.Status
 State = AffectedVehicle.State
@@ -91,15 +92,13 @@ def _fixed_in_the_past(
     reference = new_reference()
     while Booking.objects.filter(reference=reference).exists():
         reference = new_reference()
-    booking = Booking.objects.create(
+    booking = past_booking(
         reference=reference,
-        owner_id=vehicle.owner_id,
         vehicle=vehicle,
         outlet=outlet,
         bay=bay,
         start=start,
         end=end,
-        bay_released_at=end + dt.timedelta(minutes=outlet.turnover_minutes),
         status=Status.COMPLETED,
         price_total=0,
         holds_recalls=True,
@@ -109,6 +108,7 @@ def _fixed_in_the_past(
         completed_at=end + dt.timedelta(minutes=20),
         actual_labour_minutes=service.labour_minutes,
     )
+    booking.save(force_insert=True)
     BookingService.objects.create(
         booking=booking,
         service_type=service,
