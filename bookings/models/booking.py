@@ -128,6 +128,17 @@ class Booking(models.Model):
                 condition=models.Q(status__in=ACTIVE_STATUSES),
                 name="booking_active_window",
             ),
+            # A car's own active bookings: the caps' count of its upcoming ones on every create
+            # and the times an owner's ask takes away (bookings.availability.calendar), read
+            # from this index alone. The vehicle's foreign-key index alone left the planner to
+            # guess a car's share of the table, and where a few cars hold many bookings it
+            # intersected that with the status index instead, reading every active booking.
+            models.Index(
+                fields=["vehicle", "start"],
+                include=["end"],
+                condition=models.Q(status__in=ACTIVE_STATUSES),
+                name="booking_vehicle_active",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
