@@ -21,7 +21,7 @@ from crews.rules import CrewNeeds, CrewProblem, DayCrews, Member, crew_problems,
 from outlets.models import Outlet, ServiceType
 
 from .busy import Busy, epoch
-from .models import ACTIVE_STATUSES, Booking, TsTzRange
+from .models import Booking, HoldsCrew, IsActive, TsTzRange
 
 # How long before the asked days a booking may start and still hold a technician then: as for
 # the bays (bookings.availability.calendar.LONGEST_BOOKING, which this layer cannot import).
@@ -117,11 +117,11 @@ def load_crew_calendars(
         )
         rows = (
             Booking.objects.filter(
+                IsActive(),
                 outlet_id__in=where,
                 start__gte=since - LONGEST_BOOKING,
                 start__lt=until,
                 end__gt=since,
-                status__in=ACTIVE_STATUSES,
                 crew__overlap=member_ids,
             )
             .order_by()
@@ -184,18 +184,15 @@ def crews_for_write(
     if not outlet.plans_crews:
         return []
     day = outlet.local_day(start)
-    holding = (
-        Booking.objects.alias(span=TsTzRange("start", "end", RangeBoundary()))
-        .filter(
-            span__overlap=(start, end),
-            crew__contains=Func(
-                OuterRef("technician_id"),
-                template="ARRAY[%(expressions)s]::integer[]",
-                output_field=ArrayField(IntegerField()),
-            ),
-            status__in=ACTIVE_STATUSES,
-        )
-        .exclude(crew=[])
+    holding = Booking.objects.alias(span=TsTzRange("start", "end", RangeBoundary())).filter(
+        IsActive(),
+        HoldsCrew(),
+        span__overlap=(start, end),
+        crew__contains=Func(
+            OuterRef("technician_id"),
+            template="ARRAY[%(expressions)s]::integer[]",
+            output_field=ArrayField(IntegerField()),
+        ),
     )
     if ignore_booking_id is not None:
         holding = holding.exclude(pk=ignore_booking_id)

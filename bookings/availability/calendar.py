@@ -24,7 +24,7 @@ from vehicles.models import Vehicle
 
 from ..busy import Busy, epoch
 from ..crews import CrewCalendar, load_crew_calendars
-from ..models import ACTIVE_STATUSES, DESK_UNCOUNTED, Booking
+from ..models import DESK_UNCOUNTED, Booking, IsActive
 
 # How far back a booking may start and still hold its bay in the window. A booking fits in one
 # opening interval of one day (rule 2), plus turnover; walk-ins last their labour time. Were one
@@ -246,10 +246,10 @@ def window_bookings(
     return (
         Booking.objects.alias(bay_key=F("bay_id") + 0)
         .filter(
+            IsActive(),
             outlet_id__in=outlet_ids,
             start__gte=start,
             start__lt=end,
-            status__in=ACTIVE_STATUSES,
             bay_key__in=list(bay_ids),
         )
         .order_by()
@@ -263,9 +263,7 @@ def vehicle_busy(
     if vehicle is None:
         return None
     rows = (
-        Booking.objects.filter(
-            vehicle=vehicle, status__in=ACTIVE_STATUSES, start__lt=span[1], end__gt=span[0]
-        )
+        Booking.objects.filter(IsActive(), vehicle=vehicle, start__lt=span[1], end__gt=span[0])
         .order_by()
         .values_list(epoch("start"), epoch("end"))
     )

@@ -114,7 +114,12 @@ def share_lock_day_bays(
 # every booking of each bay; the ORM has no share lock (FOR SHARE). Optional parts: the
 # caps' counts of upcoming bookings (active and starting after now: an early check-in before
 # its start still holds that future slot; uncorrelated, so counted once per statement, not per
-# bay), and the day's closure.
+# bay), and the day's closure. The active statuses are literals, not parameters, as in
+# bookings.models.IsActive: the prepared statement's generic plan can then use the partial
+# indexes over active bookings, and PostgreSQL stops planning it again on every execution.
+_ACTIVE = sql.SQL("k.status IN ({})").format(
+    sql.SQL(", ").join(sql.Literal(status.value) for status in ACTIVE_STATUSES)
+)
 _BAYS = sql.SQL(
     """
     SELECT b.*,
@@ -123,7 +128,7 @@ _BAYS = sql.SQL(
             WHERE k.bay_id = b.id
                 AND tstzrange(k.start, k.bay_released_at, '[)')
                     && tstzrange(%(start)s, %(released)s, '[)')
-                AND k.status = ANY(%(active)s) AND k.id IS DISTINCT FROM %(ignore)s
+                AND {active} AND k.id IS DISTINCT FROM %(ignore)s
         ) AS busy,
         {upcoming},
         {closure}
@@ -136,10 +141,10 @@ _BAYS = sql.SQL(
 )
 _UPCOMING = sql.SQL(
     "(SELECT count(*) FROM {bookings} k WHERE k.vehicle_id = %(vehicle)s "
-    "AND k.status = ANY(%(active)s) AND k.start > %(now)s) AS upcoming_vehicle, "
+    "AND {active} AND k.start > %(now)s) AS upcoming_vehicle, "
     "(SELECT count(*) FROM {bookings} k WHERE k.owner_id = %(owner)s "
-    "AND k.status = ANY(%(active)s) AND k.start > %(now)s) AS upcoming_owner"
-).format(bookings=sql.Identifier(Booking._meta.db_table))
+    "AND {active} AND k.start > %(now)s) AS upcoming_owner"
+).format(bookings=sql.Identifier(Booking._meta.db_table), active=_ACTIVE)
 _NO_UPCOMING = sql.SQL("NULL AS upcoming_vehicle, NULL AS upcoming_owner")
 _CLOSURE = sql.SQL(
     "(SELECT c.reason FROM {closures} c WHERE c.outlet_id = %(outlet)s AND c.date = %(day)s) "
@@ -156,6 +161,7 @@ def _bays_statement(*, upcoming: bool, closure: bool) -> str:
         bays=sql.Identifier(Bay._meta.db_table),
         upcoming=_UPCOMING if upcoming else _NO_UPCOMING,
         closure=_CLOSURE if closure else _NO_CLOSURE,
+        active=_ACTIVE,
     ).as_string()
 
 
@@ -172,7 +178,6 @@ def _capable_bays(
     params = {
         "start": start,
         "released": released,
-        "active": sorted(ACTIVE_STATUSES),
         "ignore": ignore_booking_id,
         "outlet": outlet_id,
         "needed": sorted(needed),

@@ -10,6 +10,8 @@ from .booking import (
     BookingService,
     BookingStatus,
     Feedback,
+    HoldsCrew,
+    IsActive,
     TsTzRange,
 )
 from .notification import Notification, NotificationDelivery
@@ -24,6 +26,8 @@ __all__ = [
     "BookingService",
     "BookingStatus",
     "Feedback",
+    "HoldsCrew",
+    "IsActive",
     "Notification",
     "NotificationDelivery",
     "TsTzRange",

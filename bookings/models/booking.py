@@ -48,6 +48,33 @@ class BookingMode(models.TextChoices):
 # The statuses that hold a bay and the vehicle. The one source: the exclusion constraints below
 # are built from it, and so is every query that asks "is this booking holding its bay?".
 ACTIVE_STATUSES = [BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.IN_SERVICE]
+
+
+class IsActive(models.Func):
+    """`status IN ('confirmed', 'checked_in', 'in_service')` with the statuses written into the
+    statement, for the hot reads of active bookings. Sent as parameters (`status__in=`), they
+    leave PostgreSQL unable to prove, in a prepared statement's generic plan, that the partial
+    indexes and exclusion constraints over active bookings apply: it plans such a statement
+    afresh on every execution, which costs more than running it."""
+
+    template = "%(expressions)s IN ({})".format(", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES))
+    output_field = models.BooleanField()
+
+    def __init__(self) -> None:
+        super().__init__(models.F("status"))
+
+
+class HoldsCrew(models.Func):
+    """`NOT (crew = '{}')` with the empty crew written into the statement, for the same reason
+    as IsActive: the crew constraint's index is over active bookings that hold a crew."""
+
+    template = "NOT (%(expressions)s = '{}'::integer[])"
+    output_field = models.BooleanField()
+
+    def __init__(self) -> None:
+        super().__init__(models.F("crew"))
+
+
 # The statuses that never came through the service desk: not counted against its limits
 # (bookings.lifecycle.desk, and the engine that hides a full desk's starts).
 DESK_UNCOUNTED = [BookingStatus.CANCELLED, BookingStatus.NO_SHOW]
