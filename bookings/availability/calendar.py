@@ -257,16 +257,19 @@ def window_bookings(
 
 
 def vehicle_busy(
-    vehicle: Vehicle | None, span: tuple[dt.datetime, dt.datetime], ignore_booking_id: int | None
+    vehicle: Vehicle | int | None,
+    span: tuple[dt.datetime, dt.datetime],
+    ignore_booking_id: int | None,
 ) -> Busy | None:
-    """The vehicle's own active bookings at any outlet (one query)."""
+    """The vehicle's (or the vehicle id's) own active bookings at any outlet (one query). A car
+    has a few: read as timestamps, whose conversion costs less than compiling epoch()."""
     if vehicle is None:
         return None
     rows = (
         Booking.objects.filter(IsActive(), vehicle=vehicle, start__lt=span[1], end__gt=span[0])
         .order_by()
-        .values_list(epoch("start"), epoch("end"))
+        .values_list("start", "end")
     )
     if ignore_booking_id is not None:
         rows = rows.exclude(pk=ignore_booking_id)
-    return Busy.of(rows)
+    return Busy.of((start.timestamp(), end.timestamp()) for start, end in rows)

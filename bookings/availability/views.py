@@ -29,7 +29,7 @@ from outlets.models import Outlet, ServiceType
 from outlets.schedule import days_between
 from outlets.selectors import outlet_get_active, service_types_by_code
 from vehicles.models import Brand, Vehicle
-from vehicles.selectors import vehicle_get
+from vehicles.selectors import vehicle_brand_code, vehicle_get
 
 from ..busy import Busy
 from . import answers
@@ -112,9 +112,10 @@ def _vehicle_and_brand(request: Request, params: dict) -> tuple[Vehicle | None, 
     return None, None
 
 
-def car_asked_for(request: Request) -> tuple[Vehicle, Busy]:
-    """The caller's own car named by `vehicle=`, and its active bookings from now to the end of
-    the horizon (every start an answer can offer, and the job after it): two queries. Its errors
+def car_asked_for(request: Request) -> tuple[str, Busy]:
+    """The brand code of the caller's own car named by `vehicle=`, and the car's active bookings
+    from now to the end of the horizon (every start an answer can offer, and the job after it):
+    two queries. Its errors
     are parse_query's: 401 signed out, 400 for a malformed id, 404 for anyone else's car."""
     if not request.user.is_authenticated:
         raise exceptions.NotAuthenticated(not_signed_in())
@@ -124,11 +125,11 @@ def car_asked_for(request: Request) -> tuple[Vehicle, Busy]:
         )
     except serializers.ValidationError as error:
         raise serializers.ValidationError({"vehicle": error.detail}) from error
-    vehicle = vehicle_get(owner=request.user, vehicle_id=vehicle_id)
+    brand_code = vehicle_brand_code(owner=request.user, vehicle_id=vehicle_id)
     now = timezone.now()
-    own = vehicle_busy(vehicle, (now, now + HORIZON + dt.timedelta(days=1)), None)
+    own = vehicle_busy(vehicle_id, (now, now + HORIZON + dt.timedelta(days=1)), None)
     assert own is not None  # noqa: S101 - there is a vehicle
-    return vehicle, own
+    return brand_code, own
 
 
 SERVICE_PARAM = OpenApiParameter(
@@ -167,9 +168,9 @@ class OutletAvailabilityView(APIView):
 
     def for_the_car(self, request: Request, code: str) -> Mapping:
         """The brand's answer, cached or computed (and cached), less the car's own bookings."""
-        vehicle, own = car_asked_for(request)
+        brand_code, own = car_asked_for(request)
         key = answers.answer_key(
-            f"outlet:{code}", answers.for_brand(answers.asked(request), vehicle.model.brand.code)
+            f"outlet:{code}", answers.for_brand(answers.asked(request), brand_code)
         )
         data = self.cached_or_computed(
             request, code, key, query=lambda: self.query(request).for_brand()
@@ -267,10 +268,8 @@ class NetworkAvailabilityView(APIView):
     def for_the_car(self, request: Request) -> Mapping:
         """The brand's answer, cached or computed (and cached), when none of its earliest starts
         overlaps the car's own bookings; else the car's own answer, computed."""
-        vehicle, own = car_asked_for(request)
-        key = answers.answer_key(
-            "network", answers.for_brand(answers.asked(request), vehicle.model.brand.code)
-        )
+        brand_code, own = car_asked_for(request)
+        key = answers.answer_key("network", answers.for_brand(answers.asked(request), brand_code))
         data = self.cached_or_computed(key, query=lambda: self.query(request).for_brand())
         if answers.holds_for_the_car(data, own):
             return data
