@@ -115,8 +115,8 @@ def _vehicle_and_brand(request: Request, params: dict) -> tuple[Vehicle | None, 
 def car_asked_for(request: Request) -> tuple[str, Busy]:
     """The brand code of the caller's own car named by `vehicle=`, and the car's active bookings
     from now to the end of the horizon (every start an answer can offer, and the job after it):
-    two queries. Its errors
-    are parse_query's: 401 signed out, 400 for a malformed id, 404 for anyone else's car."""
+    two queries. Its errors are parse_query's: 401 signed out, 400 for a malformed id, 404 for
+    anyone else's car."""
     if not request.user.is_authenticated:
         raise exceptions.NotAuthenticated(not_signed_in())
     try:
