@@ -6,7 +6,6 @@ the bench cost more than running the statement. So the statuses and the empty cr
 into the SQL (bookings.models.IsActive, HoldsCrew), never sent as parameters."""
 
 import datetime as dt
-import json
 
 import psycopg
 import pytest
@@ -16,6 +15,7 @@ from psycopg import sql
 from bookings.availability.calendar import vehicle_busy
 from bookings.crews import crews_for_write
 from bookings.locks import UpcomingAsk, share_lock_day_bays
+from bookings.tests.plans import plan_indexes
 from outlets.tests.factories import BayFactory, OutletFactory, ServiceTypeFactory
 from vehicles.tests.factories import VehicleFactory
 
@@ -58,15 +58,7 @@ def generic_plan_indexes(statement: str, params) -> set[str]:
         )
         (plan,) = cursor.fetchone()
         cursor.execute("RESET plan_cache_mode")
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-
-    def walk(node: dict):
-        if "Index Name" in node:
-            yield node["Index Name"]
-        for child in node.get("Plans", ()):
-            yield from walk(child)
-
-    return set(walk(plan[0]["Plan"]))
+    return plan_indexes(plan)
 
 
 def drop_the_cars_foreign_key_index() -> None:

@@ -4,7 +4,6 @@ answers it without the exclusion constraints' GiST indexes, whatever it is pushe
 GiST plan for it once cost 300 ms instead of 2 ms)."""
 
 import datetime as dt
-import json
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from bookings.availability.calendar import load_calendars
 from bookings.locks import UpcomingAsk, share_lock_day_bays
 from bookings.models import Booking
+from bookings.tests.plans import plan_indexes
 from outlets.tests.factories import BayFactory, OutletFactory
 from vehicles.tests.factories import VehicleFactory
 
@@ -109,15 +109,7 @@ def indexes_in_plan(sql: str, *settings: str) -> set[str]:
         (plan,) = cursor.fetchone()
         for setting in settings:
             cursor.execute(f"RESET {setting.split('=')[0].strip()}")
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-
-    def walk(node: dict):
-        if "Index Name" in node:
-            yield node["Index Name"]
-        for child in node.get("Plans", ()):
-            yield from walk(child)
-
-    return set(walk(plan[0]["Plan"]))
+    return plan_indexes(plan)
 
 
 @pytest.mark.parametrize(
