@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from outlets.models import Outlet, localized
+from hima_service.language import localized
+from outlets.models import Outlet
 
 from . import chart_sql
 from .scope import AuditScope

@@ -18,7 +18,8 @@ from django.db.models import Q
 from crews.models import Shift
 from crews.roster import load_rosters
 from crews.rules import CrewNeeds, Member, day_crews
-from outlets.models import Closure, OpeningHours, Outlet, localized
+from hima_service.language import localized
+from outlets.models import Closure, OpeningHours, Outlet
 from outlets.schedule import day_intervals, days_between, interval_starts
 from vehicles.models import Brand
 

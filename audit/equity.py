@@ -10,7 +10,8 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from outlets.models import Outlet, localized
+from hima_service.language import localized
+from outlets.models import Outlet
 
 from .flags import Flag, flag_family
 from .scope import AuditScope

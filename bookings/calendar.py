@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from outlets.models import localized
+from hima_service.language import localized
 
 from .models import Booking, BookingEvent
 

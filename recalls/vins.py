@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from psycopg import sql
 
 from hima_service.exceptions import RuleViolation
-from outlets.models import localized
+from hima_service.language import localized
 from vehicles.models import Brand, Vehicle, VehicleModel
 from vehicles.vin import normalize_vin
 

@@ -8,7 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any, Self
 
-from outlets.models import Outlet, localized
+from hima_service.language import localized
+from outlets.models import Outlet
 
 from .. import sql
 from ..scope import AuditScope

@@ -18,7 +18,8 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 
 from crews.rules import CrewNeeds
-from outlets.models import Bay, Closure, OpeningHours, Outlet, localized
+from hima_service.language import localized
+from outlets.models import Bay, Closure, OpeningHours, Outlet
 from outlets.schedule import UTC, day_intervals, interval_starts
 from vehicles.models import Vehicle
 

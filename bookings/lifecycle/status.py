@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from hima_service.exceptions import RuleViolation, SlotTaken
-from outlets.models import Bay, in_chinese
+from hima_service.language import in_chinese
+from outlets.models import Bay
 from vehicles.models import OdometerReading
 from vehicles.services import vehicle_update
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from psycopg import sql
 
-from outlets.models import Bay, Closure, localized
+from hima_service.language import localized
+from outlets.models import Bay, Closure
 
 from ..models import ACTIVE_STATUSES, Booking
 

@@ -1,8 +1,6 @@
 """The outlets' tables: the catalog (service_types.py), an outlet with its calendar and bays
 (outlet.py), its staff (membership.py) and the version its triggers count (version.py)."""
 
-from hima_service.language import in_chinese, localized
-
 from .membership import OutletMembership
 from .outlet import Bay, Closure, OpeningHours, Outlet, validate_time_zone
 from .service_types import Amenity, Capability, ServiceType, capability_labels
@@ -19,7 +17,5 @@ __all__ = [
     "OutletVersion",
     "ServiceType",
     "capability_labels",
-    "in_chinese",
-    "localized",
     "validate_time_zone",
 ]

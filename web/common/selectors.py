@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from outlets.models import Outlet, in_chinese
+from hima_service.language import in_chinese
+from outlets.models import Outlet
 
 
 def outlet_city_choices() -> list[tuple[str, str]]:

@@ -8,7 +8,8 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
-from outlets.models import Amenity, in_chinese
+from hima_service.language import in_chinese
+from outlets.models import Amenity
 
 from ..common import display
 from ..common.display import local_name, money, visit_when
