@@ -77,6 +77,7 @@ from bookings.notify.dispatch import (  # noqa: E402
     notifications_claim_due,
 )
 from hima_service.celery import app as celery_app  # noqa: E402
+from hima_service.celery import queue_task  # noqa: E402
 from hima_service.testing import start_worker, stop_worker, wait_until  # noqa: E402
 from outlets.models import Bay, Outlet  # noqa: E402
 from vehicles.models import Vehicle, VehicleModel  # noqa: E402
@@ -257,7 +258,7 @@ def _enqueue_per_row(ids: list[int]) -> None:
     """The baseline: one task per row, as delivery was queued before batches."""
     with celery_app.connection_for_write() as conn:
         for pk in ids:
-            celery_app.send_task(DELIVER_TASK, (pk,), connection=conn)
+            queue_task(DELIVER_TASK, (pk,), connection=conn)
 
 
 def dispatch(expected: int, enqueue=_enqueue) -> list[int]:

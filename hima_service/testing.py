@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -48,6 +49,18 @@ def celery_queue() -> Iterator[str]:
         yield queue
     finally:
         celery_app.conf.task_default_queue = previous
+
+
+def queued_messages(queue: str) -> list[dict]:
+    """The task messages waiting in `queue` on the broker, oldest first, as kombu's Redis
+    transport stores them (one JSON document each: headers, properties, body), left there."""
+    client = redis.Redis.from_url(celery_app.conf.broker_url)
+    # The transport pushes on the left and workers pop on the right.
+    return [json.loads(raw) for raw in reversed(client.lrange(queue, 0, -1))]
+
+
+def drop_queue(queue: str) -> None:
+    redis.Redis.from_url(celery_app.conf.broker_url).delete(queue)
 
 
 def start_worker(

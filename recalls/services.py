@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from psycopg import sql
 
 from accounts.models import User
-from hima_service.celery import BEST_EFFORT_CONNECT
+from hima_service.celery import BEST_EFFORT_CONNECT, queue_task
 from hima_service.celery import app as celery_app
 from outlets.models import Outlet, ServiceType
 from vehicles.models import Brand, Vehicle, VehicleModel
@@ -97,7 +97,7 @@ def notice_scan_kick() -> None:
     runs it every few minutes anyway, so a broker outage here is only logged."""
     try:
         with celery_app.connection_for_write(transport_options=BEST_EFFORT_CONNECT) as conn:
-            celery_app.send_task(NOTICE_SCAN_TASK, connection=conn, retry=False)
+            queue_task(NOTICE_SCAN_TASK, connection=conn, retry=False)
     except Exception as exc:  # any broker failure; beat is the guarantee
         logger.warning("Could not queue the recall notice scan now (%s); beat will run it.", exc)
 

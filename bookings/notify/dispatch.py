@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu import Connection
 
-from hima_service.celery import BEST_EFFORT_CONNECT
+from hima_service.celery import BEST_EFFORT_CONNECT, queue_task
 from hima_service.celery import app as celery_app
 
 from ..models import Notification
@@ -69,7 +69,7 @@ def _enqueue(ids: list[int]) -> None:
     (once a minute: cheap, and never a pooled connection left broken by a Redis restart)."""
     with celery_app.connection_for_write() as conn:
         for batch in _batches(ids):
-            celery_app.send_task(DELIVER_BATCH_TASK, (batch,), connection=conn)
+            queue_task(DELIVER_BATCH_TASK, (batch,), connection=conn)
 
 
 def notifications_in_flight(*, now: datetime) -> int:
@@ -146,7 +146,7 @@ class _KickBroker:
             try:
                 # No declare: the queue is the workers' to declare, and a declare costs a
                 # pipeline of round trips per publish.
-                celery_app.send_task(
+                queue_task(
                     DELIVER_BATCH_TASK,
                     (list(notification_ids),),
                     connection=connection,

@@ -17,13 +17,19 @@ from bookings.models import Booking, Feedback, Notification, NotificationDeliver
 from bookings.notify import delivery, dispatch
 from bookings.notify.channels import ChannelError, HttpSmsBackend, OutgoingMessage
 from bookings.notify.delivery import notification_deliver
-from bookings.notify.dispatch import notifications_claim_due, notifications_dispatch_due
+from bookings.notify.dispatch import (
+    DELIVER_BATCH_TASK,
+    notifications_claim_due,
+    notifications_dispatch_due,
+    notifications_kick,
+)
 from bookings.notify.maintenance import maintenance_due_record
 from bookings.tests.factories import BookingFactory
 from estimates import tasks as estimate_tasks
 from hima_service.celery import app
 from hima_service.models import IdempotencyKey
 from hima_service.tasks import purge_idempotency_keys
+from hima_service.testing import celery_queue, drop_queue, queued_messages
 from vehicles.tests.factories import VehicleFactory
 
 pytestmark = pytest.mark.django_db
@@ -289,6 +295,33 @@ def test_scans_stop_claiming_while_the_cap_of_rows_in_flight_is_reached(queued):
     later = now + lease + dt.timedelta(seconds=1)
     assert notifications_dispatch_due(**{**scan, "now": later}) == 10
     assert queued[13:] == [n.pk for n in rows[3:13]]
+
+
+@pytest.fixture
+def broker_queue():
+    """A queue of this test's own on the real broker, dropped afterwards."""
+    with celery_queue() as name:
+        yield name
+        drop_queue(name)
+
+
+def test_a_bookings_kick_and_a_scans_batches_queue_delivery_asking_for_no_result(
+    broker_queue, settings
+):
+    settings.NOTIFICATION_TASK_BATCH = 2
+    rows = [make(key=f"q{i}") for i in range(3)]
+
+    notifications_kick(notification_ids=[rows[0].pk])
+    assert notifications_dispatch_due() == 3
+
+    messages = queued_messages(broker_queue)
+    assert [(m["headers"]["task"], m["headers"]["argsrepr"]) for m in messages] == [
+        (DELIVER_BATCH_TASK, f"([{rows[0].pk}],)"),
+        (DELIVER_BATCH_TASK, f"([{rows[0].pk}, {rows[1].pk}],)"),
+        (DELIVER_BATCH_TASK, f"([{rows[2].pk}],)"),
+    ]
+    # The web server that kicks never waits for a result: it does not subscribe to one.
+    assert {m["headers"]["ignore_result"] for m in messages} == {True}
 
 
 def test_default_cap_leaves_a_claim_time_to_be_sent_before_its_lease_runs_out(settings):

@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from hima_service.celery import app as celery_app
+from hima_service.testing import celery_queue, drop_queue, queued_messages
 from outlets.tests.factories import OutletFactory, ServiceTypeFactory
 from recalls.models import AffectedVehicle
 from recalls.selectors import campaign_outlet_progress, campaign_progress
 from recalls.services import (
+    NOTICE_SCAN_TASK,
     affected_link_vehicles,
     affected_resolve_ranges,
     campaign_create,
@@ -310,6 +312,17 @@ def test_a_broker_outage_when_a_campaign_opens_is_only_logged(monkeypatch, caplo
     monkeypatch.setattr(celery_app, "connection_for_write", refuse)
     notice_scan_kick()  # what campaign create and the VIN upload run after commit
     assert "beat will run it" in caplog.text
+
+
+def test_the_notice_scan_kick_queues_the_scan_asking_for_no_result():
+    with celery_queue() as queue:
+        try:
+            notice_scan_kick()
+            [message] = queued_messages(queue)
+        finally:
+            drop_queue(queue)
+    assert message["headers"]["task"] == NOTICE_SCAN_TASK
+    assert message["headers"]["ignore_result"] is True
 
 
 def test_one_booking_of_a_fix_claims_every_open_campaign_that_fix_closes():
