@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import AdminFactory, UserFactory
 from hima_service.celery import app as celery_app
+from hima_service.testing import celery_queue, drop_queue
 
 # Every test starts at this instant, whatever the day and hour the suite runs: a Wednesday
 # morning in Shanghai, with the outlets open. `make test-dates` runs the date-dependent tests
@@ -139,6 +140,15 @@ def client_for(user) -> APIClient:
     if user is not None:
         client.force_authenticate(user)
     return client
+
+
+@pytest.fixture
+def broker_queue():
+    """A queue of this test's own on the real broker, where this process's tasks go; dropped
+    afterwards (hima_service.testing.queued_messages reads it)."""
+    with celery_queue() as queue:
+        yield queue
+        drop_queue(queue)
 
 
 @pytest.fixture

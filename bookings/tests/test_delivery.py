@@ -29,7 +29,7 @@ from estimates import tasks as estimate_tasks
 from hima_service.celery import app
 from hima_service.models import IdempotencyKey
 from hima_service.tasks import purge_idempotency_keys
-from hima_service.testing import celery_queue, drop_queue, queued_messages
+from hima_service.testing import queued_messages
 from vehicles.tests.factories import VehicleFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,14 +295,6 @@ def test_scans_stop_claiming_while_the_cap_of_rows_in_flight_is_reached(queued):
     later = now + lease + dt.timedelta(seconds=1)
     assert notifications_dispatch_due(**{**scan, "now": later}) == 10
     assert queued[13:] == [n.pk for n in rows[3:13]]
-
-
-@pytest.fixture
-def broker_queue():
-    """A queue of this test's own on the real broker, dropped afterwards."""
-    with celery_queue() as name:
-        yield name
-        drop_queue(name)
 
 
 def test_a_bookings_kick_and_a_scans_batches_queue_delivery_asking_for_no_result(

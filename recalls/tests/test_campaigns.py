@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from hima_service.celery import app as celery_app
-from hima_service.testing import celery_queue, drop_queue, queued_messages
+from hima_service.testing import queued_messages
 from outlets.tests.factories import OutletFactory, ServiceTypeFactory
 from recalls.models import AffectedVehicle
 from recalls.selectors import campaign_outlet_progress, campaign_progress
@@ -314,13 +314,9 @@ def test_a_broker_outage_when_a_campaign_opens_is_only_logged(monkeypatch, caplo
     assert "beat will run it" in caplog.text
 
 
-def test_the_notice_scan_kick_queues_the_scan_asking_for_no_result():
-    with celery_queue() as queue:
-        try:
-            notice_scan_kick()
-            [message] = queued_messages(queue)
-        finally:
-            drop_queue(queue)
+def test_the_notice_scan_kick_queues_the_scan_asking_for_no_result(broker_queue):
+    notice_scan_kick()
+    [message] = queued_messages(broker_queue)
     assert message["headers"]["task"] == NOTICE_SCAN_TASK
     assert message["headers"]["ignore_result"] is True
 
