@@ -13,11 +13,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from psycopg import sql
 
-from hima_service.plans import custom_plans
+from hima_service.plans import unprepared
 
 from .models import SETTLE_AFTER
 from .values_sql import FIGURE_COLUMNS, booking_values
@@ -87,7 +87,7 @@ def _step(*, now: dt.datetime, result: Settled) -> bool:
     target = now - SETTLE_AFTER
     # Planned for each step's own stretch: the beat worker repeats these statements on one
     # connection, and their generic plan took 50 times as long (hima_service.plans).
-    with custom_plans():
+    with unprepared(), transaction.atomic():
         if not _rows(sql.SQL("SELECT pg_try_advisory_xact_lock(%s)"), [LOCK_KEY])[0][0]:
             return False
         mark = _rows(sql.SQL("SELECT settled_before FROM audit_factswatermark"))

@@ -23,7 +23,8 @@ def databases(env: environ.Env) -> dict[str, dict[str, Any]]:
         # PostgreSQL stops parsing and planning it anew. Every request repeats the same few
         # lookups (the token, the car, its bookings, the versions). A transaction-pooling
         # PgBouncer in front needs 1.21 or newer with max_prepared_statements set, or
-        # DATABASE_SERVER_SIDE_BINDING=0, which turns both off.
+        # DATABASE_SERVER_SIDE_BINDING=0, which turns both off. Long statements over ranges
+        # of big tables run unprepared (hima_service.plans): their generic plan can be ruinous.
         "server_side_binding": binding,
         "prepare_threshold": PREPARE_THRESHOLD if binding else None,
         # No JIT: the statements of the booking path never cost enough for it, and the audit's

@@ -268,23 +268,19 @@ def test_one_settling_run_at_a_time(october):
 def test_each_step_is_planned_for_its_own_stretch(october):
     # The beat worker repeats a step's statements on one connection, where PostgreSQL would
     # settle on their generic plan (hima_service.plans): 50 times slower at the full size.
-    modes = []
+    thresholds = []
 
     def record(execute, sql, params, many, context):
         text = sql if isinstance(sql, str) else sql.as_string(context["connection"].connection)
         if "INSERT INTO audit_bookingfacts" in text:
-            modes.append(plan_cache_mode(context["cursor"]))
+            thresholds.append(context["connection"].connection.prepare_threshold)
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(record):
         assert settle.facts_settle().steps > 0
-    assert modes
-    assert set(modes) == {"force_custom_plan"}
-
-
-def plan_cache_mode(cursor) -> str:
-    cursor.execute("SELECT current_setting('plan_cache_mode')")
-    return cursor.fetchone()[0]
+    assert thresholds
+    assert set(thresholds) == {None}  # never prepared
+    assert connection.connection.prepare_threshold is not None  # the connection's, after
 
 
 def test_beat_runs_the_settling_task_every_minute(october):

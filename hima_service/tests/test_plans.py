@@ -1,37 +1,51 @@
-"""custom_plans: the statements of its block are planned for their own values."""
+"""unprepared: the statements of its block are planned for their own values, never prepared."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
-from hima_service.plans import custom_plans
+from hima_service.plans import unprepared
 
-# Transactional: each block is a transaction of its own, as the settling steps are.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
+
+# A statement of its own, so no other test's runs count towards preparing it.
+STATEMENT = "SELECT count(*) FROM outlets_outlet WHERE code <> %s -- test_plans"
 
 
-def plan_cache_mode() -> str:
+def run(times: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('plan_cache_mode')")
-        return cursor.fetchone()[0]
+        for _ in range(times):
+            cursor.execute(STATEMENT, ["none"])
 
 
-def test_a_block_plans_for_its_values_and_the_connection_goes_back_after():
-    assert plan_cache_mode() == "auto"
-    with custom_plans():
-        assert connection.in_atomic_block
-        assert plan_cache_mode() == "force_custom_plan"
-    assert plan_cache_mode() == "auto"
+def prepared() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%-- test_plans%"],
+        )
+        return cursor.fetchone()[0] > 0
 
 
-def test_inside_a_transaction_it_lasts_until_that_one_ends():
-    with transaction.atomic():
-        with custom_plans():
-            pass
-        assert plan_cache_mode() == "force_custom_plan"
-    assert plan_cache_mode() == "auto"
+def test_a_statement_repeated_in_the_block_is_never_prepared():
+    with unprepared():
+        run(12)
+    assert not prepared()
+    # The same statement outside is prepared once the connection has run it often enough.
+    run(6)
+    assert prepared()
 
 
-def test_a_block_that_fails_leaves_nothing_set():
-    with pytest.raises(RuntimeError), custom_plans():
-        raise RuntimeError("the step failed")
-    assert plan_cache_mode() == "auto"
+def test_the_connection_prepares_again_after_the_block_even_after_an_error():
+    threshold = connection.connection.prepare_threshold
+    assert threshold is not None
+    inside = []
+
+    def failing_step() -> None:
+        with unprepared():
+            inside.append(connection.connection.prepare_threshold)
+            raise RuntimeError("the step failed")
+
+    with pytest.raises(RuntimeError):
+        failing_step()
+    assert inside == [None]
+    assert connection.connection.prepare_threshold == threshold
