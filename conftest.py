@@ -68,12 +68,7 @@ RUN_MEDIA = Path(tempfile.gettempdir()) / f"hima-test-media-{uuid.uuid4().hex[:8
 def pytest_unconfigure(config):
     """Drop this run's queue: nobody consumes it; and its photos."""
     shutil.rmtree(RUN_MEDIA, ignore_errors=True)
-    try:
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        keys = [*client.scan_iter(f"{RUN_QUEUE}*"), f"_kombu.binding.{RUN_QUEUE}"]
-        client.delete(*keys)
-    except redis.RedisError:
-        pass
+    drop_queue(RUN_QUEUE)
 
 
 @pytest.fixture(autouse=True)

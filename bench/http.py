@@ -94,14 +94,13 @@ import django  # noqa: E402
 
 django.setup()
 
-import redis  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.services import user_token  # noqa: E402
 from bench import availability as network  # noqa: E402
 from bookings.models import Booking  # noqa: E402
+from hima_service.testing import drop_queue  # noqa: E402
 from outlets.models import Bay, OpeningHours, Outlet, ServiceType  # noqa: E402
 from vehicles.models import Brand, Vehicle  # noqa: E402
 
@@ -329,14 +328,6 @@ def _wait_until_up(process: subprocess.Popen, server_log: IO[bytes]) -> None:
         if time.monotonic() > deadline:
             raise SystemExit("gunicorn did not answer /healthz within 60 s.")
         time.sleep(0.3)
-
-
-def drop_queue(queue: str) -> None:
-    try:
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
-    except redis.RedisError:
-        pass
 
 
 # --- the data -------------------------------------------------------------------------------

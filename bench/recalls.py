@@ -76,7 +76,7 @@ from accounts.models import User  # noqa: E402
 from bookings.models import Notification, NotificationDelivery  # noqa: E402
 from bookings.notify.dispatch import _enqueue, notifications_claim_due  # noqa: E402
 from hima_service.celery import app as celery_app  # noqa: E402
-from hima_service.testing import start_worker, stop_worker, wait_until  # noqa: E402
+from hima_service.testing import drop_queue, start_worker, stop_worker, wait_until  # noqa: E402
 from recalls.models import AffectedVehicle, RecallCampaign  # noqa: E402
 from recalls.vins import MAX_LINES, campaign_import_vins  # noqa: E402
 from vehicles.models import Brand, Vehicle, VehicleModel  # noqa: E402
@@ -276,11 +276,6 @@ def _load() -> str:
     """The machine's load: the times mean little without it on a shared machine."""
     one, five, _ = os.getloadavg()
     return f"load average {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} CPUs"
-
-
-def drop_queue(queue: str) -> None:
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_delete(queue)
 
 
 def deliver(sample: int, queue: str) -> float:

@@ -60,7 +60,19 @@ def queued_messages(queue: str) -> list[dict]:
 
 
 def drop_queue(queue: str) -> None:
-    redis.Redis.from_url(celery_app.conf.broker_url).delete(queue)
+    """Delete `queue` from the broker: its lists (kombu's Redis transport keeps one per
+    priority, named after the queue) and its bindings. Best effort, for a teardown. kombu's own
+    `queue_delete` deletes only a queue this process declared, and a kick declares none."""
+    try:
+        client = redis.Redis.from_url(celery_app.conf.broker_url)
+        keys = [
+            *client.scan_iter(f"{queue}*"),
+            f"_kombu.binding.{queue}",
+            f"_kombu.binding_permanent.{queue}",
+        ]
+        client.delete(*keys)
+    except redis.RedisError:
+        pass
 
 
 def start_worker(
