@@ -75,6 +75,16 @@ def drop_queue(queue: str) -> None:
         pass
 
 
+def prepared_statements(containing: str) -> int:
+    """How many statements this connection has prepared whose text contains `containing`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE strpos(statement, %s) > 0",
+            [containing],
+        )
+        return cursor.fetchone()[0]
+
+
 def start_worker(
     queue: str, *, concurrency: int = 2, log_path: Path | None = None, **env: str
 ) -> subprocess.Popen:

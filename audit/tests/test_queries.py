@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from hima_service.testing import prepared_statements
 from outlets.tests.factories import OutletFactory
 
 from .factories import Visit, local
@@ -66,9 +67,4 @@ def test_an_audit_asked_again_and_again_is_never_prepared(url, history, as_):
     client = as_("aito_admin")
     for _ in range(12):
         assert client.get(url, PERIOD).status_code == 200
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-            ["%audit_bookingfacts%"],
-        )
-        assert cursor.fetchone()[0] == 0
+    assert prepared_statements("audit_bookingfacts") == 0

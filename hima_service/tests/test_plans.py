@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from hima_service.plans import unprepared
+from hima_service.testing import prepared_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +19,7 @@ def run(times: int) -> None:
 
 
 def prepared() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-            ["%-- test_plans%"],
-        )
-        return cursor.fetchone()[0] > 0
+    return prepared_statements("-- test_plans") > 0
 
 
 def test_a_statement_repeated_in_the_block_is_never_prepared():
