@@ -38,22 +38,33 @@ FIGURE_COLUMNS = (
 
 # The period is a range of LOCAL dates: its bounds are computed per outlet in the outlet's own
 # zone (daylight saving included), so that 23:30 on the last day in Shanghai counts and 00:10
-# the next day does not, and the (outlet, start) index still narrows the rows.
+# the next day does not, and the (outlet, start) index still narrows the rows. IN_UTC_RANGE is
+# the same period as one UTC range that holds it in any zone (offsets reach ±14 h): the planner
+# can scan that range alone, where the bound per outlet's zone made it read every booking of
+# every year.
+IN_UTC_RANGE = sql.SQL("""b.start >= ((%(date_from)s::date - 1)::timestamp AT TIME ZONE 'UTC')
+     AND b.start < ((%(date_to)s::date + 2)::timestamp AT TIME ZONE 'UTC')""")
 IN_PERIOD = sql.SQL("""
      b.start >= (%(date_from)s::date::timestamp AT TIME ZONE o.time_zone)
      AND b.start < ((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone)
-     -- The same period as one UTC range that holds it in any zone (offsets reach ±14 h): the
-     -- planner can scan that range alone, where the bound per outlet's zone above made it
-     -- read every booking of every year.
-     AND b.start >= ((%(date_from)s::date - 1)::timestamp AT TIME ZONE 'UTC')
-     AND b.start < ((%(date_to)s::date + 2)::timestamp AT TIME ZONE 'UTC')""")
+     AND {}""").format(IN_UTC_RANGE)
+
+
+# The request's outlet and city (each None for all), at outlet `o`.
+_IN_OUTLETS = sql.SQL("""(%(outlet_id)s::bigint IS NULL OR o.id = %(outlet_id)s::bigint)
+      AND (%(city)s::text IS NULL OR lower(o.city) = lower(%(city)s::text))""")
+
+
+def _of_brand(brand: sql.Composable) -> sql.Composed:
+    """The request's brand (None for all), `brand` the brand column."""
+    return sql.SQL("(%(brand_id)s::bigint IS NULL OR {brand} = %(brand_id)s::bigint)").format(
+        brand=brand
+    )
 
 
 def _in_scope(brand: sql.Composable) -> sql.Composed:
     """The request's outlet, city and brand (each None for all), `brand` the brand column."""
-    return sql.SQL("""(%(outlet_id)s::bigint IS NULL OR o.id = %(outlet_id)s::bigint)
-      AND (%(city)s::text IS NULL OR lower(o.city) = lower(%(city)s::text))
-      AND (%(brand_id)s::bigint IS NULL OR {brand} = %(brand_id)s::bigint)""").format(brand=brand)
+    return sql.SQL("{}\n      AND {}").format(_IN_OUTLETS, _of_brand(brand))
 
 
 # One booking's row, with everything a figure needs; `selection` says which bookings (`b`, at
@@ -210,11 +221,23 @@ def _columns(table: str) -> sql.Composed:
 # The bookings in scope, one row each, with every value a figure reads: the settled facts of
 # the bookings that have them (audit.models: started before the watermark and not stale), the
 # others' values computed live. Exact at every instant, however far the settling task has got.
+#
+# The facts are many (a quarter of a brand's: hundreds of thousands at the alliance's size), so
+# each outlet's bounds of the period are computed once, in `period_bounds`, rather than two
+# conversions to the outlet's zone for every fact; MATERIALIZED keeps the planner from folding
+# them back into the join, row by row.
 SETTLED_BEFORE = sql.SQL("(SELECT settled_before FROM settled)")
 SCOPED = sql.SQL("""
 settled AS (
     SELECT coalesce(max(settled_before), '-infinity'::timestamptz) AS settled_before
     FROM audit_factswatermark
+),
+period_bounds AS MATERIALIZED (
+    SELECT o.id,
+           %(date_from)s::date::timestamp AT TIME ZONE o.time_zone AS period_start,
+           (%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone AS period_end
+    FROM outlets_outlet o
+    WHERE {in_outlets}
 ),
 {values},
 scoped AS (
@@ -222,10 +245,11 @@ scoped AS (
     UNION ALL
     SELECT {fact_columns}
     FROM audit_bookingfacts b
-    JOIN outlets_outlet o ON o.id = b.outlet_id
-    WHERE {in_period} AND b.start < {settled_before}
+    JOIN period_bounds p ON p.id = b.outlet_id
+    WHERE b.start >= p.period_start AND b.start < p.period_end AND {in_utc_range}
+      AND b.start < {settled_before}
       AND NOT EXISTS (SELECT FROM audit_stalefacts sf WHERE sf.booking_id = b.id)
-      AND {in_scope}
+      AND {of_brand}
 )""").format(
     values=booking_values(
         sql.SQL("{} AND b.start >= {}").format(IN_PERIOD, SETTLED_BEFORE),
@@ -235,9 +259,10 @@ scoped AS (
     ),
     live_columns=_columns("booking_values"),
     fact_columns=_columns("b"),
-    in_period=IN_PERIOD,
+    in_outlets=_IN_OUTLETS,
+    in_utc_range=IN_UTC_RANGE,
     settled_before=SETTLED_BEFORE,
-    in_scope=_in_scope(sql.SQL("b.brand_id")),
+    of_brand=_of_brand(sql.SQL("b.brand_id")),
 )
 
 # The same rows, every one computed live, with the columns only the list of the bookings behind

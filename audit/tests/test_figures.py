@@ -3,6 +3,7 @@
 import pytest
 
 from bookings.models import Booking
+from outlets.models import Outlet
 from outlets.tests.factories import OutletFactory
 from vehicles.tests.factories import brand
 
@@ -133,6 +134,18 @@ def test_rows_are_the_brands_outlets_and_an_empty_one_shows_zeros(october, as_):
     assert empty["bookings"] == 0
     assert empty["completion_rate"] is None  # no denominator: no rate, not 0
     assert empty["wait_median_minutes"] is None
+
+
+def test_an_outlet_closed_since_still_shows_the_brands_bookings_of_the_period(october, as_):
+    Outlet.objects.filter(code="DE-MUNICH-01").update(is_active=False)
+    Outlet.objects.filter(code="HZ-EMPTY-01").update(is_active=False)
+    rows, total = _rows(as_("aito_admin").get("/api/v1/audit/outlets/", PERIOD))
+    # Munich is out of the active outlets but had an AITO booking: its row and the total keep
+    # it. The empty one, closed, had none: no row.
+    assert rows["DE-MUNICH-01"]["bookings"] == 1
+    assert rows["DE-MUNICH-01"]["wait_median_minutes"] == 30.0
+    assert "HZ-EMPTY-01" not in rows
+    assert total["bookings"] == 12
 
 
 def test_alliance_admin_without_a_brand_sees_every_brand(october, as_):
