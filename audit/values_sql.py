@@ -225,7 +225,9 @@ def _columns(table: str) -> sql.Composed:
 # The facts are many (a quarter of a brand's: hundreds of thousands at the alliance's size), so
 # each outlet's bounds of the period are computed once, in `period_bounds`, rather than two
 # conversions to the outlet's zone for every fact; MATERIALIZED keeps the planner from folding
-# them back into the join, row by row.
+# them back into the join, row by row. The watermark caps the upper bound there too: as a
+# condition of its own on the facts, a value unknown until the statement runs, it made the
+# planner expect a fifteenth of the facts it read, and sort them for a merge join.
 SETTLED_BEFORE = sql.SQL("(SELECT settled_before FROM settled)")
 SCOPED = sql.SQL("""
 settled AS (
@@ -235,7 +237,8 @@ settled AS (
 period_bounds AS MATERIALIZED (
     SELECT o.id,
            %(date_from)s::date::timestamp AT TIME ZONE o.time_zone AS period_start,
-           (%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone AS period_end
+           least((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone,
+                 {settled_before}) AS facts_end
     FROM outlets_outlet o
     WHERE {in_outlets}
 ),
@@ -246,8 +249,7 @@ scoped AS (
     SELECT {fact_columns}
     FROM audit_bookingfacts b
     JOIN period_bounds p ON p.id = b.outlet_id
-    WHERE b.start >= p.period_start AND b.start < p.period_end AND {in_utc_range}
-      AND b.start < {settled_before}
+    WHERE b.start >= p.period_start AND b.start < p.facts_end AND {in_utc_range}
       AND NOT EXISTS (SELECT FROM audit_stalefacts sf WHERE sf.booking_id = b.id)
       AND {of_brand}
 )""").format(

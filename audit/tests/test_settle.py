@@ -149,6 +149,19 @@ def test_an_open_estimate_is_read_live_until_its_window_closes(october, as_):
         assert figures(as_) == live
 
 
+def test_facts_the_watermark_has_not_reached_are_not_read(october, as_):
+    settle.facts_settle()
+    live = figures(as_)
+    # A booking after the watermark (the 19th) with facts of its own, as a stale mark settled
+    # early leaves them: its live values count, and only them.
+    after = Booking.objects.get(start=d(19))
+    fact = BookingFacts.objects.get(pk=october["first"].pk)
+    BookingFacts.objects.filter(pk=after.pk).delete()
+    fact.pk, fact.start, fact.rating = after.pk, after.start, 1
+    fact.save(force_insert=True)
+    assert figures(as_) == live
+
+
 def _rate_again(bookings):
     Feedback.objects.filter(booking=bookings["first"]).update(rating=1)
 
