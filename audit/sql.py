@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from psycopg import sql
 
-from .values_sql import SCOPED, SCOPED_LIVE
+from .values_sql import IN_OUTLETS, SCOPED, SCOPED_LIVE
 
 # Started at most this long after the scheduled start (or before it): on time.
 ON_TIME_MINUTES = 15
@@ -165,8 +165,7 @@ WITH {scoped},
 authorized AS (
     SELECT o.id FROM outlets_outlet o
     WHERE o.is_active
-      AND (%(outlet_id)s::bigint IS NULL OR o.id = %(outlet_id)s::bigint)
-      AND (%(city)s::text IS NULL OR lower(o.city) = lower(%(city)s::text))
+      AND {in_outlets}
       AND (%(brand_id)s::bigint IS NULL OR EXISTS (
           SELECT 1 FROM outlets_outlet_brands ob
           WHERE ob.outlet_id = o.id AND ob.brand_id = %(brand_id)s::bigint))
@@ -184,7 +183,7 @@ SELECT
 FROM figures f
 LEFT JOIN outlets_outlet o ON o.id = f.outlet_id
 ORDER BY f.is_total, o.code
-""").format(scoped=SCOPED, aggregates=AGGREGATES, rates=RATES)
+""").format(scoped=SCOPED, in_outlets=IN_OUTLETS, aggregates=AGGREGATES, rates=RATES)
 
 # Equity: for each outlet and each brand compared there ("perspective"), two groups of rows:
 # the brand's own bookings (own) and those of every other brand at that outlet pooled (not

@@ -51,7 +51,7 @@ IN_PERIOD = sql.SQL("""
 
 
 # The request's outlet and city (each None for all), at outlet `o`.
-_IN_OUTLETS = sql.SQL("""(%(outlet_id)s::bigint IS NULL OR o.id = %(outlet_id)s::bigint)
+IN_OUTLETS = sql.SQL("""(%(outlet_id)s::bigint IS NULL OR o.id = %(outlet_id)s::bigint)
       AND (%(city)s::text IS NULL OR lower(o.city) = lower(%(city)s::text))""")
 
 
@@ -64,7 +64,7 @@ def _of_brand(brand: sql.Composable) -> sql.Composed:
 
 def _in_scope(brand: sql.Composable) -> sql.Composed:
     """The request's outlet, city and brand (each None for all), `brand` the brand column."""
-    return sql.SQL("{}\n      AND {}").format(_IN_OUTLETS, _of_brand(brand))
+    return sql.SQL("{}\n      AND {}").format(IN_OUTLETS, _of_brand(brand))
 
 
 # One booking's row, with everything a figure needs; `selection` says which bookings (`b`, at
@@ -261,7 +261,7 @@ scoped AS (
     ),
     live_columns=_columns("booking_values"),
     fact_columns=_columns("b"),
-    in_outlets=_IN_OUTLETS,
+    in_outlets=IN_OUTLETS,
     in_utc_range=IN_UTC_RANGE,
     settled_before=SETTLED_BEFORE,
     of_brand=_of_brand(sql.SQL("b.brand_id")),
