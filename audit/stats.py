@@ -17,19 +17,33 @@ Worse = Literal["lower", "higher"]
 P_FLOOR = 0.001
 
 
-def fisher_p(
-    successes: int, n: int, others_successes: int, others_n: int, *, worse: Worse
-) -> float:
-    """One-sided p-value of Fisher's exact test that the first proportion is worse (lower or
-    higher) than the second.
+def fisher_ps(tables: Sequence[tuple[int, int, int, int]], worse: Sequence[Worse]) -> list[float]:
+    """One-sided p-values of Fisher's exact test that the first proportion is worse (lower or
+    higher) than the second, for many tables at once: each given as (successes, n,
+    others_successes, others_n) with its own direction.
 
     Exact, not the two-proportion z-test: the rates tested sit near 1 (97% on time, 93%
     completed), where the z-test's normal tail is far too thin. At the levels Holm asks of a
     family of a hundred tests (0.05 / 100) it rejected a true null 3 to 4 times as often as it
-    should; Fisher's never more often."""
-    table = [[successes, n - successes], [others_successes, others_n - others_successes]]
-    alternative = "less" if worse == "lower" else "greater"
-    return float(stats.fisher_exact(table, alternative=alternative).pvalue)
+    should; Fisher's never more often.
+
+    The same p-values as `scipy.stats.fisher_exact`, which computes a one-sided one with the
+    hypergeometric distribution function called here; but one call for every table, where its
+    argument handling cost about a tenth of a millisecond a table, and a view of the alliance's
+    outlets tests thousands of them. The table's first row is the brand's, its first column the
+    successes: "lower" is P(X <= successes), "higher" the same function over the failures. A
+    table with an empty row or column has nothing to test: p = 1, as fisher_exact says.
+    audit/tests/test_stats.py holds the two to the same p-values."""
+    if len(worse) != len(tables):
+        raise ValueError("One direction per table.")
+    if not tables:
+        return []
+    a, n, c, m = (np.asarray(column, dtype=np.int64) for column in zip(*tables, strict=True))
+    b, d = n - a, m - c
+    lower = np.asarray([direction == "lower" for direction in worse], dtype=bool)
+    p = stats.hypergeom.cdf(np.where(lower, a, b), n + m, n, np.where(lower, a + c, b + d))
+    empty = (n == 0) | (m == 0) | (a + c == 0) | (b + d == 0)
+    return [float(value) for value in np.where(empty, 1.0, np.minimum(p, 1.0))]
 
 
 def mann_whitney_p(sample: Sequence[float], others: Sequence[float], *, worse: Worse) -> float:

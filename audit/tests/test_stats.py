@@ -10,22 +10,55 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from audit.flags import p_adjusted_phrase
-from audit.stats import fisher_p, holm_adjusted, mann_whitney_p, p_text
+from audit.stats import fisher_ps, holm_adjusted, mann_whitney_p, p_text
 
 # Hypothesis explores the same examples every run and writes no example database.
 FIXED = settings(derandomize=True, database=None, max_examples=300)
 p_values = st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=40)
 
 
-def test_fisher_p_by_hand():
+def test_fisher_ps_by_hand():
     # 5 of 20 against 15 of 20; with the margins fixed, the first row's successes X are
     # hypergeometric: P(X = k) = C(20, k) · C(20, 20 − k) / C(40, 20). One-sided p = P(X ≤ 5)
     # = (1 + 400 + 36,100 + 1,299,600 + 23,474,025 + 240,374,016) / 137,846,528,820
     # = 265,184,142 / 137,846,528,820 ≈ 0.0019238.
-    assert fisher_p(5, 20, 15, 20, worse="lower") == pytest.approx(0.0019238, rel=1e-4)
-    assert fisher_p(15, 20, 5, 20, worse="higher") == pytest.approx(0.0019238, rel=1e-4)
-    assert fisher_p(20, 20, 20, 20, worse="lower") == 1.0  # nothing to test
-    assert fisher_p(15, 20, 5, 20, worse="lower") > 0.99  # better, not worse
+    tables = [(5, 20, 15, 20), (15, 20, 5, 20), (20, 20, 20, 20), (15, 20, 5, 20)]
+    worse = ["lower", "higher", "lower", "lower"]
+
+    worse_lower, worse_higher, nothing_to_test, better = fisher_ps(tables, worse)
+
+    assert worse_lower == pytest.approx(0.0019238, rel=1e-4)
+    assert worse_higher == pytest.approx(0.0019238, rel=1e-4)
+    assert nothing_to_test == 1.0
+    assert better > 0.99
+
+
+def test_fisher_ps_are_scipys_one_sided_fisher_exact():
+    """The same p-values as scipy.stats.fisher_exact, table by table, on tables of every shape
+    the audit meets: small and large, rates near 0 and near 1, and the degenerate ones (no
+    success, or no failure, on either side)."""
+    rng = np.random.default_rng(20261205)
+    tables = [(0, 20, 0, 20), (20, 20, 20, 20), (0, 25, 3, 40), (30, 30, 12, 40)]
+    for _ in range(600):
+        n, others_n = (int(value) for value in rng.integers(1, 400, size=2))
+        rate = rng.choice([0.02, 0.5, 0.93, 0.99])
+        tables.append((int(rng.binomial(n, rate)), n, int(rng.binomial(others_n, rate)), others_n))
+    worse = [["lower", "higher"][i % 2] for i in range(len(tables))]
+
+    expected = [
+        stats.fisher_exact(
+            [[a, n - a], [c, others_n - c]], alternative="less" if w == "lower" else "greater"
+        ).pvalue
+        for (a, n, c, others_n), w in zip(tables, worse, strict=True)
+    ]
+
+    assert fisher_ps(tables, worse) == pytest.approx(expected, rel=1e-12, abs=1e-300)
+
+
+def test_fisher_ps_of_no_tables_is_none_and_each_table_needs_its_direction():
+    assert fisher_ps([], []) == []
+    with pytest.raises(ValueError, match="One direction per table"):
+        fisher_ps([(5, 20, 15, 20), (1, 20, 15, 20)], ["lower"])
 
 
 def test_mann_whitney_p_by_hand():
