@@ -1,6 +1,6 @@
-"""The statistics behind the equity flags, as pure functions: the tests by hand, Mann–Whitney
-held to scipy's numbers, Holm's adjustment by hand and by its definition, and p-values written
-without e-notation in both languages."""
+"""The statistics behind the equity flags, as pure functions: the tests by hand, Fisher's and
+Mann–Whitney held to scipy's numbers, Holm's adjustment by hand and by its definition, and
+p-values written without e-notation in both languages."""
 
 import numpy as np
 import pytest
