@@ -55,7 +55,7 @@ def test_fisher_ps_are_scipys_one_sided_fisher_exact():
     assert fisher_ps(tables, worse) == pytest.approx(expected, rel=1e-12, abs=1e-300)
 
 
-def test_fisher_ps_of_no_tables_is_none_and_each_table_needs_its_direction():
+def test_fisher_ps_of_no_tables_is_empty_and_each_table_needs_its_direction():
     assert fisher_ps([], []) == []
     with pytest.raises(ValueError, match="One direction per table"):
         fisher_ps([(5, 20, 15, 20), (1, 20, 15, 20)], ["lower"])
