@@ -10,8 +10,6 @@ equity"."""
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -173,59 +171,50 @@ class Family:
     flags: list[Flag]
 
 
-def _figure_test(comparison: Comparison, rule: Rule, others: Side) -> FigureTest | None:
-    """The test of one figure, its p-value still to come (NaN), or None when a side has too few
-    observations to run it."""
-    own = comparison.own
-    n, n_others = getattr(own.figures, rule.n), getattr(others.figures, rule.n)
-    if n < MIN_SAMPLE or n_others < MIN_SAMPLE:
-        return None
-    figure = getattr(own.figures, rule.metric)
-    others_figure = getattr(others.figures, rule.metric)
-    if figure is None or others_figure is None:
-        return None
-    if rule.needs_successes and not (
-        getattr(own.figures, rule.successes) or getattr(others.figures, rule.successes)
-    ):
-        return None
-    return FigureTest(
-        comparison=comparison,
-        rule=rule,
-        figure=figure,
-        others_figure=others_figure,
-        n=n,
-        n_others=n_others,
-        p_raw=math.nan,
+# One test of a view's family: a brand at an outlet, one rule, and the others it is tested against.
+Planned = tuple[Comparison, Rule, Side]
+
+
+def _in_family(comparison: Comparison, rule: Rule, others: Side) -> bool:
+    """Whether the view runs this test: enough observations on both sides, both figures there,
+    and, for a rule that needs them, a success on either side."""
+    own = comparison.own.figures
+    if getattr(own, rule.n) < MIN_SAMPLE or getattr(others.figures, rule.n) < MIN_SAMPLE:
+        return False
+    if getattr(own, rule.metric) is None or getattr(others.figures, rule.metric) is None:
+        return False
+    return not rule.needs_successes or bool(
+        getattr(own, rule.successes) or getattr(others.figures, rule.successes)
     )
 
 
-def _p_values(tests: list[FigureTest]) -> list[float]:
+def _fisher_table(comparison: Comparison, rule: Rule, others: Side) -> tuple[int, int, int, int]:
+    own = comparison.own.figures
+    return (
+        getattr(own, rule.successes),
+        getattr(own, rule.n),
+        getattr(others.figures, rule.successes),
+        getattr(others.figures, rule.n),
+    )
+
+
+def _p_values(planned: list[Planned]) -> list[float]:
     """Each test's one-sided p-value: the rank tests one by one, the proportions' Fisher tests
     all in one call (stats.fisher_ps)."""
-    proportions = [test for test in tests if test.rule.test == "fisher_exact"]
+    proportions = [test for test in planned if test[1].test == "fisher_exact"]
     fisher = iter(
         fisher_ps(
-            [
-                (
-                    getattr(test.comparison.own.figures, test.rule.successes),
-                    test.n,
-                    getattr(test.comparison.others.figures, test.rule.successes),
-                    test.n_others,
-                )
-                for test in proportions
-            ],
-            [test.rule.worse for test in proportions],
+            [_fisher_table(*test) for test in proportions],
+            [rule.worse for _, rule, _ in proportions],
         )
     )
     return [
         next(fisher)
-        if test.rule.test == "fisher_exact"
+        if rule.test == "fisher_exact"
         else mann_whitney_p(
-            getattr(test.comparison.own, test.rule.sample),
-            getattr(test.comparison.others, test.rule.sample),
-            worse=test.rule.worse,
+            getattr(comparison.own, rule.sample), getattr(others, rule.sample), worse=rule.worse
         )
-        for test in tests
+        for comparison, rule, others in planned
     ]
 
 
@@ -236,17 +225,24 @@ def family_tests(comparisons: Iterable[Comparison]) -> list[FigureTest]:
     below the practical margin, or pointing the other way, still counts. Leaving those out
     would choose the family by the very data that makes p-values small, and the error rate
     would no longer be held."""
-    tests = []
-    for comparison in comparisons:
-        if comparison.others is None:
-            continue
-        for rule in RULES:
-            test = _figure_test(comparison, rule, comparison.others)
-            if test is not None:
-                tests.append(test)
+    planned: list[Planned] = [
+        (comparison, rule, comparison.others)
+        for comparison in comparisons
+        if comparison.others is not None
+        for rule in RULES
+        if _in_family(comparison, rule, comparison.others)
+    ]
     return [
-        dataclasses.replace(test, p_raw=p_raw)
-        for test, p_raw in zip(tests, _p_values(tests), strict=True)
+        FigureTest(
+            comparison=comparison,
+            rule=rule,
+            figure=getattr(comparison.own.figures, rule.metric),
+            others_figure=getattr(others.figures, rule.metric),
+            n=getattr(comparison.own.figures, rule.n),
+            n_others=getattr(others.figures, rule.n),
+            p_raw=p_raw,
+        )
+        for (comparison, rule, others), p_raw in zip(planned, _p_values(planned), strict=True)
     ]
 
 
