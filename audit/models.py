@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 # A booking settles this long after its start (its visit is normally over by then). The
@@ -57,10 +58,72 @@ class BookingFacts(models.Model):
         indexes = [
             models.Index(fields=["start"], name="audit_facts_start"),
             models.Index(fields=["brand_id", "start"], name="audit_facts_brand_start"),
+            # The facts of one outlet's week, read one by one while it has a stale booking.
+            models.Index(fields=["outlet_id", "start"], name="audit_facts_outlet_start"),
         ]
 
     def __str__(self) -> str:
         return f"facts of booking {self.id}"
+
+
+class WeekFigures(models.Model):
+    """One outlet's settled bookings of one brand over one of its local weeks (Monday to Sunday
+    in the outlet's zone), added up: the counts and sums every figure of audit.sql adds, and the
+    values its medians are taken over (audit.sql.PART_SUMS). An audit of a quarter adds up
+    thirteen of these per outlet and brand instead of every booking's facts.
+
+    Settling keeps them (audit.settle): a week's row is built from its facts once the watermark
+    is past the week's end, and built again when a booking of it is settled again. The audit
+    reads the weeks a period holds whole, below the watermark, and none with a stale booking
+    (those weeks' facts are read one by one, as before)."""
+
+    outlet_id = models.BigIntegerField()
+    brand_id = models.BigIntegerField()
+    # The week's Monday, in the outlet's zone.
+    week = models.DateField()
+    bookings = models.IntegerField()
+    completed = models.IntegerField()
+    cancelled = models.IntegerField()
+    no_show = models.IntegerField()
+    due = models.IntegerField()
+    started = models.IntegerField()
+    on_time = models.IntegerField()
+    timed = models.IntegerField()
+    checklist_items = models.IntegerField()
+    checklist_items_done = models.IntegerField()
+    rated = models.IntegerField()
+    rating_sum = models.IntegerField()
+    recall_done = models.IntegerField()
+    visits = models.IntegerField()
+    extra_offered = models.IntegerField()
+    extra_lines_sent = models.IntegerField()
+    extra_lines_decided = models.IntegerField()
+    extra_lines_approved = models.IntegerField()
+    extra_value_approved = models.DecimalField(max_digits=16, decimal_places=2)
+    # The least and the greatest currency of the week's visits (None without any).
+    currency_low = models.CharField(max_length=3, null=True)
+    currency_high = models.CharField(max_length=3, null=True)
+    priced = models.IntegerField()
+    off_standard = models.IntegerField()
+    charged_total = models.DecimalField(max_digits=16, decimal_places=2)
+    standard_total = models.DecimalField(max_digits=16, decimal_places=2)
+    # The values behind the medians and the equity's rank tests: the waits of the started
+    # bookings, the labour ratios of the timed ones, the minutes of each approved extra line, the
+    # ratings of the rated ones.
+    waits = ArrayField(models.FloatField())
+    labour_ratios = ArrayField(models.FloatField())
+    approval_minutes = ArrayField(models.FloatField())
+    ratings = ArrayField(models.SmallIntegerField())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outlet_id", "week", "brand_id"], name="audit_week_outlet_week_brand"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"outlet {self.outlet_id}, brand {self.brand_id}, week of {self.week}"
 
 
 class StaleFacts(models.Model):

@@ -1,6 +1,7 @@
 """Settling the audit's facts (audit.models): the values of the bookings whose visits are over,
 computed once by the same SQL the audit runs live (audit.values_sql), so that an audit of a
-quarter reads them instead of recomputing every booking.
+quarter reads them instead of recomputing every booking; and each outlet's weeks added up from
+them (audit.models.WeekFigures), once the watermark is past a week's end.
 
 Each step is one transaction: it re-settles a batch of stale bookings and moves the watermark
 over the next stretch of starts. A booking with an estimate still open to the owner is left
@@ -20,6 +21,7 @@ from psycopg import sql
 from hima_service.plans import unprepared
 
 from .models import SETTLE_AFTER
+from .sql import PART_COLUMNS, PART_SUMS
 from .values_sql import FIGURE_COLUMNS, booking_values
 
 # How far one step moves the watermark, and how many stale bookings it re-settles: a step's
@@ -36,6 +38,7 @@ WITH {values}
 INSERT INTO audit_bookingfacts ({columns})
 SELECT {columns} FROM booking_values WHERE NOT id = ANY(%(open_ids)s)
 ON CONFLICT (id) DO UPDATE SET {updates}
+{returning}
 """)
 _UPDATES = sql.SQL(", ").join(
     sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(column))
@@ -44,6 +47,45 @@ _UPDATES = sql.SQL(", ").join(
 )
 IN_STRETCH = sql.SQL("b.start >= %(settle_from)s AND b.start < %(settle_to)s")
 STALE = sql.SQL("b.id = ANY(%(stale_ids)s)")
+# The weeks (outlet, local Monday) to add up again: those that end where the watermark moves
+# (after `settle_from`, by `settle_to`) at each outlet, and those ended by then where a fact was
+# written or removed (`touched`: each fact's outlet and start).
+_WEEKS_DUE = sql.SQL("""
+SELECT o.id, monday::date
+FROM outlets_outlet o
+CROSS JOIN LATERAL generate_series(
+    date_trunc('week', %(settle_from)s AT TIME ZONE o.time_zone) - interval '7 days',
+    date_trunc('week', %(settle_to)s AT TIME ZONE o.time_zone),
+    interval '7 days') AS monday
+WHERE (monday + interval '7 days') AT TIME ZONE o.time_zone > %(settle_from)s
+  AND (monday + interval '7 days') AT TIME ZONE o.time_zone <= %(settle_to)s
+UNION
+SELECT o.id, date_trunc('week', t.start AT TIME ZONE o.time_zone)::date
+FROM unnest(%(touched_outlets)s::bigint[], %(touched_starts)s::timestamptz[]) AS t(outlet_id, start)
+JOIN outlets_outlet o ON o.id = t.outlet_id
+WHERE (date_trunc('week', t.start AT TIME ZONE o.time_zone) + interval '7 days')
+      AT TIME ZONE o.time_zone <= %(settle_to)s
+ORDER BY 1, 2
+""")
+_WEEKS = sql.SQL("unnest(%(outlets)s::bigint[], %(weeks)s::date[]) AS k(outlet_id, week)")
+_FORGET_WEEKS = sql.SQL(
+    "DELETE FROM audit_weekfigures w USING {weeks} WHERE w.outlet_id = k.outlet_id "
+    "AND w.week = k.week"
+).format(weeks=_WEEKS)
+# Each week's facts added up per brand, the week's bounds in the outlet's zone.
+_ADD_UP_WEEKS = sql.SQL("""
+INSERT INTO audit_weekfigures (outlet_id, brand_id, week, {columns})
+SELECT k.outlet_id, s.brand_id, k.week, {sums}
+FROM {weeks}
+JOIN outlets_outlet o ON o.id = k.outlet_id
+JOIN audit_bookingfacts s ON s.outlet_id = k.outlet_id
+ AND s.start >= k.week::timestamp AT TIME ZONE o.time_zone
+ AND s.start < (k.week + 7)::timestamp AT TIME ZONE o.time_zone
+GROUP BY k.outlet_id, s.brand_id, k.week
+""").format(
+    columns=sql.SQL(", ").join(map(sql.Identifier, PART_COLUMNS)), sums=PART_SUMS, weeks=_WEEKS
+)
+
 # Bookings with an estimate sending whose window is still open: their `extra_lines_decided`
 # changes when it closes, with no write to mark them.
 _OPEN = sql.SQL("""
@@ -118,12 +160,36 @@ def _step(*, now: dt.datetime, result: Settled) -> bool:
         open_ids = [booking_id for (booking_id,) in _rows(_OPEN, params)]
         params["open_ids"] = open_ids
         # Stale facts go first: the booking may be gone, or no longer settled.
-        _run(sql.SQL("DELETE FROM audit_bookingfacts WHERE id = ANY(%s)"), [stale_ids])
-        for selection in (IN_STRETCH, STALE):
-            statement = _SETTLE.format(
-                values=booking_values(selection), columns=_COLUMNS, updates=_UPDATES
-            )
-            result.settled += _run(statement, params)
+        touched = _rows(
+            sql.SQL("DELETE FROM audit_bookingfacts WHERE id = ANY(%s) RETURNING outlet_id, start"),
+            [stale_ids],
+        )
+        result.settled += _run(
+            _SETTLE.format(
+                values=booking_values(IN_STRETCH),
+                columns=_COLUMNS,
+                updates=_UPDATES,
+                returning=sql.SQL(""),
+            ),
+            params,
+        )
+        # The stale ones' weeks are added up again where they were and where they are now.
+        resettled = _rows(
+            _SETTLE.format(
+                values=booking_values(STALE),
+                columns=_COLUMNS,
+                updates=_UPDATES,
+                returning=sql.SQL("RETURNING outlet_id, start"),
+            ),
+            params,
+        )
+        result.settled += len(resettled)
+        touched += resettled
+        _add_up_weeks(
+            settle_from=settle_from,
+            settle_to=settle_to,
+            touched=touched,
+        )
         # Open ones stay stale (read live); a mark made since it was read stays too.
         _run(
             sql.SQL(
@@ -152,6 +218,24 @@ def _step(*, now: dt.datetime, result: Settled) -> bool:
         result.settled_before = settle_to
         result.steps += 1
         return settle_to > settle_from or len(set(stale_ids) - set(open_ids)) > 0
+
+
+def _add_up_weeks(
+    *, settle_from: dt.datetime, settle_to: dt.datetime, touched: list[tuple]
+) -> None:
+    """The week figures of every week the step ended or changed, from the facts as they are."""
+    weeks = _rows(
+        _WEEKS_DUE,
+        {
+            "settle_from": settle_from,
+            "settle_to": settle_to,
+            "touched_outlets": [outlet_id for outlet_id, _ in touched],
+            "touched_starts": [start for _, start in touched],
+        },
+    )
+    keys = {"outlets": [outlet_id for outlet_id, _ in weeks], "weeks": [week for _, week in weeks]}
+    _run(_FORGET_WEEKS, keys)
+    _run(_ADD_UP_WEEKS, keys)
 
 
 def facts_settle(*, now: dt.datetime | None = None, max_steps: int | None = None) -> Settled:

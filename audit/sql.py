@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from psycopg import sql
 
-from .values_sql import IN_OUTLETS, SCOPED, SCOPED_LIVE
+from .values_sql import IN_OUTLETS, SCOPED_LIVE, SCOPED_WEEKS
 
 # Started at most this long after the scheduled start (or before it): on time.
 ON_TIME_MINUTES = 15
@@ -67,56 +67,51 @@ def metric_count(metric: str) -> sql.Composed:
     return sql.SQL("count(s.id) FILTER (WHERE {})").format(METRICS[metric])
 
 
-# The figures of one group of scoped rows (alias `s`). count(s.id), not count(*): the outlet
-# table is LEFT JOINed to the bookings, so an outlet with none still gets its row of zeros.
-AGGREGATES = sql.SQL("""
-    count(s.id) AS bookings,
-    {completed} AS completed,
-    {cancelled} AS cancelled,
-    {no_show} AS no_show,
-    {due} AS due,
-    {started} AS started,
-    {on_time} AS on_time,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY s.wait_minutes) AS wait_median_minutes,
-    percentile_cont(0.9) WITHIN GROUP (ORDER BY s.wait_minutes) AS wait_p90_minutes,
-    {timed} AS timed,
-    percentile_cont(0.5) WITHIN GROUP (
-        ORDER BY s.actual_labour_minutes::float8 / s.standard_minutes
-    ) FILTER (WHERE {is_timed}) AS labour_ratio_median,
-    coalesce(sum(s.checklist_items) FILTER (WHERE {is_completed}), 0) AS checklist_items,
-    coalesce(sum(s.checklist_items_done) FILTER (WHERE {is_completed}), 0)
+# What a group of scoped rows (alias `s`) adds up to: the counts and sums of every figure and the
+# values its medians are taken over. A week's figures (audit.models.WeekFigures) are this over its
+# facts; the audit adds these up over weeks and loose rows alike (PART_FIGURES), so that a figure
+# is the same whichever way its bookings were read. Integer counts, exact sums (numeric) and the
+# values themselves: adding them up in any order gives the same figures. count(s.id), not
+# count(*): in an outer join, a group without bookings counts zero.
+PART_SUMS = sql.SQL("""
+    count(s.id)::int AS bookings,
+    {completed}::int AS completed,
+    {cancelled}::int AS cancelled,
+    {no_show}::int AS no_show,
+    {due}::int AS due,
+    {started}::int AS started,
+    {on_time}::int AS on_time,
+    {timed}::int AS timed,
+    coalesce(sum(s.checklist_items) FILTER (WHERE {is_completed}), 0)::int AS checklist_items,
+    coalesce(sum(s.checklist_items_done) FILTER (WHERE {is_completed}), 0)::int
         AS checklist_items_done,
-    {rated} AS rated,
-    (avg(s.rating) FILTER (WHERE {is_rated}))::float8 AS rating_mean,
-    {recall} AS recall_done,
-    {visits} AS visits,
-    {extra_offered} AS extra_offered,
+    {rated}::int AS rated,
+    coalesce(sum(s.rating) FILTER (WHERE {is_rated}), 0)::int AS rating_sum,
+    {recall}::int AS recall_done,
+    {visits}::int AS visits,
+    {extra_offered}::int AS extra_offered,
     coalesce(sum(s.extra_lines_sent) FILTER (WHERE {is_visited}), 0)::int AS extra_lines_sent,
     coalesce(sum(s.extra_lines_decided) FILTER (WHERE {is_visited}), 0)::int
         AS extra_lines_decided,
     coalesce(sum(s.extra_lines_approved) FILTER (WHERE {is_visited}), 0)::int
         AS extra_lines_approved,
-    -- Money is added up in one currency only: over outlets of several, no value. One currency
-    -- (or none) is the least equal to the greatest: no sort per group, as count(DISTINCT …)
-    -- would need.
-    CASE WHEN min(s.currency) FILTER (WHERE {is_visited})
-              IS NOT DISTINCT FROM max(s.currency) FILTER (WHERE {is_visited})
-         THEN coalesce(sum(s.extra_value_approved) FILTER (WHERE {is_visited}), 0)::float8
-    END AS extra_value_approved,
-    CASE WHEN min(s.currency) FILTER (WHERE {is_visited})
-              = max(s.currency) FILTER (WHERE {is_visited})
-         THEN min(s.currency) FILTER (WHERE {is_visited}) END AS currency,
-    -- The median over the approved lines (not over visits): each visit brings its lines'
-    -- minutes as a JSON array, flattened here.
-    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes::float8)
-     FROM jsonb_path_query(
-         jsonb_agg(s.approval_minutes) FILTER (WHERE {is_visited} AND s.approval_minutes
-                                               IS NOT NULL),
-         '$[*][*]') AS minutes) AS extra_approval_median_minutes,
-    {priced} AS priced,
-    {off_standard} AS off_standard,
-    coalesce(sum(s.charged) FILTER (WHERE {is_priced}), 0)::float8 AS charged_total,
-    coalesce(sum(s.standard) FILTER (WHERE {is_priced}), 0)::float8 AS standard_total""").format(
+    coalesce(sum(s.extra_value_approved) FILTER (WHERE {is_visited}), 0) AS extra_value_approved,
+    min(s.currency) FILTER (WHERE {is_visited}) AS currency_low,
+    max(s.currency) FILTER (WHERE {is_visited}) AS currency_high,
+    {priced}::int AS priced,
+    {off_standard}::int AS off_standard,
+    coalesce(sum(s.charged) FILTER (WHERE {is_priced}), 0) AS charged_total,
+    coalesce(sum(s.standard) FILTER (WHERE {is_priced}), 0) AS standard_total,
+    coalesce(array_agg(s.wait_minutes) FILTER (WHERE {is_started}), '{{}}') AS waits,
+    coalesce(array_agg(s.actual_labour_minutes::float8 / s.standard_minutes)
+             FILTER (WHERE {is_timed}), '{{}}') AS labour_ratios,
+    -- each visit brings its approved lines' minutes as a JSON array, flattened here
+    coalesce((SELECT array_agg(minutes::float8)
+              FROM jsonb_path_query(
+                  jsonb_agg(s.approval_minutes) FILTER (WHERE {is_visited} AND s.approval_minutes
+                                                        IS NOT NULL),
+                  '$[*][*]') AS minutes), '{{}}') AS approval_minutes,
+    coalesce(array_agg(s.rating) FILTER (WHERE {is_rated}), '{{}}') AS ratings""").format(
     completed=metric_count("completed"),
     cancelled=metric_count("cancelled"),
     no_show=metric_count("no_show"),
@@ -126,7 +121,6 @@ AGGREGATES = sql.SQL("""
     timed=metric_count("timed"),
     rated=metric_count("rated"),
     recall=metric_count("recall"),
-    is_timed=METRICS["timed"],
     is_completed=_COMPLETED,
     is_rated=METRICS["rated"],
     visits=metric_count("visited"),
@@ -135,7 +129,61 @@ AGGREGATES = sql.SQL("""
     priced=metric_count("priced"),
     off_standard=metric_count("off_standard"),
     is_priced=_PRICED,
+    is_started=METRICS["started"],
+    is_timed=METRICS["timed"],
 )
+# The counts and sums PART_SUMS gives, in its order; then its values (arrays).
+PART_COUNTS = (
+    "bookings", "completed", "cancelled", "no_show", "due", "started", "on_time", "timed",
+    "checklist_items", "checklist_items_done", "rated", "rating_sum", "recall_done", "visits",
+    "extra_offered", "extra_lines_sent", "extra_lines_decided", "extra_lines_approved",
+)  # fmt: skip
+PART_COLUMNS = (
+    *PART_COUNTS, "extra_value_approved", "currency_low", "currency_high", "priced",
+    "off_standard", "charged_total", "standard_total", "waits", "labour_ratios",
+    "approval_minutes", "ratings",
+)  # fmt: skip
+
+# The figures of a group of parts (alias `p`: weeks and the loose rows' sums), but the medians
+# (PART_MEDIANS).
+PART_FIGURES = sql.SQL("""
+    {counts},
+    (sum(p.rating_sum)::numeric / nullif(sum(p.rated), 0))::float8 AS rating_mean,
+    coalesce(sum(p.priced), 0)::int AS priced,
+    coalesce(sum(p.off_standard), 0)::int AS off_standard,
+    coalesce(sum(p.charged_total), 0)::float8 AS charged_total,
+    coalesce(sum(p.standard_total), 0)::float8 AS standard_total,
+    -- Money is added up in one currency only: over outlets of several, no value. One currency
+    -- (or none) is the least equal to the greatest: no sort per group, as count(DISTINCT …)
+    -- would need.
+    CASE WHEN min(p.currency_low) IS NOT DISTINCT FROM max(p.currency_high)
+         THEN coalesce(sum(p.extra_value_approved), 0)::float8
+    END AS extra_value_approved,
+    CASE WHEN min(p.currency_low) = max(p.currency_high) THEN min(p.currency_low) END
+        AS currency""").format(
+    counts=sql.SQL(",\n    ").join(
+        sql.SQL("coalesce(sum(p.{0}), 0)::int AS {0}").format(sql.Identifier(column))
+        for column in PART_COUNTS
+        if column != "rating_sum"
+    )
+)
+
+# The medians of a group of parts, over their values: one sort per figure and group.
+PART_MEDIANS = sql.SQL("""
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value) FILTER (WHERE v.kind = 1)
+        AS wait_median_minutes,
+    percentile_cont(0.9) WITHIN GROUP (ORDER BY v.value) FILTER (WHERE v.kind = 1)
+        AS wait_p90_minutes,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value) FILTER (WHERE v.kind = 2)
+        AS labour_ratio_median,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value) FILTER (WHERE v.kind = 3)
+        AS extra_approval_median_minutes""")
+# A part's values, one row each (alias `v`: `kind` says whose: 1 wait, 2 labour ratio, 3
+# approval minutes), for PART_MEDIANS.
+PART_VALUES = sql.SQL("""
+    SELECT 1 AS kind, value FROM unnest(p.waits) AS value
+    UNION ALL SELECT 2, value FROM unnest(p.labour_ratios) AS value
+    UNION ALL SELECT 3, value FROM unnest(p.approval_minutes) AS value""")
 
 # The rates, from the counts of one figures row (alias `f`); each denominator is documented in
 # docs/audit.md. NULL when the denominator is zero: no rate, rather than a rate of 0.
@@ -157,11 +205,18 @@ RATES = sql.SQL("""
 # authorized for the brand (all active ones for every brand), plus any with bookings in the
 # period, so that an outlet with no bookings shows as such instead of vanishing. The FULL JOIN
 # says both at once: an authorized outlet without bookings gets one empty row (its zeros), and
-# the bookings of an outlet closed or no longer authorized keep their outlet. It reads the
-# scoped rows once; read twice (for the outlets, then for the figures), they were written to
-# disk in between, a quarter's hundreds of thousands.
+# the bookings of an outlet closed or no longer authorized keep their outlet.
+#
+# The bookings come as parts (SCOPED_WEEKS): the settled weeks' figures, and each outlet's
+# other bookings summed by PART_SUMS; the figures add the parts up, the medians sort their
+# values.
 OUTLET_FIGURES = sql.SQL("""
 WITH {scoped},
+parts AS MATERIALIZED (
+    SELECT s.outlet_id, {part_sums} FROM loose s GROUP BY s.outlet_id
+    UNION ALL
+    SELECT outlet_id, {part_columns} FROM weeks
+),
 authorized AS (
     SELECT o.id FROM outlets_outlet o
     WHERE o.is_active
@@ -171,58 +226,96 @@ authorized AS (
           WHERE ob.outlet_id = o.id AND ob.brand_id = %(brand_id)s::bigint))
 ),
 figures AS (
-    SELECT coalesce(s.outlet_id, a.id) AS outlet_id,
-           GROUPING(coalesce(s.outlet_id, a.id)) = 1 AS is_total, {aggregates}
-    FROM scoped s
-    FULL JOIN authorized a ON a.id = s.outlet_id
-    GROUP BY GROUPING SETS ((coalesce(s.outlet_id, a.id)), ())
+    SELECT coalesce(p.outlet_id, a.id) AS outlet_id,
+           GROUPING(coalesce(p.outlet_id, a.id)) = 1 AS is_total, {part_figures}
+    FROM parts p
+    FULL JOIN authorized a ON a.id = p.outlet_id
+    GROUP BY GROUPING SETS ((coalesce(p.outlet_id, a.id)), ())
+),
+medians AS (
+    SELECT p.outlet_id, GROUPING(p.outlet_id) = 1 AS is_total, {part_medians}
+    FROM parts p
+    CROSS JOIN LATERAL ({part_values}) AS v
+    GROUP BY GROUPING SETS ((p.outlet_id), ())
 )
 SELECT
     f.is_total, o.code AS outlet, o.name AS outlet_name, o.name_zh AS outlet_name_zh, o.city,
-    o.city_zh, o.time_zone, f.*, {rates}
+    o.city_zh, o.time_zone, f.*, m.wait_median_minutes, m.wait_p90_minutes,
+    m.labour_ratio_median, m.extra_approval_median_minutes, {rates}
 FROM figures f
+LEFT JOIN medians m ON m.is_total = f.is_total AND (f.is_total OR m.outlet_id = f.outlet_id)
 LEFT JOIN outlets_outlet o ON o.id = f.outlet_id
 ORDER BY f.is_total, o.code
-""").format(scoped=SCOPED, in_outlets=IN_OUTLETS, aggregates=AGGREGATES, rates=RATES)
+""").format(
+    scoped=SCOPED_WEEKS,
+    part_sums=PART_SUMS,
+    part_columns=sql.SQL(", ").join(map(sql.Identifier, PART_COLUMNS)),
+    in_outlets=IN_OUTLETS,
+    part_figures=PART_FIGURES,
+    part_medians=PART_MEDIANS,
+    part_values=PART_VALUES,
+    rates=RATES,
+)
 
-# Equity: for each outlet and each brand compared there ("perspective"), two groups of rows:
+# Equity: for each outlet and each brand compared there ("perspective"), two groups of parts:
 # the brand's own bookings (own) and those of every other brand at that outlet pooled (not
 # own). A brand admin's request compares their brand only, so no group ever holds another
-# brand's own figures. The raw waits and ratings come along for the rank tests.
+# brand's own figures. The raw waits and ratings come along for the rank tests. The parts are
+# the outlet audit's (SCOPED_WEEKS), by brand.
 EQUITY_FIGURES = sql.SQL("""
 WITH {scoped},
+parts AS MATERIALIZED (
+    SELECT s.outlet_id, s.brand_id, {part_sums} FROM loose s GROUP BY s.outlet_id, s.brand_id
+    UNION ALL
+    SELECT outlet_id, brand_id, {part_columns} FROM weeks
+),
 perspectives AS (
     SELECT outlet_id, brand_id, count(*) OVER (PARTITION BY outlet_id) AS brands_here
-    FROM (SELECT DISTINCT outlet_id, brand_id FROM scoped) AS present
+    FROM (SELECT DISTINCT outlet_id, brand_id FROM parts) AS present
 ),
-sides AS (
-    SELECT s.*, p.brand_id AS compared_brand_id, s.brand_id = p.brand_id AS own, p.brands_here
-    FROM perspectives p
-    JOIN scoped s ON s.outlet_id = p.outlet_id
-    WHERE %(compared_brand_id)s::bigint IS NULL OR p.brand_id = %(compared_brand_id)s::bigint
+sides AS MATERIALIZED (
+    SELECT p.*, pp.brand_id AS compared_brand_id, p.brand_id = pp.brand_id AS own, pp.brands_here
+    FROM perspectives pp
+    JOIN parts p ON p.outlet_id = pp.outlet_id
+    WHERE %(compared_brand_id)s::bigint IS NULL OR pp.brand_id = %(compared_brand_id)s::bigint
 ),
 figures AS (
     SELECT
-        s.outlet_id, s.compared_brand_id, s.own,
+        p.outlet_id, p.compared_brand_id, p.own,
         -- the brands on this side: the compared one, or all the others present
-        CASE WHEN s.own THEN 1 ELSE min(s.brands_here) - 1 END AS brands,
-        {aggregates},
-        coalesce(array_agg(s.wait_minutes) FILTER (WHERE {is_started}), '{{}}') AS waits,
-        coalesce(array_agg(s.rating) FILTER (WHERE {is_rated}), '{{}}') AS ratings
-    FROM sides s
-    GROUP BY s.outlet_id, s.compared_brand_id, s.own
+        CASE WHEN p.own THEN 1 ELSE min(p.brands_here) - 1 END AS brands,
+        {part_figures}
+    FROM sides p
+    GROUP BY p.outlet_id, p.compared_brand_id, p.own
+),
+medians AS (
+    SELECT
+        p.outlet_id, p.compared_brand_id, p.own, {part_medians},
+        array_agg(v.value) FILTER (WHERE v.kind = 1) AS waits,
+        array_agg(v.value::int) FILTER (WHERE v.kind = 4) AS ratings
+    FROM sides p
+    CROSS JOIN LATERAL ({part_values} UNION ALL SELECT 4, value FROM unnest(p.ratings) AS value)
+        AS v
+    GROUP BY p.outlet_id, p.compared_brand_id, p.own
 )
 SELECT o.code AS outlet, o.name AS outlet_name, o.name_zh AS outlet_name_zh, o.city, o.city_zh,
-       br.code AS brand, br.name AS brand_name, br.name_zh AS brand_name_zh, f.*, {rates}
+       br.code AS brand, br.name AS brand_name, br.name_zh AS brand_name_zh, f.*,
+       m.wait_median_minutes, m.wait_p90_minutes, m.labour_ratio_median,
+       m.extra_approval_median_minutes,
+       coalesce(m.waits, '{{}}') AS waits, coalesce(m.ratings, '{{}}') AS ratings, {rates}
 FROM figures f
+LEFT JOIN medians m
+  ON m.outlet_id = f.outlet_id AND m.compared_brand_id = f.compared_brand_id AND m.own = f.own
 JOIN outlets_outlet o ON o.id = f.outlet_id
 JOIN vehicles_brand br ON br.id = f.compared_brand_id
 ORDER BY o.code, br.code, f.own DESC
 """).format(
-    scoped=SCOPED,
-    aggregates=AGGREGATES,
-    is_started=METRICS["started"],
-    is_rated=METRICS["rated"],
+    scoped=SCOPED_WEEKS,
+    part_sums=PART_SUMS,
+    part_columns=sql.SQL(", ").join(map(sql.Identifier, PART_COLUMNS)),
+    part_figures=PART_FIGURES,
+    part_medians=PART_MEDIANS,
+    part_values=PART_VALUES,
     rates=RATES,
 )
 

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from audit import settle
-from audit.models import SETTLE_AFTER, BookingFacts, FactsWatermark, StaleFacts
+from audit.models import SETTLE_AFTER, BookingFacts, FactsWatermark, StaleFacts, WeekFigures
 from audit.tasks import settle_facts
 from bookings.models import Booking, BookingService, Feedback
 from estimates.models import EstimateLine
@@ -310,3 +310,114 @@ def test_the_command_settles_everything_due_and_says_so(october):
     assert re.match(r"\d[\d,]* bookings settled in \d+ steps, ", out.getvalue())
     assert "; 1 left to read live" in out.getvalue()  # the open estimate
     assert FactsWatermark.objects.get().settled_before == NOW_AT - SETTLE_AFTER
+
+
+def weeks_settled() -> dict[tuple[int, str], int]:
+    """Bookings per outlet and Monday in the week figures, every brand together."""
+    totals: dict[tuple[int, str], int] = {}
+    for week in WeekFigures.objects.all():
+        key = (week.outlet_id, week.week.isoformat())
+        totals[key] = totals.get(key, 0) + week.bookings
+    return totals
+
+
+def test_settling_adds_up_each_week_once_the_watermark_is_past_its_end(october):
+    settle.facts_settle()
+    pudong = october["first"].outlet_id
+    # The watermark is at noon on the 18th in Shanghai: the week of the 12th ends at midnight on
+    # the 19th and is not added up yet; the week of the 5th holds the 5th to the 11th. Munich's
+    # one booking (the 12th) is in a week not ended either.
+    assert weeks_settled() == {(pudong, "2026-09-28"): 5, (pudong, "2026-10-05"): 6}
+    aito = october["first"].vehicle.model.brand_id
+    week = WeekFigures.objects.get(outlet_id=pudong, week=dt.date(2026, 10, 5), brand_id=aito)
+    # The 6th and the 7th completed, the 8th cancelled, the 10th a no-show; the walk-in's wait
+    # (the 7th) is not measured.
+    assert (week.bookings, week.completed, week.cancelled, week.no_show) == (4, 2, 1, 1)
+    assert week.waits == [20.0]
+    assert (week.timed, len(week.labour_ratios), week.recall_done) == (2, 2, 1)
+
+
+def test_the_outlet_audit_reads_the_week_figures(october, as_):
+    settle.facts_settle()
+    before = figures(as_)[0]["total"]
+    # Written to the week figures alone: only the audit reading them shows it.
+    WeekFigures.objects.filter(week=dt.date(2026, 10, 5)).update(bookings=100)
+    after = figures(as_)[0]["total"]
+    assert after["bookings"] == before["bookings"] - 4 + 100  # AITO's four that week
+
+
+def _cancel_in_a_settled_week(bookings):
+    Booking.objects.filter(start=d(6)).update(status=S.CANCELLED)
+
+
+def _rate_in_a_settled_week(bookings):
+    Feedback.objects.create(booking=Booking.objects.get(start=d(7)), rating=1)
+
+
+def _move_out_of_a_settled_week(bookings):
+    later = local(SH, "2026-11-02", 10)  # out of the period too, so that the figures change
+    Booking.objects.filter(start=d(8)).update(  # the cancelled one
+        start=later,
+        end=later + dt.timedelta(hours=1),
+        bay_released_at=later + dt.timedelta(hours=1),
+    )
+
+
+def _move_into_a_settled_week(bookings):
+    Booking.objects.filter(start=d(25)).update(  # from ahead
+        start=d(9, 15), end=d(9, 16), bay_released_at=d(9, 16)
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _cancel_in_a_settled_week,
+        _rate_in_a_settled_week,
+        _move_out_of_a_settled_week,
+        _move_into_a_settled_week,
+    ],
+)
+def test_a_change_in_a_settled_week_is_read_live_then_added_up_again(october, as_, change):
+    settle.facts_settle()
+    settled = figures(as_)
+    change(october)
+    changed = figures(as_)
+    assert changed != settled  # the week's other bookings from their facts, the changed one live
+    settle.facts_settle()
+    assert figures(as_) == changed
+    FactsWatermark.objects.all().delete()  # every booking live
+    assert figures(as_) == changed
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [
+        ("2026-10-01", "2026-10-31"),
+        ("2026-10-05", "2026-10-11"),  # one whole week
+        ("2026-10-06", "2026-10-25"),  # from a Tuesday to a Sunday
+        ("2026-09-28", "2026-11-01"),  # Monday to Sunday, weeks only
+        ("2026-10-07", "2026-10-09"),  # within a week
+        ("2026-10-12", "2026-11-15"),  # up to the watermark and past it
+    ],
+)
+def test_any_period_adds_up_the_same_from_weeks_facts_and_live_values(
+    october, as_, date_from, date_to
+):
+    with time_machine.travel(dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC), tick=False):
+        period = {"date_from": date_from, "date_to": date_to}
+        live = [as_(who).get(url, {**period, **params}).json() for who, url, params in READS]
+        settle.facts_settle()
+        assert WeekFigures.objects.filter(week=dt.date(2026, 10, 19)).exists()
+        settled = [as_(who).get(url, {**period, **params}).json() for who, url, params in READS]
+    assert settled == live
+
+
+def test_an_outlet_time_zone_change_forgets_every_fact(october, as_):
+    settle.facts_settle()
+    Outlet = type(october["first"].outlet)
+    Outlet.objects.filter(pk=october["first"].outlet_id).update(time_zone="Asia/Tokyo")
+    assert not FactsWatermark.objects.exists()  # its weeks are other weeks now
+    live = figures(as_)
+    settle.facts_settle()
+    assert figures(as_) == live
