@@ -116,9 +116,12 @@ class WeekFigures(models.Model):
     ratings = ArrayField(models.SmallIntegerField())
 
     class Meta:
+        # The week first: a period's weeks are one range of it whatever the outlets' zones,
+        # where per outlet the planner, not knowing how many outlets a request has, read the
+        # whole table.
         constraints = [
             models.UniqueConstraint(
-                fields=["outlet_id", "week", "brand_id"], name="audit_week_outlet_week_brand"
+                fields=["week", "outlet_id", "brand_id"], name="audit_week_week_outlet_brand"
             )
         ]
 

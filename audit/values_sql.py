@@ -326,6 +326,7 @@ weeks AS (
     FROM audit_weekfigures w
     JOIN period_bounds p ON p.id = w.outlet_id
     WHERE w.week >= p.weeks_from AND w.week < p.weeks_to AND {of_week_brand}
+      AND w.week >= {first_monday} AND w.week <= %(date_to)s::date
       AND NOT EXISTS (SELECT FROM dirty d WHERE d.outlet_id = w.outlet_id AND d.week = w.week)
 ),
 {values},

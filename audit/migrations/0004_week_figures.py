@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='weekfigures',
-            constraint=models.UniqueConstraint(fields=('outlet_id', 'week', 'brand_id'), name='audit_week_outlet_week_brand'),
+            constraint=models.UniqueConstraint(fields=('week', 'outlet_id', 'brand_id'), name='audit_week_week_outlet_brand'),
         ),
         migrations.RunSQL(FORGET, migrations.RunSQL.noop),
         migrations.RunSQL(
