@@ -70,7 +70,7 @@ class WeekFigures(models.Model):
     """One outlet's settled bookings of one brand over one of its local weeks (Monday to Sunday
     in the outlet's zone), added up: the counts and sums every figure of audit.sql adds, and the
     values its medians are taken over (audit.sql.PART_SUMS). An audit of a quarter adds up
-    thirteen of these per outlet and brand instead of every booking's facts.
+    about thirteen of these per outlet and brand instead of every booking's facts.
 
     Settling keeps them (audit.settle): a week's row is built from its facts once the watermark
     is past the week's end, and built again when a booking of it is settled again. The audit
