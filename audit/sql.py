@@ -95,11 +95,11 @@ PART_SUMS = sql.SQL("""
         AS extra_lines_decided,
     coalesce(sum(s.extra_lines_approved) FILTER (WHERE {is_visited}), 0)::int
         AS extra_lines_approved,
+    {priced}::int AS priced,
+    {off_standard}::int AS off_standard,
     coalesce(sum(s.extra_value_approved) FILTER (WHERE {is_visited}), 0) AS extra_value_approved,
     min(s.currency) FILTER (WHERE {is_visited}) AS currency_low,
     max(s.currency) FILTER (WHERE {is_visited}) AS currency_high,
-    {priced}::int AS priced,
-    {off_standard}::int AS off_standard,
     coalesce(sum(s.charged) FILTER (WHERE {is_priced}), 0) AS charged_total,
     coalesce(sum(s.standard) FILTER (WHERE {is_priced}), 0) AS standard_total,
     coalesce(array_agg(s.wait_minutes) FILTER (WHERE {is_started}), '{{}}') AS waits,
@@ -132,16 +132,17 @@ PART_SUMS = sql.SQL("""
     is_started=METRICS["started"],
     is_timed=METRICS["timed"],
 )
-# The counts and sums PART_SUMS gives, in its order; then its values (arrays).
+# PART_SUMS' columns, in its order: the integer counts and sums, the money and its currencies,
+# the values.
 PART_COUNTS = (
     "bookings", "completed", "cancelled", "no_show", "due", "started", "on_time", "timed",
     "checklist_items", "checklist_items_done", "rated", "rating_sum", "recall_done", "visits",
-    "extra_offered", "extra_lines_sent", "extra_lines_decided", "extra_lines_approved",
+    "extra_offered", "extra_lines_sent", "extra_lines_decided", "extra_lines_approved", "priced",
+    "off_standard",
 )  # fmt: skip
 PART_COLUMNS = (
-    *PART_COUNTS, "extra_value_approved", "currency_low", "currency_high", "priced",
-    "off_standard", "charged_total", "standard_total", "waits", "labour_ratios",
-    "approval_minutes", "ratings",
+    *PART_COUNTS, "extra_value_approved", "currency_low", "currency_high", "charged_total",
+    "standard_total", "waits", "labour_ratios", "approval_minutes", "ratings",
 )  # fmt: skip
 
 # The figures of a group of parts (alias `p`: weeks and the loose rows' sums), but the medians
@@ -149,8 +150,6 @@ PART_COLUMNS = (
 PART_FIGURES = sql.SQL("""
     {counts},
     (sum(p.rating_sum)::numeric / nullif(sum(p.rated), 0))::float8 AS rating_mean,
-    coalesce(sum(p.priced), 0)::int AS priced,
-    coalesce(sum(p.off_standard), 0)::int AS off_standard,
     coalesce(sum(p.charged_total), 0)::float8 AS charged_total,
     coalesce(sum(p.standard_total), 0)::float8 AS standard_total,
     -- Money is added up in one currency only: over outlets of several, no value. One currency
