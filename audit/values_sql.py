@@ -285,15 +285,16 @@ _WEEKS_TO = sql.SQL("""greatest({first_monday}, date_trunc('week', least(
     first_monday=FIRST_MONDAY, settled_before=SETTLED_BEFORE
 )
 
-# The bookings in scope as the outlet audit adds them up: each outlet's whole weeks below the
-# watermark from their week figures (audit.models.WeekFigures, CTE `weeks`), every other booking
-# one row each as in SCOPED (CTE `loose`): the live ones, and the facts before, after and inside
-# those weeks when a week has a stale booking (CTE `dirty`: its figures hold the old values). A
-# fact is in exactly one of the weeks and the loose rows, so the two add up to SCOPED's rows.
+# The bookings in scope as the outlet audit and the equity view add them up: each outlet's whole
+# weeks below the watermark from their week figures (audit.models.WeekFigures, CTE `weeks`), every
+# other booking one row each as in SCOPED (CTE `loose`): the live ones, and the facts before,
+# after and inside those weeks when a week has a stale booking (CTE `dirty`: its figures hold the
+# old values). A fact is in exactly one of the weeks and the loose rows, so the two add up to
+# SCOPED's rows.
 #
 # The facts are read in three ranges, each with bounds the (brand, start) and (outlet, start)
-# indexes narrow: read in one range with the weeks filtered out, every fact of the quarter was
-# read again.
+# indexes narrow: as one range less the weeks, the index would hand over every fact of the
+# period, to be filtered out.
 SCOPED_WEEKS = sql.SQL("""
 settled AS (
     SELECT coalesce(max(settled_before), '-infinity'::timestamptz) AS settled_before
