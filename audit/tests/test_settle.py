@@ -337,13 +337,21 @@ def test_settling_adds_up_each_week_once_the_watermark_is_past_its_end(october):
     assert (week.timed, len(week.labour_ratios), week.recall_done) == (2, 2, 1)
 
 
-def test_the_outlet_audit_reads_the_week_figures(october, as_):
+def _aito_at_pudong(equity: dict) -> int:
+    """AITO's own bookings at Pudong in an equity view."""
+    outlet = next(o for o in equity["outlets"] if o["outlet"] == "SH-PUDONG-01")
+    return next(c for c in outlet["comparisons"] if c["brand"] == "AITO")["figures"]["bookings"]
+
+
+def test_the_outlet_audit_and_the_equity_view_read_the_week_figures(october, as_):
     settle.facts_settle()
-    before = figures(as_)[0]["total"]
+    before = figures(as_)
     # Written to the week figures alone: only the audit reading them shows it.
     WeekFigures.objects.filter(week=dt.date(2026, 10, 5)).update(bookings=100)
-    after = figures(as_)[0]["total"]
-    assert after["bookings"] == before["bookings"] - 4 + 100  # AITO's four that week
+    after = figures(as_)
+    # AITO's four that week become 100, in the outlet audit and in the equity view.
+    assert after[0]["total"]["bookings"] == before[0]["total"]["bookings"] - 4 + 100
+    assert _aito_at_pudong(after[3]) == _aito_at_pudong(before[3]) - 4 + 100
 
 
 def _cancel_in_a_settled_week(bookings):
