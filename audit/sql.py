@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from psycopg import sql
 
-from .values_sql import IN_OUTLETS, SCOPED_LIVE, SCOPED_WEEKS
+from .values_sql import IN_OUTLETS, SCOPED_LIVE
+from .weeks_sql import SCOPED_WEEKS
 
 # Started at most this long after the scheduled start (or before it): on time.
 ON_TIME_MINUTES = 15
@@ -145,6 +146,19 @@ PART_COLUMNS = (
     "standard_total", "waits", "labour_ratios", "approval_minutes", "ratings",
 )  # fmt: skip
 
+# The period's parts (CTE `parts`, after SCOPED_WEEKS): each settled week's figures, and the
+# other bookings summed per outlet and brand.
+PARTS = sql.SQL("""{scoped},
+parts AS MATERIALIZED (
+    SELECT s.outlet_id, s.brand_id, {part_sums} FROM loose s GROUP BY s.outlet_id, s.brand_id
+    UNION ALL
+    SELECT outlet_id, brand_id, {part_columns} FROM weeks
+)""").format(
+    scoped=SCOPED_WEEKS,
+    part_sums=PART_SUMS,
+    part_columns=sql.SQL(", ").join(map(sql.Identifier, PART_COLUMNS)),
+)
+
 # The figures of a group of parts (alias `p`: weeks and the loose rows' sums), but the medians
 # (PART_MEDIANS).
 PART_FIGURES = sql.SQL("""
@@ -210,12 +224,7 @@ RATES = sql.SQL("""
 # other bookings summed by PART_SUMS; the figures add the parts up, the medians sort their
 # values.
 OUTLET_FIGURES = sql.SQL("""
-WITH {scoped},
-parts AS MATERIALIZED (
-    SELECT s.outlet_id, {part_sums} FROM loose s GROUP BY s.outlet_id
-    UNION ALL
-    SELECT outlet_id, {part_columns} FROM weeks
-),
+WITH {parts},
 authorized AS (
     SELECT o.id FROM outlets_outlet o
     WHERE o.is_active
@@ -246,9 +255,7 @@ LEFT JOIN medians m ON m.is_total = f.is_total AND (f.is_total OR m.outlet_id = 
 LEFT JOIN outlets_outlet o ON o.id = f.outlet_id
 ORDER BY f.is_total, o.code
 """).format(
-    scoped=SCOPED_WEEKS,
-    part_sums=PART_SUMS,
-    part_columns=sql.SQL(", ").join(map(sql.Identifier, PART_COLUMNS)),
+    parts=PARTS,
     in_outlets=IN_OUTLETS,
     part_figures=PART_FIGURES,
     part_medians=PART_MEDIANS,
@@ -262,12 +269,7 @@ ORDER BY f.is_total, o.code
 # brand's own figures. The raw waits and ratings come along for the rank tests. The parts are
 # the outlet audit's (SCOPED_WEEKS), by brand.
 EQUITY_FIGURES = sql.SQL("""
-WITH {scoped},
-parts AS MATERIALIZED (
-    SELECT s.outlet_id, s.brand_id, {part_sums} FROM loose s GROUP BY s.outlet_id, s.brand_id
-    UNION ALL
-    SELECT outlet_id, brand_id, {part_columns} FROM weeks
-),
+WITH {parts},
 perspectives AS (
     SELECT outlet_id, brand_id, count(*) OVER (PARTITION BY outlet_id) AS brands_here
     FROM (SELECT DISTINCT outlet_id, brand_id FROM parts) AS present
@@ -309,9 +311,7 @@ JOIN outlets_outlet o ON o.id = f.outlet_id
 JOIN vehicles_brand br ON br.id = f.compared_brand_id
 ORDER BY o.code, br.code, f.own DESC
 """).format(
-    scoped=SCOPED_WEEKS,
-    part_sums=PART_SUMS,
-    part_columns=sql.SQL(", ").join(map(sql.Identifier, PART_COLUMNS)),
+    parts=PARTS,
     part_figures=PART_FIGURES,
     part_medians=PART_MEDIANS,
     part_values=PART_VALUES,

@@ -55,7 +55,7 @@ IN_OUTLETS = sql.SQL("""(%(outlet_id)s::bigint IS NULL OR o.id = %(outlet_id)s::
       AND (%(city)s::text IS NULL OR lower(o.city) = lower(%(city)s::text))""")
 
 
-def _of_brand(brand: sql.Composable) -> sql.Composed:
+def of_brand(brand: sql.Composable) -> sql.Composed:
     """The request's brand (None for all), `brand` the brand column."""
     return sql.SQL("(%(brand_id)s::bigint IS NULL OR {brand} = %(brand_id)s::bigint)").format(
         brand=brand
@@ -64,7 +64,7 @@ def _of_brand(brand: sql.Composable) -> sql.Composed:
 
 def _in_scope(brand: sql.Composable) -> sql.Composed:
     """The request's outlet, city and brand (each None for all), `brand` the brand column."""
-    return sql.SQL("{}\n      AND {}").format(IN_OUTLETS, _of_brand(brand))
+    return sql.SQL("{}\n      AND {}").format(IN_OUTLETS, of_brand(brand))
 
 
 # One booking's row, with everything a figure needs; `selection` says which bookings (`b`, at
@@ -214,7 +214,8 @@ def booking_values(*selections: sql.Composable) -> sql.Composed:
     )
 
 
-def _columns(table: str) -> sql.Composed:
+def columns_of(table: str) -> sql.Composed:
+    """FIGURE_COLUMNS of `table` (an alias), in their order."""
     return sql.SQL(", ").join(sql.Identifier(table, column) for column in FIGURE_COLUMNS)
 
 
@@ -229,11 +230,25 @@ def _columns(table: str) -> sql.Composed:
 # condition of its own on the facts, a value unknown until the statement runs, it made the
 # planner expect a fifteenth of the facts it read, and sort them for a merge join.
 SETTLED_BEFORE = sql.SQL("(SELECT settled_before FROM settled)")
-SCOPED = sql.SQL("""
-settled AS (
+# The watermark, as CTE `settled` (-infinity before anything has settled).
+SETTLED = sql.SQL("""settled AS (
     SELECT coalesce(max(settled_before), '-infinity'::timestamptz) AS settled_before
     FROM audit_factswatermark
-),
+)""")
+# The values computed live (CTE `booking_values`): the bookings of the period the watermark has
+# not reached, and the stale ones before it.
+LIVE_VALUES = booking_values(
+    sql.SQL("{} AND b.start >= {}").format(IN_PERIOD, SETTLED_BEFORE),
+    sql.SQL("{} AND b.start < {} AND b.id IN (SELECT booking_id FROM audit_stalefacts)").format(
+        IN_PERIOD, SETTLED_BEFORE
+    ),
+)
+# A fact the audit may read (alias `b`): not stale, of the request's brand.
+FACT_KEPT = sql.SQL(
+    "NOT EXISTS (SELECT FROM audit_stalefacts sf WHERE sf.booking_id = b.id) AND {}"
+).format(of_brand(sql.SQL("b.brand_id")))
+SCOPED = sql.SQL("""
+{settled},
 period_bounds AS MATERIALIZED (
     SELECT o.id,
            %(date_from)s::date::timestamp AT TIME ZONE o.time_zone AS period_start,
@@ -250,128 +265,20 @@ scoped AS (
     FROM audit_bookingfacts b
     JOIN period_bounds p ON p.id = b.outlet_id
     WHERE b.start >= p.period_start AND b.start < p.facts_end AND {in_utc_range}
-      AND NOT EXISTS (SELECT FROM audit_stalefacts sf WHERE sf.booking_id = b.id)
-      AND {of_brand}
+      AND {kept}
 )""").format(
-    values=booking_values(
-        sql.SQL("{} AND b.start >= {}").format(IN_PERIOD, SETTLED_BEFORE),
-        sql.SQL("{} AND b.start < {} AND b.id IN (SELECT booking_id FROM audit_stalefacts)").format(
-            IN_PERIOD, SETTLED_BEFORE
-        ),
-    ),
-    live_columns=_columns("booking_values"),
-    fact_columns=_columns("b"),
+    settled=SETTLED,
+    values=LIVE_VALUES,
+    live_columns=columns_of("booking_values"),
+    fact_columns=columns_of("b"),
     in_outlets=IN_OUTLETS,
     in_utc_range=IN_UTC_RANGE,
     settled_before=SETTLED_BEFORE,
-    of_brand=_of_brand(sql.SQL("b.brand_id")),
+    kept=FACT_KEPT,
 )
 
 # The same rows, every one computed live, with the columns only the list of the bookings behind
 # a figure shows (reference, channel, start…): one outlet's bookings, a page at a time.
 SCOPED_LIVE = sql.SQL("{values},\nscoped AS (SELECT * FROM booking_values)").format(
     values=booking_values(IN_PERIOD)
-)
-
-
-# The weeks a period holds whole, in each outlet's zone: from the first Monday on or after the
-# period's first day, to the last Monday whose week ends by the period's last day and by the
-# watermark (a date of the outlet's zone: its midnight is at or before the watermark). None when
-# the period holds no such week: then `weeks_to` is `weeks_from`.
-FIRST_MONDAY = sql.SQL("date_trunc('week', %(date_from)s::date + 6)::date")
-_WEEKS_TO = sql.SQL("""greatest({first_monday}, date_trunc('week', least(
-    %(date_to)s::date + 1,
-    ({settled_before} AT TIME ZONE o.time_zone)::date))::date)""").format(
-    first_monday=FIRST_MONDAY, settled_before=SETTLED_BEFORE
-)
-
-# The bookings in scope as the outlet audit and the equity view add them up: each outlet's whole
-# weeks below the watermark from their week figures (audit.models.WeekFigures, CTE `weeks`), every
-# other booking one row each as in SCOPED (CTE `loose`): the live ones, and the facts before,
-# after and inside those weeks when a week has a stale booking (CTE `dirty`: its figures hold the
-# old values). A fact is in exactly one of the weeks and the loose rows, so the two add up to
-# SCOPED's rows.
-#
-# The facts are read in three ranges, each with bounds the (brand, start) and (outlet, start)
-# indexes narrow: as one range less the weeks, the index would hand over every fact of the
-# period, to be filtered out.
-SCOPED_WEEKS = sql.SQL("""
-settled AS (
-    SELECT coalesce(max(settled_before), '-infinity'::timestamptz) AS settled_before
-    FROM audit_factswatermark
-),
-period_bounds AS MATERIALIZED (
-    SELECT b.*,
-           b.weeks_from::timestamp AT TIME ZONE b.time_zone AS weeks_start,
-           b.weeks_to::timestamp AT TIME ZONE b.time_zone AS weeks_end
-    FROM (
-        SELECT o.id, o.time_zone,
-               %(date_from)s::date::timestamp AT TIME ZONE o.time_zone AS period_start,
-               least((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone,
-                     {settled_before}) AS facts_end,
-               {first_monday} AS weeks_from,
-               {weeks_to} AS weeks_to
-        FROM outlets_outlet o
-        WHERE {in_outlets}
-    ) AS b
-),
-dirty AS MATERIALIZED (
-    SELECT DISTINCT f.outlet_id, date_trunc('week', f.start AT TIME ZONE p.time_zone)::date AS week
-    FROM audit_stalefacts sf
-    JOIN audit_bookingfacts f ON f.id = sf.booking_id
-    JOIN period_bounds p ON p.id = f.outlet_id
-    WHERE f.start >= p.weeks_start AND f.start < p.weeks_end
-),
-weeks AS (
-    SELECT w.*
-    FROM audit_weekfigures w
-    JOIN period_bounds p ON p.id = w.outlet_id
-    WHERE w.week >= p.weeks_from AND w.week < p.weeks_to AND {of_week_brand}
-      AND w.week >= {first_monday} AND w.week <= %(date_to)s::date
-      AND NOT EXISTS (SELECT FROM dirty d WHERE d.outlet_id = w.outlet_id AND d.week = w.week)
-),
-{values},
-loose AS (
-    SELECT {live_columns} FROM booking_values
-    UNION ALL
-    SELECT {fact_columns}
-    FROM audit_bookingfacts b
-    JOIN period_bounds p ON p.id = b.outlet_id
-    WHERE b.start >= p.period_start AND b.start < least(p.weeks_start, p.facts_end)
-      AND b.start >= ((%(date_from)s::date - 1)::timestamp AT TIME ZONE 'UTC')
-      AND b.start < (({first_monday} + 1)::timestamp AT TIME ZONE 'UTC')
-      AND {kept}
-    UNION ALL
-    SELECT {fact_columns}
-    FROM audit_bookingfacts b
-    JOIN period_bounds p ON p.id = b.outlet_id
-    WHERE b.start >= p.weeks_end AND b.start < p.facts_end
-      AND b.start >= (SELECT min(weeks_end) FROM period_bounds)
-      AND b.start < ((%(date_to)s::date + 2)::timestamp AT TIME ZONE 'UTC')
-      AND {kept}
-    UNION ALL
-    SELECT {fact_columns}
-    FROM dirty d
-    JOIN period_bounds p ON p.id = d.outlet_id
-    JOIN audit_bookingfacts b ON b.outlet_id = d.outlet_id
-     AND b.start >= d.week::timestamp AT TIME ZONE p.time_zone
-     AND b.start < (d.week + 7)::timestamp AT TIME ZONE p.time_zone
-    WHERE {kept}
-)""").format(
-    settled_before=SETTLED_BEFORE,
-    first_monday=FIRST_MONDAY,
-    weeks_to=_WEEKS_TO,
-    in_outlets=IN_OUTLETS,
-    of_week_brand=_of_brand(sql.SQL("w.brand_id")),
-    values=booking_values(
-        sql.SQL("{} AND b.start >= {}").format(IN_PERIOD, SETTLED_BEFORE),
-        sql.SQL("{} AND b.start < {} AND b.id IN (SELECT booking_id FROM audit_stalefacts)").format(
-            IN_PERIOD, SETTLED_BEFORE
-        ),
-    ),
-    live_columns=_columns("booking_values"),
-    fact_columns=_columns("b"),
-    kept=sql.SQL(
-        "NOT EXISTS (SELECT FROM audit_stalefacts sf WHERE sf.booking_id = b.id) AND {}"
-    ).format(_of_brand(sql.SQL("b.brand_id"))),
 )

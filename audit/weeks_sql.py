@@ -1,0 +1,114 @@
+"""The audit's period as weeks and loose rows: the settled weeks a period holds whole, read from
+their figures (audit.models.WeekFigures), and every other booking one row each, as
+audit.values_sql gives them. The outlet audit and the equity view add both up (audit.sql).
+
+Composed with psycopg.sql from fragments and constants of this module and audit.values_sql only;
+every value a request brings is a bound parameter (audit.sql lists them).
+"""
+
+from __future__ import annotations
+
+from psycopg import sql
+
+from .values_sql import (
+    FACT_KEPT,
+    IN_OUTLETS,
+    LIVE_VALUES,
+    SETTLED,
+    SETTLED_BEFORE,
+    columns_of,
+    of_brand,
+)
+
+# The weeks a period holds whole, in each outlet's zone: from the first Monday on or after the
+# period's first day, to the last Monday whose week ends by the period's last day and by the
+# watermark (a date of the outlet's zone: its midnight is at or before the watermark). None when
+# the period holds no such week: then `weeks_to` is `weeks_from`.
+FIRST_MONDAY = sql.SQL("date_trunc('week', %(date_from)s::date + 6)::date")
+_WEEKS_TO = sql.SQL("""greatest({first_monday}, date_trunc('week', least(
+    %(date_to)s::date + 1,
+    ({settled_before} AT TIME ZONE o.time_zone)::date))::date)""").format(
+    first_monday=FIRST_MONDAY, settled_before=SETTLED_BEFORE
+)
+
+# The bookings in scope as the outlet audit and the equity view add them up: each outlet's whole
+# weeks below the watermark from their week figures (audit.models.WeekFigures, CTE `weeks`), every
+# other booking one row each as in SCOPED (CTE `loose`): the live ones, and the facts before,
+# after and inside those weeks when a week has a stale booking (CTE `dirty`: its figures hold the
+# old values). A fact is in exactly one of the weeks and the loose rows, so the two add up to
+# SCOPED's rows.
+#
+# The facts are read in three ranges, each with bounds the (brand, start) and (outlet, start)
+# indexes narrow: as one range less the weeks, the index would hand over every fact of the
+# period, to be filtered out.
+SCOPED_WEEKS = sql.SQL("""
+{settled},
+period_bounds AS MATERIALIZED (
+    SELECT b.*,
+           b.weeks_from::timestamp AT TIME ZONE b.time_zone AS weeks_start,
+           b.weeks_to::timestamp AT TIME ZONE b.time_zone AS weeks_end
+    FROM (
+        SELECT o.id, o.time_zone,
+               %(date_from)s::date::timestamp AT TIME ZONE o.time_zone AS period_start,
+               least((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone,
+                     {settled_before}) AS facts_end,
+               {first_monday} AS weeks_from,
+               {weeks_to} AS weeks_to
+        FROM outlets_outlet o
+        WHERE {in_outlets}
+    ) AS b
+),
+dirty AS MATERIALIZED (
+    SELECT DISTINCT f.outlet_id, date_trunc('week', f.start AT TIME ZONE p.time_zone)::date AS week
+    FROM audit_stalefacts sf
+    JOIN audit_bookingfacts f ON f.id = sf.booking_id
+    JOIN period_bounds p ON p.id = f.outlet_id
+    WHERE f.start >= p.weeks_start AND f.start < p.weeks_end
+),
+weeks AS (
+    SELECT w.*
+    FROM audit_weekfigures w
+    JOIN period_bounds p ON p.id = w.outlet_id
+    WHERE w.week >= p.weeks_from AND w.week < p.weeks_to AND {of_week_brand}
+      AND w.week >= {first_monday} AND w.week <= %(date_to)s::date
+      AND NOT EXISTS (SELECT FROM dirty d WHERE d.outlet_id = w.outlet_id AND d.week = w.week)
+),
+{values},
+loose AS (
+    SELECT {live_columns} FROM booking_values
+    UNION ALL
+    SELECT {fact_columns}
+    FROM audit_bookingfacts b
+    JOIN period_bounds p ON p.id = b.outlet_id
+    WHERE b.start >= p.period_start AND b.start < least(p.weeks_start, p.facts_end)
+      AND b.start >= ((%(date_from)s::date - 1)::timestamp AT TIME ZONE 'UTC')
+      AND b.start < (({first_monday} + 1)::timestamp AT TIME ZONE 'UTC')
+      AND {kept}
+    UNION ALL
+    SELECT {fact_columns}
+    FROM audit_bookingfacts b
+    JOIN period_bounds p ON p.id = b.outlet_id
+    WHERE b.start >= p.weeks_end AND b.start < p.facts_end
+      AND b.start >= (SELECT min(weeks_end) FROM period_bounds)
+      AND b.start < ((%(date_to)s::date + 2)::timestamp AT TIME ZONE 'UTC')
+      AND {kept}
+    UNION ALL
+    SELECT {fact_columns}
+    FROM dirty d
+    JOIN period_bounds p ON p.id = d.outlet_id
+    JOIN audit_bookingfacts b ON b.outlet_id = d.outlet_id
+     AND b.start >= d.week::timestamp AT TIME ZONE p.time_zone
+     AND b.start < (d.week + 7)::timestamp AT TIME ZONE p.time_zone
+    WHERE {kept}
+)""").format(
+    settled=SETTLED,
+    settled_before=SETTLED_BEFORE,
+    first_monday=FIRST_MONDAY,
+    weeks_to=_WEEKS_TO,
+    in_outlets=IN_OUTLETS,
+    of_week_brand=of_brand(sql.SQL("w.brand_id")),
+    values=LIVE_VALUES,
+    live_columns=columns_of("booking_values"),
+    fact_columns=columns_of("b"),
+    kept=FACT_KEPT,
+)
