@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from psycopg import sql
 
+from .samples import SAMPLE_KINDS
 from .values_sql import IN_OUTLETS, SCOPED_LIVE
 from .weeks_sql import SCOPED_WEEKS
 
@@ -266,8 +267,13 @@ ORDER BY f.is_total, o.code
 # Equity: for each outlet and each brand compared there ("perspective"), two groups of parts:
 # the brand's own bookings (own) and those of every other brand at that outlet pooled (not
 # own). A brand admin's request compares their brand only, so no group ever holds another
-# brand's own figures. The raw waits and ratings come along for the rank tests. The parts are
-# the outlet audit's (SCOPED_WEEKS), by brand.
+# brand's own figures. The parts are the outlet audit's (SCOPED_WEEKS), by brand.
+#
+# The values behind the medians and the rank tests come along whole, each side's joined end to
+# end (no row per value) and sent in binary (audit.samples takes the medians over them). For the
+# alliance, which compares every brand, a brand's values are sent once, on its own side; the
+# others' side pools them from there.
+_SAMPLES_SENT = sql.SQL("(p.own OR %(compared_brand_id)s::bigint IS NOT NULL)")
 EQUITY_FIGURES = sql.SQL("""
 WITH {parts},
 perspectives AS (
@@ -285,36 +291,27 @@ figures AS (
         p.outlet_id, p.compared_brand_id, p.own,
         -- the brands on this side: the compared one, or all the others present
         CASE WHEN p.own THEN 1 ELSE min(p.brands_here) - 1 END AS brands,
-        {part_figures}
+        {part_figures},
+        {samples}
     FROM sides p
-    GROUP BY p.outlet_id, p.compared_brand_id, p.own
-),
-medians AS (
-    SELECT
-        p.outlet_id, p.compared_brand_id, p.own, {part_medians},
-        array_agg(v.value) FILTER (WHERE v.kind = 1) AS waits,
-        array_agg(v.value::int) FILTER (WHERE v.kind = 4) AS ratings
-    FROM sides p
-    CROSS JOIN LATERAL ({part_values} UNION ALL SELECT 4, value FROM unnest(p.ratings) AS value)
-        AS v
     GROUP BY p.outlet_id, p.compared_brand_id, p.own
 )
 SELECT o.code AS outlet, o.name AS outlet_name, o.name_zh AS outlet_name_zh, o.city, o.city_zh,
-       br.code AS brand, br.name AS brand_name, br.name_zh AS brand_name_zh, f.*,
-       m.wait_median_minutes, m.wait_p90_minutes, m.labour_ratio_median,
-       m.extra_approval_median_minutes,
-       coalesce(m.waits, '{{}}') AS waits, coalesce(m.ratings, '{{}}') AS ratings, {rates}
+       br.code AS brand, br.name AS brand_name, br.name_zh AS brand_name_zh, f.*, {rates}
 FROM figures f
-LEFT JOIN medians m
-  ON m.outlet_id = f.outlet_id AND m.compared_brand_id = f.compared_brand_id AND m.own = f.own
 JOIN outlets_outlet o ON o.id = f.outlet_id
 JOIN vehicles_brand br ON br.id = f.compared_brand_id
 ORDER BY o.code, br.code, f.own DESC
 """).format(
     parts=PARTS,
     part_figures=PART_FIGURES,
-    part_medians=PART_MEDIANS,
-    part_values=PART_VALUES,
+    samples=sql.SQL(",\n        ").join(
+        sql.SQL(
+            "CASE WHEN {sent} THEN array_send(audit_array_cat_agg(p.{kind}::float8[]) "
+            "FILTER (WHERE {sent})) END AS {kind}"
+        ).format(sent=_SAMPLES_SENT, kind=sql.Identifier(kind))
+        for kind in SAMPLE_KINDS
+    ),
     rates=RATES,
 )
 

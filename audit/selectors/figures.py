@@ -12,6 +12,7 @@ from hima_service.language import localized
 from outlets.models import Outlet
 
 from .. import sql
+from ..samples import Samples
 from ..scope import AuditScope
 from .statements import Period, fetch_rows, statement_params
 
@@ -175,20 +176,34 @@ def equity_comparisons(
     # Every brand's bookings are needed for "the others"; the comparison is narrowed instead.
     params["compared_brand_id"] = params.pop("brand_id")
     params["brand_id"] = None
-    sides: dict[tuple[str, str], dict[bool, dict[str, Any]]] = {}
-    for row in fetch_rows(sql.EQUITY_FIGURES, params):
-        sides.setdefault((row["outlet"], row["brand"]), {})[row["own"]] = row
+    rows = fetch_rows(sql.EQUITY_FIGURES, params)
+    # Each brand's own values per outlet, which the alliance's "others" sides pool.
+    own_samples: dict[str, dict[str, Samples]] = {}
+    for row in rows:
+        if row["own"]:
+            own_samples.setdefault(row["outlet"], {})[row["brand"]] = Samples.from_row(row)
+    sides: dict[tuple[str, str], dict[bool, Side]] = {}
+    for row in rows:
+        at_outlet = own_samples[row["outlet"]]
+        if row["own"]:
+            samples = at_outlet[row["brand"]]
+        elif row["waits"] is not None:  # sent pooled: a brand admin's view
+            samples = Samples.from_row(row)
+        else:
+            samples = Samples.pooled([s for b, s in at_outlet.items() if b != row["brand"]])
+        sides.setdefault((row["outlet"], row["brand"]), {})[row["own"]] = _side(row, samples)
+    names = {(row["outlet"], row["brand"]): row for row in rows if row["own"]}
     comparisons = []
     for (outlet_code, brand_code), pair in sides.items():
-        own = pair[True]  # a compared brand has bookings at the outlet by construction
+        own = names[(outlet_code, brand_code)]  # a compared brand has bookings at the outlet
         comparisons.append(
             Comparison(
                 outlet=outlet_code,
                 outlet_name=own["outlet_name"],
                 city=own["city"],
                 brand=brand_code,
-                own=_side(own),
-                others=_side(pair[False]) if False in pair else None,
+                own=pair[True],
+                others=pair.get(False),
                 outlet_name_zh=own["outlet_name_zh"],
                 city_zh=own["city_zh"],
                 brand_name=own["brand_name"],
@@ -198,10 +213,10 @@ def equity_comparisons(
     return comparisons
 
 
-def _side(row: dict[str, Any]) -> Side:
+def _side(row: dict[str, Any], samples: Samples) -> Side:
     return Side(
-        figures=Figures.from_row(row),
+        figures=Figures.from_row({**row, **samples.medians()}),
         brands=row["brands"],
-        waits=[float(w) for w in row["waits"]],
-        ratings=[int(r) for r in row["ratings"]],
+        waits=samples.waits.tolist(),
+        ratings=samples.ratings.astype(int).tolist(),
     )

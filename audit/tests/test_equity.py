@@ -188,3 +188,21 @@ def test_filters_narrow_the_outlets(unequal, even, as_):
     assert [o["outlet"] for o in body["outlets"]] == ["SH-EVEN-01"]
     assert len(body["outlets"][0]["comparisons"]) == 3
     assert body["flags"] == []  # every brand served alike: no brand against the rest
+
+
+def test_the_alliance_pools_the_others_as_a_brand_admins_view_does(unequal, as_):
+    # A brand admin's view has the others' values pooled by the statement; the alliance's, which
+    # compares every brand, pools them from each brand's own side. The figures, medians and
+    # flags of AITO's comparison are the same either way.
+    mine = as_("aito_admin").get(URL, PERIOD).json()
+    everything = as_("alliance_admin").get(URL, PERIOD).json()
+
+    (aito,) = mine["outlets"][0]["comparisons"]
+    (alliance_aito,) = (c for c in everything["outlets"][0]["comparisons"] if c["brand"] == "AITO")
+    assert alliance_aito["others"] == aito["others"]
+    assert alliance_aito["figures"] == aito["figures"]
+    # 40 waits of the others: 0 … 8 four times each, then 20 four times; the 20th and 21st are
+    # 4 and 5.
+    assert aito["others"]["wait_median_minutes"] == 4.5
+    assert aito["figures"]["wait_median_minutes"] == 34.5  # 10 of 5, then 30 … 49
+    assert [f for f in everything["flags"] if f["brand"] == "AITO"] == mine["flags"]

@@ -1,0 +1,95 @@
+"""The equity view's samples: every wait, labour ratio, approval time and rating on one side of
+a comparison, and the medians taken over them, as pure functions over numpy arrays.
+
+The statement (audit.sql, EQUITY_FIGURES) sends each side's values as one float8 array in
+PostgreSQL's binary form (`array_send`): the text form of a quarter's values, a million and a
+half floats, cost more to print and parse than the rest of the statement took to run. The
+medians are then taken here, exactly as `percentile_cont` takes them in the outlet audit, so a
+figure reads the same in both."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+Values = npt.NDArray[np.float64]
+# The kinds of values, by their column names in the statement and the weeks.
+SAMPLE_KINDS = ("waits", "labour_ratios", "approval_minutes", "ratings")
+
+FLOAT8_OID = 701
+# array_send's layout: dimensions, a has-nulls flag and the element type's oid (int32 each), then
+# per dimension its length and lower bound, then per element its byte length and its bytes, all
+# big-endian.
+_HEADER = np.dtype([("ndim", ">i4"), ("has_nulls", ">i4"), ("element_type", ">u4")])
+_DIMENSION = np.dtype([("length", ">i4"), ("lower_bound", ">i4")])
+_FLOAT8 = np.dtype([("size", ">i4"), ("value", ">f8")])
+
+
+def float8_array(data: bytes) -> Values:
+    """The values of a one-dimensional float8 array without NULLs, from `array_send`'s bytes."""
+    header = np.frombuffer(data, dtype=_HEADER, count=1)[0]
+    if header["element_type"] != FLOAT8_OID or header["has_nulls"]:
+        raise ValueError("Expected a float8 array without NULLs.")
+    if header["ndim"] == 0:
+        return np.empty(0)
+    if header["ndim"] != 1:
+        raise ValueError("Expected a one-dimensional array.")
+    length = int(np.frombuffer(data, dtype=_DIMENSION, count=1, offset=_HEADER.itemsize)[0][0])
+    elements = np.frombuffer(
+        data, dtype=_FLOAT8, count=length, offset=_HEADER.itemsize + _DIMENSION.itemsize
+    )
+    return elements["value"].astype(np.float64)
+
+
+def percentile_cont(ordered: Values, fraction: float) -> float | None:
+    """PostgreSQL's `percentile_cont(fraction)` over values in ascending order, to the bit: the
+    two values around position fraction × (n − 1), interpolated as its float8_lerp does. None
+    over no values, as SQL gives NULL."""
+    if not len(ordered):
+        return None
+    position = fraction * (len(ordered) - 1)
+    first, second = math.floor(position), math.ceil(position)
+    low = float(ordered[first])
+    if second == first:
+        return low
+    return low + (position - first) * (float(ordered[second]) - low)
+
+
+@dataclass(frozen=True)
+class Samples:
+    """One side's values, each kind in ascending order."""
+
+    waits: Values
+    labour_ratios: Values
+    approval_minutes: Values
+    ratings: Values
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Samples:
+        """From a row of EQUITY_FIGURES, whose `waits`, `labour_ratios`, `approval_minutes` and
+        `ratings` are `array_send`'s bytes."""
+        return cls(*(np.sort(float8_array(row[kind])) for kind in SAMPLE_KINDS))
+
+    @classmethod
+    def pooled(cls, sides: Sequence[Samples]) -> Samples:
+        """Several sides' values together (the other brands at an outlet)."""
+        return cls(
+            *(
+                np.sort(np.concatenate([getattr(side, kind) for side in sides] or [np.empty(0)]))
+                for kind in SAMPLE_KINDS
+            )
+        )
+
+    def medians(self) -> dict[str, float | None]:
+        """The figures taken over the values, by their names in audit.selectors.Figures."""
+        return {
+            "wait_median_minutes": percentile_cont(self.waits, 0.5),
+            "wait_p90_minutes": percentile_cont(self.waits, 0.9),
+            "labour_ratio_median": percentile_cont(self.labour_ratios, 0.5),
+            "extra_approval_median_minutes": percentile_cont(self.approval_minutes, 0.5),
+        }
