@@ -126,18 +126,13 @@ line_totals AS (
 -- the price book's standard for the car's model on the day it was booked, in the outlet's
 -- currency: pricing.selectors' rule (the model's row before the all-models row, then the latest
 -- valid_from; in CNY the catalog price when the book has no row). Recall lines, free by rule,
--- and lines the book cannot price are left out.
-charges AS (
+-- and lines the book cannot price are left out. Each line's standard is looked up once, in a
+-- CTE of its own: inlined, the lookup ran again for each of the three places `charges` uses it.
+priced_lines AS MATERIALIZED (
     SELECT
         bs.booking_id,
-        sum(bs.price) AS charged,
-        sum(standard.price) AS standard,
-        bool_or(bs.price <> standard.price) AS off_standard
-    FROM booked bk
-    JOIN bookings_bookingservice bs ON bs.booking_id = bk.id
-    JOIN outlets_servicetype st ON st.id = bs.service_type_id AND st.category <> 'recall'
-    CROSS JOIN LATERAL (
-        SELECT coalesce(
+        bs.price,
+        coalesce(
             (SELECT sp.price FROM pricing_serviceprice sp
              WHERE sp.service_type_id = bs.service_type_id
                AND sp.currency = bk.currency
@@ -146,10 +141,21 @@ charges AS (
              ORDER BY sp.model_id NULLS LAST, sp.valid_from DESC
              LIMIT 1),
             CASE WHEN bk.currency = {catalog_currency} THEN st.price END
-        ) AS price
-    ) AS standard
-    WHERE bk.status = 'completed' AND standard.price IS NOT NULL
-    GROUP BY bs.booking_id
+        ) AS standard
+    FROM booked bk
+    JOIN bookings_bookingservice bs ON bs.booking_id = bk.id
+    JOIN outlets_servicetype st ON st.id = bs.service_type_id AND st.category <> 'recall'
+    WHERE bk.status = 'completed'
+),
+charges AS (
+    SELECT
+        booking_id,
+        sum(price) AS charged,
+        sum(standard) AS standard,
+        bool_or(price <> standard) AS off_standard
+    FROM priced_lines
+    WHERE standard IS NOT NULL
+    GROUP BY booking_id
 ),
 -- The extra work sent to the owner during a visit: its lines, how they were answered (a line
 -- whose window closed unanswered is expired, whether or not the expiry scan has run yet), the
