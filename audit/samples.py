@@ -10,6 +10,7 @@ figure reads the same in both."""
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,28 +23,28 @@ Values = npt.NDArray[np.float64]
 SAMPLE_KINDS = ("waits", "labour_ratios", "approval_minutes", "ratings")
 
 FLOAT8_OID = 701
-# array_send's layout: dimensions, a has-nulls flag and the element type's oid (int32 each), then
-# per dimension its length and lower bound, then per element its byte length and its bytes, all
-# big-endian.
-_HEADER = np.dtype([("ndim", ">i4"), ("has_nulls", ">i4"), ("element_type", ">u4")])
-_DIMENSION = np.dtype([("length", ">i4"), ("lower_bound", ">i4")])
-_FLOAT8 = np.dtype([("size", ">i4"), ("value", ">f8")])
+# array_send's layout: the number of dimensions, a has-nulls flag and the element type's oid
+# (int32 each), then per dimension its length and lower bound (int32 each), then per element its
+# byte length (int32) and its bytes; all big-endian.
+_HEADER = struct.Struct(">iiI")
+_DIMENSION = struct.Struct(">ii")
+_ELEMENT = 4 + 8  # a float8's length, then its value
 
 
 def float8_array(data: bytes) -> Values:
     """The values of a one-dimensional float8 array without NULLs, from `array_send`'s bytes."""
-    header = np.frombuffer(data, dtype=_HEADER, count=1)[0]
-    if header["element_type"] != FLOAT8_OID or header["has_nulls"]:
+    ndim, has_nulls, element_type = _HEADER.unpack_from(data)
+    if element_type != FLOAT8_OID or has_nulls:
         raise ValueError("Expected a float8 array without NULLs.")
-    if header["ndim"] == 0:
+    if ndim == 0:
         return np.empty(0)
-    if header["ndim"] != 1:
+    if ndim != 1:
         raise ValueError("Expected a one-dimensional array.")
-    length = int(np.frombuffer(data, dtype=_DIMENSION, count=1, offset=_HEADER.itemsize)[0][0])
-    elements = np.frombuffer(
-        data, dtype=_FLOAT8, count=length, offset=_HEADER.itemsize + _DIMENSION.itemsize
-    )
-    return elements["value"].astype(np.float64)
+    length, _lower_bound = _DIMENSION.unpack_from(data, _HEADER.size)
+    start = _HEADER.size + _DIMENSION.size
+    # Every element's value, 4 bytes after its length: one strided view, then native floats.
+    values = np.ndarray((length,), dtype=">f8", buffer=data, offset=start + 4, strides=(_ELEMENT,))
+    return values.astype(np.float64)
 
 
 def percentile_cont(ordered: Values, fraction: float) -> float | None:

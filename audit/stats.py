@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 from scipy import special, stats
 
 Worse = Literal["lower", "higher"]
@@ -46,7 +47,7 @@ def fisher_ps(tables: Sequence[tuple[int, int, int, int]], worse: Sequence[Worse
     return [float(value) for value in np.where(empty, 1.0, np.minimum(p, 1.0))]
 
 
-def mann_whitney_p(sample: Sequence[float], others: Sequence[float], *, worse: Worse) -> float:
+def mann_whitney_p(sample: npt.ArrayLike, others: npt.ArrayLike, *, worse: Worse) -> float:
     """One-sided p-value of the Mann–Whitney U test that the first sample tends to be worse
     (lower or higher) than the second: the normal approximation with the tie correction and the
     continuity correction, as `scipy.stats.mannwhitneyu` computes it (its "asymptotic" method,
@@ -57,10 +58,10 @@ def mann_whitney_p(sample: Sequence[float], others: Sequence[float], *, worse: W
     argument handling, and a view tests two figures this way per brand and outlet (2,000 calls
     on a 200-outlet network), the simulations thousands of views. audit/tests/test_stats.py
     holds the two to the same p-values."""
-    x = np.asarray(sample, dtype=float)
-    n1, n2 = len(x), len(others)
+    x, y = np.asarray(sample, dtype=float), np.asarray(others, dtype=float)
+    n1, n2 = len(x), len(y)
     _values, index, ties = np.unique(
-        np.concatenate([x, np.asarray(others, dtype=float)]),
+        np.concatenate([x, y]),
         return_inverse=True,
         return_counts=True,
     )

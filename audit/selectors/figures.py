@@ -12,7 +12,7 @@ from hima_service.language import localized
 from outlets.models import Outlet
 
 from .. import sql
-from ..samples import Samples
+from ..samples import Samples, Values
 from ..scope import AuditScope
 from .statements import Period, fetch_rows, statement_params
 
@@ -103,8 +103,9 @@ class Side:
     figures: Figures
     # How many brands' bookings are pooled on this side.
     brands: int
-    waits: list[float]
-    ratings: list[int]
+    # In ascending order (audit.samples).
+    waits: Values
+    ratings: Values
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,6 @@ def _side(row: dict[str, Any], samples: Samples) -> Side:
     return Side(
         figures=Figures.from_row({**row, **samples.medians()}),
         brands=row["brands"],
-        waits=samples.waits.tolist(),
-        ratings=samples.ratings.astype(int).tolist(),
+        waits=samples.waits,
+        ratings=samples.ratings,
     )

@@ -114,8 +114,8 @@ def side(pooled: list[Visits], brands: int) -> Side:
     return Side(
         figures=figures,
         brands=brands,
-        waits=waits.astype(float).tolist(),
-        ratings=ratings.tolist(),
+        waits=np.sort(waits.astype(float)),
+        ratings=np.sort(ratings.astype(float)),
     )
 
 
