@@ -16,11 +16,13 @@ import datetime as dt
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-# A booking settles this long after its start (its visit is normally over by then). The
-# triggers mark changes from an hour earlier on ('47 hours' in migration 0001): a transaction
-# that wrote before a settling run began and commits after it is still caught unless it stayed
-# open for more than that hour.
-SETTLE_AFTER = dt.timedelta(days=2)
+# A booking settles this long after its start (its visit is normally over by then; a later
+# change, such as the owner's rating, marks it stale). The triggers mark changes from an hour
+# earlier on ('23 hours' in migration 0006): a transaction that wrote before a settling run
+# began and commits after it is still caught unless it stayed open for more than that hour.
+# Every booking after the watermark is computed live on every audit request: a day, not two,
+# is what a quarter's equity view could afford within a second at the alliance's size.
+SETTLE_AFTER = dt.timedelta(days=1)
 
 
 class BookingFacts(models.Model):

@@ -40,7 +40,7 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=17),
         "options": {"expires": 3000},
     },
-    # The audit's settled facts (audit.settle): visits that ended two days ago, and changes
+    # The audit's settled facts (audit.settle): visits that started a day ago, and changes
     # since to older ones.
     "audit-settle-facts": {
         "task": "audit.settle_facts",

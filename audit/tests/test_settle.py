@@ -75,7 +75,7 @@ def october(history):
             Visit("AITO", d(8), status=S.CANCELLED),
             Visit("AITO", d(10), status=S.NO_SHOW, wait=None),
             Visit("AITO", d(17), wait=12, labour=70, rating=2),
-            Visit("AITO", d(19), wait=3, labour=61),  # after the watermark (18th at noon)
+            Visit("AITO", d(19, 15), wait=3, labour=61),  # after the watermark (19th at noon)
             Visit("AITO", d(25), status=S.CONFIRMED, wait=None),  # ahead
             Visit("LUXEED", d(2, 11), wait=100, rating=1),
             Visit("LUXEED", d(3, 11), wait=50, rating=2),
@@ -152,9 +152,9 @@ def test_an_open_estimate_is_read_live_until_its_window_closes(october, as_):
 def test_facts_the_watermark_has_not_reached_are_not_read(october, as_):
     settle.facts_settle()
     live = figures(as_)
-    # A booking after the watermark (the 19th) with facts of its own, as a stale mark settled
-    # early leaves them: its live values count, and only them.
-    after = Booking.objects.get(start=d(19))
+    # A booking after the watermark (the 19th in the afternoon) with facts of its own, as a
+    # stale mark settled early leaves them: its live values count, and only them.
+    after = Booking.objects.get(start=d(19, 15))
     fact = BookingFacts.objects.get(pk=october["first"].pk)
     BookingFacts.objects.filter(pk=after.pk).delete()
     fact.pk, fact.start, fact.rating = after.pk, after.start, 1
@@ -245,17 +245,17 @@ def test_a_service_type_change_forgets_every_fact(october, as_):
     assert figures(as_) == live
 
 
-def test_only_bookings_two_days_past_are_marked(history):
+def test_only_bookings_a_day_past_are_marked(history):
     """The triggers judge by the database's clock (the frozen one is Python's): bookings that
-    started within the last 47 hours change all day and are not marked; older ones are."""
+    started within the last 23 hours change all day and are not marked; older ones are."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT now()")
         db_now = cursor.fetchone()[0]
     recent, old = history.write(
         OutletFactory(),
         [
-            Visit("AITO", db_now - dt.timedelta(hours=40), status=S.CONFIRMED, wait=None),
-            Visit("AITO", db_now - dt.timedelta(hours=60)),
+            Visit("AITO", db_now - dt.timedelta(hours=22), status=S.CONFIRMED, wait=None),
+            Visit("AITO", db_now - dt.timedelta(hours=25)),
         ],
     )
     StaleFacts.objects.all().delete()
@@ -322,7 +322,8 @@ def weeks_settled() -> dict[tuple[int, str], int]:
 
 
 def test_settling_adds_up_each_week_once_the_watermark_is_past_its_end(october):
-    settle.facts_settle()
+    with time_machine.travel(NOW_AT - dt.timedelta(days=1), tick=False):  # a day earlier
+        settle.facts_settle()
     pudong = october["first"].outlet_id
     # The watermark is at noon on the 18th in Shanghai: the week of the 12th ends at midnight on
     # the 19th and is not added up yet; the week of the 5th holds the 5th to the 11th. Munich's
@@ -335,6 +336,17 @@ def test_settling_adds_up_each_week_once_the_watermark_is_past_its_end(october):
     assert (week.bookings, week.completed, week.cancelled, week.no_show) == (4, 2, 1, 1)
     assert week.waits == [20.0]
     assert (week.timed, len(week.labour_ratios), week.recall_done) == (2, 2, 1)
+
+    # At noon on the 20th the watermark is at noon on the 19th, past the end of both outlets'
+    # week of the 12th: Munich's is added up. Pudong's holds only the 17th, whose estimate is
+    # still open (read live, no facts), so it has no row.
+    settle.facts_settle()
+    munich = Booking.objects.get(outlet__code="DE-MUNICH-01").outlet_id
+    assert weeks_settled() == {
+        (pudong, "2026-09-28"): 5,
+        (pudong, "2026-10-05"): 6,
+        (munich, "2026-10-12"): 1,
+    }
 
 
 def _aito_at_pudong(equity: dict) -> int:

@@ -13,7 +13,7 @@ from audit.settle import facts_settle
 
 
 class Command(BaseCommand):
-    help = "Settle the audit's facts up to two days ago, and every stale one; prints the counts."
+    help = "Settle the audit's facts up to a day ago, and every stale one; prints the counts."
 
     def handle(self, *args, **options) -> None:
         started = perf_counter()
