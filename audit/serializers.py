@@ -4,6 +4,7 @@ once; the CSV downloads are made from their output too, so JSON and CSV carry th
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .selectors import AuditBooking, Period
+from .selectors import AuditBooking, Figures, Period
 from .sql import METRICS
 
 MAX_DAYS = 366
@@ -145,6 +146,17 @@ class FiguresSerializer(serializers.Serializer):
     off_standard = serializers.IntegerField(help_text="Of those, any service charged otherwise.")
     charged_total = Rounded(2)
     standard_total = Rounded(2)
+
+    def to_representation(self, instance: Figures) -> dict[str, Any]:
+        # What DRF's own gives (a None stays None), each field read straight off the figures
+        # (every field's source is its name): a view of the alliance's quarter serializes some
+        # 100,000 figures, where DRF's general attribute lookup took twice as long.
+        return {
+            name: None
+            if (value := getattr(instance, name)) is None
+            else field.to_representation(value)
+            for name, field in self.fields.items()
+        }
 
 
 class _OutletColumns(serializers.Serializer):

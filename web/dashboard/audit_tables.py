@@ -131,10 +131,9 @@ def next_sort(current_key: str, descending: bool, column: str) -> str:
 # The places the API (and so the CSV) rounds each kind of figure to, from its serializer: the
 # page rounds there first, so that it shows what the CSV says (6.85% is not 6.8% on the page
 # and 6.9% in the spreadsheet).
+_FIGURE_FIELDS = FiguresSerializer().fields
 PLACES: dict[Kind, int] = {
-    c.kind: FiguresSerializer._declared_fields[c.key].places
-    for c in ALL_COLUMNS
-    if c.kind != "count"
+    c.kind: _FIGURE_FIELDS[c.key].places for c in ALL_COLUMNS if c.kind != "count"
 }
 
 
