@@ -280,7 +280,7 @@ perspectives AS (
     SELECT outlet_id, brand_id, count(*) OVER (PARTITION BY outlet_id) AS brands_here
     FROM (SELECT DISTINCT outlet_id, brand_id FROM parts) AS present
 ),
-sides AS MATERIALIZED (
+sides AS (
     SELECT p.*, pp.brand_id AS compared_brand_id, p.brand_id = pp.brand_id AS own, pp.brands_here
     FROM perspectives pp
     JOIN parts p ON p.outlet_id = pp.outlet_id
