@@ -178,25 +178,18 @@ def equity_comparisons(
     params["compared_brand_id"] = params.pop("brand_id")
     params["brand_id"] = None
     rows = fetch_rows(sql.EQUITY_FIGURES, params)
-    # Each brand's own values per outlet, which the alliance's "others" sides pool.
+    # Each brand's own row and values per outlet: the alliance's "others" sides pool the values.
+    own_rows = {(row["outlet"], row["brand"]): row for row in rows if row["own"]}
     own_samples: dict[str, dict[str, Samples]] = {}
-    for row in rows:
-        if row["own"]:
-            own_samples.setdefault(row["outlet"], {})[row["brand"]] = Samples.from_row(row)
+    for (outlet_code, brand_code), row in own_rows.items():
+        own_samples.setdefault(outlet_code, {})[brand_code] = Samples.from_row(row)
     sides: dict[tuple[str, str], dict[bool, Side]] = {}
     for row in rows:
-        at_outlet = own_samples[row["outlet"]]
-        if row["own"]:
-            samples = at_outlet[row["brand"]]
-        elif row["waits"] is not None:  # sent pooled: a brand admin's view
-            samples = Samples.from_row(row)
-        else:
-            samples = Samples.pooled([s for b, s in at_outlet.items() if b != row["brand"]])
+        samples = _samples(row, own_samples[row["outlet"]])
         sides.setdefault((row["outlet"], row["brand"]), {})[row["own"]] = _side(row, samples)
-    names = {(row["outlet"], row["brand"]): row for row in rows if row["own"]}
     comparisons = []
     for (outlet_code, brand_code), pair in sides.items():
-        own = names[(outlet_code, brand_code)]  # a compared brand has bookings at the outlet
+        own = own_rows[(outlet_code, brand_code)]  # a compared brand has bookings at the outlet
         comparisons.append(
             Comparison(
                 outlet=outlet_code,
@@ -212,6 +205,18 @@ def equity_comparisons(
             )
         )
     return comparisons
+
+
+def _samples(row: dict[str, Any], at_outlet: dict[str, Samples]) -> Samples:
+    """A side's values: its brand's own; the others' as the statement pooled them (a brand
+    admin's view); or, where it sent none (the alliance's), the other brands' own pooled here."""
+    if row["own"]:
+        return at_outlet[row["brand"]]
+    if row["waits"] is not None:
+        return Samples.from_row(row)
+    return Samples.pooled(
+        [samples for brand, samples in at_outlet.items() if brand != row["brand"]]
+    )
 
 
 def _side(row: dict[str, Any], samples: Samples) -> Side:
