@@ -193,7 +193,8 @@ def test_filters_narrow_the_outlets(unequal, even, as_):
 def test_the_alliance_pools_the_others_as_a_brand_admins_view_does(unequal, as_):
     # A brand admin's view has the others' values pooled by the statement; the alliance's, which
     # compares every brand, pools them from each brand's own side. The figures, medians and
-    # flags of AITO's comparison are the same either way.
+    # flags of AITO's comparison are the same either way (both views run the same four tests
+    # here: only AITO has 20 a side).
     mine = as_("aito_admin").get(URL, PERIOD).json()
     everything = as_("alliance_admin").get(URL, PERIOD).json()
 
