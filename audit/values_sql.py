@@ -85,7 +85,12 @@ _BOOKED = sql.SQL("""
         CASE WHEN b.channel <> 'walk_in' AND b.started_at IS NOT NULL
              THEN (EXTRACT(EPOCH FROM b.started_at - b.start) / 60)::float8 END AS wait_minutes,
         b.actual_labour_minutes,
-        f.rating,
+        -- Only a completed booking has a rating (bookings.lifecycle.feedback): looked up for
+        -- those alone, where a join probed the ratings for every booking in scope, the
+        -- month ahead included.
+        CASE WHEN b.status = 'completed'
+             THEN (SELECT f.rating FROM bookings_feedback f WHERE f.booking_id = b.id) END
+            AS rating,
         b.status IN {visited_statuses} AS visited,
         b.created_at AS booked_at,
         m.id AS model_id,
@@ -95,7 +100,6 @@ _BOOKED = sql.SQL("""
     JOIN bookings_booking b ON b.outlet_id = o.id AND {selection}
     JOIN vehicles_vehicle v ON v.id = b.vehicle_id
     JOIN vehicles_vehiclemodel m ON m.id = v.model_id
-    LEFT JOIN bookings_feedback f ON f.booking_id = b.id
     WHERE {in_scope}""")
 
 # The values of the bookings in `booked` (CTE `booking_values`, one row per booking).
