@@ -147,17 +147,34 @@ PART_COLUMNS = (
     "standard_total", "waits", "labour_ratios", "approval_minutes", "ratings",
 )  # fmt: skip
 
-# The period's parts (CTE `parts`, after SCOPED_WEEKS): each settled week's figures, and the
-# other bookings summed per outlet and brand.
+# What the bookings still to come (CTE `ahead`) add to each part's column: their count, the
+# cancelled among them, and nothing else (audit.values_sql.AHEAD_COUNTS).
+_AHEAD_PART = {
+    **{column: sql.SQL("0") for column in PART_COLUMNS},
+    "bookings": sql.SQL("a.bookings"),
+    "cancelled": sql.SQL("a.cancelled"),
+    "currency_low": sql.SQL("NULL"),
+    "currency_high": sql.SQL("NULL"),
+    **{kind: sql.SQL("'{}'") for kind in SAMPLE_KINDS},
+}
+
+# The period's parts (CTE `parts`, after SCOPED_WEEKS): each settled week's figures, the other
+# bookings summed per outlet and brand, and those still to come counted per outlet and brand.
 PARTS = sql.SQL("""{scoped},
 parts AS MATERIALIZED (
     SELECT s.outlet_id, s.brand_id, {part_sums} FROM loose s GROUP BY s.outlet_id, s.brand_id
     UNION ALL
     SELECT outlet_id, brand_id, {part_columns} FROM weeks
+    UNION ALL
+    SELECT a.outlet_id, a.brand_id, {ahead_columns} FROM ahead a
 )""").format(
     scoped=SCOPED_WEEKS,
     part_sums=PART_SUMS,
     part_columns=sql.SQL(", ").join(map(sql.Identifier, PART_COLUMNS)),
+    ahead_columns=sql.SQL(", ").join(
+        sql.SQL("{} AS {}").format(_AHEAD_PART[column], sql.Identifier(column))
+        for column in PART_COLUMNS
+    ),
 )
 
 # The figures of a group of parts (alias `p`: weeks and the loose rows' sums), but the medians

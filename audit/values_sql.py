@@ -67,8 +67,16 @@ def _in_scope(brand: sql.Composable) -> sql.Composed:
     return sql.SQL("{}\n      AND {}").format(IN_OUTLETS, of_brand(brand))
 
 
-# One booking's row, with everything a figure needs; `selection` says which bookings (`b`, at
-# outlet `o`).
+# The bookings a `selection` takes (`b`, at outlet `o`, its car's model `m`), within the
+# request's outlet, city and brand.
+_BOOKINGS_IN_SCOPE = sql.SQL("""FROM outlets_outlet o
+    JOIN bookings_booking b ON b.outlet_id = o.id AND {selection}
+    JOIN vehicles_vehicle v ON v.id = b.vehicle_id
+    JOIN vehicles_vehiclemodel m ON m.id = v.model_id
+    WHERE {in_scope}""")
+
+# One booking's row, with everything a figure needs, of the bookings `bookings_in_scope` takes
+# (_bookings_in_scope).
 _BOOKED = sql.SQL("""
     SELECT
         b.id,
@@ -96,11 +104,7 @@ _BOOKED = sql.SQL("""
         m.id AS model_id,
         o.currency,
         o.time_zone
-    FROM outlets_outlet o
-    JOIN bookings_booking b ON b.outlet_id = o.id AND {selection}
-    JOIN vehicles_vehicle v ON v.id = b.vehicle_id
-    JOIN vehicles_vehiclemodel m ON m.id = v.model_id
-    WHERE {in_scope}""")
+    {bookings_in_scope}""")
 
 # The values of the bookings in `booked` (CTE `booking_values`, one row per booking).
 _VALUES = sql.SQL("""
@@ -201,6 +205,10 @@ booking_values AS (
 )""")
 
 
+def _bookings_in_scope(selection: sql.Composable) -> sql.Composed:
+    return _BOOKINGS_IN_SCOPE.format(selection=selection, in_scope=_in_scope(sql.SQL("m.brand_id")))
+
+
 def booking_values(*selections: sql.Composable) -> sql.Composed:
     """The CTEs that end in `booking_values`: the values of the bookings that any of the
     `selections` (conditions on `b`, a booking, at `o`, its outlet) takes, within the request's
@@ -208,8 +216,7 @@ def booking_values(*selections: sql.Composable) -> sql.Composed:
     that does not use IN_PERIOD."""
     booked = sql.SQL("\n    UNION ALL").join(
         _BOOKED.format(
-            selection=selection,
-            in_scope=_in_scope(sql.SQL("m.brand_id")),
+            bookings_in_scope=_bookings_in_scope(selection),
             visited_statuses=sql.SQL("({})").format(
                 sql.SQL(", ").join(map(sql.Literal, VISITED_STATUSES))
             ),
@@ -245,14 +252,34 @@ SETTLED = sql.SQL("""settled AS (
     SELECT coalesce(max(settled_before), '-infinity'::timestamptz) AS settled_before
     FROM audit_factswatermark
 )""")
-# The values computed live (CTE `booking_values`): the bookings of the period the watermark has
-# not reached, and the stale ones before it.
-LIVE_VALUES = booking_values(
-    sql.SQL("{} AND b.start >= {}").format(IN_PERIOD, SETTLED_BEFORE),
-    sql.SQL("{} AND b.start < {} AND b.id IN (SELECT booking_id FROM audit_stalefacts)").format(
-        IN_PERIOD, SETTLED_BEFORE
-    ),
+# The bookings computed live: those of the period the watermark has not reached, and the stale
+# ones before it.
+_UNSETTLED = sql.SQL("{} AND b.start >= {}").format(IN_PERIOD, SETTLED_BEFORE)
+_STALE = sql.SQL(
+    "{} AND b.start < {} AND b.id IN (SELECT booking_id FROM audit_stalefacts)"
+).format(IN_PERIOD, SETTLED_BEFORE)
+# Their values, one row each (CTE `booking_values`).
+LIVE_VALUES = booking_values(_UNSETTLED, _STALE)
+
+# A booking still to come: scheduled after now, confirmed or cancelled, its service not begun.
+# It counts as a booking, and as cancelled if it was, and towards no other figure: it is not
+# due, has no wait, no visit, no work, no rating. At the alliance's size a month ahead is most
+# of what is computed live (every brand's, for the equity view), so the weeks' reading
+# (audit.weeks_sql) counts these per outlet and brand (AHEAD_COUNTS) instead of building each
+# one's row of values (LIVE_VALUES_NOT_AHEAD): together, exactly LIVE_VALUES' bookings.
+_AHEAD = sql.SQL(
+    "b.start > %(now)s AND b.status IN ('confirmed', 'cancelled') AND b.started_at IS NULL"
 )
+LIVE_VALUES_NOT_AHEAD = booking_values(
+    sql.SQL("{} AND NOT ({})").format(_UNSETTLED, _AHEAD), _STALE
+)
+# CTE `ahead`: the bookings still to come, counted per outlet and brand.
+AHEAD_COUNTS = sql.SQL("""ahead AS (
+    SELECT b.outlet_id, m.brand_id, count(*)::int AS bookings,
+           count(*) FILTER (WHERE b.status = 'cancelled')::int AS cancelled
+    {bookings}
+    GROUP BY b.outlet_id, m.brand_id
+)""").format(bookings=_bookings_in_scope(sql.SQL("{} AND {}").format(_UNSETTLED, _AHEAD)))
 # A fact the audit may read (alias `b`): not stale, of the request's brand.
 FACT_KEPT = sql.SQL(
     "NOT EXISTS (SELECT FROM audit_stalefacts sf WHERE sf.booking_id = b.id) AND {}"

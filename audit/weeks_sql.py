@@ -11,9 +11,10 @@ from __future__ import annotations
 from psycopg import sql
 
 from .values_sql import (
+    AHEAD_COUNTS,
     FACT_KEPT,
     IN_OUTLETS,
-    LIVE_VALUES,
+    LIVE_VALUES_NOT_AHEAD,
     SETTLED,
     SETTLED_BEFORE,
     columns_of,
@@ -35,8 +36,9 @@ _WEEKS_TO = sql.SQL("""greatest({first_monday}, date_trunc('week', least(
 # weeks below the watermark from their week figures (audit.models.WeekFigures, CTE `weeks`), every
 # other booking one row each as in SCOPED (CTE `loose`): the live ones, and the facts before,
 # after and inside those weeks when a week has a stale booking (CTE `dirty`: its figures hold the
-# old values). A fact is in exactly one of the weeks and the loose rows, so the two add up to
-# SCOPED's rows.
+# old values). A fact is in exactly one of the weeks and the loose rows. The live bookings still
+# to come are counted apart, per outlet and brand (CTE `ahead`, audit.values_sql.AHEAD_COUNTS):
+# the three add up to SCOPED's rows.
 #
 # The facts are read in three ranges, each with bounds the (brand, start) and (outlet, start)
 # indexes narrow: as one range less the weeks, the index would hand over every fact of the
@@ -74,6 +76,7 @@ weeks AS (
       AND NOT EXISTS (SELECT FROM dirty d WHERE d.outlet_id = w.outlet_id AND d.week = w.week)
 ),
 {values},
+{ahead},
 loose AS (
     SELECT {live_columns} FROM booking_values
     UNION ALL
@@ -107,7 +110,8 @@ loose AS (
     weeks_to=_WEEKS_TO,
     in_outlets=IN_OUTLETS,
     of_week_brand=of_brand(sql.SQL("w.brand_id")),
-    values=LIVE_VALUES,
+    values=LIVE_VALUES_NOT_AHEAD,
+    ahead=AHEAD_COUNTS,
     live_columns=columns_of("booking_values"),
     fact_columns=columns_of("b"),
     kept=FACT_KEPT,

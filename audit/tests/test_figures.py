@@ -127,6 +127,39 @@ def test_network_total_is_computed_over_all_bookings_not_averaged(october, as_):
     assert total["recall_done"] == 1
 
 
+def test_bookings_still_to_come_count_as_booked_or_cancelled_and_nothing_else(
+    october, history, as_
+):
+    """After "now" (the 20th), a confirmed or cancelled booking counts towards the bookings and
+    the cancellations only; one whose service began early is the visit it is."""
+    pudong = Outlet.objects.get(code="SH-PUDONG-01")
+    history.write(
+        pudong,
+        [
+            Visit("AITO", local(SH, "2026-10-26", 10), status=S.CANCELLED),
+            Visit("AITO", local(SH, "2026-10-27", 10), status=S.IN_SERVICE, wait=-30),
+            Visit("LUXEED", local(SH, "2026-10-28", 10), status=S.CANCELLED),
+        ],
+    )
+    rows, total = _rows(as_("aito_admin").get("/api/v1/audit/outlets/", PERIOD))
+    row = rows["SH-PUDONG-01"]
+    # 11 + 2 AITO bookings, 2 + 1 cancelled; still 8 due (7 completed, 1 no-show)
+    assert (row["bookings"], row["cancelled"], row["due"]) == (13, 3, 8)
+    assert row["cancellation_rate"] == 0.2308  # 3 / 13
+    # the early start is a visit, and its wait (−30) is one of the waits: −30 −5 0 10 15 20 40
+    assert (row["started"], row["visits"]) == (7, 8)
+    assert row["wait_median_minutes"] == 10.0
+    assert total["bookings"] == 14
+
+    body = as_("alliance_admin").get("/api/v1/audit/equity/", PERIOD).json()
+    (outlet,) = [o for o in body["outlets"] if o["outlet"] == "SH-PUDONG-01"]
+    sides = {c["brand"]: (c["figures"], c["others"]) for c in outlet["comparisons"]}
+    aito, luxeed = sides["AITO"], sides["LUXEED"]
+    assert (aito[0]["bookings"], aito[0]["cancelled"]) == (13, 3)
+    assert (luxeed[0]["bookings"], luxeed[0]["cancelled"]) == (3, 1)
+    assert (luxeed[1]["bookings"], luxeed[1]["cancelled"]) == (13, 3)
+
+
 def test_rows_are_the_brands_outlets_and_an_empty_one_shows_zeros(october, as_):
     rows, _ = _rows(as_("aito_admin").get("/api/v1/audit/outlets/", PERIOD))
     assert "BJ-LUXEED-01" not in rows  # not authorized for AITO, no AITO bookings
