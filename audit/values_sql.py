@@ -67,12 +67,10 @@ def _in_scope(brand: sql.Composable) -> sql.Composed:
     return sql.SQL("{}\n      AND {}").format(IN_OUTLETS, of_brand(brand))
 
 
-# The bookings a `selection` takes (`b`, at outlet `o`, its car's model `m`), within the
-# request's outlet, city and brand.
+# The bookings a `selection` takes (`b`, at outlet `o`), within the request's outlet, city and
+# brand (the booking's own brand column, which the database keeps equal to its car's).
 _BOOKINGS_IN_SCOPE = sql.SQL("""FROM outlets_outlet o
     JOIN bookings_booking b ON b.outlet_id = o.id AND {selection}
-    JOIN vehicles_vehicle v ON v.id = b.vehicle_id
-    JOIN vehicles_vehiclemodel m ON m.id = v.model_id
     WHERE {in_scope}""")
 
 # One booking's row, with everything a figure needs, of the bookings `bookings_in_scope` takes
@@ -82,7 +80,7 @@ _BOOKED = sql.SQL("""
         b.id,
         b.reference,
         b.outlet_id,
-        m.brand_id,
+        b.brand_id,
         b.vehicle_id,
         b.status,
         b.channel,
@@ -101,7 +99,6 @@ _BOOKED = sql.SQL("""
             AS rating,
         b.status IN {visited_statuses} AS visited,
         b.created_at AS booked_at,
-        m.id AS model_id,
         o.currency,
         o.time_zone
     {bookings_in_scope}""")
@@ -145,12 +142,13 @@ priced_lines AS MATERIALIZED (
              WHERE sp.service_type_id = bs.service_type_id
                AND sp.currency = bk.currency
                AND sp.valid_from <= (bk.booked_at AT TIME ZONE bk.time_zone)::date
-               AND (sp.model_id IS NULL OR sp.model_id = bk.model_id)
+               AND (sp.model_id IS NULL OR sp.model_id = v.model_id)
              ORDER BY sp.model_id NULLS LAST, sp.valid_from DESC
              LIMIT 1),
             CASE WHEN bk.currency = {catalog_currency} THEN st.price END
         ) AS standard
     FROM booked bk
+    JOIN vehicles_vehicle v ON v.id = bk.vehicle_id
     JOIN bookings_bookingservice bs ON bs.booking_id = bk.id
     JOIN outlets_servicetype st ON st.id = bs.service_type_id AND st.category <> 'recall'
     WHERE bk.status = 'completed'
@@ -206,7 +204,7 @@ booking_values AS (
 
 
 def _bookings_in_scope(selection: sql.Composable) -> sql.Composed:
-    return _BOOKINGS_IN_SCOPE.format(selection=selection, in_scope=_in_scope(sql.SQL("m.brand_id")))
+    return _BOOKINGS_IN_SCOPE.format(selection=selection, in_scope=_in_scope(sql.SQL("b.brand_id")))
 
 
 def booking_values(*selections: sql.Composable) -> sql.Composed:
@@ -275,10 +273,10 @@ LIVE_VALUES_NOT_AHEAD = booking_values(
 )
 # CTE `ahead`: the bookings still to come, counted per outlet and brand.
 AHEAD_COUNTS = sql.SQL("""ahead AS (
-    SELECT b.outlet_id, m.brand_id, count(*)::int AS bookings,
+    SELECT b.outlet_id, b.brand_id, count(*)::int AS bookings,
            count(*) FILTER (WHERE b.status = 'cancelled')::int AS cancelled
     {bookings}
-    GROUP BY b.outlet_id, m.brand_id
+    GROUP BY b.outlet_id, b.brand_id
 )""").format(bookings=_bookings_in_scope(sql.SQL("{} AND {}").format(_UNSETTLED, _AHEAD)))
 # A fact the audit may read (alias `b`): not stale, of the request's brand.
 FACT_KEPT = sql.SQL(

@@ -240,7 +240,8 @@ def add_owners_and_vehicles(first: int, phases: Phases) -> None:
     run(
         sql.SQL(
             "CREATE TEMP TABLE bench_fleet ON COMMIT DROP AS "
-            "SELECT {n} AS n, v.id AS vehicle_id, v.owner_id FROM vehicles_vehicle v "
+            "SELECT {n} AS n, v.id AS vehicle_id, v.owner_id, m.brand_id FROM vehicles_vehicle v "
+            "JOIN vehicles_vehiclemodel m ON m.id = v.model_id "
             "JOIN accounts_user u ON u.id = v.owner_id WHERE u.username ~ '^bench[0-9]+$'"
         ).format(n=n)
     )
@@ -251,11 +252,11 @@ def add_owners_and_vehicles(first: int, phases: Phases) -> None:
 
 BOOKING_INSERT = sql.SQL("""
 INSERT INTO bookings_booking (
-    reference, owner_id, vehicle_id, outlet_id, bay_id, start, "end", bay_released_at, mode,
-    pickup_address, channel, notes, status, price_total, cancel_reason, holds_recalls,
+    reference, owner_id, vehicle_id, brand_id, outlet_id, bay_id, start, "end", bay_released_at,
+    mode, pickup_address, channel, notes, status, price_total, cancel_reason, holds_recalls,
     created_at, updated_at, crew, checked_in_at, started_at, actual_labour_minutes, ready_at,
     completed_at)
-SELECT g.reference, f.owner_id, f.vehicle_id, s.outlet_id, s.bay_id, g.start,
+SELECT g.reference, f.owner_id, f.vehicle_id, f.brand_id, s.outlet_id, s.bay_id, g.start,
        g.start + interval '1 hour', g.start + interval '1 hour', 'drop_off', '', 'online', '',
        g.status, 0, '', false, %(now)s, %(now)s, ARRAY[s.tech_id],
        CASE WHEN g.status = 'completed' THEN g.start - interval '10 minutes' END,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.masking import mask_phone, masked_name_of
 from outlets.models import Bay, Outlet, ServiceType
-from vehicles.models import Vehicle
+from vehicles.models import Brand, Vehicle
 
 if TYPE_CHECKING:  # notification.py imports this module
     from .notification import Notification
@@ -99,6 +99,13 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
     )
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="bookings")
+    # The car's brand, kept by the database: set from the car on every insert and every change
+    # of the car, and again when the car's model is corrected (migration 0014's triggers); no
+    # code writes it, so an instance not read back holds None. The audit counts by it at the
+    # alliance's size without joining every booking to its car.
+    brand = models.ForeignKey(
+        Brand, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="bookings")
     bay = models.ForeignKey(
         Bay, on_delete=models.PROTECT, related_name="bookings", null=True, blank=True
