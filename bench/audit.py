@@ -67,13 +67,11 @@ log = network.log
 # (only the completed ones'), their ratings…
 FLOOR_BOOKINGS = sql.SQL("""
 WITH b AS (
-    SELECT b.id, b.outlet_id, m.brand_id, b.status, b.start, b.actual_labour_minutes, f.rating,
+    SELECT b.id, b.outlet_id, b.brand_id, b.status, b.start, b.actual_labour_minutes, f.rating,
            CASE WHEN b.channel <> 'walk_in' AND b.started_at IS NOT NULL
                 THEN extract(epoch FROM b.started_at - b.start) / 60 END AS wait
     FROM bookings_booking b
     JOIN outlets_outlet o ON o.id = b.outlet_id
-    JOIN vehicles_vehicle v ON v.id = b.vehicle_id
-    JOIN vehicles_vehiclemodel m ON m.id = v.model_id
     LEFT JOIN bookings_feedback f ON f.booking_id = b.id
     WHERE b.start >= (%(date_from)s::date::timestamp AT TIME ZONE o.time_zone)
       AND b.start < ((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone)
@@ -113,7 +111,7 @@ FLOOR_FIGURES = sql.SQL("""
        count(*) FILTER (WHERE status = 'completed' AND recall)""")
 FLOOR_OUTLETS = sql.SQL(
     "{} SELECT outlet_id, {} FROM s GROUP BY GROUPING SETS ((outlet_id), ())"
-).format(FLOOR_BOOKINGS.format(where=sql.SQL("AND m.brand_id = %(brand)s")), FLOOR_FIGURES)
+).format(FLOOR_BOOKINGS.format(where=sql.SQL("AND b.brand_id = %(brand)s")), FLOOR_FIGURES)
 # Equity: at each outlet where the brand has bookings, the brand's and the others' pooled,
 # with the raw waits and ratings that the rank tests need.
 FLOOR_EQUITY = sql.SQL("""{bookings}
