@@ -139,6 +139,8 @@ def test_bookings_still_to_come_count_as_booked_or_cancelled_and_nothing_else(
             Visit("AITO", local(SH, "2026-10-26", 10), status=S.CANCELLED),
             Visit("AITO", local(SH, "2026-10-27", 10), status=S.IN_SERVICE, wait=-30),
             Visit("LUXEED", local(SH, "2026-10-28", 10), status=S.CANCELLED),
+            # after the period's last day in Shanghai (still the 31st in UTC): not in it
+            Visit("AITO", local(SH, "2026-11-01", 0, 30), status=S.CONFIRMED),
         ],
     )
     rows, total = _rows(as_("aito_admin").get("/api/v1/audit/outlets/", PERIOD))
