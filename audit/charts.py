@@ -1,5 +1,5 @@
 """Reads for the dashboard's charts: waits per outlet in bands and the weekly on-time rate, each
-one statement of `audit.sql` on the same rows and conditions as the outlet figures."""
+one statement of `audit.chart_sql` on the same rows and conditions as the outlet figures."""
 
 from __future__ import annotations
 

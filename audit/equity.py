@@ -2,7 +2,7 @@
 owners at the same outlet? Per outlet, each brand in scope side by side with the others there
 pooled, and the flags of the view (audit.flags: the tests, the family, Holm's adjustment).
 
-The figures come from the database (audit.sql), in one query however many outlets."""
+The figures come from the database (audit.statements_sql), in one query however many outlets."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The equity view's samples: every wait, labour ratio, approval time and rating on one side of
 a comparison, and the medians taken over them, as pure functions over numpy arrays.
 
-The statement (audit.sql, EQUITY_FIGURES) sends each side's values as one float8 array in
+The statement (audit.statements_sql, EQUITY_FIGURES) sends each side's values as one float8 array in
 PostgreSQL's binary form (`array_send`): the text form of a quarter's values, a million and a
 half floats, cost more to print and parse than the rest of the statement took to run. The
 medians are then taken here, exactly as `percentile_cont` takes them in the outlet audit, so a

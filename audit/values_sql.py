@@ -4,7 +4,7 @@ audit.sql is a condition over or an aggregate of. Settled bookings' values come 
 the price book, their extra work and their rating.
 
 Composed with psycopg.sql from fragments and constants of this module only; every value a request
-brings is a bound parameter (audit.sql lists them).
+brings is a bound parameter (audit.statements_sql lists them).
 """
 
 from __future__ import annotations

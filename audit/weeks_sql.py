@@ -1,9 +1,10 @@
 """The audit's period as weeks and loose rows: the settled weeks a period holds whole, read from
 their figures (audit.models.WeekFigures), and every other booking one row each, as
-audit.values_sql gives them. The outlet audit and the equity view add both up (audit.sql).
+audit.values_sql gives them. The outlet audit and the equity view add both up
+(audit.statements_sql).
 
 Composed with psycopg.sql from fragments and constants of this module and audit.values_sql only;
-every value a request brings is a bound parameter (audit.sql lists them).
+every value a request brings is a bound parameter (audit.statements_sql lists them).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Reads of the audit: each function runs one statement of `audit.sql` (a constant number of
-queries however many outlets and bookings) and returns plain dataclasses for the serializers."""
+"""Reads of the audit: each function runs one statement of `audit.statements_sql` (a constant
+number of queries however many outlets and bookings) and returns plain dataclasses for the
+serializers."""
 
 from .booking_rows import COUNT_SQL, PAGE_SQL, AuditBooking, BookingRows, audit_bookings
 from .figures import (

@@ -13,7 +13,7 @@ from psycopg import sql as psql
 
 from outlets.models import Outlet
 
-from .. import sql
+from .. import statements_sql
 from ..scope import AuditScope
 from .statements import Period, fetch_rows, statement_params
 
@@ -123,6 +123,6 @@ def audit_bookings(
     """The bookings at one outlet that one figure counts (`metric`, a key of sql.METRICS), in
     the order of their start."""
     return BookingRows(
-        sql.booking_rows_sql(metric),
+        statements_sql.booking_rows_sql(metric),
         statement_params(scope=scope, period=period, outlet=outlet, city=None, now=now),
     )

@@ -11,7 +11,7 @@ from typing import Any, Self
 from hima_service.language import localized
 from outlets.models import Outlet
 
-from .. import sql
+from .. import statements_sql
 from ..samples import Samples, Values
 from ..scope import AuditScope
 from .statements import Period, fetch_rows, statement_params
@@ -144,7 +144,7 @@ def outlet_audit(
     """Per outlet and for the whole network: the brand's figures (every brand's when the scope
     has none) over the bookings scheduled on those local dates. One query."""
     rows = fetch_rows(
-        sql.OUTLET_FIGURES,
+        statements_sql.OUTLET_FIGURES,
         statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now),
     )
     for row in rows:
@@ -177,7 +177,7 @@ def equity_comparisons(
     # Every brand's bookings are needed for "the others"; the comparison is narrowed instead.
     params["compared_brand_id"] = params.pop("brand_id")
     params["brand_id"] = None
-    rows = fetch_rows(sql.EQUITY_FIGURES, params)
+    rows = fetch_rows(statements_sql.EQUITY_FIGURES, params)
     # Each brand's own row and values per outlet: the alliance's "others" sides pool the values.
     own_rows = {(row["outlet"], row["brand"]): row for row in rows if row["own"]}
     own_samples: dict[str, dict[str, Samples]] = {}
