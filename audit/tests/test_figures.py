@@ -162,6 +162,43 @@ def test_bookings_still_to_come_count_as_booked_or_cancelled_and_nothing_else(
     assert (luxeed[1]["bookings"], luxeed[1]["cancelled"]) == (13, 3)
 
 
+def test_bookings_still_to_come_count_by_each_outlets_own_days_far_east_and_west(history, as_):
+    """A period ahead of "now", at outlets 14 hours ahead of UTC and 11 behind: the bookings of
+    its first and last local days count and those just outside do not, however far their UTC
+    dates are from the local ones; a one-day period counts its day's once. A booking checked in
+    ahead of its time is a visit, not one still to come."""
+    east, west = "Pacific/Kiritimati", "Pacific/Pago_Pago"
+    for code, zone in [("KI-LINE-01", east), ("AS-PAGO-01", west)]:
+        visits = [
+            Visit("AITO", local(zone, "2026-10-21", 23, 30), status=S.CONFIRMED),  # the day before
+            Visit("AITO", local(zone, "2026-10-22", 0, 30), status=S.CANCELLED),
+            Visit("AITO", local(zone, "2026-10-23", 12), status=S.CONFIRMED),
+            Visit("AITO", local(zone, "2026-10-24", 23, 30), status=S.CONFIRMED),
+            Visit("AITO", local(zone, "2026-10-25", 0, 30), status=S.CANCELLED),  # the day after
+        ]
+        if zone == west:
+            visits.append(
+                Visit("AITO", local(zone, "2026-10-23", 15), status=S.CHECKED_IN, wait=None)
+            )
+        history.write(OutletFactory(code=code, time_zone=zone), visits)
+    client = as_("aito_admin")
+
+    rows, total = _rows(
+        client.get("/api/v1/audit/outlets/", {"date_from": "2026-10-22", "date_to": "2026-10-24"})
+    )
+    east_row, west_row = rows["KI-LINE-01"], rows["AS-PAGO-01"]
+    assert (east_row["bookings"], east_row["cancelled"], east_row["visits"]) == (3, 1, 0)
+    assert (west_row["bookings"], west_row["cancelled"], west_row["visits"]) == (4, 1, 1)
+    assert (total["bookings"], total["due"]) == (7, 0)
+
+    one_day = {"date_from": "2026-10-23", "date_to": "2026-10-23"}
+    rows, _ = _rows(client.get("/api/v1/audit/outlets/", one_day))
+    assert (rows["KI-LINE-01"]["bookings"], rows["AS-PAGO-01"]["bookings"]) == (1, 2)
+    body = as_("alliance_admin").get("/api/v1/audit/equity/", one_day).json()
+    figures = {o["outlet"]: o["comparisons"][0]["figures"] for o in body["outlets"]}
+    assert (figures["KI-LINE-01"]["bookings"], figures["AS-PAGO-01"]["bookings"]) == (1, 2)
+
+
 def test_rows_are_the_brands_outlets_and_an_empty_one_shows_zeros(october, as_):
     rows, _ = _rows(as_("aito_admin").get("/api/v1/audit/outlets/", PERIOD))
     assert "BJ-LUXEED-01" not in rows  # not authorized for AITO, no AITO bookings

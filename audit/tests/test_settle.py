@@ -167,7 +167,8 @@ def _rate_again(bookings):
 
 
 def _cancel(bookings):
-    Booking.objects.filter(pk=bookings["second"].pk).update(status=S.CANCELLED)
+    # A visit recorded by mistake, corrected: a cancelled booking never began.
+    Booking.objects.filter(pk=bookings["second"].pk).update(status=S.CANCELLED, started_at=None)
 
 
 def _tick_the_checklist(bookings):
@@ -367,7 +368,7 @@ def test_the_outlet_audit_and_the_equity_view_read_the_week_figures(october, as_
 
 
 def _cancel_in_a_settled_week(bookings):
-    Booking.objects.filter(start=d(6)).update(status=S.CANCELLED)
+    Booking.objects.filter(start=d(6)).update(status=S.CANCELLED, started_at=None)
 
 
 def _rate_in_a_settled_week(bookings):

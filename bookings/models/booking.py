@@ -48,6 +48,9 @@ class BookingMode(models.TextChoices):
 # The statuses that hold a bay and the vehicle. The one source: the exclusion constraints below
 # are built from it, and so is every query that asks "is this booking holding its bay?".
 ACTIVE_STATUSES = [BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.IN_SERVICE]
+# The statuses of a booking whose service has started (it has a `started_at`, but for a
+# completed one whose start was not recorded).
+BEGUN_STATUSES = [BookingStatus.IN_SERVICE, BookingStatus.READY, BookingStatus.COMPLETED]
 
 
 class IsActive(models.Func):
@@ -151,7 +154,12 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["outlet", "start"]),
             models.Index(fields=["owner", "-start"]),
-            models.Index(fields=["status", "start"]),
+            # By status and start (the no-show scan, the queue), with the outlet and the brand:
+            # the audit counts the bookings still to come (confirmed or cancelled, after now)
+            # per outlet and brand from this index alone (audit.values_sql).
+            models.Index(
+                fields=["status", "start"], include=["outlet", "brand"], name="booking_status_start"
+            ),
             # The availability engine's window read (bookings.availability.calendar), made for
             # it: only active bookings, by outlet and start, with the two other columns it
             # needs, so PostgreSQL answers it from this index alone and never has a reason to
@@ -185,6 +193,17 @@ class Booking(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(mode__in=PICKUP_MODES) | ~models.Q(pickup_address=""),
                 name="booking_pickup_needs_address",
+            ),
+            # A status is one of the statuses, and a service start is stamped only once work
+            # began (bookings.lifecycle.table): so a confirmed or cancelled booking has not
+            # begun, and every other one has, which the audit's reads of the bookings ahead
+            # rely on (audit.values_sql).
+            models.CheckConstraint(
+                condition=models.Q(status__in=BookingStatus.values), name="booking_status_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(started_at__isnull=True) | models.Q(status__in=BEGUN_STATUSES),
+                name="booking_started_once_begun",
             ),
             # Rule 1: a bay holds at most one active booking at any instant, by the database.
             ExclusionConstraint(
