@@ -4,6 +4,8 @@ once; the CSV downloads are made from their output too, so JSON and CSV carry th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -147,16 +149,22 @@ class FiguresSerializer(serializers.Serializer):
     charged_total = Rounded(2)
     standard_total = Rounded(2)
 
+    @cached_property
+    def _readers(self) -> list[tuple[str, str, Callable[[Any], Any]]]:
+        """Each field's name, source and representation, looked up once per serializer (a
+        list's child serves every row)."""
+        return [
+            (name, field.source, field.to_representation) for name, field in self.fields.items()
+        ]
+
     def to_representation(self, instance: Figures) -> dict[str, Any]:
         # What DRF's own gives (a None stays None), each field read straight off the figures
         # by its `source` (a plain attribute name here, never a dotted path): a brand admin's
         # equity quarter at the alliance's size serializes some 100,000 figures, where DRF's
         # general lookup took twice as long.
         return {
-            name: None
-            if (value := getattr(instance, field.source)) is None
-            else field.to_representation(value)
-            for name, field in self.fields.items()
+            name: None if (value := getattr(instance, source)) is None else represent(value)
+            for name, source, represent in self._readers
         }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from functools import cache
 from typing import Any, Self
 
 from hima_service.language import localized
@@ -67,7 +68,13 @@ class Figures:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
-        return cls(**{f.name: row[f.name] for f in fields(cls)})
+        return cls(**{name: row[name] for name in _field_names(cls)})
+
+
+@cache
+def _field_names(cls: type[Figures]) -> tuple[str, ...]:
+    """A figures class's fields, once: an equity view builds thousands of figures."""
+    return tuple(f.name for f in fields(cls))
 
 
 @dataclass(frozen=True)
