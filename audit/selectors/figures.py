@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
-from functools import cache
 from typing import Any, Self
 
 from hima_service.language import localized
@@ -71,10 +70,14 @@ class Figures:
         return cls(**{name: row[name] for name in _field_names(cls)})
 
 
-@cache
+_FIELD_NAMES: dict[type[Figures], tuple[str, ...]] = {}
+
+
 def _field_names(cls: type[Figures]) -> tuple[str, ...]:
-    """A figures class's fields, once: an equity view builds thousands of figures."""
-    return tuple(f.name for f in fields(cls))
+    """A figures class's fields, listed once: an equity view builds thousands of figures."""
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return _FIELD_NAMES[cls]
 
 
 @dataclass(frozen=True)
