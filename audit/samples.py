@@ -1,11 +1,13 @@
-"""The equity view's samples: every wait, labour ratio, approval time and rating on one side of
-a comparison, and the medians taken over them, as pure functions over numpy arrays.
+"""The audit's samples: every wait, labour ratio, approval time and rating of one outlet or one
+side of an equity comparison, and the medians taken over them, as pure functions over numpy
+arrays.
 
-The statement (audit.statements_sql, EQUITY_FIGURES) sends each side's values as one float8 array in
-PostgreSQL's binary form (`array_send`): the text form of a quarter's values, a million and a
-half floats, cost more to print and parse than the rest of the statement took to run. The
-medians are then taken here, exactly as `percentile_cont` takes them in the outlet audit, so a
-figure reads the same in both."""
+The statements (audit.statements_sql: OUTLET_FIGURES per outlet, EQUITY_FIGURES per side) send
+the values as float8 arrays in PostgreSQL's binary form (`array_send`): the text form of a
+quarter's values, a million and a half floats, cost more to print and parse than the rest of the
+statement took to run, and sorting them in SQL, one row per value, was most of the outlet
+audit's statement. The medians are taken here exactly as PostgreSQL's `percentile_cont` takes
+them (audit/tests/test_samples.py holds the two to the same bits)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ import numpy.typing as npt
 Values = npt.NDArray[np.float64]
 # The kinds of values, by their column names in the statement and the weeks.
 SAMPLE_KINDS = ("waits", "labour_ratios", "approval_minutes", "ratings")
+# Those the medians are taken over (the outlet audit's statement sends these alone).
+MEDIAN_KINDS = ("waits", "labour_ratios", "approval_minutes")
 
 FLOAT8_OID = 701
 # array_send's layout: the number of dimensions, a has-nulls flag and the element type's oid
@@ -75,6 +79,18 @@ class Samples:
         """From a row of EQUITY_FIGURES, whose `waits`, `labour_ratios`, `approval_minutes` and
         `ratings` are `array_send`'s bytes."""
         return cls(*(np.sort(float8_array(row[kind])) for kind in SAMPLE_KINDS))
+
+    @classmethod
+    def for_medians(cls, row: dict[str, Any]) -> Samples:
+        """From a row of OUTLET_FIGURES, whose MEDIAN_KINDS are `array_send`'s bytes, or None
+        where the outlet had no bookings; no ratings."""
+        return cls(
+            *(
+                np.sort(float8_array(row[kind])) if row[kind] is not None else np.empty(0)
+                for kind in MEDIAN_KINDS
+            ),
+            ratings=np.empty(0),
+        )
 
     @classmethod
     def pooled(cls, sides: Sequence[Samples]) -> Samples:

@@ -1,8 +1,9 @@
 """The audit's figures, in one place: every figure is defined once here, as a condition over
 the bookings in scope (METRICS), what a group of them adds up to (PART_SUMS), how groups add up
-(PART_FIGURES, PART_MEDIANS) and the rates over the sums (RATES). The statements that read them
-(audit.statements_sql: the outlet figures, the equity comparison, the list of the bookings
-behind a figure) and the settling (audit.settle) all use these same definitions.
+(PART_FIGURES; the medians over their values are taken in audit.samples) and the rates over the
+sums (RATES). The statements that read them (audit.statements_sql: the outlet figures, the
+equity comparison, the list of the bookings behind a figure) and the settling (audit.settle) all
+use these same definitions.
 
 Composed with psycopg.sql from fragments and constants of this module only.
 """
@@ -142,7 +143,7 @@ PART_COLUMNS = (
 )  # fmt: skip
 
 # The figures of a group of parts (alias `p`: weeks and the loose rows' sums), but the medians
-# (PART_MEDIANS).
+# (taken over the parts' values in audit.samples).
 PART_FIGURES = sql.SQL("""
     {counts},
     (sum(p.rating_sum)::numeric / nullif(sum(p.rated), 0))::float8 AS rating_mean,
@@ -162,23 +163,6 @@ PART_FIGURES = sql.SQL("""
         if column != "rating_sum"
     )
 )
-
-# The medians of a group of parts, over their values: one sort per figure and group.
-PART_MEDIANS = sql.SQL("""
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value) FILTER (WHERE v.kind = 1)
-        AS wait_median_minutes,
-    percentile_cont(0.9) WITHIN GROUP (ORDER BY v.value) FILTER (WHERE v.kind = 1)
-        AS wait_p90_minutes,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value) FILTER (WHERE v.kind = 2)
-        AS labour_ratio_median,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value) FILTER (WHERE v.kind = 3)
-        AS extra_approval_median_minutes""")
-# A part's values, one row each (alias `v`: `kind` says whose: 1 wait, 2 labour ratio, 3
-# approval minutes), for PART_MEDIANS.
-PART_VALUES = sql.SQL("""
-    SELECT 1 AS kind, value FROM unnest(p.waits) AS value
-    UNION ALL SELECT 2, value FROM unnest(p.labour_ratios) AS value
-    UNION ALL SELECT 3, value FROM unnest(p.approval_minutes) AS value""")
 
 # The rates, from the counts of one figures row (alias `f`); each denominator is documented in
 # docs/audit.md. NULL when the denominator is zero: no rate, rather than a rate of 0.

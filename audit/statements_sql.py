@@ -14,14 +14,12 @@ from __future__ import annotations
 
 from psycopg import sql
 
-from .samples import SAMPLE_KINDS
+from .samples import MEDIAN_KINDS, SAMPLE_KINDS
 from .sql import (
     METRICS,
     PART_COLUMNS,
     PART_FIGURES,
-    PART_MEDIANS,
     PART_SUMS,
-    PART_VALUES,
     RATES,
 )
 from .values_sql import IN_OUTLETS, SCOPED_LIVE
@@ -65,8 +63,11 @@ parts AS MATERIALIZED (
 # the bookings of an outlet closed or no longer authorized keep their outlet.
 #
 # The bookings come as parts (SCOPED_WEEKS): the settled weeks' figures, and each outlet's
-# other bookings summed by PART_SUMS; the figures add the parts up, the medians sort their
-# values.
+# other bookings summed by PART_SUMS; the figures add the parts up. The values behind the
+# medians come along whole, each outlet's joined end to end and sent in binary, as the equity
+# view's are: the medians are taken over them in audit.samples, the network's over all of them
+# (to the bit what `percentile_cont` gives; sorting the quarter's values here, row by row, was
+# most of the statement).
 OUTLET_FIGURES = sql.SQL("""
 WITH {parts},
 authorized AS (
@@ -84,26 +85,29 @@ figures AS (
     FULL JOIN authorized a ON a.id = p.outlet_id
     GROUP BY GROUPING SETS ((coalesce(p.outlet_id, a.id)), ())
 ),
-medians AS (
-    SELECT p.outlet_id, GROUPING(p.outlet_id) = 1 AS is_total, {part_medians}
+samples AS (
+    SELECT p.outlet_id, {samples}
     FROM parts p
-    CROSS JOIN LATERAL ({part_values}) AS v
-    GROUP BY GROUPING SETS ((p.outlet_id), ())
+    GROUP BY p.outlet_id
 )
 SELECT
     f.is_total, o.code AS outlet, o.name AS outlet_name, o.name_zh AS outlet_name_zh, o.city,
-    o.city_zh, o.time_zone, f.*, m.wait_median_minutes, m.wait_p90_minutes,
-    m.labour_ratio_median, m.extra_approval_median_minutes, {rates}
+    o.city_zh, o.time_zone, f.*, {sample_columns}, {rates}
 FROM figures f
-LEFT JOIN medians m ON m.is_total = f.is_total AND (f.is_total OR m.outlet_id = f.outlet_id)
+LEFT JOIN samples s ON NOT f.is_total AND s.outlet_id = f.outlet_id
 LEFT JOIN outlets_outlet o ON o.id = f.outlet_id
 ORDER BY f.is_total, o.code
 """).format(
     parts=PARTS,
     in_outlets=IN_OUTLETS,
     part_figures=PART_FIGURES,
-    part_medians=PART_MEDIANS,
-    part_values=PART_VALUES,
+    samples=sql.SQL(",\n        ").join(
+        sql.SQL("array_send(audit_array_cat_agg(p.{kind}::float8[])) AS {kind}").format(
+            kind=sql.Identifier(kind)
+        )
+        for kind in MEDIAN_KINDS
+    ),
+    sample_columns=sql.SQL(", ").join(sql.Identifier("s", kind) for kind in MEDIAN_KINDS),
     rates=RATES,
 )
 

@@ -157,7 +157,11 @@ def outlet_audit(
         statements_sql.OUTLET_FIGURES,
         statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now),
     )
-    for row in rows:
+    # The medians over each outlet's values, and the network's over all of them.
+    samples = [None if row["is_total"] else Samples.for_medians(row) for row in rows]
+    network = Samples.pooled([found for found in samples if found is not None])
+    for row, found in zip(rows, samples, strict=True):
+        row.update((network if found is None else found).medians())
         if row["is_total"]:
             row.update(
                 outlet=None,

@@ -1,5 +1,5 @@
 """The equity view's samples: PostgreSQL's binary arrays read back value for value, and the
-medians taken in Python equal to the bit to `percentile_cont`'s, which the outlet audit uses."""
+medians taken in Python equal to the bit to PostgreSQL's `percentile_cont`."""
 
 import numpy as np
 import pytest
