@@ -165,7 +165,7 @@ def test_bookings_still_to_come_count_as_booked_or_cancelled_and_nothing_else(
 def test_bookings_still_to_come_count_by_each_outlets_own_days_far_east_and_west(history, as_):
     """A period ahead of "now", at outlets 14 hours ahead of UTC and 11 behind: the bookings of
     its first and last local days count and those just outside do not, however far their UTC
-    dates are from the local ones; a one-day period counts its day's once. A booking checked in
+    dates are from the local ones; a one-day period counts its day once. A booking checked in
     ahead of its time is a visit, not one still to come."""
     east, west = "Pacific/Kiritimati", "Pacific/Pago_Pago"
     for code, zone in [("KI-LINE-01", east), ("AS-PAGO-01", west)]:
