@@ -26,7 +26,7 @@ from .values_sql import IN_OUTLETS, SCOPED_LIVE
 from .weeks_sql import SCOPED_WEEKS
 
 # What the bookings still to come (CTE `ahead`) add to each part's column: their count, the
-# cancelled among them, and nothing else (audit.values_sql.AHEAD_COUNTS).
+# cancelled among them, and nothing else (audit.ahead_sql.AHEAD_COUNTS).
 _AHEAD_PART = {
     **{column: sql.SQL("0") for column in PART_COLUMNS},
     "bookings": sql.SQL("a.bookings"),

@@ -3,19 +3,19 @@ their figures (audit.models.WeekFigures), and every other booking one row each, 
 audit.values_sql gives them. The outlet audit and the equity view add both up
 (audit.statements_sql).
 
-Composed with psycopg.sql from fragments and constants of this module and audit.values_sql only;
-every value a request brings is a bound parameter (audit.statements_sql lists them).
+Composed with psycopg.sql from fragments and constants of this module, audit.values_sql and
+audit.ahead_sql only; every value a request brings is a bound parameter (audit.statements_sql
+lists them).
 """
 
 from __future__ import annotations
 
 from psycopg import sql
 
+from .ahead_sql import AHEAD_COUNTS, LIVE_VALUES_NOT_AHEAD
 from .values_sql import (
-    AHEAD_COUNTS,
     FACT_KEPT,
     IN_OUTLETS,
-    LIVE_VALUES_NOT_AHEAD,
     SETTLED,
     SETTLED_BEFORE,
     columns_of,
@@ -38,7 +38,7 @@ _WEEKS_TO = sql.SQL("""greatest({first_monday}, date_trunc('week', least(
 # other booking one row each as in SCOPED (CTE `loose`): the live ones, and the facts before,
 # after and inside those weeks when a week has a stale booking (CTE `dirty`: its figures hold the
 # old values). A fact is in exactly one of the weeks and the loose rows. The live bookings still
-# to come are counted apart, per outlet and brand (CTE `ahead`, audit.values_sql.AHEAD_COUNTS):
+# to come are counted apart, per outlet and brand (CTE `ahead`, audit.ahead_sql.AHEAD_COUNTS):
 # the three add up to SCOPED's rows.
 #
 # The facts are read in three ranges, each with bounds the (brand, start) and (outlet, start)
