@@ -7,19 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Sum
-
 from .models import OutletVersion
 
 
 def outlet_versions(outlet_ids: Iterable[int]) -> dict[int, int]:
     """The current version of each outlet (0 if never changed), in one query."""
-    ids = list(outlet_ids)
-    found = dict(
-        OutletVersion.objects.filter(outlet_id__in=ids)
-        .values("outlet_id")
-        .annotate(total=Sum("version"))
-        .values_list("outlet_id", "total")
-        .order_by()
-    )
-    return {outlet_id: found.get(outlet_id, 0) for outlet_id in ids}
+    # Summed here, not by GROUP BY: an outlet has at most SHARDS rows, and the plain read
+    # costs a cached answer's check a third less (bench/http.py).
+    versions = dict.fromkeys(outlet_ids, 0)
+    for outlet_id, version in OutletVersion.objects.filter(
+        outlet_id__in=list(versions)
+    ).values_list("outlet_id", "version"):
+        versions[outlet_id] += version
+    return versions

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -43,21 +42,6 @@ def vehicles_released(*, owner: User) -> QuerySet[Vehicle]:
 def vehicle_get(*, owner: User, vehicle_id: int) -> Vehicle:
     """The owner's vehicle; anyone else's answers 404, exactly like a missing one."""
     return get_object_or_404(vehicle_list(owner=owner), pk=vehicle_id)
-
-
-def vehicle_brand_code(*, owner: User, vehicle_id: int) -> str:
-    """The brand code of the owner's vehicle, for an ask that needs nothing else of the car
-    (an owner's availability ask): vehicle_get's rule, anyone else's answers 404, in one
-    narrow query."""
-    code = (
-        vehicle_list(owner=owner)
-        .filter(pk=vehicle_id)
-        .values_list("model__brand__code", flat=True)
-        .first()
-    )
-    if code is None:
-        raise Http404
-    return code
 
 
 def check_owned(*, vehicle: Vehicle, owner: User, field: str = "vehicle") -> None:

@@ -130,13 +130,14 @@ def outlet_answer(key: str, *, now: dt.datetime, default_dates: bool) -> Mapping
     if default_dates and data["date_from"] != today.isoformat():
         return None
     still_ahead = _starts_from(now)
-    return {
-        **data,
-        "days": [
-            {**day, "starts": [start for start in day["starts"] if still_ahead(start)]}
-            for day in data["days"]
-        ],
-    }
+    days = []
+    for day in data["days"]:
+        starts = day["starts"]
+        # A day's starts are in time order: when its first is still ahead, so are the rest.
+        if starts and not still_ahead(starts[0]):
+            starts = [start for start in starts if still_ahead(start)]
+        days.append({**day, "starts": starts})
+    return {**data, "days": days}
 
 
 def network_answer(key: str, *, now: dt.datetime) -> Mapping | None:
@@ -164,6 +165,8 @@ def _overlapped(own: Busy | None, minutes: int) -> Callable[[str], bool]:
 
 def less_own_bookings(data: Mapping, own: Busy | None) -> Mapping:
     """An outlet answer for the car's brand, less the starts the car's own bookings overlap."""
+    if own is None or not own.starts:
+        return data
     overlapped = _overlapped(own, data["duration_minutes"])
     return {
         **data,

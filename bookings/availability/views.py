@@ -29,11 +29,11 @@ from outlets.models import Outlet, ServiceType
 from outlets.schedule import days_between
 from outlets.selectors import outlet_get_active, service_types_by_code
 from vehicles.models import Brand, Vehicle
-from vehicles.selectors import vehicle_brand_code, vehicle_get
+from vehicles.selectors import vehicle_get
 
 from ..busy import Busy
 from . import answers
-from .calendar import vehicle_busy
+from .calendar import own_car_and_busy
 from .engine import free_starts
 from .network import NETWORK_DAYS, earliest_near
 from .rules import HORIZON, fields_renamed
@@ -115,7 +115,7 @@ def _vehicle_and_brand(request: Request, params: dict) -> tuple[Vehicle | None, 
 def car_asked_for(request: Request) -> tuple[str, Busy]:
     """The brand code of the caller's own car named by `vehicle=`, and the car's active bookings
     from now to the end of the horizon (every start an answer can offer, and the job after it):
-    two queries. Its errors are parse_query's: 401 signed out, 400 for a malformed id, 404 for
+    one query. Its errors are parse_query's: 401 signed out, 400 for a malformed id, 404 for
     anyone else's car."""
     if not request.user.is_authenticated:
         raise exceptions.NotAuthenticated(not_signed_in())
@@ -125,11 +125,12 @@ def car_asked_for(request: Request) -> tuple[str, Busy]:
         )
     except serializers.ValidationError as error:
         raise serializers.ValidationError({"vehicle": error.detail}) from error
-    brand_code = vehicle_brand_code(owner=request.user, vehicle_id=vehicle_id)
     now = timezone.now()
-    own = vehicle_busy(vehicle_id, (now, now + HORIZON + dt.timedelta(days=1)), None)
-    assert own is not None  # noqa: S101 - there is a vehicle
-    return brand_code, own
+    return own_car_and_busy(
+        owner=request.user,
+        vehicle_id=vehicle_id,
+        span=(now, now + HORIZON + dt.timedelta(days=1)),
+    )
 
 
 SERVICE_PARAM = OpenApiParameter(

@@ -217,7 +217,7 @@ def test_an_owners_ask_shares_the_answer_for_the_cars_brand(world, outlet):
     for_the_car, queries = queries_of(lambda: owners_week(world, outlet))
 
     assert for_the_car == for_the_brand
-    assert queries == 3  # the car, its own bookings, the outlet's version
+    assert queries == 2  # the car with its own bookings, the outlet's version
 
 
 def test_an_owners_first_ask_is_cached_for_everyone_asking_for_the_brand(world, outlet):
@@ -360,7 +360,7 @@ def test_an_owners_network_search_is_the_brands_while_the_car_is_free_then(world
     for_the_car, queries = queries_of(lambda: owners_near(world))
 
     assert for_the_car == for_the_brand
-    assert queries == 3  # the car, its own bookings, the outlets' versions
+    assert queries == 2  # the car with its own bookings, the outlets' versions
 
 
 def test_a_car_booked_at_an_earliest_start_gets_an_answer_computed_for_it(
