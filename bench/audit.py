@@ -15,7 +15,8 @@ days: p50/p95 wall time and SQL query count of the whole HTTP request for the ou
 the equity audit, beside the p50 of one hand-written SQL statement computing the same figures
 from the bookings (the physical floor of computing them: no Python, no JSON), and their ratio;
 each request twice, in the same run: first with every booking computed live (the facts set
-aside in a transaction rolled back), then as served, from the settled facts.
+aside in a transaction rolled back), then as served, from the settled facts. Then, served, the
+alliance admin's equity view of every brand (each brand at each outlet beside the others).
 
 With BENCH_SIZE=full, the same at the alliance's size (`hima_bench_full`, seeded by
 bench/alliance.py with the outcomes, service lines and ratings already in: 1,200 outlets, 10
@@ -60,6 +61,7 @@ RUNS = int(os.environ.get("BENCH_AUDIT_RUNS", 5 if alliance.FULL else 30))
 FIGURES: dict[str, dict[str, float]] = {}  # label: p50, floor (ms), for BENCH_JSON
 BRAND = "AITO"
 ADMIN = "bench.audit.aito"
+ALLIANCE_ADMIN = "bench.audit.alliance"
 log = network.log
 
 # The hand-written floor: the same figures as the endpoints in the plainest statements that
@@ -121,6 +123,14 @@ SELECT outlet_id, brand_id = %(brand)s AS own, {figures},
 FROM s
 WHERE outlet_id IN (SELECT outlet_id FROM s WHERE brand_id = %(brand)s)
 GROUP BY outlet_id, brand_id = %(brand)s
+""").format(bookings=FLOOR_BOOKINGS.format(where=sql.SQL("")), figures=FLOOR_FIGURES)
+# The alliance's equity view: at every outlet, each brand there beside all the others pooled.
+FLOOR_EQUITY_EVERY_BRAND = sql.SQL("""{bookings}
+SELECT s.outlet_id, there.brand_id, s.brand_id = there.brand_id AS own, {figures},
+       array_agg(wait) FILTER (WHERE wait IS NOT NULL),
+       array_agg(rating) FILTER (WHERE status = 'completed' AND rating IS NOT NULL)
+FROM s JOIN (SELECT DISTINCT outlet_id, brand_id FROM s) there USING (outlet_id)
+GROUP BY s.outlet_id, there.brand_id, s.brand_id = there.brand_id
 """).format(bookings=FLOOR_BOOKINGS.format(where=sql.SQL("")), figures=FLOOR_FIGURES)
 
 
@@ -190,6 +200,13 @@ def brand_admin() -> User:
     return user
 
 
+def alliance_admin() -> User:
+    user, _ = User.objects.get_or_create(
+        username=ALLIANCE_ADMIN, defaults={"password": UNUSABLE_PASSWORD_PREFIX, "is_staff": True}
+    )
+    return user
+
+
 def timed(call, runs: int = RUNS) -> tuple[float, float, set[int]]:
     call()  # warm-up: connection, caches, plans
     times, queries = [], set()
@@ -220,16 +237,26 @@ def floor(statement: sql.Composable, params: dict) -> float:
     return statistics.median(times)
 
 
-def bench(client: Client, label: str, url: str, period: dict, floor_sql: sql.Composable) -> None:
-    brand = Brand.objects.get(code=BRAND)
+def bench(
+    client: Client,
+    label: str,
+    url: str,
+    period: dict,
+    floor_sql: sql.Composable,
+    *,
+    brand: str | None = BRAND,
+) -> None:
+    """`brand=None`: the alliance admin's view of every brand."""
+    asked = {"brand": brand} if brand else {}
+    chosen = {"brand": Brand.objects.get(code=brand).pk} if brand else {}
 
     def http() -> None:
-        response = client.get(url, {"brand": BRAND, **period})
+        response = client.get(url, {**asked, **period})
         if response.status_code != 200:
             raise RuntimeError(f"{url}: {response.status_code} {response.content!r}")
 
     p50, p95, queries = timed(http)
-    base = floor(floor_sql, {"brand": brand.pk, **period})
+    base = floor(floor_sql, {**chosen, **period})
     FIGURES[label.strip()] = {"p50": p50, "floor": base}
     log(
         f"{label:<34} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   queries {sorted(queries)}   "
@@ -262,6 +289,8 @@ def main() -> None:
     settle_facts()
     client = Client()
     client.force_login(brand_admin())
+    alliance = Client()
+    alliance.force_login(alliance_admin())
     today = timezone.localdate()
     day = dt.timedelta(days=1)
     periods = {
@@ -287,6 +316,14 @@ def main() -> None:
                 bench(client, f"  HTTP {label}, {days}, all live", url, period, floor_sql)
                 transaction.set_rollback(True)
             bench(client, f"  HTTP {label}, {days}", url, period, floor_sql)
+        bench(
+            alliance,
+            f"  HTTP equity audit, every brand, {days}",
+            "/api/v1/audit/equity/",
+            period,
+            FLOOR_EQUITY_EVERY_BRAND,
+            brand=None,
+        )
     if os.environ.get("BENCH_JSON"):
         Path(os.environ["BENCH_JSON"]).write_text(json.dumps(FIGURES, indent=1))
 
