@@ -54,6 +54,7 @@ from psycopg import sql  # noqa: E402
 from accounts.models import User  # noqa: E402
 from audit.models import FactsWatermark  # noqa: E402
 from audit.settle import facts_settle  # noqa: E402
+from bench import machine  # noqa: E402
 from bookings.models import BookingService  # noqa: E402
 from vehicles.models import Brand, BrandMembership  # noqa: E402
 
@@ -279,8 +280,9 @@ def settle_facts() -> None:
 
 
 def main() -> None:
-    log(f"database: {connection.settings_dict['NAME']}  (cpus: {os.cpu_count()})")
+    log(f"database: {connection.settings_dict['NAME']}")
     ensure_network()
+    log(machine.describe())
     if not audited():
         log("audit: adding outcomes, waits, labour, checklists and ratings (once)")
         add_audit_history()
@@ -324,6 +326,7 @@ def main() -> None:
             FLOOR_EQUITY_EVERY_BRAND,
             brand=None,
         )
+    log(machine.describe(", at the end"))
     if os.environ.get("BENCH_JSON"):
         Path(os.environ["BENCH_JSON"]).write_text(json.dumps(FIGURES, indent=1))
 

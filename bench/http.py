@@ -99,6 +99,7 @@ from django.db import transaction  # noqa: E402
 from accounts.models import User  # noqa: E402
 from accounts.services import user_token  # noqa: E402
 from bench import availability as network  # noqa: E402
+from bench import machine  # noqa: E402
 from bookings.models import Booking  # noqa: E402
 from hima_service.testing import drop_queue  # noqa: E402
 from outlets.models import Bay, OpeningHours, Outlet, ServiceType  # noqa: E402
@@ -599,8 +600,9 @@ def report(mode: Mode, rows: list[Row]) -> list[str]:
 
 
 def main() -> None:
-    log(f"database: {DATABASE_URL.rsplit('/', 1)[-1]}  (cpus: {os.cpu_count()})")
+    log(f"database: {DATABASE_URL.rsplit('/', 1)[-1]}")
     network.ensure_seeded()
+    log(machine.describe())
     Booking.objects.filter(notes=RUN_MARK).delete()  # leftovers of an interrupted run
     race = race_outlet()
     creators = owner_tokens(CREATES)
@@ -623,6 +625,7 @@ def main() -> None:
         for mode in modes
     ]
     failed = [problem for mode, rows in measured for problem in report(mode, rows)]
+    log(machine.describe(", at the end"))
     if os.environ.get("BENCH_JSON"):  # for bench/growth.py: small and full side by side
         figures = {
             mode.name: {
