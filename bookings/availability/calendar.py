@@ -286,9 +286,11 @@ def own_car_and_busy(
     one query: all an owner's availability ask needs of the car. Anyone else's car answers 404,
     exactly like a missing one (vehicle_list's rule).
 
-    The car comes with every booking it ever had, sifted here: a car has a handful, and a
+    The car comes with every booking it ever had, sifted here: a car has a few a year, and a
     condition on the joined bookings would lose the car's row when none meets it. Two queries
-    (the car, then vehicle_busy) cost a quarter more: bench/http.py's owner's ask."""
+    (the car, then vehicle_busy) cost a quarter more than this one, and a FilteredRelation
+    (which keeps the row) twice as much: bench/http.py's owner's ask. So the cost grows with
+    the car's history (docs/performance.md: a bench car with 10,000 bookings takes 95 ms)."""
     rows = list(
         vehicle_list(owner=owner)
         .filter(pk=vehicle_id)
