@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .selectors import Comparison, Side
-from .stats import fisher_ps, holm_adjusted, mann_whitney_p, p_text
+from .stats import fisher_ps, holm_adjusted, mann_whitney_ps, p_text
 
 ALPHA = 0.05
 # Each side needs this many observations of the figure tested (started bookings for waits,
@@ -199,22 +199,28 @@ def _fisher_table(comparison: Comparison, rule: Rule, others: Side) -> tuple[int
 
 
 def _p_values(planned: list[Planned]) -> list[float]:
-    """Each test's one-sided p-value: the rank tests one by one, the proportions' Fisher tests
-    all in one call (stats.fisher_ps)."""
+    """Each test's one-sided p-value: the proportions' Fisher tests all in one call
+    (stats.fisher_ps), the rank tests all in another (stats.mann_whitney_ps)."""
     proportions = [test for test in planned if test[1].test == "fisher_exact"]
+    ranked = [test for test in planned if test[1].test == "mann_whitney_u"]
     fisher = iter(
         fisher_ps(
             [_fisher_table(*test) for test in proportions],
             [rule.worse for _, rule, _ in proportions],
         )
     )
-    return [
-        next(fisher)
-        if rule.test == "fisher_exact"
-        else mann_whitney_p(
-            getattr(comparison.own, rule.sample), getattr(others, rule.sample), worse=rule.worse
+    mann_whitney = iter(
+        mann_whitney_ps(
+            [
+                (getattr(comparison.own, rule.sample), getattr(others, rule.sample))
+                for comparison, rule, others in ranked
+            ],
+            [rule.worse for _, rule, _ in ranked],
         )
-        for comparison, rule, others in planned
+    )
+    return [
+        next(fisher) if rule.test == "fisher_exact" else next(mann_whitney)
+        for _, rule, _ in planned
     ]
 
 

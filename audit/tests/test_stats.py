@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from audit.flags import p_adjusted_phrase
-from audit.stats import fisher_ps, holm_adjusted, mann_whitney_p, p_text
+from audit.stats import fisher_ps, holm_adjusted, mann_whitney_ps, p_text
 
 # Hypothesis explores the same examples every run and writes no example database.
 FIXED = settings(derandomize=True, database=None, max_examples=300)
@@ -61,28 +61,48 @@ def test_fisher_ps_of_no_tables_is_empty_and_each_table_needs_its_direction():
         fisher_ps([(5, 20, 15, 20), (1, 20, 15, 20)], ["lower"])
 
 
-def test_mann_whitney_p_by_hand():
+def test_mann_whitney_ps_by_hand():
     # Every value of the first sample below every value of the second: U = 0 for the first.
     # Normal approximation: mean n1·n2/2 = 4.5, variance n1·n2·(n + 1)/12 = 5.25 (no ties);
     # z = (4.5 − 0 − 0.5) / √5.25 ≈ 1.7457, one-sided p = Φ(−1.7457) ≈ 0.04043.
-    assert mann_whitney_p([1, 2, 3], [4, 5, 6], worse="lower") == pytest.approx(0.04043, rel=1e-3)
-    assert mann_whitney_p([4, 5, 6], [1, 2, 3], worse="higher") == pytest.approx(0.04043, rel=1e-3)
-    assert mann_whitney_p([3, 3, 3], [3, 3], worse="lower") == 1.0  # all tied: nothing to test
+    pairs = [([1, 2, 3], [4, 5, 6]), ([4, 5, 6], [1, 2, 3]), ([3, 3, 3], [3, 3]), ([7], [])]
+    worse = ["lower", "higher", "lower", "higher"]
+
+    lower, higher, all_tied, one_value = mann_whitney_ps(pairs, worse)
+
+    assert lower == pytest.approx(0.04043, rel=1e-3)
+    assert higher == pytest.approx(0.04043, rel=1e-3)
+    assert all_tied == 1.0  # nothing to test
+    assert one_value == 1.0
 
 
-def test_mann_whitney_p_is_scipys_asymptotic_test():
+def test_mann_whitney_ps_are_scipys_asymptotic_test():
     """The same p-values as scipy.stats.mannwhitneyu (what it chooses itself for samples of more
-    than 8), on samples as tied as waits in 5-minute steps and ratings of 1 to 5 are."""
+    than 8), pair by pair, on samples as tied as waits in 5-minute steps and ratings of 1 to 5
+    are, the pairs of different sizes and in both directions ranked in one call."""
     rng = np.random.default_rng(20261201)
+    pairs, worse = [], []
     for _ in range(300):
         levels = int(rng.integers(2, 12))
         sample = rng.integers(0, levels, size=int(rng.integers(9, 90))).astype(float)
         others = rng.integers(0, levels, size=int(rng.integers(9, 400))) + rng.integers(0, 2)
-        for worse, alternative in [("lower", "less"), ("higher", "greater")]:
-            expected = stats.mannwhitneyu(sample, others, alternative=alternative).pvalue
-            assert mann_whitney_p(sample.tolist(), others.tolist(), worse=worse) == pytest.approx(
-                expected, rel=1e-9, abs=1e-300
-            )
+        for direction in ("lower", "higher"):
+            pairs.append((sample.tolist(), others.tolist()))
+            worse.append(direction)
+    alternative = {"lower": "less", "higher": "greater"}
+
+    expected = [
+        stats.mannwhitneyu(sample, others, alternative=alternative[w]).pvalue
+        for (sample, others), w in zip(pairs, worse, strict=True)
+    ]
+
+    assert mann_whitney_ps(pairs, worse) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+def test_mann_whitney_ps_of_no_pairs_is_empty_and_each_pair_needs_its_direction():
+    assert mann_whitney_ps([], []) == []
+    with pytest.raises(ValueError, match="One direction per pair"):
+        mann_whitney_ps([([1, 2], [3, 4]), ([1, 2], [3, 4])], ["lower"])
 
 
 def test_holm_by_hand():
