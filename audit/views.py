@@ -7,9 +7,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -68,6 +70,11 @@ def _brand_label(scope: AuditScope) -> str:
 
 
 class _AuditView(csv_export.CsvDownloadMixin, APIView):
+    # An audit's answer runs to megabytes (the alliance's equity view of every outlet, some ten
+    # at full size), where the json module's writing took a tenth of a second; orjson writes
+    # the same JSON in a tenth of that. The rest of the API answers in kilobytes, with DRF's.
+    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, csv_export.CsvRenderer]
+
     def scope_and_filters(self) -> tuple[AuditScope, dict]:
         auditor = auditor_for(user=self.request.user)
         data = _parse(self.input_serializer, self.request.query_params)

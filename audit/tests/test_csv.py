@@ -1,5 +1,5 @@
-"""`?format=csv` gives the JSON's rows as a spreadsheet would read them: BOM, header, same
-numbers; errors stay JSON in the one error shape."""
+"""An audit answers in JSON, in the browsable API and, with `?format=csv`, as a spreadsheet would
+read the JSON's rows: BOM, header, same numbers; errors stay JSON in the one error shape."""
 
 import csv
 import io
@@ -161,3 +161,19 @@ def test_options_under_csv_for_nobody_signed_in_is_a_json_401(url, as_):
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json"
     assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("url", AUDIT_URLS)
+def test_an_audit_answers_in_json_in_the_browsable_api_and_in_csv(url, pudong, as_):
+    admin = as_("aito_admin")
+
+    as_json = admin.get(url, PERIOD)
+    as_page = admin.get(url, PERIOD, HTTP_ACCEPT="text/html")
+    as_csv = admin.get(url, {**PERIOD, "format": "csv"})
+
+    assert as_json["Content-Type"] == "application/json"
+    body = as_json.json()  # orjson's bytes, read back by the json module
+    assert as_page["Content-Type"] == "text/html; charset=utf-8"
+    # The page shows the same answer, indented: each of its keys on a line of its own.
+    assert all(f"&quot;{key}&quot;:" in as_page.content.decode("utf-8") for key in body)
+    assert as_csv["Content-Type"] == "text/csv; charset=utf-8"
