@@ -88,17 +88,16 @@ def equity_audit(
             others = None
             comparison = dataclasses.replace(comparison, others=None)
         shown.append(comparison)
-        row = outlets.setdefault(
-            comparison.outlet,
-            OutletEquity(
+        row = outlets.get(comparison.outlet)
+        if row is None:
+            row = outlets[comparison.outlet] = OutletEquity(
                 outlet=comparison.outlet,
                 outlet_name=comparison.outlet_name,
                 city=comparison.city,
                 comparisons=[],
                 outlet_name_zh=comparison.outlet_name_zh,
                 city_zh=comparison.city_zh,
-            ),
-        )
+            )
         row.comparisons.append(
             BrandComparison(
                 brand=comparison.brand,

@@ -51,6 +51,13 @@ def float8_array(data: bytes) -> Values:
     return values.astype(np.float64)
 
 
+def _ascending(values: Values) -> Values:
+    """The values sorted in place, and returned: each array here is new already, and np.sort's
+    copy and argument handling took three times as long over the thousands a view sorts."""
+    values.sort()
+    return values
+
+
 def percentile_cont(ordered: Values, fraction: float) -> float | None:
     """PostgreSQL's `percentile_cont(fraction)` over values in ascending order, to the bit: the
     two values around position fraction × (n − 1), interpolated as its float8_lerp does. None
@@ -78,7 +85,7 @@ class Samples:
     def from_row(cls, row: dict[str, Any]) -> Samples:
         """From a row of EQUITY_FIGURES, whose `waits`, `labour_ratios`, `approval_minutes` and
         `ratings` are `array_send`'s bytes."""
-        return cls(*(np.sort(float8_array(row[kind])) for kind in SAMPLE_KINDS))
+        return cls(*(_ascending(float8_array(row[kind])) for kind in SAMPLE_KINDS))
 
     @classmethod
     def for_medians(cls, row: dict[str, Any]) -> Samples:
@@ -86,7 +93,7 @@ class Samples:
         where the outlet had no bookings; no ratings."""
         return cls(
             *(
-                np.sort(float8_array(row[kind])) if row[kind] is not None else np.empty(0)
+                _ascending(float8_array(row[kind])) if row[kind] is not None else np.empty(0)
                 for kind in MEDIAN_KINDS
             ),
             ratings=np.empty(0),
@@ -97,7 +104,7 @@ class Samples:
         """Several sides' values together (the other brands at an outlet)."""
         return cls(
             *(
-                np.sort(np.concatenate([getattr(side, kind) for side in sides] or [np.empty(0)]))
+                _ascending(np.concatenate([getattr(side, kind) for side in sides] or [np.empty(0)]))
                 for kind in SAMPLE_KINDS
             )
         )
