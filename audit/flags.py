@@ -200,7 +200,8 @@ def _fisher_table(comparison: Comparison, rule: Rule, others: Side) -> tuple[int
 
 def _p_values(planned: list[Planned]) -> list[float]:
     """Each test's one-sided p-value: the proportions' Fisher tests all in one call
-    (stats.fisher_ps), the rank tests all in another (stats.mann_whitney_ps)."""
+    (stats.fisher_ps), the rank tests all in another (stats.mann_whitney_ps), each brand's values
+    ranked among the outlet's (the comparison's pool: its own and the others' together)."""
     proportions = [test for test in planned if test[1].test == "fisher_exact"]
     ranked = [test for test in planned if test[1].test == "mann_whitney_u"]
     fisher = iter(
@@ -212,8 +213,8 @@ def _p_values(planned: list[Planned]) -> list[float]:
     mann_whitney = iter(
         mann_whitney_ps(
             [
-                (getattr(comparison.own, rule.sample), getattr(others, rule.sample))
-                for comparison, rule, others in ranked
+                (getattr(comparison.own, rule.sample), getattr(comparison.pool, rule.sample))
+                for comparison, rule, _ in ranked
             ],
             [rule.worse for _, rule, _ in ranked],
         )

@@ -5,8 +5,11 @@ audit table, the dashboard and the equity test."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Self
+
+import numpy as np
 
 from hima_service.language import localized
 from outlets.models import Outlet
@@ -122,6 +125,23 @@ class Side:
 
 
 @dataclass(frozen=True)
+class Pool:
+    """Every value of an outlet's compared sides together, in no particular order: what the rank
+    tests rank a brand's own values among (audit.stats.mann_whitney_ps). One object for every
+    brand compared at the outlet, so that it is ranked once."""
+
+    waits: Values
+    ratings: Values
+
+    @classmethod
+    def of(cls, sides: Sequence[Samples]) -> Pool:
+        return cls(
+            waits=np.concatenate([side.waits for side in sides]),
+            ratings=np.concatenate([side.ratings for side in sides]),
+        )
+
+
+@dataclass(frozen=True)
 class Comparison:
     """One brand at one outlet against all the other brands there, pooled."""
 
@@ -131,6 +151,8 @@ class Comparison:
     brand: str
     own: Side
     others: Side | None
+    # The brand's own values and the others' together.
+    pool: Pool
     # The names a sentence about the comparison uses, in both languages.
     outlet_name_zh: str = ""
     city_zh: str = ""
@@ -201,9 +223,15 @@ def equity_comparisons(
     for (outlet_code, brand_code), row in own_rows.items():
         own_samples.setdefault(outlet_code, {})[brand_code] = Samples.from_row(row)
     sides: dict[tuple[str, str], dict[bool, Side]] = {}
+    # The values the statement sent, per outlet: every compared brand's own, and the others'
+    # where it pooled them (a brand admin's view); together, the outlet's pool.
+    sent: dict[str, list[Samples]] = {}
     for row in rows:
         samples = _samples(row, own_samples[row["outlet"]])
         sides.setdefault((row["outlet"], row["brand"]), {})[row["own"]] = _side(row, samples)
+        if row["own"] or row["waits"] is not None:
+            sent.setdefault(row["outlet"], []).append(samples)
+    pools = {outlet_code: Pool.of(samples) for outlet_code, samples in sent.items()}
     comparisons = []
     for (outlet_code, brand_code), pair in sides.items():
         own = own_rows[(outlet_code, brand_code)]  # a compared brand has bookings at the outlet
@@ -215,6 +243,7 @@ def equity_comparisons(
                 brand=brand_code,
                 own=pair[True],
                 others=pair.get(False),
+                pool=pools[outlet_code],
                 outlet_name_zh=own["outlet_name_zh"],
                 city_zh=own["city_zh"],
                 brand_name=own["brand_name"],

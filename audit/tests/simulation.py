@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from audit.selectors import Comparison, Figures, Side
+from audit.selectors import Comparison, Figures, Pool, Side
 from demo.history import FAIR, Service
 
 BRANDS = ("AITO", "LUXEED", "STELATO", "MAEXTRO", "SHANGJIE")
@@ -134,14 +134,24 @@ def network_view(
         for outlet in OUTLETS
         for brand in BRANDS
     }
+    own = {key: side([visited], 1) for key, visited in history.items()}
+    # Every brand's values at an outlet, ranked once for all its comparisons (audit.selectors).
+    pools = {
+        outlet: Pool(
+            waits=np.concatenate([own[outlet, brand].waits for brand in BRANDS]),
+            ratings=np.concatenate([own[outlet, brand].ratings for brand in BRANDS]),
+        )
+        for outlet in OUTLETS
+    }
     return [
         Comparison(
             outlet=outlet,
             outlet_name=outlet,
             city="Simulated",
             brand=brand,
-            own=side([history[outlet, brand]], 1),
+            own=own[outlet, brand],
             others=side([history[outlet, b] for b in BRANDS if b != brand], len(BRANDS) - 1),
+            pool=pools[outlet],
         )
         for outlet in OUTLETS
         for brand in BRANDS

@@ -65,10 +65,11 @@ def test_mann_whitney_ps_by_hand():
     # Every value of the first sample below every value of the second: U = 0 for the first.
     # Normal approximation: mean n1·n2/2 = 4.5, variance n1·n2·(n + 1)/12 = 5.25 (no ties);
     # z = (4.5 − 0 − 0.5) / √5.25 ≈ 1.7457, one-sided p = Φ(−1.7457) ≈ 0.04043.
-    pairs = [([1, 2, 3], [4, 5, 6]), ([4, 5, 6], [1, 2, 3]), ([3, 3, 3], [3, 3]), ([7], [])]
+    pool = [4, 1, 5, 2, 6, 3]  # each test ranks its sample among its pool's values
+    tests = [([1, 2, 3], pool), ([4, 5, 6], pool), ([3, 3, 3], [3, 3, 3, 3, 3]), ([7], [7])]
     worse = ["lower", "higher", "lower", "higher"]
 
-    lower, higher, all_tied, one_value = mann_whitney_ps(pairs, worse)
+    lower, higher, all_tied, one_value = mann_whitney_ps(tests, worse)
 
     assert lower == pytest.approx(0.04043, rel=1e-3)
     assert higher == pytest.approx(0.04043, rel=1e-3)
@@ -78,31 +79,37 @@ def test_mann_whitney_ps_by_hand():
 
 def test_mann_whitney_ps_are_scipys_asymptotic_test():
     """The same p-values as scipy.stats.mannwhitneyu (what it chooses itself for samples of more
-    than 8), pair by pair, on samples as tied as waits in 5-minute steps and ratings of 1 to 5
-    are, the pairs of different sizes and in both directions ranked in one call."""
+    than 8) of each sample against the rest of its pool, on samples as tied as waits in 5-minute
+    steps and ratings of 1 to 5 are: five "brands" ranked in each shared pool, in both
+    directions, every test in one call."""
     rng = np.random.default_rng(20261201)
-    pairs, worse = [], []
-    for _ in range(300):
-        levels = int(rng.integers(2, 12))
-        sample = rng.integers(0, levels, size=int(rng.integers(9, 90))).astype(float)
-        others = rng.integers(0, levels, size=int(rng.integers(9, 400))) + rng.integers(0, 2)
-        for direction in ("lower", "higher"):
-            pairs.append((sample.tolist(), others.tolist()))
-            worse.append(direction)
+    tests, worse, expected = [], [], []
     alternative = {"lower": "less", "higher": "greater"}
+    for _ in range(60):
+        levels = int(rng.integers(2, 12))
+        brands = [
+            rng.integers(0, levels, size=int(rng.integers(9, 90))) + rng.integers(0, 2)
+            for _ in range(5)
+        ]
+        pool = np.concatenate(brands).astype(float)
+        for b, sample in enumerate(brands):
+            others = np.concatenate(brands[:b] + brands[b + 1 :])
+            for direction in ("lower", "higher"):
+                tests.append((sample.tolist(), pool))
+                worse.append(direction)
+                expected.append(
+                    stats.mannwhitneyu(sample, others, alternative=alternative[direction]).pvalue
+                )
 
-    expected = [
-        stats.mannwhitneyu(sample, others, alternative=alternative[w]).pvalue
-        for (sample, others), w in zip(pairs, worse, strict=True)
-    ]
-
-    assert mann_whitney_ps(pairs, worse) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+    assert mann_whitney_ps(tests, worse) == pytest.approx(expected, rel=1e-9, abs=1e-300)
 
 
-def test_mann_whitney_ps_of_no_pairs_is_empty_and_each_pair_needs_its_direction():
+def test_mann_whitney_ps_wants_each_sample_in_its_pool_and_one_direction_per_test():
     assert mann_whitney_ps([], []) == []
-    with pytest.raises(ValueError, match="One direction per pair"):
-        mann_whitney_ps([([1, 2], [3, 4]), ([1, 2], [3, 4])], ["lower"])
+    with pytest.raises(ValueError, match="One direction per test"):
+        mann_whitney_ps([([1, 2], [1, 2, 3, 4]), ([3, 4], [1, 2, 3, 4])], ["lower"])
+    with pytest.raises(ValueError, match="must all be in its pool"):
+        mann_whitney_ps([([1, 9], [1, 2, 3, 4])], ["lower"])
 
 
 def test_holm_by_hand():
