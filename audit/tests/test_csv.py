@@ -174,6 +174,6 @@ def test_an_audit_answers_in_json_in_the_browsable_api_and_in_csv(url, pudong, a
     assert as_json["Content-Type"] == "application/json"
     body = as_json.json()  # orjson's bytes, read back by the json module
     assert as_page["Content-Type"] == "text/html; charset=utf-8"
-    # The page shows the same answer, indented: each of its keys on a line of its own.
+    # The page shows the same answer: each of its keys, quoted.
     assert all(f"&quot;{key}&quot;:" in as_page.content.decode("utf-8") for key in body)
     assert as_csv["Content-Type"] == "text/csv; charset=utf-8"
