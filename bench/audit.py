@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -230,12 +229,7 @@ def floor(statement: sql.Composable, params: dict) -> float:
             cursor.fetchall()
 
     run()
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    return machine.median_ms(run, RUNS)
 
 
 def bench(

@@ -22,9 +22,10 @@ SQL_PROBE = "SELECT sum(g) FROM generate_series(1, 2000000) AS g"
 ROUNDS = 5
 
 
-def _median_ms(run: Callable[[], object]) -> float:
+def median_ms(run: Callable[[], object], rounds: int = ROUNDS) -> float:
+    """The median of `rounds` runs, in milliseconds (the probes', and bench/audit.py's floor)."""
     times = []
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         started = time.perf_counter()
         run()
         times.append((time.perf_counter() - started) * 1000)
@@ -51,6 +52,6 @@ def describe(when: str = "") -> str:
         (shared_buffers,) = cursor.fetchone()
     return (
         f"machine{when}: {os.cpu_count()} cpus; probes (median of {ROUNDS}): Python loop "
-        f"{_median_ms(_python_loop):.0f} ms, PostgreSQL generate_series "
-        f"{_median_ms(_sql_probe):.0f} ms; shared_buffers {shared_buffers}"
+        f"{median_ms(_python_loop):.0f} ms, PostgreSQL generate_series "
+        f"{median_ms(_sql_probe):.0f} ms; shared_buffers {shared_buffers}"
     )

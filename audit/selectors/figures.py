@@ -114,7 +114,8 @@ class OutletAudit:
 
 @dataclass(frozen=True)
 class Side:
-    """One side of an equity comparison: its figures and its raw samples for the rank tests."""
+    """One side of an equity comparison: its figures and its raw samples (the own side's are what
+    the rank tests rank, among the comparison's pool)."""
 
     figures: Figures
     # How many brands' bookings are pooled on this side.
