@@ -11,7 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.charts import WaitDistribution, WeekOnTime
-from audit.equity import EquityAudit
+from audit.equity import OutletEquity
+from audit.flags import Flag
 from audit.selectors import OutletFigures
 
 from ..audit_tables import format_figure
@@ -118,12 +119,12 @@ def overview_charts(
     )
 
 
-def equity_chart(*, audit: EquityAudit) -> BarChart | None:
-    """On-time start rate of each compared brand against the others pooled, per outlet; a
-    flagged comparison carries a text marker."""
-    flagged = {(f.outlet, f.brand) for f in audit.flags}
+def equity_chart(*, outlets: Sequence[OutletEquity], flags: Sequence[Flag]) -> BarChart | None:
+    """On-time start rate of each compared brand against the others pooled, at each of
+    `outlets` (the table's page); a comparison among `flags` carries a text marker."""
+    flagged = {(f.outlet, f.brand) for f in flags}
     rows = []
-    for outlet in audit.outlets:
+    for outlet in outlets:
         for comparison in outlet.comparisons:
             own = comparison.figures.on_time_rate
             others = comparison.others.on_time_rate if comparison.others else None

@@ -5,21 +5,22 @@ brand, calls the audit's own selectors (the API's), and renders. Owners and outl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import export
-from audit.charts import wait_distribution, weekly_on_time
+from audit.charts import WaitDistribution, wait_distribution, weekly_on_time
 from audit.equity import equity_audit
 from audit.scope import Auditor, AuditScope, audit_scope, auditor_for
-from audit.selectors import Period, audit_bookings, audit_outlet, outlet_audit
+from audit.selectors import OutletFigures, Period, audit_bookings, audit_outlet, outlet_audit
 from hima_service import csv_export
 from hima_service.exceptions import NotFound
 from hima_service.routers import audit_reads
@@ -42,6 +43,11 @@ from ..charts import figures
 from ..forms import DashboardFilterForm, FigureBookingsForm
 
 BOOKINGS_PER_PAGE = 25
+# The overview's and the equity page's tables, and their per-outlet charts, a page of outlets at
+# a time: at the alliance's size a brand has a thousand outlets, and every brand ten thousand
+# comparisons, more than a page can render or a person can read. The flags, the totals and the
+# CSV still cover every outlet.
+OUTLETS_PER_PAGE = 25
 
 
 def _auditor(request: HttpRequest) -> Auditor:
@@ -131,13 +137,15 @@ def overview(request: HttpRequest) -> HttpResponse:
         filters = {"scope": scope, "period": period, "outlet": outlet, "city": city}
         audit = outlet_audit(**filters)
         key, descending = parse_sort(form.cleaned_data.get("sort"))
-        rows = sorted_rows(audit.rows, key=key, descending=descending)
+        page = _outlet_page(request, sorted_rows(audit.rows, key=key, descending=descending))
         equity_view = equity_audit(**filters)
         flags = equity_view.flags
         context.update(
             scope=scope,
             period=period,
-            rows=rows,
+            page=page,
+            page_query=_query_without(request, "page"),
+            rows=page.object_list,
             total=audit.total,
             flags=flags,
             equity_tests=equity_view.tests,
@@ -152,13 +160,13 @@ def overview(request: HttpRequest) -> HttpResponse:
             csv_query=api_query(
                 scope, period, outlet=outlet.code if outlet else None, city=city, format="csv"
             ),
-            filter_query=_filter_query(request),
+            filter_query=_query_without(request, "sort", "page"),
             chart_csv_query=api_query(
                 scope, period, outlet=outlet.code if outlet else None, city=city
             ),
             charts=figures.overview_charts(
-                rows=sorted(audit.rows, key=lambda r: r.outlet or ""),
-                waits=wait_distribution(**filters),
+                rows=page.object_list,
+                waits=_on_page(wait_distribution(**filters), page.object_list),
                 weeks=weekly_on_time(**filters),
             ),
         )
@@ -173,18 +181,21 @@ def equity(request: HttpRequest) -> HttpResponse:
     if scope is not None:
         city = form.cleaned_data.get("city") or None
         audit = equity_audit(scope=scope, period=period, outlet=outlet, city=city)
+        page = _outlet_page(request, audit.outlets)
         context.update(
             scope=scope,
             period=period,
             audit=audit,
+            page=page,
+            page_query=_query_without(request, "page"),
             flagged={(f.outlet, f.brand, f.metric) for f in audit.flags},
             flagged_pairs={(f.outlet, f.brand) for f in audit.flags},
             api_query=api_query(scope, period),
             csv_query=api_query(
                 scope, period, outlet=outlet.code if outlet else None, city=city, format="csv"
             ),
-            filter_query=_filter_query(request),
-            chart=figures.equity_chart(audit=audit),
+            filter_query=_query_without(request, "sort", "page"),
+            chart=figures.equity_chart(outlets=page.object_list, flags=audit.flags),
         )
     return render(request, "web/dashboard/equity.html", context)
 
@@ -204,26 +215,40 @@ def figure_bookings(request: HttpRequest, code: str) -> HttpResponse:
         metric = form.cleaned_data["metric"]
         rows = audit_bookings(scope=scope, period=period, outlet=outlet, metric=metric)
         page = Paginator(rows, BOOKINGS_PER_PAGE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
         context.update(
             scope=scope,
             period=period,
             metric=metric,
             metric_label=METRIC_LABELS.get(metric, metric),
             page=page,
-            page_query=query.urlencode(),
+            page_query=_query_without(request, "page"),
             csv_query=api_query(scope, period, metric=metric, format="csv"),
             back_query=api_query(scope, period),
         )
     return render(request, "web/dashboard/bookings.html", context)
 
 
-def _filter_query(request: HttpRequest) -> str:
-    """The page's own filters without the sort, for links that keep them (sort headers)."""
+def _query_without(request: HttpRequest, *names: str) -> str:
+    """The page's own query less `names`: for links that change those and keep the rest (the
+    sort headers start again at the first page; the pager keeps the filters and the sort)."""
     query = request.GET.copy()
-    query.pop("sort", None)
+    for name in names:
+        query.pop(name, None)
     return query.urlencode()
+
+
+def _outlet_page(request: HttpRequest, outlets: Sequence[Any]) -> Page:
+    """The page of `outlets` the query asks for (`page`; the last for one past it, the first
+    for anything else)."""
+    return Paginator(outlets, OUTLETS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _on_page(
+    waits: Sequence[WaitDistribution], rows: Sequence[OutletFigures]
+) -> list[WaitDistribution]:
+    """The wait distributions of the outlets on the page, in the table's order."""
+    by_outlet = {w.outlet: w for w in waits}
+    return [by_outlet[row.outlet] for row in rows if row.outlet in by_outlet]
 
 
 def _csv(table: csv_export.CsvTable, filename: str) -> HttpResponse:

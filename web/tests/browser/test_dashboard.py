@@ -24,6 +24,7 @@ from vehicles.models import Brand
 from web.common.display import local_name
 from web.dashboard.audit_tables import COLUMNS, format_figure
 from web.dashboard.forms import Preset, preset_period
+from web.dashboard.views import overview
 
 from .conftest import ARTIFACTS, AXE_SOURCE, DESKTOP, PHONE, check_accessibility
 
@@ -397,5 +398,48 @@ def test_recall_campaigns_in_the_browser(demo, live_server, open_page, tmp_path)
     expect(page.locator("#bad-lines")).to_contain_text("Line 2 (NOTAVIN)")
     check_accessibility(page)
     page.goto(base + "/dashboard/recalls/new/")
+    check_accessibility(page)
+    assert page.csp_violations == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_brand_admin_pages_through_the_outlets(
+    demo, live_server, open_page, language, monkeypatch
+):
+    """At the alliance's size the tables come a page of outlets at a time: here four to a page
+    (the demo network has a dozen outlets). The pager walks them, keeps the sort, and the
+    flags name the unequal outlet whichever page is shown."""
+    monkeypatch.setattr(overview, "OUTLETS_PER_PAGE", 4)
+    User.objects.filter(username="brand.aito").update(language=language)
+    page = open_page(language, viewport=PHONE)
+    sign_in(page, live_server.url, "brand.aito")
+    outlets = page.locator("#outlet-table tbody tr[data-outlet]:not([data-outlet=''])")
+    expect(outlets).to_have_count(4)
+    first = [row.get_attribute("data-outlet") for row in outlets.all()]
+    pager = page.locator("nav.dash-pages")
+    page_of = re.escape(t(language, "Page %(number)s of %(pages)s"))
+    expect(pager).to_contain_text(
+        re.compile(page_of.replace("%\\(number\\)s", "1").replace("%\\(pages\\)s", r"[2-9]"))
+    )
+    check_accessibility(page)
+
+    pager.locator("a[rel=next]").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    second = [row.get_attribute("data-outlet") for row in outlets.all()]
+    assert second
+    assert not set(first) & set(second)
+    expect(page.locator(".dash-flags")).to_contain_text(local_outlet_name(language, UNEQUAL_OUTLET))
+
+    # The equity page: the unequal outlet's flagged rows are on one of its pages.
+    page.goto(f"{live_server.url}/dashboard/equity/")
+    flagged = page.locator(f'#equity-table tr.dash-flagged-row[data-outlet="{UNEQUAL_OUTLET}"]')
+    for _ in range(Outlet.objects.count()):
+        if flagged.count():
+            break
+        page.locator("nav.dash-pages a[rel=next]").click()
+        page.wait_for_load_state()
+    expect(flagged.first).to_be_visible()
+    expect(page.locator("svg#chart-equity")).to_contain_text("⚑")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     check_accessibility(page)
     assert page.csp_violations == []
