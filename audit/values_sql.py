@@ -234,16 +234,10 @@ def columns_of(table: str) -> sql.Composed:
     return sql.SQL(", ").join(sql.Identifier(table, column) for column in FIGURE_COLUMNS)
 
 
-# The bookings in scope, one row each, with every value a figure reads: the settled facts of
-# the bookings that have them (audit.models: started before the watermark and not stale), the
-# others' values computed live. Exact at every instant, however far the settling task has got.
-#
-# The facts are many (a quarter of a brand's: hundreds of thousands at the alliance's size), so
-# each outlet's bounds of the period are computed once, in `period_bounds`, rather than two
-# conversions to the outlet's zone for every fact; MATERIALIZED keeps the planner from folding
-# them back into the join, row by row. The watermark caps the upper bound there too: as a
-# condition of its own on the facts, a value unknown until the statement runs, it made the
-# planner expect a fifteenth of the facts it read, and sort them for a merge join.
+# The bookings in scope, with every value a figure reads: the settled facts of the bookings that
+# have them (audit.models: started before the watermark and not stale), the others' values
+# computed live (audit.weeks_sql reads them, the settled weeks from their figures). Exact at
+# every instant, however far the settling task has got.
 SETTLED_BEFORE = sql.SQL("(SELECT settled_before FROM settled)")
 # The watermark, as CTE `settled` (-infinity before anything has settled).
 SETTLED = sql.SQL("""settled AS (
@@ -263,38 +257,8 @@ LIVE_VALUES = booking_values(UNSETTLED, STALE)
 FACT_KEPT = sql.SQL(
     "NOT EXISTS (SELECT FROM audit_stalefacts sf WHERE sf.booking_id = b.id) AND {}"
 ).format(of_brand(sql.SQL("b.brand_id")))
-SCOPED = sql.SQL("""
-{settled},
-period_bounds AS MATERIALIZED (
-    SELECT o.id,
-           %(date_from)s::date::timestamp AT TIME ZONE o.time_zone AS period_start,
-           least((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone,
-                 {settled_before}) AS facts_end
-    FROM outlets_outlet o
-    WHERE {in_outlets}
-),
-{values},
-scoped AS (
-    SELECT {live_columns} FROM booking_values
-    UNION ALL
-    SELECT {fact_columns}
-    FROM audit_bookingfacts b
-    JOIN period_bounds p ON p.id = b.outlet_id
-    WHERE b.start >= p.period_start AND b.start < p.facts_end AND {in_utc_range}
-      AND {kept}
-)""").format(
-    settled=SETTLED,
-    values=LIVE_VALUES,
-    live_columns=columns_of("booking_values"),
-    fact_columns=columns_of("b"),
-    in_outlets=IN_OUTLETS,
-    in_utc_range=IN_UTC_RANGE,
-    settled_before=SETTLED_BEFORE,
-    kept=FACT_KEPT,
-)
-
-# The same rows, every one computed live, with the columns only the list of the bookings behind
-# a figure shows (reference, channel, start…): one outlet's bookings, a page at a time.
+# The bookings in scope, every one computed live, with the columns only the list of the bookings
+# behind a figure shows (reference, channel, start…): one outlet's bookings, a page at a time.
 SCOPED_LIVE = sql.SQL("{values},\nscoped AS (SELECT * FROM booking_values)").format(
     values=booking_values(IN_PERIOD)
 )

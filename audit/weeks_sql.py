@@ -33,13 +33,20 @@ _WEEKS_TO = sql.SQL("""greatest({first_monday}, date_trunc('week', least(
     first_monday=FIRST_MONDAY, settled_before=SETTLED_BEFORE
 )
 
-# The bookings in scope as the outlet audit and the equity view add them up: each outlet's whole
-# weeks below the watermark from their week figures (audit.models.WeekFigures, CTE `weeks`), every
-# other booking one row each as in SCOPED (CTE `loose`): the live ones, and the facts before,
-# after and inside those weeks when a week has a stale booking (CTE `dirty`: its figures hold the
-# old values). A fact is in exactly one of the weeks and the loose rows. The live bookings still
-# to come are counted apart, per outlet and brand (CTE `ahead`, audit.ahead_sql.AHEAD_COUNTS):
-# the three add up to SCOPED's rows.
+# The bookings in scope as the outlet audit, the equity view and the dashboard's charts add them
+# up: each outlet's whole weeks below the watermark from their week figures
+# (audit.models.WeekFigures, CTE `weeks`), every other booking one row of values each (CTE
+# `loose`, audit.values_sql.FIGURE_COLUMNS): the live ones, and the facts before, after and
+# inside those weeks when a week has a stale booking (CTE `dirty`: its figures hold the old
+# values). A fact is in exactly one of the weeks and the loose rows. The live bookings still to
+# come are counted apart, per outlet and brand (CTE `ahead`, audit.ahead_sql.AHEAD_COUNTS): the
+# three add up to every booking of the period, each once.
+#
+# Each outlet's bounds of the period are computed once, in `period_bounds`, rather than two
+# conversions to the outlet's zone for every fact; MATERIALIZED keeps the planner from folding
+# them back into the join, row by row. The watermark caps the upper bound there too: as a
+# condition of its own on the facts, a value unknown until the statement runs, it made the
+# planner expect a fifteenth of the facts it read, and sort them for a merge join.
 #
 # The facts are read in three ranges, each with bounds the (brand, start) and (outlet, start)
 # indexes narrow: as one range less the weeks, the index would hand over every fact of the

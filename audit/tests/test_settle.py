@@ -14,14 +14,17 @@ from django.core.management import call_command
 from django.db import connection
 
 from audit import settle
+from audit.charts import wait_distribution, weekly_on_time
 from audit.models import SETTLE_AFTER, BookingFacts, FactsWatermark, StaleFacts, WeekFigures
+from audit.scope import audit_scope, auditor_for
+from audit.selectors import Period
 from audit.tasks import settle_facts
 from bookings.models import Booking, BookingService, Feedback
 from estimates.models import EstimateLine
 from hima_service.beat import BEAT_SCHEDULE
 from outlets.tests.factories import OutletFactory
 from pricing.tests.factories import ServicePriceFactory
-from vehicles.models import Vehicle
+from vehicles.models import Brand, Vehicle
 from vehicles.tests.factories import vehicle_model
 
 from .conftest import NOW
@@ -442,3 +445,57 @@ def test_an_outlet_time_zone_change_forgets_every_fact(october, as_):
     live = figures(as_)
     settle.facts_settle()
     assert figures(as_) == live
+
+
+def charts(people) -> list:
+    """The dashboard's charts (audit.charts) over the period, for AITO's admin and the alliance."""
+    results = []
+    for who in ["aito_admin", "alliance_admin"]:
+        scope = audit_scope(auditor=auditor_for(user=people[who]), brand_code=None)
+        period = Period(
+            date_from=dt.date.fromisoformat(PERIOD["date_from"]),
+            date_to=dt.date.fromisoformat(PERIOD["date_to"]),
+        )
+        results.append(wait_distribution(scope=scope, period=period))
+        results.append(weekly_on_time(scope=scope, period=period))
+    return results
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [
+        ("2026-10-01", "2026-10-31"),
+        ("2026-10-06", "2026-10-25"),  # from a Tuesday to a Sunday
+        ("2026-09-28", "2026-11-01"),  # Monday to Sunday, weeks only
+        ("2026-10-07", "2026-10-09"),  # within a week
+    ],
+)
+def test_the_charts_are_the_same_from_weeks_facts_and_live_values(
+    october, people, monkeypatch, date_from, date_to
+):
+    monkeypatch.setitem(PERIOD, "date_from", date_from)
+    monkeypatch.setitem(PERIOD, "date_to", date_to)
+    with time_machine.travel(dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC), tick=False):
+        live = charts(people)
+        settle.facts_settle()
+        assert WeekFigures.objects.filter(week=dt.date(2026, 10, 19)).exists()
+        settled = charts(people)
+    assert settled == live
+    assert any(live)
+
+
+def test_the_charts_read_the_week_figures(october, people):
+    settle.facts_settle()
+    before = charts(people)
+    # Written to the week of 5 October's figures alone: only a chart reading them shows it.
+    aito = Brand.objects.get(code="AITO").pk
+    WeekFigures.objects.filter(week=dt.date(2026, 10, 5), brand_id=aito).update(
+        waits=[90.0], started=1, on_time=1
+    )
+    waits, weeks = charts(people)[:2]
+    # AITO's one start that week at Pudong, 20 minutes late, becomes one of 90: over an hour.
+    pudong = {w.outlet: w for w in waits}["SH-PUDONG-01"]
+    was = {w.outlet: w for w in before[0]}["SH-PUDONG-01"]
+    assert pudong.counts == [*was.counts[:2], was.counts[2] - 1, was.counts[3], was.counts[4] + 1]
+    week = next(w for w in weeks if w.week == dt.date(2026, 10, 5))
+    assert (week.started, week.on_time) == (1, 1)
