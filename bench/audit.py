@@ -17,6 +17,8 @@ from the bookings (the physical floor of computing them: no Python, no JSON), an
 each request twice, in the same run: first with every booking computed live (the facts set
 aside in a transaction rolled back), then as served, from the settled facts. Then, served, the
 alliance admin's equity view of every brand (each brand at each outlet beside the others).
+Beside each API request, the audit dashboard's page of the same figures (the overview, the
+equity page), with the same floor.
 
 With BENCH_SIZE=full, the same at the alliance's size (`hima_bench_full`, seeded by
 bench/alliance.py with the outcomes, service lines and ratings already in: 1,200 outlets, 10
@@ -240,23 +242,29 @@ def bench(
     floor_sql: sql.Composable,
     *,
     brand: str | None = BRAND,
-) -> None:
-    """`brand=None`: the alliance admin's view of every brand."""
+    page: bool = False,
+    floor_ms: float | None = None,
+) -> float:
+    """`brand=None`: the alliance admin's view of every brand. `page`: a dashboard page, asked
+    with its form's custom period. `floor_ms`: the floor this run measured already for the same
+    figures (a page beside its API). Returns the floor."""
     asked = {"brand": brand} if brand else {}
     chosen = {"brand": Brand.objects.get(code=brand).pk} if brand else {}
+    form = {"period": "custom"} if page else {}
 
     def http() -> None:
-        response = client.get(url, {**asked, **period})
+        response = client.get(url, {**asked, **form, **period})
         if response.status_code != 200:
             raise RuntimeError(f"{url}: {response.status_code} {response.content!r}")
 
     p50, p95, queries = timed(http)
-    base = floor(floor_sql, {**chosen, **period})
+    base = floor_ms if floor_ms is not None else floor(floor_sql, {**chosen, **period})
     FIGURES[label.strip()] = {"p50": p50, "floor": base}
     log(
         f"{label:<34} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   queries {sorted(queries)}   "
         f"floor {base:6.1f} ms   ratio {p50 / base:4.2f}"
     )
+    return base
 
 
 def settle_facts() -> None:
@@ -301,9 +309,9 @@ def main() -> None:
             f"{in_period['total']['bookings']:,} {BRAND} bookings at "
             f"{len(in_period['rows'])} outlets"
         )
-        for url, label, floor_sql in (
-            ("/api/v1/audit/outlets/", "outlet audit", FLOOR_OUTLETS),
-            ("/api/v1/audit/equity/", "equity audit", FLOOR_EQUITY),
+        for url, label, floor_sql, page_url in (
+            ("/api/v1/audit/outlets/", "outlet audit", FLOOR_OUTLETS, "/dashboard/"),
+            ("/api/v1/audit/equity/", "equity audit", FLOOR_EQUITY, "/dashboard/equity/"),
         ):
             # Before the settled facts, in the same run: every booking computed live, the
             # watermark gone in a transaction rolled back at the end.
@@ -311,14 +319,34 @@ def main() -> None:
                 FactsWatermark.objects.all().delete()
                 bench(client, f"  HTTP {label}, {days}, all live", url, period, floor_sql)
                 transaction.set_rollback(True)
-            bench(client, f"  HTTP {label}, {days}", url, period, floor_sql)
-        bench(
+            base = bench(client, f"  HTTP {label}, {days}", url, period, floor_sql)
+            # The dashboard's page of the same figures, beside the same floor.
+            bench(
+                client,
+                f"  page {page_url}, {days}",
+                page_url,
+                period,
+                floor_sql,
+                page=True,
+                floor_ms=base,
+            )
+        base = bench(
             alliance,
             f"  HTTP equity audit, every brand, {days}",
             "/api/v1/audit/equity/",
             period,
             FLOOR_EQUITY_EVERY_BRAND,
             brand=None,
+        )
+        bench(
+            alliance,
+            f"  page /dashboard/equity/, every brand, {days}",
+            "/dashboard/equity/",
+            period,
+            FLOOR_EQUITY_EVERY_BRAND,
+            brand=None,
+            page=True,
+            floor_ms=base,
         )
     log(machine.describe(", at the end"))
     if os.environ.get("BENCH_JSON"):
