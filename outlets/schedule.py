@@ -10,6 +10,7 @@ instant of a repeated hour appears exactly once, with its own offset.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
@@ -30,13 +31,24 @@ def day_intervals(
     fall-back night keeps its longer real length; a wall time in a skipped hour maps, as
     Python does, to the instant one hour later (open) or earlier (close): never a wider interval.
     """
+    return list(_day_intervals(day, tuple(sorted(hours)), zone))
+
+
+# Remembered: a network's outlets and technicians keep a handful of hours, and a month of every
+# outlet's is read at once (the crews audit, the network's availability), where converting the
+# same wall times to instants again, technician by technician, was most of the time. Pure: the
+# same day, hours and zone always give the same instants.
+@functools.lru_cache(maxsize=8192)
+def _day_intervals(
+    day: dt.date, hours: tuple[tuple[dt.time, dt.time], ...], zone: ZoneInfo
+) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
     intervals = []
-    for opens, closes in sorted(hours):
+    for opens, closes in hours:
         start = wall_to_instant(day, opens, zone, fold=0)
         end = wall_to_instant(day, closes, zone, fold=1)
         if end > start:
             intervals.append((start, end))
-    return intervals
+    return tuple(intervals)
 
 
 def interval_starts(
