@@ -1,8 +1,8 @@
 """The bookings still to come, counted apart: at the alliance's size a month ahead is most of
 what the audit would otherwise compute live, one row of values each. The weeks' reading
 (audit.weeks_sql) counts them per outlet and brand (AHEAD_COUNTS) and builds rows of values for
-every other live booking (LIVE_VALUES_NOT_AHEAD): together, exactly audit.values_sql's
-LIVE_VALUES.
+every other live booking (LIVE_VALUES_NOT_AHEAD): together, exactly the bookings
+audit.values_sql computes live (UNSETTLED and STALE).
 
 Composed with psycopg.sql from fragments and constants of this module and audit.values_sql only;
 every value a request brings is a bound parameter (audit.statements_sql lists them).
@@ -29,8 +29,8 @@ from .values_sql import (
 # other figure: it is not due, has no wait, no visit, no work, no rating. At the alliance's size a
 # month ahead is most of what is computed live (every brand's, for the equity view), so the
 # weeks' reading (audit.weeks_sql) counts these per outlet and brand (AHEAD_COUNTS) instead of
-# building each one's row of values (LIVE_VALUES_NOT_AHEAD): together, exactly LIVE_VALUES'
-# bookings.
+# building each one's row of values (LIVE_VALUES_NOT_AHEAD): together, exactly the live
+# bookings (audit.values_sql's UNSETTLED and STALE).
 _AHEAD = sql.SQL("b.start > %(now)s AND b.status IN ('confirmed', 'cancelled')")
 # Every other status (the database keeps a status to the known ones: booking_status_known): the
 # bookings after now that began early, checked in on their day or started before their time.

@@ -250,8 +250,6 @@ UNSETTLED = sql.SQL("{} AND b.start >= {}").format(IN_PERIOD, SETTLED_BEFORE)
 STALE = sql.SQL("{} AND b.start < {} AND b.id IN (SELECT booking_id FROM audit_stalefacts)").format(
     IN_PERIOD, SETTLED_BEFORE
 )
-# Their values, one row each (CTE `booking_values`).
-LIVE_VALUES = booking_values(UNSETTLED, STALE)
 
 # A fact the audit may read (alias `b`): not stale, of the request's brand.
 FACT_KEPT = sql.SQL(

@@ -31,8 +31,9 @@ def _november():
 
 @pytest.fixture
 def network(db):
-    """OUTLETS even outlets (OUT-000 …), the n-th with n + 1 AITO bookings, and SZ-UNEQUAL-01,
-    which serves AITO owners worse and comes last in code order (audit/tests/test_equity.py)."""
+    """OUTLETS outlets serving every brand alike (OUT-000 …), the n-th with n + 1 AITO bookings,
+    and SZ-UNEQUAL-01, which serves AITO owners worse and comes last in code order
+    (audit/tests/test_equity.py)."""
     history = History()
     for n in range(OUTLETS):
         history.write(

@@ -238,8 +238,8 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 
 
 def _outlet_page(request: HttpRequest, outlets: Sequence[Any]) -> Page:
-    """The page of `outlets` the query asks for (`page`; the last for one past it, the first
-    for anything else)."""
+    """The page of `outlets` the query asks for (`page`): the last for a number out of range,
+    the first for anything that is not a number."""
     return Paginator(outlets, OUTLETS_PER_PAGE).get_page(request.GET.get("page"))
 
 
