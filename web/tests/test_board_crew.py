@@ -104,4 +104,4 @@ def test_crews_cost_one_query_for_the_whole_board(crew_board, count, django_asse
     with django_assert_max_num_queries(19):
         assert client.get(BOARD).status_code == 200
     with django_assert_max_num_queries(15):
-        assert client.get(f"{BOARD}board/").status_code == 200
+        assert client.get(f"{BOARD}board/", HTTP_HX_REQUEST="true").status_code == 200

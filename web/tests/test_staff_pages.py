@@ -153,6 +153,16 @@ def test_anonymous_is_sent_to_sign_in(floor):
     assert Client().get("/staff/SH-BOARD-01/board/").status_code == 302
 
 
+def test_the_board_fragment_opened_directly_leads_to_the_whole_board(floor):
+    client = _client(floor["advisor"])
+    response = client.get("/staff/SH-BOARD-01/board/")
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/SH-BOARD-01/"
+    page = client.get(response["Location"]).content.decode()
+    assert "<html" in page
+    assert '<section id="board"' in page
+
+
 def test_board_groups_cards_by_stage_in_promised_order(floor):
     outlet = floor["outlet"]
     later = _today(outlet, minutes=40)
@@ -217,11 +227,11 @@ def test_the_board_costs_the_same_queries_for_1_or_8_cars(
     with django_assert_max_num_queries(18):
         assert client.get("/staff/SH-BOARD-01/").status_code == 200
     with django_assert_max_num_queries(14):
-        assert client.get("/staff/SH-BOARD-01/board/").status_code == 200
+        assert client.get("/staff/SH-BOARD-01/board/", HTTP_HX_REQUEST="true").status_code == 200
 
 
 def _poll_url(client: Client) -> tuple[str, str]:
-    board = client.get("/staff/SH-BOARD-01/board/").context["board"]
+    board = client.get("/staff/SH-BOARD-01/board/", HTTP_HX_REQUEST="true").context["board"]
     return f"/staff/board-poll/?t={board.poll_token}", f'"{board.version}"'
 
 

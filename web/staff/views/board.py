@@ -114,13 +114,17 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def board_fragment(request: HttpRequest, code: str) -> HttpResponse:
     """The board alone, for the poller and htmx. A signed-out board is sent to the sign-in page
-    as a whole (an ordinary redirect would swap the sign-in form into the board)."""
+    as a whole (an ordinary redirect would swap the sign-in form into the board); opened in the
+    browser's address bar, where a bare fragment would show unstyled, the URL leads to the
+    whole board."""
     if not request.user.is_authenticated:
         login = redirect_to_login(reverse("web:board", kwargs={"code": code}))
         if request.htmx:
             return HttpResponseClientRedirect(login["Location"])
         return login
     outlet = staff_outlet(request, code)
+    if not request.htmx:
+        return redirect("web:board", code=outlet.code)
     return render(request, FRAGMENT_TEMPLATE, _board_context(request, outlet))
 
 
