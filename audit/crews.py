@@ -8,6 +8,7 @@ who may lead or guard a job is judged by crews.rules alone, over rosters from cr
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from crews.roster import load_rosters
 from crews.rules import CrewNeeds, Member, day_crews
 from hima_service.language import localized
 from outlets.models import Closure, OpeningHours, Outlet
-from outlets.schedule import day_intervals, days_between, interval_starts
+from outlets.schedule import day_intervals, days_between, interval_starts, keeps_offset
 from vehicles.models import Brand
 
 from .selectors import Period
@@ -248,22 +249,38 @@ def crewless_days(
     rosters = load_rosters(ids, date_from=period.date_from, date_to=period.date_to)
     found: dict[int, list[CrewlessDay]] = {}
     for outlet_id, outlet in planned.items():
+        members, zone = rosters[outlet_id], ZoneInfo(outlet.time_zone)
         # Services that need the same crew are judged once, for each of their lengths.
         groups: dict[CrewNeeds, list[_Service]] = defaultdict(list)
         for service in services[outlet_id]:
             groups[CrewNeeds.of([service], brand.pk)].append(service)
+        # A day is judged as an earlier day of its weekday was when no member's absences or
+        # certificates changed anything between the two (Member.changes) and neither day's
+        # clocks change: the same people, shifts and hours, at the same distances from each
+        # other. A month is then about a week's work; judging every day anew was most of it.
+        changes = sorted({day for member in members for day in member.changes(brand.pk)})
+        judged: dict[tuple[int, int], list[_Service]] = {}
         days = []
         for day in days_between(period.date_from, period.date_to):
             opening = hours[outlet_id].get(day.weekday())
             if not opening or (outlet_id, day) in closed:
                 continue
-            unstaffed = [
-                service
-                for needs, group in groups.items()
-                for service in _unstaffed(rosters[outlet_id], needs, group, day, outlet, opening)
-            ]
+            alike = None
+            if keeps_offset(day, zone):
+                alike = (day.weekday(), bisect.bisect_right(changes, day))
+            unstaffed = judged.get(alike) if alike is not None else None
+            if unstaffed is None:
+                unstaffed = sorted(
+                    (
+                        service
+                        for needs, group in groups.items()
+                        for service in _unstaffed(members, needs, group, day, outlet, zone, opening)
+                    ),
+                    key=lambda s: s.code,
+                )
+                if alike is not None:
+                    judged[alike] = unstaffed
             if unstaffed:
-                unstaffed.sort(key=lambda s: s.code)
                 days.append(
                     CrewlessDay(
                         date=day,
@@ -281,11 +298,11 @@ def _unstaffed(
     group: list[_Service],
     day: dt.date,
     outlet: CrewOutlet,
+    zone: ZoneInfo,
     opening: list[tuple[dt.time, dt.time]],
 ) -> list[_Service]:
     """The services of one crew need that no crew could do on `day`, at any start the outlet
     offers (its slot step from each opening), nobody's bookings counted."""
-    zone = ZoneInfo(outlet.time_zone)
     crews = day_crews(members, needs, day, zone)
     if not crews.leads or len(crews.guards) < needs.size - 1:
         return list(group)

@@ -18,7 +18,8 @@ each request twice, in the same run: first with every booking computed live (the
 aside in a transaction rolled back), then as served, from the settled facts. Then, served, the
 alliance admin's equity view of every brand (each brand at each outlet beside the others).
 Beside each API request, the audit dashboard's page of the same figures (the overview, the
-equity page), with the same floor.
+equity page), with the same floor. Last, the crews page (who may crew each outlet's days) over
+the 30 days ahead and 90, without a floor: its rules run in Python.
 
 With BENCH_SIZE=full, the same at the alliance's size (`hima_bench_full`, seeded by
 bench/alliance.py with the outcomes, service lines and ratings already in: 1,200 outlets, 10
@@ -267,6 +268,25 @@ def bench(
     return base
 
 
+def bench_crews(client: Client, today: dt.date) -> None:
+    """The brand's crews page over the 30 days ahead (its default) and 90: the certificates
+    lapsing and the days each outlet's jobs could find no crew. No floor: the days are judged
+    in Python, by crews.rules over the rosters, not by a statement."""
+    for days in (30, 90):
+        period = {"date_from": today, "date_to": today + dt.timedelta(days=days - 1)}
+
+        def http(period: dict = period) -> None:
+            response = client.get("/dashboard/crews/", {"brand": BRAND, **period})
+            if response.status_code != 200:
+                raise RuntimeError(f"crews page: {response.status_code}")
+
+        p50, p95, queries = timed(http)
+        log(
+            f"  page /dashboard/crews/, {days} days ahead p50 {p50:7.1f} ms   p95 {p95:7.1f} ms"
+            f"   queries {sorted(queries)}"
+        )
+
+
 def settle_facts() -> None:
     """The audit's settled facts brought up to now (audit.settle), as the beat task keeps them:
     the whole history at first, then only what changed or ended since."""
@@ -348,6 +368,7 @@ def main() -> None:
             page=True,
             floor_ms=base,
         )
+    bench_crews(client, today)
     log(machine.describe(", at the end"))
     if os.environ.get("BENCH_JSON"):
         Path(os.environ["BENCH_JSON"]).write_text(json.dumps(FIGURES, indent=1))

@@ -8,6 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import QuerySet
 
 from accounts.models import person_name
 
@@ -21,14 +25,14 @@ def load_rosters(
     """{outlet id: its members}, for every outlet asked (empty where none has a shift)."""
     rosters: dict[int, dict[int, Member]] = {outlet_id: {} for outlet_id in outlet_ids}
     people: dict[int, list[Member]] = defaultdict(list)
-    shifts = (
-        Shift.objects.filter(outlet_id__in=list(outlet_ids), technician__is_active=True)
-        .order_by()
-        .values_list(
+    on_shift = Shift.objects.filter(outlet_id__in=list(outlet_ids), technician__is_active=True)
+    # One row per technician and outlet, their week's shifts in arrays (in one order, so that
+    # the three line up): a row per shift repeated each person's columns seven times over.
+    in_order = ("weekday", "starts")
+    rows = (
+        on_shift.order_by()
+        .values(
             "outlet_id",
-            "weekday",
-            "starts",
-            "ends",
             "technician_id",
             "technician__user__first_name",
             "technician__user__last_name",
@@ -37,12 +41,27 @@ def load_rosters(
             "technician__hv_level",
             "technician__hv_valid_until",
         )
+        .annotate(
+            shift_weekdays=ArrayAgg("weekday", order_by=in_order),
+            shift_starts=ArrayAgg("starts", order_by=in_order),
+            shift_ends=ArrayAgg("ends", order_by=in_order),
+        )
+        .values_list(
+            "outlet_id",
+            "technician_id",
+            "technician__user__first_name",
+            "technician__user__last_name",
+            "technician__user__username",
+            "technician__skills",
+            "technician__hv_level",
+            "technician__hv_valid_until",
+            "shift_weekdays",
+            "shift_starts",
+            "shift_ends",
+        )
     )
     for (
         outlet_id,
-        weekday,
-        starts,
-        ends,
         tech_id,
         first,
         last,
@@ -50,20 +69,26 @@ def load_rosters(
         skills,
         hv_level,
         hv_valid_until,
-    ) in shifts:
-        member = rosters[outlet_id].get(tech_id)
-        if member is None:
-            member = Member(
-                id=tech_id,
-                name=person_name(first, last) or username,
-                skills=frozenset(skills),
-                hv_level=hv_level,
-                hv_valid_until=hv_valid_until,
-            )
-            rosters[outlet_id][tech_id] = member
-            people[tech_id].append(member)
-        member.shifts.setdefault(weekday, []).append((starts, ends))
-    _add_certificates(people, date_from=date_from, date_to=date_to)
+        weekdays,
+        starts,
+        ends,
+    ) in rows:
+        member = Member(
+            id=tech_id,
+            name=person_name(first, last) or username,
+            skills=frozenset(skills),
+            hv_level=hv_level,
+            hv_valid_until=hv_valid_until,
+        )
+        for weekday, shift in zip(weekdays, zip(starts, ends, strict=True), strict=True):
+            member.shifts.setdefault(weekday, []).append(shift)
+        rosters[outlet_id][tech_id] = member
+        people[tech_id].append(member)
+    # The people as the shifts' subquery: a network's thousands of ids, sent as parameters
+    # one by one, cost more to send than the certificates to read.
+    _add_certificates(
+        people, on_shift.values("technician_id"), date_from=date_from, date_to=date_to
+    )
     return {outlet_id: list(members.values()) for outlet_id, members in rosters.items()}
 
 
@@ -97,24 +122,29 @@ def load_members(
             is_active=is_active,
         )
         people[tech_id] = [member]
-    _add_certificates(people, date_from=date_from, date_to=date_to)
+    _add_certificates(people, list(people), date_from=date_from, date_to=date_to)
     return {tech_id: members[0] for tech_id, members in people.items()}
 
 
 def _add_certificates(
-    people: Mapping[int, list[Member]], *, date_from: dt.date, date_to: dt.date
+    people: Mapping[int, list[Member]],
+    technician_ids: Sequence[int] | QuerySet[Any, Any],
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
 ) -> None:
     """Each person's brand authorizations and the absences that touch the dates, on every
-    Member that stands for them (one per outlet). Two queries, none without people."""
+    Member that stands for them (one per outlet); `technician_ids` are the people's ids, or a
+    query of them. Two queries, none without people."""
     if not people:
         return
     for tech_id, brand_id, valid_until in BrandAuthorization.objects.filter(
-        technician_id__in=list(people)
+        technician_id__in=technician_ids
     ).values_list("technician_id", "brand_id", "valid_until"):
         for member in people[tech_id]:
             member.brands[brand_id] = valid_until
     for tech_id, first_day, last_day in Absence.objects.filter(
-        technician_id__in=list(people), first_day__lte=date_to, last_day__gte=date_from
+        technician_id__in=technician_ids, first_day__lte=date_to, last_day__gte=date_from
     ).values_list("technician_id", "first_day", "last_day"):
         for member in people[tech_id]:
             member.absences.append((first_day, last_day))

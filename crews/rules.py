@@ -91,6 +91,18 @@ class Member:
     def may_guard(self, needs: CrewNeeds, day: dt.date) -> bool:
         return self.hv_on(day) >= needs.guardian_hv
 
+    def changes(self, brand_id: int | None) -> list[dt.date]:
+        """The days on which what may_lead, may_guard and duty read of a day (away or not, the
+        level that counts, authorized for the brand: all but the shifts, which follow the
+        weekday) may differ from the day before: each absence's first day and the day after
+        its last, the day after each certificate's last valid day."""
+        lasts = [last for _first, last in self.absences]
+        authorized_until = self.brands.get(brand_id) if brand_id is not None else None
+        lasts += [until for until in (self.hv_valid_until, authorized_until) if until]
+        return [first for first, _last in self.absences] + [
+            last + dt.timedelta(days=1) for last in lasts if last < dt.date.max
+        ]
+
     def duty(self, day: dt.date, zone: ZoneInfo) -> list[tuple[dt.datetime, dt.datetime]]:
         """The day's shifts as UTC instants (DST-exact, as opening hours), none when away."""
         if self.away_on(day):

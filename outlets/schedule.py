@@ -51,6 +51,17 @@ def _day_intervals(
     return tuple(intervals)
 
 
+@functools.lru_cache(maxsize=4096)
+def keeps_offset(day: dt.date, zone: ZoneInfo) -> bool:
+    """Whether the zone's clocks keep one UTC offset from the day's midnight to the next (no
+    zone changes them twice in a day): then every wall time of the day is the same distance from
+    its instant, and two such days of one weekday hold the same intervals, one shifted by whole
+    days from the other. False on a day the clocks change, or that begins in a skipped hour."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    return start.utcoffset() == end.utcoffset()
+
+
 def interval_starts(
     opens: dt.datetime, closes: dt.datetime, *, duration: dt.timedelta, step: dt.timedelta
 ) -> Iterator[dt.datetime]:

@@ -12,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.crews import crew_audit
 from audit.selectors import Period
+from outlets.models import Outlet
+from outlets.schedule import days_between
 from outlets.tests.factories import ClosureFactory, OutletFactory
 from vehicles.tests.factories import brand
 
@@ -181,6 +183,62 @@ def test_a_crew_must_be_on_duty_during_the_opening_hours(now):
     assert crewless(audit(), "SH-CREW-01") == {
         day: ["crew-battery", "crew-general"] for day in WEEK_DAYS
     }
+
+
+def test_each_day_of_a_month_is_judged_on_its_own_however_alike_its_weeks(now):
+    outlet = crew_outlet()
+    technician(outlet, name="Lead", skills=("general", "ev_battery"), hv=2, hv_until=days(24))
+    technician(outlet, name="Guard", hv=2, hv_until=FAR, away=[(days(16), days(16))])
+    month = Period(date_from=days(1), date_to=days(28))
+
+    # One Wednesday of four, away; from a Friday on, the lead's certificate has lapsed.
+    assert crewless(audit(period=month), "SH-CREW-01") == {
+        day: ["crew-battery"] for day in [days(16), days(25), days(26), days(27), days(28)]
+    }
+
+
+def test_a_brand_authorization_lapsing_in_the_fourth_week_counts_from_the_next_day(now):
+    outlet = crew_outlet()
+    lead = {"skills": ("general", "ev_battery"), "hv": 2, "hv_until": FAR}
+    technician(outlet, name="Lead", brands={"AITO": days(22)}, **lead)
+    technician(outlet, name="Guard", hv=2, hv_until=FAR)
+    month = Period(date_from=days(1), date_to=days(28))
+
+    assert crewless(audit(period=month), "SH-CREW-01") == {
+        days(n): ["crew-battery"]
+        for n in range(23, 29)  # the guard leads general work
+    }
+
+
+@pytest.mark.parametrize(
+    ("period", "minutes", "clocks_change"),
+    [
+        # Berlin's clocks go back on Sunday 25 October: 01:00–04:00 is four real hours.
+        (Period(dt.date(2026, 10, 18), dt.date(2026, 11, 1)), 210, dt.date(2026, 10, 25)),
+        # And forward on Sunday 29 March: 01:00–04:00 is two.
+        (Period(dt.date(2026, 3, 22), dt.date(2026, 4, 5)), 150, dt.date(2026, 3, 29)),
+    ],
+)
+def test_the_day_the_clocks_change_is_judged_apart_from_its_weekday(
+    now, period, minutes, clocks_change
+):
+    night = (dt.time(1), dt.time(4))
+    OutletFactory(
+        code="BE-CREW-01",
+        time_zone="Europe/Berlin",
+        plans_crews=True,
+        services=[general_service(minutes=minutes)],
+        hours=[night],
+    )
+    technician(Outlet.objects.get(code="BE-CREW-01"), name="Night", shift=night)
+
+    found = crewless(audit(period=period), "BE-CREW-01")
+
+    every_day = list(days_between(period.date_from, period.date_to))
+    if minutes > 180:  # fits only in the longer night
+        assert found == {day: ["crew-general"] for day in every_day if day != clocks_change}
+    else:  # fits in every night but the shorter one
+        assert found == {clocks_change: ["crew-general"]}
 
 
 def test_outlets_that_do_not_plan_crews_have_no_days_without_crew(now):

@@ -1,7 +1,9 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from outlets.schedule import day_intervals, days_between
+import pytest
+
+from outlets.schedule import day_intervals, days_between, keeps_offset
 
 
 def test_days_between_includes_both_ends():
@@ -54,3 +56,20 @@ def test_a_remembered_days_intervals_are_the_callers_own_to_change():
     # The same answer however the hours come (any order, a tuple), and not the cleared list.
     assert day_intervals(day, tuple(reversed(HOURS)), BERLIN) == day_intervals(day, HOURS, BERLIN)
     assert len(day_intervals(day, HOURS, BERLIN)) == 2
+
+
+@pytest.mark.parametrize(
+    ("day", "zone", "kept"),
+    [
+        (dt.date(2026, 10, 24), BERLIN, True),
+        (dt.date(2026, 10, 25), BERLIN, False),  # the clocks go back at 03:00
+        (dt.date(2026, 10, 26), BERLIN, True),
+        (dt.date(2026, 3, 29), BERLIN, False),  # forward at 02:00
+        # Santiago's clocks go forward at midnight: the day begins in the skipped hour.
+        (dt.date(2026, 9, 6), ZoneInfo("America/Santiago"), False),
+        (dt.date(2026, 9, 7), ZoneInfo("America/Santiago"), True),
+        (dt.date(2026, 10, 25), ZoneInfo("Asia/Shanghai"), True),
+    ],
+)
+def test_a_day_keeps_its_offset_unless_the_clocks_change_on_it(day, zone, kept):
+    assert keeps_offset(day, zone) is kept
