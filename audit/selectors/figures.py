@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Self
 
 import numpy as np
@@ -110,6 +110,9 @@ class OutletFigures(Figures):
 class OutletAudit:
     rows: list[OutletFigures]
     total: OutletFigures
+    # Each outlet's waits (by outlet code), the started bookings' in ascending order: what the
+    # wait figures are taken over, and what the dashboard's wait chart bands (audit.charts).
+    waits: dict[str, Values] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -198,8 +201,13 @@ def outlet_audit(
                 time_zone="",
             )
     result = [OutletFigures.from_row(row) for row in rows]
+    waits = {
+        row["outlet"]: found.waits
+        for row, found in zip(rows, samples, strict=True)
+        if found is not None
+    }
     # GROUPING SETS always yields the total, last (ORDER BY is_total).
-    return OutletAudit(rows=result[:-1], total=result[-1])
+    return OutletAudit(rows=result[:-1], total=result[-1], waits=waits)
 
 
 def equity_comparisons(

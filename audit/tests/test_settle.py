@@ -17,7 +17,7 @@ from audit import settle
 from audit.charts import wait_distribution, weekly_on_time
 from audit.models import SETTLE_AFTER, BookingFacts, FactsWatermark, StaleFacts, WeekFigures
 from audit.scope import audit_scope, auditor_for
-from audit.selectors import Period
+from audit.selectors import Period, outlet_audit
 from audit.tasks import settle_facts
 from bookings.models import Booking, BookingService, Feedback
 from estimates.models import EstimateLine
@@ -456,7 +456,7 @@ def charts(people) -> list:
             date_from=dt.date.fromisoformat(PERIOD["date_from"]),
             date_to=dt.date.fromisoformat(PERIOD["date_to"]),
         )
-        results.append(wait_distribution(scope=scope, period=period))
+        results.append(wait_distribution(outlet_audit(scope=scope, period=period)))
         results.append(weekly_on_time(scope=scope, period=period))
     return results
 

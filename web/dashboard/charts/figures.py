@@ -25,7 +25,7 @@ def _percent(value: float) -> str:
 
 
 def wait_bucket_labels(edges: Sequence[int]) -> list[str]:
-    """≤ 0 min (early), 1–15 min, …, > 60 min: the buckets of audit.chart_sql.WAIT_BUCKET_EDGES."""
+    """≤ 0 min (early), 1–15 min, …, > 60 min: the bands of audit.charts.WAIT_BUCKET_EDGES."""
     labels = [_("early or on time (≤ %(edge)d min)") % {"edge": edges[0]}]
     labels += [
         _("%(low)d–%(high)d min") % {"low": low, "high": high}

@@ -166,7 +166,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             ),
             charts=figures.overview_charts(
                 rows=page.object_list,
-                waits=_on_page(wait_distribution(**filters), page.object_list),
+                waits=_on_page(wait_distribution(audit), page.object_list),
                 weeks=weekly_on_time(**filters),
             ),
         )
@@ -279,7 +279,7 @@ def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
         "city": form.cleaned_data.get("city") or None,
     }
     if chart == "waits":
-        waits = wait_distribution(**filters)
+        waits = wait_distribution(outlet_audit(**filters))
         edges = waits[0].edges if waits else ()
         header = [
             "outlet",
