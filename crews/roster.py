@@ -29,36 +29,25 @@ def load_rosters(
     # One row per technician and outlet, their week's shifts in arrays (in one order, so that
     # the three line up): a row per shift repeated each person's columns seven times over.
     in_order = ("weekday", "starts")
+    person = (
+        "outlet_id",
+        "technician_id",
+        "technician__user__first_name",
+        "technician__user__last_name",
+        "technician__user__username",
+        "technician__skills",
+        "technician__hv_level",
+        "technician__hv_valid_until",
+    )
     rows = (
         on_shift.order_by()
-        .values(
-            "outlet_id",
-            "technician_id",
-            "technician__user__first_name",
-            "technician__user__last_name",
-            "technician__user__username",
-            "technician__skills",
-            "technician__hv_level",
-            "technician__hv_valid_until",
-        )
+        .values(*person)
         .annotate(
             shift_weekdays=ArrayAgg("weekday", order_by=in_order),
             shift_starts=ArrayAgg("starts", order_by=in_order),
             shift_ends=ArrayAgg("ends", order_by=in_order),
         )
-        .values_list(
-            "outlet_id",
-            "technician_id",
-            "technician__user__first_name",
-            "technician__user__last_name",
-            "technician__user__username",
-            "technician__skills",
-            "technician__hv_level",
-            "technician__hv_valid_until",
-            "shift_weekdays",
-            "shift_starts",
-            "shift_ends",
-        )
+        .values_list(*person, "shift_weekdays", "shift_starts", "shift_ends")
     )
     for (
         outlet_id,
@@ -73,13 +62,7 @@ def load_rosters(
         starts,
         ends,
     ) in rows:
-        member = Member(
-            id=tech_id,
-            name=person_name(first, last) or username,
-            skills=frozenset(skills),
-            hv_level=hv_level,
-            hv_valid_until=hv_valid_until,
-        )
+        member = _member(tech_id, first, last, username, skills, hv_level, hv_valid_until)
         for weekday, shift in zip(weekdays, zip(starts, ends, strict=True), strict=True):
             member.shifts.setdefault(weekday, []).append(shift)
         rosters[outlet_id][tech_id] = member
@@ -113,17 +96,32 @@ def load_members(
             "is_active",
         )
     ):
-        member = Member(
-            id=tech_id,
-            name=person_name(first, last) or username,
-            skills=frozenset(skills),
-            hv_level=hv_level,
-            hv_valid_until=hv_valid_until,
-            is_active=is_active,
-        )
-        people[tech_id] = [member]
+        people[tech_id] = [
+            _member(tech_id, first, last, username, skills, hv_level, hv_valid_until, is_active)
+        ]
     _add_certificates(people, list(people), date_from=date_from, date_to=date_to)
     return {tech_id: members[0] for tech_id, members in people.items()}
+
+
+def _member(
+    tech_id: int,
+    first: str,
+    last: str,
+    username: str,
+    skills: list[str],
+    hv_level: int,
+    hv_valid_until: dt.date | None,
+    is_active: bool = True,
+) -> Member:
+    """A technician's Member from their row, without shifts or certificates yet."""
+    return Member(
+        id=tech_id,
+        name=person_name(first, last) or username,
+        skills=frozenset(skills),
+        hv_level=hv_level,
+        hv_valid_until=hv_valid_until,
+        is_active=is_active,
+    )
 
 
 def _add_certificates(
