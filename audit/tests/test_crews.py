@@ -191,7 +191,7 @@ def test_each_day_of_a_month_is_judged_on_its_own_however_alike_its_weeks(now):
     technician(outlet, name="Guard", hv=2, hv_until=FAR, away=[(days(16), days(16))])
     month = Period(date_from=days(1), date_to=days(28))
 
-    # One Wednesday of four, away; from a Friday on, the lead's certificate has lapsed.
+    # One Thursday of four, away; from a Saturday on, the lead's certificate has lapsed.
     assert crewless(audit(period=month), "SH-CREW-01") == {
         day: ["crew-battery"] for day in [days(16), days(25), days(26), days(27), days(28)]
     }
