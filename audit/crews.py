@@ -246,7 +246,9 @@ def crewless_days(
             outlet_id__in=ids, date__range=(period.date_from, period.date_to)
         ).values_list("outlet_id", "date")
     )
-    rosters = load_rosters(ids, date_from=period.date_from, date_to=period.date_to)
+    rosters = load_rosters(
+        ids, date_from=period.date_from, date_to=period.date_to, brand_id=brand.pk
+    )
     found: dict[int, list[CrewlessDay]] = {}
     for outlet_id, outlet in planned.items():
         members, zone = rosters[outlet_id], ZoneInfo(outlet.time_zone)

@@ -20,9 +20,15 @@ from .rules import Member
 
 
 def load_rosters(
-    outlet_ids: Sequence[int], *, date_from: dt.date, date_to: dt.date
+    outlet_ids: Sequence[int],
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    brand_id: int | None = None,
 ) -> dict[int, list[Member]]:
-    """{outlet id: its members}, for every outlet asked (empty where none has a shift)."""
+    """{outlet id: its members}, for every outlet asked (empty where none has a shift). With
+    `brand_id`, each member knows their authorization for that brand alone: for a reader that
+    judges one brand's jobs (the crews audit), where every brand's were five times the rows."""
     rosters: dict[int, dict[int, Member]] = {outlet_id: {} for outlet_id in outlet_ids}
     people: dict[int, list[Member]] = defaultdict(list)
     on_shift = Shift.objects.filter(outlet_id__in=list(outlet_ids), technician__is_active=True)
@@ -70,7 +76,11 @@ def load_rosters(
     # The people as the shifts' subquery: a network's thousands of ids, sent as parameters
     # one by one, cost more to send than the certificates to read.
     _add_certificates(
-        people, on_shift.values("technician_id"), date_from=date_from, date_to=date_to
+        people,
+        on_shift.values("technician_id"),
+        date_from=date_from,
+        date_to=date_to,
+        brand_id=brand_id,
     )
     return {outlet_id: list(members.values()) for outlet_id, members in rosters.items()}
 
@@ -130,17 +140,21 @@ def _add_certificates(
     *,
     date_from: dt.date,
     date_to: dt.date,
+    brand_id: int | None = None,
 ) -> None:
-    """Each person's brand authorizations and the absences that touch the dates, on every
-    Member that stands for them (one per outlet); `technician_ids` are the people's ids, or a
-    query of them. Two queries, none without people."""
+    """Each person's brand authorizations (only `brand_id`'s, when given) and the absences that
+    touch the dates, on every Member that stands for them (one per outlet); `technician_ids`
+    are the people's ids, or a query of them. Two queries, none without people."""
     if not people:
         return
-    for tech_id, brand_id, valid_until in BrandAuthorization.objects.filter(
-        technician_id__in=technician_ids
-    ).values_list("technician_id", "brand_id", "valid_until"):
+    authorizations = BrandAuthorization.objects.filter(technician_id__in=technician_ids)
+    if brand_id is not None:
+        authorizations = authorizations.filter(brand_id=brand_id)
+    for tech_id, brand, valid_until in authorizations.values_list(
+        "technician_id", "brand_id", "valid_until"
+    ):
         for member in people[tech_id]:
-            member.brands[brand_id] = valid_until
+            member.brands[brand] = valid_until
     for tech_id, first_day, last_day in Absence.objects.filter(
         technician_id__in=technician_ids, first_day__lte=date_to, last_day__gte=date_from
     ).values_list("technician_id", "first_day", "last_day"):
