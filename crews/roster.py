@@ -153,10 +153,11 @@ def _add_certificates(
     for tech_id, brand, valid_until in authorizations.values_list(
         "technician_id", "brand_id", "valid_until"
     ):
-        for member in people[tech_id]:
+        # .get: a query of ids is read after the people were, and may find someone new since.
+        for member in people.get(tech_id, ()):
             member.brands[brand] = valid_until
     for tech_id, first_day, last_day in Absence.objects.filter(
         technician_id__in=technician_ids, first_day__lte=date_to, last_day__gte=date_from
     ).values_list("technician_id", "first_day", "last_day"):
-        for member in people[tech_id]:
+        for member in people.get(tech_id, ()):
             member.absences.append((first_day, last_day))
