@@ -64,6 +64,12 @@ from psycopg import sql  # noqa: E402
 
 django.setup()
 
+from hima_service.worker import prepare_worker  # noqa: E402
+
+# The requests below run in this process as in a web worker: set up as hima_service/wsgi.py
+# sets up a worker.
+prepare_worker()
+
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
