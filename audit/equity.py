@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hima_service.language import localized
@@ -76,11 +77,16 @@ def equity_audit(
     """Per outlet, each brand in scope against the others there, and the flags of the view's
     family (the tests this view runs: a brand admin's brand only, the alliance's every brand).
     A brand admin gets the pooled others only when they are several brands."""
+    comparisons = equity_comparisons(scope=scope, period=period, outlet=outlet, city=city, now=now)
+    return equity_of(comparisons, scope=scope)
+
+
+def equity_of(comparisons: Iterable[Comparison], *, scope: AuditScope) -> EquityAudit:
+    """The equity view of these comparisons (audit.selectors: equity_comparisons, or
+    overview_figures with the outlet figures) as `scope` may see it, and its flags."""
     outlets: dict[str, OutletEquity] = {}
     shown: list[Comparison] = []
-    for comparison in equity_comparisons(
-        scope=scope, period=period, outlet=outlet, city=city, now=now
-    ):
+    for comparison in comparisons:
         others = comparison.others
         other_brands = others.brands if others else 0
         withheld = not scope.is_alliance and others is not None and other_brands < MIN_OTHER_BRANDS

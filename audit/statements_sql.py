@@ -18,6 +18,7 @@ from .samples import MEDIAN_KINDS, SAMPLE_KINDS
 from .sql import (
     METRICS,
     PART_COLUMNS,
+    PART_COUNTS,
     PART_FIGURES,
     PART_SUMS,
     RATES,
@@ -55,6 +56,45 @@ parts AS MATERIALIZED (
     ),
 )
 
+# The figures' columns, as each figures CTE below names them (PART_FIGURES) and as every statement
+# here sends them, in this order.
+_FIGURE_COLUMNS = (
+    *(column for column in PART_COUNTS if column != "rating_sum"),
+    "rating_mean", "charged_total", "standard_total", "extra_value_approved", "currency",
+)  # fmt: skip
+
+
+def _row(
+    *,
+    kind: str,
+    is_total: sql.Composable,
+    brand: sql.Composable,
+    side: sql.Composable,
+    samples: dict[str, sql.Composable],
+) -> sql.Composed:
+    """A result row, the same columns for an outlet's figures and an equity comparison's side,
+    so that the overview's statement sends both (OVERVIEW_FIGURES): what the row is, where, which
+    brand and side, the figures (alias `f`), the values (array_send's bytes, or NULL) and the
+    rates."""
+    return sql.SQL("""
+    {kind} AS kind, {is_total} AS is_total, o.code AS outlet, o.name AS outlet_name,
+    o.name_zh AS outlet_name_zh, o.city, o.city_zh, o.time_zone, {brand}, {side},
+    {figures}, {samples}, {rates}""").format(
+        kind=sql.Literal(kind),
+        is_total=is_total,
+        brand=brand,
+        side=side,
+        figures=sql.SQL(", ").join(sql.Identifier("f", column) for column in _FIGURE_COLUMNS),
+        samples=sql.SQL(", ").join(
+            sql.SQL("{} AS {}").format(
+                samples.get(values, sql.SQL("NULL::bytea")), sql.Identifier(values)
+            )
+            for values in SAMPLE_KINDS
+        ),
+        rates=RATES,
+    )
+
+
 # One row per outlet in scope plus the network total (GROUPING SETS: one pass, and the total's
 # medians are the network's, not an average of the outlets'). Outlets in scope: the active ones
 # authorized for the brand (all active ones for every brand), plus any with bookings in the
@@ -68,61 +108,70 @@ parts AS MATERIALIZED (
 # view's are: the medians are taken over them in audit.samples, the network's over all of them
 # (to the bit what `percentile_cont` gives; sorting the quarter's values here, row by row, was
 # most of the statement).
-OUTLET_FIGURES = sql.SQL("""
-WITH {parts},
+#
+# `brand` is the parameter naming the scope's brand; `parts` the parts of that brand (the
+# outlet audit's own, narrowed as they are read) or a narrowing of everyone's (the overview's).
+def _outlet_figures(*, brand: sql.Composable, parts: sql.Composable) -> tuple[sql.Composed, ...]:
+    """The outlet figures' CTEs (`authorized`, `outlet_figures`, `outlet_samples`), then its
+    rows (after SELECT) and their order."""
+    ctes = sql.SQL("""
 authorized AS (
     SELECT o.id FROM outlets_outlet o
     WHERE o.is_active
       AND {in_outlets}
-      AND (%(brand_id)s::bigint IS NULL OR EXISTS (
+      AND ({brand}::bigint IS NULL OR EXISTS (
           SELECT 1 FROM outlets_outlet_brands ob
-          WHERE ob.outlet_id = o.id AND ob.brand_id = %(brand_id)s::bigint))
+          WHERE ob.outlet_id = o.id AND ob.brand_id = {brand}::bigint))
 ),
-figures AS (
+outlet_figures AS (
     SELECT coalesce(p.outlet_id, a.id) AS outlet_id,
            GROUPING(coalesce(p.outlet_id, a.id)) = 1 AS is_total, {part_figures}
-    FROM parts p
+    FROM {parts} p
     FULL JOIN authorized a ON a.id = p.outlet_id
     GROUP BY GROUPING SETS ((coalesce(p.outlet_id, a.id)), ())
 ),
-samples AS (
+outlet_samples AS (
     SELECT p.outlet_id, {samples}
-    FROM parts p
+    FROM {parts} p
     GROUP BY p.outlet_id
-)
-SELECT
-    f.is_total, o.code AS outlet, o.name AS outlet_name, o.name_zh AS outlet_name_zh, o.city,
-    o.city_zh, o.time_zone, f.*, {sample_columns}, {rates}
-FROM figures f
-LEFT JOIN samples s ON NOT f.is_total AND s.outlet_id = f.outlet_id
-LEFT JOIN outlets_outlet o ON o.id = f.outlet_id
-ORDER BY f.is_total, o.code
-""").format(
-    parts=PARTS,
-    in_outlets=IN_OUTLETS,
-    part_figures=PART_FIGURES,
-    samples=sql.SQL(",\n        ").join(
-        sql.SQL("array_send(audit_array_cat_agg(p.{kind}::float8[])) AS {kind}").format(
-            kind=sql.Identifier(kind)
+)""").format(
+        in_outlets=IN_OUTLETS,
+        brand=brand,
+        parts=parts,
+        part_figures=PART_FIGURES,
+        samples=sql.SQL(",\n        ").join(
+            sql.SQL("array_send(audit_array_cat_agg(p.{kind}::float8[])) AS {kind}").format(
+                kind=sql.Identifier(kind)
+            )
+            for kind in MEDIAN_KINDS
+        ),
+    )
+    rows = sql.SQL("""{row}
+FROM outlet_figures f
+LEFT JOIN outlet_samples s ON NOT f.is_total AND s.outlet_id = f.outlet_id
+LEFT JOIN outlets_outlet o ON o.id = f.outlet_id""").format(
+        row=_row(
+            kind="outlet",
+            is_total=sql.SQL("f.is_total"),
+            brand=sql.SQL("NULL AS brand, NULL AS brand_name, NULL AS brand_name_zh"),
+            side=sql.SQL("NULL::boolean AS own, NULL::bigint AS brands"),
+            samples={kind: sql.Identifier("s", kind) for kind in MEDIAN_KINDS},
         )
-        for kind in MEDIAN_KINDS
-    ),
-    sample_columns=sql.SQL(", ").join(sql.Identifier("s", kind) for kind in MEDIAN_KINDS),
-    rates=RATES,
-)
+    )
+    return ctes, rows
+
 
 # Equity: for each outlet and each brand compared there ("perspective"), two groups of parts:
 # the brand's own bookings (own) and those of every other brand at that outlet pooled (not
-# own). A brand admin's request compares their brand only, so no group ever holds another
-# brand's own figures. The parts are the outlet audit's (SCOPED_WEEKS), by brand.
+# own). A brand admin's request compares their brand only (`compared_brand_id`), so no group
+# ever holds another brand's own figures. The parts are every brand's (SCOPED_WEEKS).
 #
 # The values behind the medians and the rank tests come along whole, each side's joined end to
 # end (no row per value) and sent in binary (audit.samples takes the medians over them). For the
 # alliance, which compares every brand, a brand's values are sent once, on its own side; the
 # others' side pools them from there.
 _SAMPLES_SENT = sql.SQL("(p.own OR %(compared_brand_id)s::bigint IS NOT NULL)")
-EQUITY_FIGURES = sql.SQL("""
-WITH {parts},
+_EQUITY_CTES = sql.SQL("""
 perspectives AS (
     SELECT outlet_id, brand_id, count(*) OVER (PARTITION BY outlet_id) AS brands_here
     FROM (SELECT DISTINCT outlet_id, brand_id FROM parts) AS present
@@ -133,7 +182,7 @@ sides AS (
     JOIN parts p ON p.outlet_id = pp.outlet_id
     WHERE %(compared_brand_id)s::bigint IS NULL OR pp.brand_id = %(compared_brand_id)s::bigint
 ),
-figures AS (
+side_figures AS (
     SELECT
         p.outlet_id, p.compared_brand_id, p.own,
         -- the brands on this side: the compared one, or all the others present
@@ -142,15 +191,7 @@ figures AS (
         {samples}
     FROM sides p
     GROUP BY p.outlet_id, p.compared_brand_id, p.own
-)
-SELECT o.code AS outlet, o.name AS outlet_name, o.name_zh AS outlet_name_zh, o.city, o.city_zh,
-       br.code AS brand, br.name AS brand_name, br.name_zh AS brand_name_zh, f.*, {rates}
-FROM figures f
-JOIN outlets_outlet o ON o.id = f.outlet_id
-JOIN vehicles_brand br ON br.id = f.compared_brand_id
-ORDER BY o.code, br.code, f.own DESC
-""").format(
-    parts=PARTS,
+)""").format(
     part_figures=PART_FIGURES,
     samples=sql.SQL(",\n        ").join(
         sql.SQL(
@@ -159,7 +200,55 @@ ORDER BY o.code, br.code, f.own DESC
         ).format(sent=_SAMPLES_SENT, kind=sql.Identifier(kind))
         for kind in SAMPLE_KINDS
     ),
-    rates=RATES,
+)
+_EQUITY_ROWS = sql.SQL("""{row}
+FROM side_figures f
+JOIN outlets_outlet o ON o.id = f.outlet_id
+JOIN vehicles_brand br ON br.id = f.compared_brand_id""").format(
+    row=_row(
+        kind="equity",
+        is_total=sql.SQL("NULL::boolean"),
+        brand=sql.SQL("br.code AS brand, br.name AS brand_name, br.name_zh AS brand_name_zh"),
+        side=sql.SQL("f.own, f.brands"),
+        samples={kind: sql.Identifier("f", kind) for kind in SAMPLE_KINDS},
+    )
+)
+
+# The outlet audit: the parts of the scope's brand alone (`brand_id`), narrowed as they are read.
+_OUTLET_CTES, _OUTLET_ROWS = _outlet_figures(
+    brand=sql.Placeholder("brand_id"), parts=sql.SQL("parts")
+)
+OUTLET_FIGURES = sql.SQL("WITH {parts},{ctes}\nSELECT {rows}\nORDER BY f.is_total, o.code").format(
+    parts=PARTS, ctes=_OUTLET_CTES, rows=_OUTLET_ROWS
+)
+
+# The equity view: every brand's parts (`brand_id` NULL), the comparison narrowed to
+# `compared_brand_id` when it names one.
+EQUITY_FIGURES = sql.SQL(
+    "WITH {parts},{ctes}\nSELECT {rows}\nORDER BY o.code, br.code, f.own DESC"
+).format(parts=PARTS, ctes=_EQUITY_CTES, rows=_EQUITY_ROWS)
+
+# The dashboard's overview shows both: the scope's outlet figures and the flags of its equity
+# view. One statement reads the period's parts once (every brand's, as the equity view needs
+# them; `brand_id` NULL) and sends both kinds of rows, the outlet figures over the scope's brand
+# (`compared_brand_id`) alone: apart, the two statements read the scope's brand twice.
+_SCOPE_CTES, _SCOPE_ROWS = _outlet_figures(
+    brand=sql.Placeholder("compared_brand_id"),
+    parts=sql.SQL(
+        "(SELECT * FROM parts WHERE %(compared_brand_id)s::bigint IS NULL "
+        "OR brand_id = %(compared_brand_id)s::bigint)"
+    ),
+)
+OVERVIEW_FIGURES = sql.SQL("""WITH {parts},{scope_ctes},{equity_ctes}
+SELECT {scope_rows}
+UNION ALL
+SELECT {equity_rows}
+ORDER BY kind, is_total, outlet, brand, own DESC""").format(
+    parts=PARTS,
+    scope_ctes=_SCOPE_CTES,
+    equity_ctes=_EQUITY_CTES,
+    scope_rows=_SCOPE_ROWS,
+    equity_rows=_EQUITY_ROWS,
 )
 
 

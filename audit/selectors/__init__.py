@@ -13,6 +13,7 @@ from .figures import (
     Side,
     equity_comparisons,
     outlet_audit,
+    overview_figures,
 )
 from .statements import Period, audit_outlet, fetch_rows, statement_params
 
@@ -34,5 +35,6 @@ __all__ = [
     "equity_comparisons",
     "fetch_rows",
     "outlet_audit",
+    "overview_figures",
     "statement_params",
 ]

@@ -186,6 +186,59 @@ def outlet_audit(
         statements_sql.OUTLET_FIGURES,
         statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now),
     )
+    return _outlet_audit(rows)
+
+
+def equity_comparisons(
+    *,
+    scope: AuditScope,
+    period: Period,
+    outlet: Outlet | None = None,
+    city: str | None = None,
+    now: dt.datetime | None = None,
+) -> list[Comparison]:
+    """Each brand (the scope's only, when it has one) at each outlet against the other brands
+    there pooled. One query; the other brands' own figures are never computed for a scope
+    with a brand."""
+    params = _equity_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
+    return _comparisons(fetch_rows(statements_sql.EQUITY_FIGURES, params))
+
+
+def overview_figures(
+    *,
+    scope: AuditScope,
+    period: Period,
+    outlet: Outlet | None = None,
+    city: str | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[OutletAudit, list[Comparison]]:
+    """outlet_audit and equity_comparisons together, as the dashboard's overview shows both:
+    one query, which reads the period's bookings once for both."""
+    params = _equity_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
+    rows = fetch_rows(statements_sql.OVERVIEW_FIGURES, params)
+    return (
+        _outlet_audit([row for row in rows if row["kind"] == "outlet"]),
+        _comparisons([row for row in rows if row["kind"] == "equity"]),
+    )
+
+
+def _equity_params(
+    *,
+    scope: AuditScope,
+    period: Period,
+    outlet: Outlet | None,
+    city: str | None,
+    now: dt.datetime | None,
+) -> dict[str, Any]:
+    params = statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
+    # Every brand's bookings are needed for "the others"; the comparison is narrowed instead.
+    params["compared_brand_id"] = params.pop("brand_id")
+    params["brand_id"] = None
+    return params
+
+
+def _outlet_audit(rows: list[dict[str, Any]]) -> OutletAudit:
+    """The outlet figures' rows (audit.statements_sql), the network total's last, as figures."""
     # The medians over each outlet's values, and the network's over all of them.
     samples = [None if row["is_total"] else Samples.for_medians(row) for row in rows]
     network = Samples.pooled([found for found in samples if found is not None])
@@ -210,22 +263,8 @@ def outlet_audit(
     return OutletAudit(rows=result[:-1], total=result[-1], waits=waits)
 
 
-def equity_comparisons(
-    *,
-    scope: AuditScope,
-    period: Period,
-    outlet: Outlet | None = None,
-    city: str | None = None,
-    now: dt.datetime | None = None,
-) -> list[Comparison]:
-    """Each brand (the scope's only, when it has one) at each outlet against the other brands
-    there pooled. One query; the other brands' own figures are never computed for a scope
-    with a brand."""
-    params = statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
-    # Every brand's bookings are needed for "the others"; the comparison is narrowed instead.
-    params["compared_brand_id"] = params.pop("brand_id")
-    params["brand_id"] = None
-    rows = fetch_rows(statements_sql.EQUITY_FIGURES, params)
+def _comparisons(rows: list[dict[str, Any]]) -> list[Comparison]:
+    """The equity sides' rows (audit.statements_sql), own before others, as comparisons."""
     # Each brand's own row and values per outlet: the alliance's "others" sides pool the values.
     own_rows = {(row["outlet"], row["brand"]): row for row in rows if row["own"]}
     own_samples: dict[str, dict[str, Samples]] = {}

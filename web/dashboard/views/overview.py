@@ -18,9 +18,16 @@ from django.utils.translation import gettext as _
 
 from audit import export
 from audit.charts import WaitDistribution, wait_distribution, weekly_on_time
-from audit.equity import equity_audit
+from audit.equity import equity_audit, equity_of
 from audit.scope import Auditor, AuditScope, audit_scope, auditor_for
-from audit.selectors import OutletFigures, Period, audit_bookings, audit_outlet, outlet_audit
+from audit.selectors import (
+    OutletFigures,
+    Period,
+    audit_bookings,
+    audit_outlet,
+    outlet_audit,
+    overview_figures,
+)
 from hima_service import csv_export
 from hima_service.exceptions import NotFound
 from hima_service.routers import audit_reads
@@ -135,10 +142,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     if scope is not None:
         city = form.cleaned_data.get("city") or None
         filters = {"scope": scope, "period": period, "outlet": outlet, "city": city}
-        audit = outlet_audit(**filters)
+        # The outlet figures and the equity view's flags, from one read of the period.
+        audit, comparisons = overview_figures(**filters)
         key, descending = parse_sort(form.cleaned_data.get("sort"))
         page = _outlet_page(request, sorted_rows(audit.rows, key=key, descending=descending))
-        equity_view = equity_audit(**filters)
+        equity_view = equity_of(comparisons, scope=scope)
         flags = equity_view.flags
         context.update(
             scope=scope,
