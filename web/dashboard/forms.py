@@ -42,6 +42,14 @@ def preset_period(preset: str, *, today: dt.date) -> Period | None:
     return None
 
 
+class LongSelect(forms.Select):
+    """A select of many flat choices (an outlet of 1,200): the same HTML as Django's Select, each
+    option written in the select's own template. Django's includes two templates per option,
+    which took 70 ms for the outlets on every page of the dashboard."""
+
+    template_name = "web/widgets/long_select.html"
+
+
 def _shown(date_from: dt.date | None, date_to: dt.date | None) -> str:
     return f"{date_from.isoformat() if date_from else ''}/{date_to.isoformat() if date_to else ''}"
 
@@ -62,7 +70,7 @@ class DashboardFilterForm(forms.Form):
     )
     brand = forms.CharField(label=_("Brand"), max_length=16, required=False)
     city = forms.ChoiceField(label=_("City"), required=False)
-    outlet = forms.ChoiceField(label=_("Outlet"), required=False)
+    outlet = forms.ChoiceField(label=_("Outlet"), required=False, widget=LongSelect)
     sort = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     # The dates the page showed ("from/to"): dates still equal to them were not typed, so a
     # preset chosen over them wins (without the script that clears them).
