@@ -1,5 +1,6 @@
 """The audit's statements, as its selectors run them: the outlet figures with the network total,
-the equity comparison and the list of the bookings behind one figure. Each is composed from the
+the equity comparison, both at once for the dashboard's overview, and the list of the bookings
+behind one figure. Each is composed from the
 figures' definitions (audit.sql) over the bookings in scope (audit.weeks_sql: the period as
 settled weeks, loose rows and the bookings still to come; audit.values_sql for the list).
 
@@ -7,7 +8,8 @@ Composed with psycopg.sql from fragments and constants of these modules only; ev
 request brings (dates, ids, the city) is a bound parameter.
 
 Parameters every statement takes: `date_from`, `date_to` (local dates, inclusive), `now`,
-`outlet_id` (or None), `city` (or None), `brand_id` (or None).
+`outlet_id` (or None), `city` (or None), `brand_id` (or None); the equity comparison and the
+overview's also `compared_brand_id` (or None).
 """
 
 from __future__ import annotations
@@ -111,9 +113,11 @@ def _row(
 #
 # `brand` is the parameter naming the scope's brand; `parts` the parts of that brand (the
 # outlet audit's own, narrowed as they are read) or a narrowing of everyone's (the overview's).
-def _outlet_figures(*, brand: sql.Composable, parts: sql.Composable) -> tuple[sql.Composed, ...]:
-    """The outlet figures' CTEs (`authorized`, `outlet_figures`, `outlet_samples`), then its
-    rows (after SELECT) and their order."""
+def _outlet_figures(
+    *, brand: sql.Composable, parts: sql.Composable
+) -> tuple[sql.Composed, sql.Composed]:
+    """The outlet figures' CTEs (`authorized`, `outlet_figures`, `outlet_samples`), and what
+    follows SELECT for their rows (the network total's among them)."""
     ctes = sql.SQL("""
 authorized AS (
     SELECT o.id FROM outlets_outlet o

@@ -200,8 +200,8 @@ def equity_comparisons(
     """Each brand (the scope's only, when it has one) at each outlet against the other brands
     there pooled. One query; the other brands' own figures are never computed for a scope
     with a brand."""
-    params = _equity_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
-    return _comparisons(fetch_rows(statements_sql.EQUITY_FIGURES, params))
+    params = statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
+    return _comparisons(fetch_rows(statements_sql.EQUITY_FIGURES, _compared(params)))
 
 
 def overview_figures(
@@ -214,24 +214,17 @@ def overview_figures(
 ) -> tuple[OutletAudit, list[Comparison]]:
     """outlet_audit and equity_comparisons together, as the dashboard's overview shows both:
     one query, which reads the period's bookings once for both."""
-    params = _equity_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
-    rows = fetch_rows(statements_sql.OVERVIEW_FIGURES, params)
+    params = statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
+    rows = fetch_rows(statements_sql.OVERVIEW_FIGURES, _compared(params))
     return (
         _outlet_audit([row for row in rows if row["kind"] == "outlet"]),
         _comparisons([row for row in rows if row["kind"] == "equity"]),
     )
 
 
-def _equity_params(
-    *,
-    scope: AuditScope,
-    period: Period,
-    outlet: Outlet | None,
-    city: str | None,
-    now: dt.datetime | None,
-) -> dict[str, Any]:
-    params = statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
-    # Every brand's bookings are needed for "the others"; the comparison is narrowed instead.
+def _compared(params: dict[str, Any]) -> dict[str, Any]:
+    """A statement's parameters (statement_params) for the equity comparison: every brand's
+    bookings are needed for "the others", so the scope's brand narrows the comparison instead."""
     params["compared_brand_id"] = params.pop("brand_id")
     params["brand_id"] = None
     return params
