@@ -2,11 +2,11 @@
 (hima_service/wsgi.py calls it; the in-process benches call it to run as a worker does).
 
 Python's cyclic garbage collector walks every object it tracks, from time to time, to find
-cycles. A worker holds some 190,000 such objects it loaded and keeps for its whole life
-(Django, the views, numpy and scipy); an audit view of the alliance allocates a few hundred
-thousand more, and its collections then walked the loaded ones again each time: a tenth of the
-view's time. `gc.freeze()` moves what is loaded so far out of the collector's sight, as the
-Python documentation describes for servers; what a request allocates is collected as before.
+cycles. Most of what a worker tracks it loaded and keeps for its whole life (Django, the views,
+numpy and scipy); a request that allocates much, as the alliance's audit views do, sets off
+collections that walked all of that again each time. `gc.freeze()` moves what is loaded so far
+out of the collector's sight, as the Python documentation describes for servers; what a request
+allocates is collected as before (docs/performance.md has the measurements).
 """
 
 from __future__ import annotations

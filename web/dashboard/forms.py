@@ -43,9 +43,9 @@ def preset_period(preset: str, *, today: dt.date) -> Period | None:
 
 
 class LongSelect(forms.Select):
-    """A select of many flat choices (an outlet of 1,200): the same HTML as Django's Select, each
-    option written in the select's own template. Django's includes two templates per option,
-    which took 70 ms for the outlets on every page of the dashboard."""
+    """A select of many flat choices (every outlet of the network): the same HTML as Django's
+    Select, each option written in the select's own template, where Django's includes two
+    templates per option: most of the filters' rendering at the alliance's size."""
 
     template_name = "web/widgets/long_select.html"
 
