@@ -9,6 +9,8 @@ the image sets WEB_HOST=0.0.0.0, as a container must answer on its own interface
 import os
 from pathlib import Path
 
+from hima_service.worker import prepare_worker
+
 bind = f"{os.environ.get('WEB_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
 # Processes × threads: the requests wait mostly on PostgreSQL, so threads serve them well; each
@@ -32,3 +34,10 @@ errorlog = "-"
 # writes can stall a worker. /dev/shm is memory, where Linux has it.
 if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"
+
+
+def post_worker_init(worker) -> None:
+    """Each worker, once it has loaded the application: every view loaded and that heap frozen
+    (hima_service.worker). Here rather than in hima_service/wsgi.py, which tests and tools import
+    too: freezing is for a server's process."""
+    prepare_worker()

@@ -66,8 +66,8 @@ django.setup()
 
 from hima_service.worker import prepare_worker  # noqa: E402
 
-# The requests below run in this process as in a web worker: set up as hima_service/wsgi.py
-# sets up a worker.
+# The requests below run in this process as in a web worker: set up as gunicorn.conf.py's
+# post_worker_init sets up a worker.
 prepare_worker()
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX  # noqa: E402

@@ -1,5 +1,6 @@
 """What a web worker does once, after loading the application and before its first request
-(hima_service/wsgi.py calls it; the in-process benches call it to run as a worker does).
+(gunicorn.conf.py's post_worker_init calls it; the in-process benches call it to run as a
+worker does).
 
 Python's cyclic garbage collector walks every object it tracks, from time to time, to find
 cycles. Most of what a worker tracks it loaded and keeps for its whole life (Django, the views,

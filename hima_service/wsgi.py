@@ -2,8 +2,5 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from hima_service.worker import prepare_worker
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hima_service.settings")
 application = get_wsgi_application()
-prepare_worker()
