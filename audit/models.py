@@ -16,13 +16,14 @@ import datetime as dt
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-# A booking settles this long after its start (its visit is normally over by then; a later
-# change, such as the owner's rating, marks it stale). The triggers mark changes from an hour
-# earlier on ('23 hours' in migration 0006): a transaction that wrote before a settling run
-# began and commits after it is still caught unless it stayed open for more than that hour.
-# Every booking after the watermark is computed live on every audit request: a day, not two,
-# is what a quarter's equity view could afford within a second at the alliance's size.
-SETTLE_AFTER = dt.timedelta(days=1)
+# A booking settles this long after its start: most visits are over by then, and one still in
+# the workshop is marked stale when it changes, and settled again. The triggers mark changes from
+# an hour earlier on ('2 hours' in migration 0007): a transaction that wrote before a settling
+# run began and commits after it is still caught unless it stayed open for more than that hour.
+# Every booking after the watermark is computed live on every audit request, so the shorter this
+# is the less each request computes (docs/performance.md); the price is that the staff's late
+# changes to the day's visits now pay for a mark.
+SETTLE_AFTER = dt.timedelta(hours=3)
 
 
 class BookingFacts(models.Model):

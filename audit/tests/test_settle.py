@@ -80,7 +80,7 @@ def october(history):
             Visit("AITO", d(8), status=S.CANCELLED),
             Visit("AITO", d(10), status=S.NO_SHOW, wait=None),
             Visit("AITO", d(17), wait=12, labour=70, rating=2),
-            Visit("AITO", d(19, 15), wait=3, labour=61),  # after the watermark (19th at noon)
+            Visit("AITO", d(20, 10), wait=3, labour=61),  # after the watermark (20th at 9)
             Visit("AITO", d(25), status=S.CONFIRMED, wait=None),  # ahead
             Visit("LUXEED", d(2, 11), wait=100, rating=1),
             Visit("LUXEED", d(3, 11), wait=50, rating=2),
@@ -157,9 +157,9 @@ def test_an_open_estimate_is_read_live_until_its_window_closes(october, as_):
 def test_facts_the_watermark_has_not_reached_are_not_read(october, as_):
     settle.facts_settle()
     live = figures(as_)
-    # A booking after the watermark (the 19th in the afternoon) with facts of its own, as a
-    # stale mark settled early leaves them: its live values count, and only them.
-    after = Booking.objects.get(start=d(19, 15))
+    # A booking after the watermark (the 20th at 10) with facts of its own, as a stale mark
+    # settled early leaves them: its live values count, and only them.
+    after = Booking.objects.get(start=d(20, 10))
     fact = BookingFacts.objects.get(pk=october["first"].pk)
     BookingFacts.objects.filter(pk=after.pk).delete()
     fact.pk, fact.start, fact.rating = after.pk, after.start, 1
@@ -251,17 +251,18 @@ def test_a_service_type_change_forgets_every_fact(october, as_):
     assert figures(as_) == live
 
 
-def test_only_bookings_a_day_past_are_marked(history):
+def test_only_bookings_two_hours_past_are_marked(history):
     """The triggers judge by the database's clock (the frozen one is Python's): bookings that
-    started within the last 23 hours change all day and are not marked; older ones are."""
+    started within the last 2 hours (an hour less than SETTLE_AFTER) are in the workshop and
+    not marked; older ones are."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT now()")
         db_now = cursor.fetchone()[0]
     recent, old = history.write(
         OutletFactory(),
         [
-            Visit("AITO", db_now - dt.timedelta(hours=22), status=S.CONFIRMED, wait=None),
-            Visit("AITO", db_now - dt.timedelta(hours=25)),
+            Visit("AITO", db_now - dt.timedelta(hours=1), status=S.CONFIRMED, wait=None),
+            Visit("AITO", db_now - dt.timedelta(hours=3)),
         ],
     )
     StaleFacts.objects.all().delete()
@@ -328,7 +329,8 @@ def weeks_settled() -> dict[tuple[int, str], int]:
 
 
 def test_settling_adds_up_each_week_once_the_watermark_is_past_its_end(october):
-    with time_machine.travel(NOW_AT - dt.timedelta(days=1), tick=False):  # a day earlier
+    # Two days earlier, less what the watermark follows behind the clock.
+    with time_machine.travel(NOW_AT - dt.timedelta(days=2) + SETTLE_AFTER, tick=False):
         settle.facts_settle()
     pudong = october["first"].outlet_id
     # The watermark is at noon on the 18th in Shanghai: the week of the 12th ends at midnight on
@@ -343,7 +345,7 @@ def test_settling_adds_up_each_week_once_the_watermark_is_past_its_end(october):
     assert week.waits == [20.0]
     assert (week.timed, len(week.labour_ratios), week.recall_done) == (2, 2, 1)
 
-    # At noon on the 20th the watermark is at noon on the 19th, past the end of both outlets'
+    # At noon on the 20th the watermark is at 9 on the 20th, past the end of both outlets'
     # week of the 12th: Munich's is added up. Pudong's holds only the 17th, whose estimate is
     # still open (read live, no facts), so it has no row.
     settle.facts_settle()
