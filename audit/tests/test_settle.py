@@ -251,18 +251,25 @@ def test_a_service_type_change_forgets_every_fact(october, as_):
     assert figures(as_) == live
 
 
-def test_only_bookings_two_hours_past_are_marked(history):
+def test_marks_start_an_hour_before_the_watermark(history):
     """The triggers judge by the database's clock (the frozen one is Python's): bookings that
-    started within the last 2 hours (an hour less than SETTLE_AFTER) are in the workshop and
-    not marked; older ones are."""
+    started within the last SETTLE_AFTER less an hour are in the workshop and not marked; older
+    ones are. Read from SETTLE_AFTER, so that a new interval there without a migration moving
+    the triggers' fails here."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT now()")
         db_now = cursor.fetchone()[0]
+    marks_from = SETTLE_AFTER - dt.timedelta(hours=1)
     recent, old = history.write(
         OutletFactory(),
         [
-            Visit("AITO", db_now - dt.timedelta(hours=1), status=S.CONFIRMED, wait=None),
-            Visit("AITO", db_now - dt.timedelta(hours=3)),
+            Visit(
+                "AITO",
+                db_now - marks_from + dt.timedelta(minutes=10),
+                status=S.CONFIRMED,
+                wait=None,
+            ),
+            Visit("AITO", db_now - marks_from - dt.timedelta(minutes=10)),
         ],
     )
     StaleFacts.objects.all().delete()
