@@ -3,18 +3,8 @@ number of queries however many outlets and bookings) and returns plain dataclass
 serializers."""
 
 from .booking_rows import COUNT_SQL, PAGE_SQL, AuditBooking, BookingRows, audit_bookings
-from .figures import (
-    NETWORK_TOTAL,
-    Comparison,
-    Figures,
-    OutletAudit,
-    OutletFigures,
-    Pool,
-    Side,
-    equity_comparisons,
-    outlet_audit,
-    overview_figures,
-)
+from .figures import NETWORK_TOTAL, equity_comparisons, outlet_audit, overview_figures
+from .shapes import Comparison, Figures, OutletAudit, OutletFigures, Pool, Side
 from .statements import Period, audit_outlet, fetch_rows, statement_params
 
 __all__ = [

@@ -5,16 +5,14 @@ from .booking import (
     DESK_UNCOUNTED,
     PICKUP_MODES,
     Booking,
-    BookingEvent,
     BookingMode,
-    BookingService,
     BookingStatus,
-    Feedback,
     HoldsCrew,
     IsActive,
     TsTzRange,
 )
 from .notification import Notification, NotificationDelivery
+from .parts import BookingEvent, BookingService, Feedback
 
 __all__ = [
     "ACTIVE_STATUSES",
