@@ -60,6 +60,9 @@ class EstimateLine(models.Model):
         DECLINED = "declined", _("declined")
         EXPIRED = "expired", _("expired")
 
+    # Waiting for the owner's answer.
+    OPEN_STATES = (State.PROPOSED, State.VIEWED)
+
     class Hold(models.TextChoices):
         """What an approval did to the visit's hold of the bay (and crew)."""
 
@@ -154,7 +157,7 @@ class EstimateLine(models.Model):
     @property
     def is_open(self) -> bool:
         """Waiting for the owner's answer."""
-        return self.state in (self.State.PROPOSED, self.State.VIEWED)
+        return self.state in self.OPEN_STATES
 
     @property
     def is_decided(self) -> bool:

@@ -3,7 +3,10 @@ shows, and the sending behind a link. Their joins are decided here, once."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+from collections.abc import Collection
+
+from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from bookings.models import Booking
@@ -64,3 +67,22 @@ def estimate_suggestions(*, vehicle: Vehicle, before: Booking | None = None) -> 
 def waiting_for_owner(lines: list[EstimateLine]) -> list[EstimateLine]:
     """Lines sent and not answered yet."""
     return [line for line in lines if line.sending_id is not None and line.is_open]
+
+
+def waiting_counts(*, booking_ids: Collection[int], now: dt.datetime) -> dict[int, int]:
+    """For each of these bookings that has any, how many of its lines wait for the owner's
+    answer: sent, not answered, and their sending's window still open at `now` (a line past it
+    has expired, whether or not estimates_expire has marked it yet). One query, for a list."""
+    if not booking_ids:
+        return {}
+    rows = (
+        EstimateLine.objects.filter(
+            booking_id__in=booking_ids,
+            state__in=EstimateLine.OPEN_STATES,
+            sending__expires_at__gt=now,
+        )
+        .order_by()
+        .values_list("booking_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)

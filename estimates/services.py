@@ -34,7 +34,7 @@ from .models import EstimateLine, EstimatePart, EstimateSending
 
 State = EstimateLine.State
 Hold = EstimateLine.Hold
-OPEN = [State.PROPOSED, State.VIEWED]
+OPEN = EstimateLine.OPEN_STATES
 # Extra work is found on the car in the workshop: checked in or in service.
 PROPOSABLE = [Booking.Status.CHECKED_IN, Booking.Status.IN_SERVICE]
 CENT = Decimal("0.01")

@@ -59,3 +59,10 @@ def estimate_card_line(context, booking: Booking) -> dict:
         "refused": counts["refused"],
         "in_workshop": booking.status in (Booking.Status.CHECKED_IN, Booking.Status.IN_SERVICE),
     }
+
+
+@register.simple_tag(takes_context=True)
+def waiting_lines(context, booking: Booking) -> int:
+    """On the owner's list of bookings: how many lines of extra work wait for the owner's
+    answer (the page's `waiting`, read once for the whole list)."""
+    return context.get("waiting", {}).get(booking.pk, 0)

@@ -173,3 +173,40 @@ def test_the_booking_page_links_the_open_estimate_and_offers_declined_work_again
     page = _client(visit.owner).get(f"/bookings/{later.reference}/")
     assert b"Declined at an earlier visit" in page.content
     assert b"Wiper blades" in page.content
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "link"),
+    [
+        ("en", "1 item of extra work waits for your answer.", "See and answer"),
+        ("zh-hans", "1 项追加项目等待您答复。", "查看并答复"),
+    ],
+)
+def test_my_bookings_says_which_visit_waits_for_the_owners_answer(
+    visit,  # noqa: F811
+    language,
+    sentence,
+    link,
+):
+    visit.repair()
+    visit.send()
+    later = BookingFactory(owner=visit.owner, start=next_local(10, days=3))
+
+    page = _client(visit.owner, language).get("/bookings/").content.decode()
+
+    rows = page.split('<article class="booking-row">')[1:]
+    [waiting] = [row for row in rows if visit.booking.reference in row]
+    [other] = [row for row in rows if later.reference in row]
+    assert sentence in waiting
+    assert f'href="/bookings/{visit.booking.reference}/">{link}</a>' in waiting
+    assert sentence not in other
+
+
+def test_my_bookings_says_nothing_once_the_owner_answered(visit):  # noqa: F811
+    line = visit.repair()
+    visit.send()
+    estimate_decide(line=line, actor=visit.owner, approve=False)
+
+    page = _client(visit.owner).get("/bookings/").content.decode()
+
+    assert "waits for your answer" not in page

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from bookings.lifecycle.status import booking_cancel
 from bookings.models import Booking
 from bookings.notify.selectors import booking_notifications
 from bookings.selectors import booking_events, booking_get, booking_list
+from estimates.selectors import waiting_counts
 from hima_service.exceptions import DomainError, SlotTaken
 from workshop.selectors import inspection_of
 
@@ -44,7 +46,14 @@ def _own_booking(request: HttpRequest, reference: str) -> Booking:
 @login_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
     upcoming, past = upcoming_and_past(booking_list(user=request.user).filter(owner=request.user))
-    context = {"upcoming": upcoming, "past": past, "own_zone": owner_zone_name(request.user)}
+    context = {
+        "upcoming": upcoming,
+        "past": past,
+        "own_zone": owner_zone_name(request.user),
+        # A car in the workshop may have extra work waiting for the owner's answer: the list,
+        # where the owner looks first, says so (only an upcoming visit can wait for one).
+        "waiting": waiting_counts(booking_ids=[b.pk for b in upcoming], now=timezone.now()),
+    }
     return render(request, "web/my_bookings.html", context)
 
 

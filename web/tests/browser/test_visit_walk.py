@@ -244,14 +244,18 @@ def test_a_visit_from_check_in_to_settlement_on_phones(
     waiting = tn(language, "%(n)s awaiting the owner", 1)
     expect(_card(desk, "checked_in", ref).locator(".estimate-card")).to_contain_text(waiting)
 
-    # The owner, on their own phone: the booking says something waits; the link shows the
-    # price and the photo, and the approval is recorded.
+    # The owner, on their own phone: their list of bookings, then the booking, says something
+    # waits; the link shows the price and the photo, and the approval is recorded.
     phone = open_page(language, viewport=PHONE)
     _sign_in_owner(phone, base, owner.username)
-    phone.goto(f"{base}/bookings/{ref}/")
-    expect(phone.locator("#visit-panel .flag")).to_contain_text(
-        tn(language, "%(n)s item of extra work waits for your answer.", 1)
-    )
+    phone.goto(f"{base}/bookings/")
+    waits = tn(language, "%(n)s item of extra work waits for your answer.", 1)
+    row = phone.locator(".booking-row", has_text=ref)
+    expect(row.locator(".waiting")).to_contain_text(waits)
+    check_accessibility(phone)
+    row.get_by_role("link", name=t(language, "See and answer")).click()
+    expect(phone).to_have_url(f"{base}/bookings/{ref}/")
+    expect(phone.locator("#visit-panel .flag")).to_contain_text(waits)
     expect(phone.locator("#visit-panel .step-current")).to_contain_text(
         t(language, "Waiting for your approval")
     )
@@ -260,6 +264,9 @@ def test_a_visit_from_check_in_to_settlement_on_phones(
     line.refresh_from_db()
     assert (line.state, line.decided_by_id) == (EstimateLine.State.APPROVED, owner.pk)
     assert line.hold == EstimateLine.Hold.EXTENDED  # the bay was free: the visit is longer
+    phone.goto(f"{base}/bookings/")  # answered: nothing waits any more
+    expect(phone.locator(".booking-row", has_text=ref)).to_be_visible()
+    expect(phone.locator(".booking-row .waiting")).to_have_count(0)
 
     # The advisor's open board shows the approval by itself (its poll).
     approved = tn(language, "%(n)s approved", 1)
