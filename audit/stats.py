@@ -3,7 +3,6 @@ step-down adjustment over a family of them, and the p-value written for a reader
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Literal
 
@@ -62,40 +61,74 @@ def mann_whitney_ps(
     argument handling, and the alliance's view tests two figures this way per brand and outlet,
     thousands of tests, the simulations thousands of views. Every brand compared at an outlet
     is ranked among the same values, the outlet's, so tests that share one pool object rank it
-    once: its distinct values in order, each with the mean of the ranks its ties span, and each
-    sample's rank sum looked up there. audit/tests/test_stats.py holds the two to the same
-    p-values. A test with fewer than two values, or all of them tied, has nothing to test:
-    p = 1."""
+    once. And every pool is ranked in the same few array operations, not a dozen per test: each
+    value of each pool becomes one integer key (the pool's number, then the value's place among
+    all the pools' values), so that sorting the keys ranks every pool at once, each distinct key
+    with the mean of the ranks its ties span in its pool, and each sample's rank sum is looked
+    up there. The ranks are
+    halves of integers, so their sums are exact in any order. audit/tests/test_stats.py holds
+    the two to the same p-values. A test with fewer than two values, or all of them tied, has
+    nothing to test: p = 1."""
     if len(worse) != len(tests):
         raise ValueError("One direction per test.")
-    ranked: dict[int, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float, int]] = {}
-    p_values = []
-    for (sample, pool), direction in zip(tests, worse, strict=True):
-        if id(pool) not in ranked:
-            distinct, ties = np.unique(np.asarray(pool, dtype=float), return_counts=True)
-            mean_ranks = np.cumsum(ties) - (ties - 1) / 2
-            ranked[id(pool)] = (
-                distinct,
-                mean_ranks,
-                float((ties**3 - ties).sum()),
-                int(ties.sum()),
-            )
-        distinct, mean_ranks, tied, n = ranked[id(pool)]
-        values = np.asarray(sample, dtype=float)
-        found = np.searchsorted(distinct, values)
-        if not (distinct.take(found, mode="clip") == values).all():
-            raise ValueError("A sample's values must all be in its pool.")
-        n1 = len(values)
-        n2 = n - n1
-        u = float(mean_ranks[found].sum()) - n1 * (n1 + 1) / 2
-        if direction == "lower":
-            u = n1 * n2 - u
-        variance = n1 * n2 / 12 * ((n + 1) - tied / (n * (n - 1))) if n >= 2 else 0.0
-        if variance <= 0:  # every value the same, or one side empty: no difference to test
-            p_values.append(1.0)
-            continue
-        p_values.append(float(special.ndtr(-(u - n1 * n2 / 2 - 0.5) / math.sqrt(variance))))
-    return p_values
+    if not tests:
+        return []
+    numbered: dict[int, int] = {}
+    pools: list[npt.NDArray[np.float64]] = []
+    pool_of_test = np.empty(len(tests), dtype=np.int64)
+    samples = []
+    for test, (sample, pool) in enumerate(tests):
+        if id(pool) not in numbered:
+            numbered[id(pool)] = len(pools)
+            pools.append(np.asarray(pool, dtype=float))
+        pool_of_test[test] = numbered[id(pool)]
+        samples.append(np.asarray(sample, dtype=float))
+    pool_sizes = np.array([len(pool) for pool in pools], dtype=np.int64)
+    sample_sizes = np.array([len(sample) for sample in samples], dtype=np.int64)
+    pooled = np.concatenate(pools)
+    sampled = np.concatenate(samples)
+    # Each value's place among every pool's distinct values (a sample's, if it is in a pool).
+    places = np.unique(pooled)
+    width = max(len(places), 1)
+    sample_places = np.searchsorted(places, sampled)
+    if not _all_found(places, sampled, sample_places):
+        raise ValueError("A sample's values must all be in its pool.")
+    keys = np.repeat(np.arange(len(pools)), pool_sizes) * width + np.searchsorted(places, pooled)
+    sample_keys = np.repeat(pool_of_test, sample_sizes) * width + sample_places
+    # Sorted by pool, then value: a key's ranks continue its pool's, which start after the
+    # values of the pools before it.
+    distinct, ties = np.unique(keys, return_counts=True)
+    pool_of_key = distinct // width
+    pool_starts = np.cumsum(pool_sizes) - pool_sizes
+    mean_ranks = np.cumsum(ties) - pool_starts[pool_of_key] - (ties - 1) / 2
+    tied = np.bincount(pool_of_key, weights=ties**3 - ties, minlength=len(pools))
+    found = np.searchsorted(distinct, sample_keys)
+    if not _all_found(distinct, sample_keys, found):
+        raise ValueError("A sample's values must all be in its pool.")
+    rank_sums = np.bincount(
+        np.repeat(np.arange(len(tests)), sample_sizes),
+        weights=mean_ranks.take(found, mode="clip"),
+        minlength=len(tests),
+    )
+    n1 = sample_sizes
+    n = pool_sizes[pool_of_test]
+    n2 = n - n1
+    u = rank_sums - n1 * (n1 + 1) / 2
+    u = np.where([direction == "lower" for direction in worse], n1 * n2 - u, u)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = np.where(
+            n >= 2, n1 * n2 / 12 * ((n + 1) - tied[pool_of_test] / (n * (n - 1))), 0.0
+        )
+        # Every value the same, or one side empty: no difference to test.
+        p = np.where(variance > 0, special.ndtr(-(u - n1 * n2 / 2 - 0.5) / np.sqrt(variance)), 1.0)
+    return [float(value) for value in p]
+
+
+def _all_found(ordered: npt.NDArray, wanted: npt.NDArray, positions: npt.NDArray) -> bool:
+    """Whether each wanted value is in `ordered` (ascending) at its searchsorted position."""
+    if not len(wanted):
+        return True
+    return bool(len(ordered)) and bool((ordered.take(positions, mode="clip") == wanted).all())
 
 
 def holm_adjusted(p_values: Sequence[float]) -> list[float]:

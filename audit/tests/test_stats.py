@@ -110,6 +110,14 @@ def test_mann_whitney_ps_wants_each_sample_in_its_pool_and_one_direction_per_tes
         mann_whitney_ps([([1, 2], [1, 2, 3, 4]), ([3, 4], [1, 2, 3, 4])], ["lower"])
     with pytest.raises(ValueError, match="must all be in its pool"):
         mann_whitney_ps([([1, 9], [1, 2, 3, 4])], ["lower"])
+    with pytest.raises(ValueError, match="must all be in its pool"):
+        mann_whitney_ps([([1, 2.5], [1, 2, 3, 4])], ["lower"])
+    # In another test's pool, not in its own.
+    with pytest.raises(ValueError, match="must all be in its pool"):
+        mann_whitney_ps([([7, 8], [7, 8, 9]), ([1, 7], [1, 2, 3])], ["lower", "lower"])
+    with pytest.raises(ValueError, match="must all be in its pool"):
+        mann_whitney_ps([([1], [])], ["lower"])
+    assert mann_whitney_ps([([], []), ([], [1, 2])], ["lower", "higher"]) == [1.0, 1.0]
 
 
 def test_holm_by_hand():
