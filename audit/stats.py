@@ -65,10 +65,9 @@ def mann_whitney_ps(
     value of each pool becomes one integer key (the pool's number, then the value's place among
     all the pools' values), so that sorting the keys ranks every pool at once, each distinct key
     with the mean of the ranks its ties span in its pool, and each sample's rank sum is looked
-    up there. The ranks are
-    halves of integers, so their sums are exact in any order. audit/tests/test_stats.py holds
-    the two to the same p-values. A test with fewer than two values, or all of them tied, has
-    nothing to test: p = 1."""
+    up there. The ranks are halves of integers, so their sums are exact in any order.
+    audit/tests/test_stats.py holds the two to the same p-values. A test with fewer than two
+    values, or all of them tied, has nothing to test: p = 1."""
     if len(worse) != len(tests):
         raise ValueError("One direction per test.")
     if not tests:

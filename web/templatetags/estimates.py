@@ -64,5 +64,5 @@ def estimate_card_line(context, booking: Booking) -> dict:
 @register.simple_tag(takes_context=True)
 def waiting_lines(context, booking: Booking) -> int:
     """On the owner's list of bookings: how many lines of extra work wait for the owner's
-    answer (the page's `waiting`, read once for the whole list)."""
-    return context.get("waiting", {}).get(booking.pk, 0)
+    answer (the page's `waiting_by_booking`, read once for the whole list)."""
+    return context.get("waiting_by_booking", {}).get(booking.pk, 0)

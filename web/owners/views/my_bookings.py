@@ -52,7 +52,9 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         "own_zone": owner_zone_name(request.user),
         # A car in the workshop may have extra work waiting for the owner's answer: the list,
         # where the owner looks first, says so (only an upcoming visit can wait for one).
-        "waiting": waiting_counts(booking_ids=[b.pk for b in upcoming], now=timezone.now()),
+        "waiting_by_booking": waiting_counts(
+            booking_ids=[b.pk for b in upcoming], now=timezone.now()
+        ),
     }
     return render(request, "web/my_bookings.html", context)
 
