@@ -47,16 +47,17 @@ class Login:
 
 # WMIs of the partner makers' plants, used to build demo VINs with real check digits.
 DEMO_OWNERS = [
-    # username, name, language, [(model code, WMI, serial, plate, odometer)]
-    ("owner.li", ("Li", "Hua"), "zh-hans", [("aito-m9", "LM8", 1, "沪A·M9001", 18200)]),
+    # username, (family name, given name) as the owner writes them, language,
+    # [(model code, WMI, serial, plate, odometer)]
+    ("owner.li", ("李", "华"), "zh-hans", [("aito-m9", "LM8", 1, "沪A·M9001", 18200)]),
     (
         "owner.chen",
-        ("Chen", "Jing"),
+        ("陈", "静"),
         "zh-hans",
         [("luxeed-s7", "LVV", 2, "粤B·S7002", 9400), ("aito-m5", "LM8", 3, "粤B·M5003", 31000)],
     ),
     ("owner.wang", ("Wang", "Lei"), "en", [("stelato-s9", "LNB", 4, "京A·S9004", 12600)]),
-    ("owner.zhao", ("Zhao", "Min"), "zh-hans", [("maextro-s800", "LJ1", 5, "皖A·S8005", 4100)]),
+    ("owner.zhao", ("赵", "敏"), "zh-hans", [("maextro-s800", "LJ1", 5, "皖A·S8005", 4100)]),
     ("owner.sun", ("Sun", "Yue"), "en", [("shangjie-h5", "LSJ", 6, "渝A·H5006", 7700)]),
     ("owner.mueller", ("Müller", "Anna"), "en", [("aito-m7", "LM8", 7, "B-HM 7007", 22500)]),
 ]

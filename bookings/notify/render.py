@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from accounts.models import User
+
 from ..models import Booking, Notification
 from .channels import OutgoingMessage
 
@@ -39,10 +41,19 @@ def _start(notification: Notification, booking: Booking) -> datetime:
     return datetime.fromisoformat(frozen) if frozen else booking.start
 
 
+def greeting_name(user: User, language: str) -> str:
+    """Whom a message greets: the whole name in Chinese (李华，您好 — a given name alone is for
+    family and friends there), the given name in English (Hello Anna); the username when the
+    account has no name."""
+    if language == "zh-hans":
+        return user.display_name
+    return user.first_name or user.username
+
+
 def _context(notification: Notification, language: str) -> dict:
     user = notification.recipient
     context: dict = {
-        "name": user.first_name or user.username,
+        "name": greeting_name(user, language),
         "kind": notification.kind,
         "facts": notification.context,
     }

@@ -341,6 +341,24 @@ def test_an_address_not_written_in_chinese_is_given_in_english(urumqi_booking):
     assert "8 Youhao Road" in body
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "language", "greeting"),
+    [
+        ("华", "李", "zh-hans", "李华，您好"),  # the whole name, family name first
+        ("Anna", "Müller", "zh-hans", "Anna Müller，您好"),
+        ("Anna", "Müller", "en", "Hello Anna"),  # the given name alone
+        ("", "", "zh-hans", "owner-7，您好"),  # no name: the username
+    ],
+)
+def test_a_message_greets_the_owner_as_their_language_does(
+    urumqi_booking, first, last, language, greeting
+):
+    owner = urumqi_booking.owner
+    owner.username, owner.first_name, owner.last_name = "owner-7", first, last
+    body = rendered_body(urumqi_booking, Kind.CONFIRMATION, language=language, address_zh="")
+    assert body.startswith(greeting)
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_ready_message_names_the_outlet_and_the_car(urumqi_booking, language):
     booking = urumqi_booking
