@@ -6,7 +6,8 @@ from django.utils import timezone
 from bookings.models import Booking
 from bookings.queue import outlet_queue
 from bookings.tests.factories import BookingFactory, next_local
-from outlets.tests.factories import OutletFactory, ServiceTypeFactory
+from outlets.models import OpeningHours
+from outlets.tests.factories import ClosureFactory, OutletFactory, ServiceTypeFactory
 from vehicles.models import Vehicle
 from vehicles.tests.factories import VehicleFactory, brand, valid_vin
 
@@ -126,6 +127,65 @@ def test_queue_orders_the_day_and_estimates_the_waiting_line(world):
     assert entries[waiting.reference].estimated_start == now + dt.timedelta(minutes=30)
     assert entries[later.reference].estimated_start == later.start
     assert entries[running.reference].estimated_start is None
+
+
+def _waiting_since_five(world, now):
+    """A car checked in for 17:00 on its own free bay, still waiting at `now`."""
+    return BookingFactory(
+        outlet=world.outlet,
+        bay=world.bays[0],
+        status="checked_in",
+        start=now.replace(hour=17),
+        checked_in_at=now.replace(hour=16, minute=50),
+    )
+
+
+def test_a_car_still_waiting_at_closing_time_is_expected_at_the_next_opening(world):
+    now = next_local(19)  # the outlet keeps 09:00-18:00 every day
+    _waiting_since_five(world, now)
+    [entry] = outlet_queue(outlet=world.outlet, day=now.date(), now=now)
+    assert entry.estimated_start == now.replace(hour=9) + dt.timedelta(days=1)
+
+
+def test_the_next_opening_skips_a_closed_day(world):
+    now = next_local(19)
+    _waiting_since_five(world, now)
+    ClosureFactory(outlet=world.outlet, date=now.date() + dt.timedelta(days=1))
+    [entry] = outlet_queue(outlet=world.outlet, day=now.date(), now=now)
+    assert entry.estimated_start == now.replace(hour=9) + dt.timedelta(days=2)
+
+
+def test_a_walk_in_waiting_for_a_bay_after_closing_is_expected_at_the_next_opening(world):
+    now = next_local(17, days=2)
+    for bay in world.bays:  # both bays in service until 19:00, past closing time
+        BookingFactory(
+            outlet=world.outlet,
+            bay=bay,
+            status="in_service",
+            start=now - dt.timedelta(hours=1),
+            end=now + dt.timedelta(hours=2),
+            bay_released_at=now + dt.timedelta(hours=2),
+            started_at=now - dt.timedelta(hours=1),
+        )
+    walk_in = BookingFactory(
+        outlet=world.outlet,
+        bay=None,
+        status="checked_in",
+        channel="walk_in",
+        start=now,
+        checked_in_at=now,
+        vehicle=VehicleFactory(),
+    )
+    entries = {e.booking.pk: e for e in outlet_queue(outlet=world.outlet, day=now.date(), now=now)}
+    assert entries[walk_in.pk].estimated_start == now.replace(hour=9) + dt.timedelta(days=1)
+
+
+def test_without_opening_hours_the_estimate_is_the_bays_own(world):
+    now = next_local(19)
+    _waiting_since_five(world, now)
+    OpeningHours.objects.filter(outlet=world.outlet).delete()
+    [entry] = outlet_queue(outlet=world.outlet, day=now.date(), now=now)
+    assert entry.estimated_start == now
 
 
 def test_queue_api_lists_the_day_in_start_order(world, django_assert_max_num_queries):

@@ -101,7 +101,7 @@ def test_crews_cost_one_query_for_the_whole_board(crew_board, count, django_asse
         _booking(crew_board, minutes=30 * n, crew=[lead.pk, guardian.pk])
     client = _client(crew_board["advisor"])
     # The board's budget without crews (test_staff_pages) and one query for every crew's names.
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(21):
         assert client.get(BOARD).status_code == 200
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         assert client.get(f"{BOARD}board/", HTTP_HX_REQUEST="true").status_code == 200

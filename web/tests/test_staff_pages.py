@@ -80,6 +80,23 @@ def _today(outlet, *, minutes: int = 0, status=Booking.Status.CONFIRMED, **kwarg
     )
 
 
+def test_a_car_waiting_past_closing_time_shows_the_day_it_is_expected(floor):
+    outlet = floor["outlet"]
+    OpeningHours.objects.filter(outlet=outlet).update(opens=dt.time(9), closes=dt.time(18))
+    evening = timezone.localtime().replace(hour=19, minute=0, second=0, microsecond=0)
+    with time_machine.travel(evening, tick=False):
+        _today(
+            outlet,
+            minutes=-120,
+            status=Booking.Status.CHECKED_IN,
+            checked_in_at=evening - dt.timedelta(minutes=130),
+        )
+        page = _client(floor["advisor"]).get("/staff/SH-BOARD-01/").content.decode()
+    tomorrow = evening.date() + dt.timedelta(days=1)
+    # Not "19:00", when nobody is there to start it: the next opening, with its day.
+    assert f'<dd class="estimate">{tomorrow:%m-%d} 09:00</dd>' in page
+
+
 def test_staff_sign_in_lands_on_their_board(floor):
     client = Client()
     response = client.post("/sign-in/", {"username": "adv", "password": PASSWORD})
@@ -222,11 +239,12 @@ def test_the_board_costs_the_same_queries_for_1_or_8_cars(
     for n in range(count):
         _today(floor["outlet"], minutes=30 * n, bay=None, status=Booking.Status.CONFIRMED)
     client = _client(floor["advisor"])
-    # One more than before the recalls landed: every card's open recalls, in one query; and
-    # one more for every card's extra work (web.templatetags.estimates).
-    with django_assert_max_num_queries(18):
+    # One more than before the recalls landed: every card's open recalls, in one query; one
+    # more for every card's extra work (web.templatetags.estimates); and two for the opening
+    # hours and closures the estimated starts keep to (bookings.queue).
+    with django_assert_max_num_queries(20):
         assert client.get("/staff/SH-BOARD-01/").status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         assert client.get("/staff/SH-BOARD-01/board/", HTTP_HX_REQUEST="true").status_code == 200
 
 
@@ -570,6 +588,28 @@ def test_the_walk_in_preview_shows_the_earliest_start_and_keeps_nothing(floor):
     response = client.post("/staff/SH-BOARD-01/walk-ins/", data)
     assert "No suitable bay is free now; estimated start" in response.content.decode()
     assert not Vehicle.objects.filter(vin=valid_vin(9103)).exists()
+
+
+def test_a_walk_in_preview_near_closing_time_names_the_day_it_would_start(floor):
+    outlet = floor["outlet"]
+    OpeningHours.objects.filter(outlet=outlet).update(opens=dt.time(9), closes=dt.time(18))
+    late = timezone.localtime().replace(hour=17, minute=30, second=0, microsecond=0)
+    data = {
+        "vin": valid_vin(9104),
+        "service": ["mnt-annual"],
+        "model": "aito-m7",
+        "owner_phone": "+8613900009997",
+        "preview": "1",
+    }
+    with time_machine.travel(late, tick=False):
+        for bay in outlet.bays.all():  # both bays busy until past closing time
+            _today(outlet, minutes=-10, bay=bay, status=Booking.Status.IN_SERVICE, started_at=late)
+        response = _client(floor["advisor"]).post("/staff/SH-BOARD-01/walk-ins/", data)
+    tomorrow = late.date() + dt.timedelta(days=1)
+    assert (
+        f"No suitable bay is free now; estimated start {tomorrow:%m-%d} 09:00."
+        in response.content.decode()
+    )
 
 
 def test_a_walk_in_without_its_model_says_so(floor):
