@@ -1,7 +1,7 @@
 """The day's board at an outlet: its bookings and walk-ins in order, how long the arrived ones
 have waited, and when those still waiting can expect to start: within the outlet's opening
-hours, so that a car still waiting at closing time is expected at the next opening, not at
-midnight."""
+hours, so that a car still waiting at closing time is expected at the next opening, not at an
+hour when nobody is there to start it."""
 
 from __future__ import annotations
 
