@@ -30,6 +30,9 @@ class QueueEntry:
     booking: Booking
     waiting_minutes: int | None
     estimated_start: datetime | None
+    # The estimate falls on a later local day than today (the car waits past closing time):
+    # a reader needs its date as well as its time.
+    starts_on_a_later_day: bool = False
 
 
 def _earliest_gap(busy: list[tuple], after: datetime, length: timedelta) -> datetime:
@@ -130,5 +133,12 @@ def outlet_queue(*, outlet: Outlet, day: date, now: datetime | None = None) -> l
                 if options:
                     estimate, bay_id = min(options)
                     busy[bay_id].append((estimate, estimate + length, None))
-        entries.append(QueueEntry(booking=b, waiting_minutes=waiting, estimated_start=estimate))
+        entries.append(
+            QueueEntry(
+                booking=b,
+                waiting_minutes=waiting,
+                estimated_start=estimate,
+                starts_on_a_later_day=estimate is not None and outlet.local_day(estimate) > today,
+            )
+        )
     return entries

@@ -126,6 +126,7 @@ def test_queue_orders_the_day_and_estimates_the_waiting_line(world):
     # now+45 min, so 60 minutes of work fit on bay 1 first.
     assert entries[waiting.reference].estimated_start == now + dt.timedelta(minutes=30)
     assert entries[later.reference].estimated_start == later.start
+    assert not entries[later.reference].starts_on_a_later_day
     assert entries[running.reference].estimated_start is None
 
 
@@ -145,6 +146,7 @@ def test_a_car_still_waiting_at_closing_time_is_expected_at_the_next_opening(wor
     _waiting_since_five(world, now)
     [entry] = outlet_queue(outlet=world.outlet, day=now.date(), now=now)
     assert entry.estimated_start == now.replace(hour=9) + dt.timedelta(days=1)
+    assert entry.starts_on_a_later_day
 
 
 def test_the_next_opening_skips_a_closed_day(world):

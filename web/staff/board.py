@@ -49,8 +49,6 @@ class Card:
     late: bool
     overrun: bool
     from_earlier_day: bool
-    # Expected to start on a later day than today (still waiting at closing time).
-    estimate_on_later_day: bool = False
     # Expected, and 30 minutes past its start: only then may it be marked a no-show.
     no_show_due: bool = False
     open_recalls: list[Any] = field(default_factory=list)
@@ -126,8 +124,6 @@ def _card(entry: QueueEntry, *, now: dt.datetime) -> Card:
         and now > booking.started_at + standard,
         # Carried over from an earlier day (still in service or not yet collected).
         from_earlier_day=booking.outlet.local_day(booking.start) != booking.outlet.local_day(now),
-        estimate_on_later_day=entry.estimated_start is not None
-        and booking.outlet.local_day(entry.estimated_start) > booking.outlet.local_day(now),
     )
 
 

@@ -218,13 +218,11 @@ def _walk_in_outcome(booking: Booking, outlet: Outlet, *, preview: bool) -> str:
             "ref": booking.reference,
             "bay": booking.bay.display_name,
         }
-    today = outlet.local_day(timezone.now())
-    queue = outlet_queue(outlet=outlet, day=today)
+    queue = outlet_queue(outlet=outlet, day=outlet.local_day(timezone.now()))
     entry = next((e for e in queue if e.booking.pk == booking.pk), None)
     if entry is not None and entry.estimated_start is not None:
         start = entry.estimated_start.astimezone(outlet.zone)
-        # Past closing time the car is expected on a later day: the time alone would mislead.
-        when = f"{start:%m-%d %H:%M}" if start.date() > today else f"{start:%H:%M}"
+        when = f"{start:%m-%d %H:%M}" if entry.starts_on_a_later_day else f"{start:%H:%M}"
         if preview:
             return _("No suitable bay is free now; estimated start %(time)s.") % {"time": when}
         return _("Walk-in %(ref)s waits for a bay; estimated start %(time)s.") % {
