@@ -1,25 +1,30 @@
 """The day's board at an outlet: its bookings and walk-ins in order, how long the arrived ones
 have waited, and when those still waiting can expect to start: within the outlet's opening
 hours, so that a car still waiting at closing time is expected at the next opening, not at an
-hour when nobody is there to start it."""
+hour when nobody is there to start it; and, where the outlet plans crews, when a qualified crew
+is on shift and free for the work, as the Start form will ask for one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
+from crews.rules import CrewNeeds
 from outlets.models import Closure, Outlet
 from outlets.schedule import day_intervals, days_between
 
+from .crews import CrewCalendar, load_crew_calendars
 from .models import Booking
 from .selectors import with_details
 
 CARRIED_OVER = (Booking.Status.CHECKED_IN, Booking.Status.IN_SERVICE, Booking.Status.READY)
-# How far past the board's day an estimate looks for the outlet's next opening: beyond a
-# fortnight of closures, the bays' own answer stands.
+# How far past the board's day (or today) an estimate looks for the outlet's next opening and,
+# where it plans crews, for a qualified crew: beyond a fortnight of closures, the bays' own answer
+# stands; with no crew in the fortnight, there is no estimate.
 OPENING_SEARCH_DAYS = 14
 
 Interval = tuple[datetime, datetime]
@@ -47,10 +52,9 @@ def _earliest_gap(busy: list[tuple], after: datetime, length: timedelta) -> date
     return candidate
 
 
-def _opening_intervals(outlet: Outlet, first_day: date, last_day: date) -> list[Interval]:
-    """The outlet's opening intervals (UTC, in order) from `first_day` to OPENING_SEARCH_DAYS
-    past `last_day`, its closed days left out. Two queries."""
-    until = last_day + timedelta(days=OPENING_SEARCH_DAYS)
+def _opening_intervals(outlet: Outlet, first_day: date, until: date) -> list[Interval]:
+    """The outlet's opening intervals (UTC, in order) from `first_day` to `until`, its closed
+    days left out. Two queries."""
     hours: dict[int, list[tuple[time, time]]] = {}
     for opening in outlet.opening_hours.all():
         hours.setdefault(opening.weekday, []).append((opening.opens, opening.closes))
@@ -89,15 +93,133 @@ def _estimated_start(
     return candidate
 
 
-def outlet_queue(*, outlet: Outlet, day: date, now: datetime | None = None) -> list[QueueEntry]:
+def queue_span(outlet: Outlet, day: date, now: datetime) -> tuple[date, date]:
+    """The local days an estimate on `day`'s board may fall on, seen at `now`: from the earlier
+    of that day and today to OPENING_SEARCH_DAYS past the later."""
+    today = outlet.local_day(now)
+    return min(day, today), max(day, today) + timedelta(days=OPENING_SEARCH_DAYS)
+
+
+def queue_crews(*, outlet: Outlet, day: date, now: datetime) -> CrewCalendar | None:
+    """The crews calendar over the board's queue_span, for outlet_queue (and the board's Start
+    forms, which read the same people); None at an outlet planned by bays alone. Five queries
+    where the outlet plans crews (bookings.crews.load_crew_calendars), none otherwise."""
+    first, last = queue_span(outlet, day, now)
+    return load_crew_calendars([outlet], date_from=first, date_to=last).get(outlet.pk)
+
+
+@dataclass(frozen=True)
+class _CrewAsk:
+    """What a waiting car asks of the crews: people qualified for its work (`needs`), for as
+    long as the reservation would hold them (`work`), its own booking's hold disregarded."""
+
+    needs: CrewNeeds
+    work: timedelta
+    booking_id: int
+
+
+@dataclass
+class _CrewPlan:
+    """The crews side of the simulation: the calendar as read (shifts, and the bookings holding
+    each person), and the crews the simulation gives the cars in the waiting line, so that the
+    next car in the line does not count on the same people. The calendar itself is not changed:
+    the board's Start forms read it as the database has it."""
+
+    calendar: CrewCalendar
+    last_day: date
+    planned: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
+
+    def _free(self, start: float, end: float, booking_id: int) -> Callable[[int], bool]:
+        booked = self.calendar.free(start, end, ignore_booking_id=booking_id)
+
+        def is_free(member_id: int) -> bool:
+            return booked(member_id) and not any(
+                begin < end and start < until for begin, until in self.planned.get(member_id, ())
+            )
+
+        return is_free
+
+    def crew_at(self, ask: _CrewAsk, start: datetime) -> tuple[int, ...] | None:
+        """The first crew on shift and free for the work from `start`; None when there is none."""
+        at, until = start.timestamp(), (start + ask.work).timestamp()
+        plan = self.calendar.day(start.astimezone(self.calendar.zone).date(), ask.needs)
+        return plan.first_crew(at, until, is_free=self._free(at, until, ask.booking_id))
+
+    def first_moment(self, ask: _CrewAsk, after: datetime) -> datetime | None:
+        """The first moment >= after at which a crew may start the work; None when none may
+        by the end of the calendar's days. Only a shift starting or someone's busy time ending
+        frees a crew where none was, so those are the moments tried after `after` itself."""
+        if self.crew_at(ask, after) is not None:
+            return after
+        for moment in self._changes(ask.needs, after):
+            when = datetime.fromtimestamp(moment, tz=after.tzinfo)
+            if self.crew_at(ask, when) is not None:
+                return when
+        return None
+
+    def _changes(self, needs: CrewNeeds, after: datetime) -> list[float]:
+        moments: set[float] = set()
+        for day in days_between(after.astimezone(self.calendar.zone).date(), self.last_day):
+            plan = self.calendar.day(day, needs)
+            for _member, duty in [*plan.leads, *plan.guards]:
+                moments.update(opens for opens, _closes in duty)
+        for held in self.calendar.held.values():
+            moments.update(end for _start, end, _booking in held)
+        for planned in self.planned.values():
+            moments.update(end for _start, end in planned)
+        since = after.timestamp()
+        return sorted(moment for moment in moments if moment > since)
+
+    def hold(self, crew: tuple[int, ...], start: datetime, work: timedelta) -> None:
+        """The simulation gives `crew` a waiting car's work from `start`."""
+        span = (start.timestamp(), (start + work).timestamp())
+        for member_id in crew:
+            self.planned.setdefault(member_id, []).append(span)
+
+
+def _start(
+    busy: list[tuple],
+    after: datetime,
+    length: timedelta,
+    openings: list[Interval],
+    crews: _CrewPlan | None,
+    ask: _CrewAsk,
+) -> datetime | None:
+    """_estimated_start on one bay, at a moment a crew may start the work as well where the
+    outlet plans crews; None when no crew may within the calendar's days. Each turn moves the
+    moment later, so the loop ends."""
+    candidate = _estimated_start(busy, after, length, openings)
+    while crews is not None:
+        moment = crews.first_moment(ask, candidate)
+        if moment is None:
+            return None
+        if moment == candidate:
+            break
+        candidate = _estimated_start(busy, moment, length, openings)
+    return candidate
+
+
+def outlet_queue(
+    *,
+    outlet: Outlet,
+    day: date,
+    now: datetime | None = None,
+    crews: CrewCalendar | None = None,
+) -> list[QueueEntry]:
     """The day's board at an outlet: bookings and walk-ins in order, how long the arrived ones
     have waited, and when those still waiting can expect to start (a simulation over the bays:
     work running now, bookings ahead, and the waiting line in arrival order), each start in
-    the outlet's opening hours."""
+    the outlet's opening hours and, where the outlet plans crews, with a qualified crew on
+    shift and free (`crews`, as queue_crews reads it; read here when not given). A car no crew
+    may start within the calendar's days gets no estimate."""
     now = now or timezone.now()
     day_start, day_end = outlet.day_bounds(day)
     today = outlet.local_day(now)
-    openings = _opening_intervals(outlet, min(day, today), max(day, today))
+    first_day, last_day = queue_span(outlet, day, now)
+    openings = _opening_intervals(outlet, first_day, last_day)
+    if crews is None:
+        crews = queue_crews(outlet=outlet, day=day, now=now)
+    plan = _CrewPlan(crews, last_day) if crews is not None else None
     on_the_day = Q(start__gte=day_start, start__lt=day_end)
     if day == today:
         # Today's board also carries the cars still here from earlier days: work that ran
@@ -119,20 +241,30 @@ def outlet_queue(*, outlet: Outlet, day: date, now: datetime | None = None) -> l
         if b.status == Booking.Status.CHECKED_IN and b.checked_in_at:
             waiting = max(0, int((now - b.checked_in_at).total_seconds() // 60))
         if b.status in (Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN):
+            lines = list(b.booking_services.all())
+            # A crew is held for the booking's own span, as the reservation holds it.
+            ask = _CrewAsk(
+                needs=CrewNeeds.of([line.service_type for line in lines], b.vehicle.model.brand_id),
+                work=b.end - b.start,
+                booking_id=b.pk,
+            )
             if b.bay_id:
                 others = [iv for iv in busy.get(b.bay_id, []) if iv[2] != b.pk]
-                estimate = _estimated_start(others, max(b.start, now), b.end - b.start, openings)
+                estimate = _start(others, max(b.start, now), ask.work, openings, plan, ask)
             else:
-                needed = {line.service_type.capability for line in b.booking_services.all()}
+                needed = {line.service_type.capability for line in lines}
                 length = b.bay_released_at - b.start
                 options = [
-                    (_estimated_start(busy[bay.pk], now, length, openings), bay.pk)
+                    (found, bay.pk)
                     for bay in bays
                     if needed <= set(bay.capabilities)
+                    and (found := _start(busy[bay.pk], now, length, openings, plan, ask))
                 ]
                 if options:
                     estimate, bay_id = min(options)
                     busy[bay_id].append((estimate, estimate + length, None))
+                    if plan is not None and (crew := plan.crew_at(ask, estimate)):
+                        plan.hold(crew, estimate, ask.work)
         entries.append(
             QueueEntry(
                 booking=b,

@@ -21,7 +21,7 @@ from bookings.access import staff_outlet_ids
 from bookings.lifecycle.status import NO_SHOW_AFTER
 from bookings.lifecycle.table import ALLOWED
 from bookings.models import Booking
-from bookings.queue import QueueEntry, outlet_queue
+from bookings.queue import QueueEntry, outlet_queue, queue_crews
 from outlets.catalog import booking_duration, needed_capabilities
 from outlets.models import Bay, Outlet, OutletMembership, ServiceType
 from recalls.selectors import open_recalls_by_vehicle
@@ -188,7 +188,10 @@ def board_read(
     version = board_version(
         outlet_id=outlet.pk, user_id=user.pk, day_start=day_start, day_end=day_end, now=now
     )
-    entries = outlet_queue(outlet=outlet, day=day, now=now)
+    # The crews calendar once, for the queue's estimates and the Start forms' crews (none at
+    # an outlet planned by bays alone).
+    calendar = queue_crews(outlet=outlet, day=day, now=now)
+    entries = outlet_queue(outlet=outlet, day=day, now=now, crews=calendar)
     cards_by_stage: dict[str, list[Card]] = {status: [] for status, _title in STAGES}
     # One query for every car on the board: the recall campaigns still open on each.
     recalls = open_recalls_by_vehicle([entry.booking.vehicle for entry in entries])
@@ -209,9 +212,10 @@ def board_read(
     bays = list(outlet.bays.filter(is_active=True).order_by("name"))
     waiting = cards_by_stage[Status.CHECKED_IN]
     _start_bays(waiting, bays, outlet=outlet, now=now)
-    # One read of the crews calendar for every car waiting to start, one of the people for
-    # every card's crew (web.staff.crew: neither at an outlet planned by bays alone).
-    proposed = start_crews([c.booking for c in waiting], outlet=outlet, now=now)
+    # The crews that may start each waiting car, from the calendar read above, and one read of
+    # the people for every card's crew (web.staff.crew: neither at an outlet planned by bays
+    # alone).
+    proposed = start_crews([c.booking for c in waiting], outlet=outlet, now=now, calendar=calendar)
     shown = [card for cards in cards_by_stage.values() for card in cards]
     flags = crew_flags([card.booking for card in shown])
     for card in shown:

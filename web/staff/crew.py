@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bookings.crews import crew_warnings, load_crew_calendars
+from bookings.crews import CrewCalendar, crew_warnings, load_crew_calendars
 from bookings.models import ACTIVE_STATUSES, Booking
 from bookings.selectors import with_details
 from crews.models import Technician
@@ -67,18 +67,23 @@ class ProposedCrew:
 
 
 def start_crews(
-    bookings: Sequence[Booking], *, outlet: Outlet, now: dt.datetime
+    bookings: Sequence[Booking],
+    *,
+    outlet: Outlet,
+    now: dt.datetime,
+    calendar: CrewCalendar | None = None,
 ) -> dict[int, list[ProposedCrew]]:
     """Booking pk → the crews that may start it now and stay until its standard work would
     end (the reservation's crew span: bookings.reservation.move_booking), best first, its own
-    crew first when it is among them, as booking_start would keep it. The crews calendar is
-    read once for all of them (bookings.crews.load_crew_calendars: a fixed number of queries),
-    and only at an outlet that plans crews; each booking's own crew does not count against
-    itself."""
+    crew first when it is among them, as booking_start would keep it. The crews `calendar`
+    covering today (the board's: bookings.queue.queue_crews) serves all of them; without one,
+    it is read here once (bookings.crews.load_crew_calendars: a fixed number of queries), and
+    only at an outlet that plans crews. Each booking's own crew does not count against itself."""
     if not bookings or not outlet.plans_crews:
         return {}
-    day = outlet.local_day(now)
-    calendar = load_crew_calendars([outlet], date_from=day, date_to=day).get(outlet.pk)
+    if calendar is None:
+        day = outlet.local_day(now)
+        calendar = load_crew_calendars([outlet], date_from=day, date_to=day).get(outlet.pk)
     if calendar is None:
         return {}
     names = {member.id: member.name for member in calendar.members}

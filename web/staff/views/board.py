@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -208,9 +209,33 @@ class _PreviewDone(Exception):
         self.message = message
 
 
+# What the walk-in's message says when the car waits, by whether the outlet plans crews (the
+# car waits for someone qualified as well as for a bay) and whether the queue has an estimate:
+# (a preview's sentence, a registered walk-in's sentence).
+WAITING = {
+    (False, True): (
+        gettext_lazy("No suitable bay is free now; estimated start %(time)s."),
+        gettext_lazy("Walk-in %(ref)s waits for a bay; estimated start %(time)s."),
+    ),
+    (False, False): (
+        gettext_lazy("No suitable bay is free now; the car would wait."),
+        gettext_lazy("Walk-in %(ref)s waits for a bay."),
+    ),
+    (True, True): (
+        gettext_lazy("No suitable bay with a free qualified crew now; estimated start %(time)s."),
+        gettext_lazy("Walk-in %(ref)s waits for a bay and a crew; estimated start %(time)s."),
+    ),
+    (True, False): (
+        gettext_lazy("No suitable bay with a free qualified crew now; the car would wait."),
+        gettext_lazy("Walk-in %(ref)s waits for a bay and a crew."),
+    ),
+}
+
+
 def _walk_in_outcome(booking: Booking, outlet: Outlet, *, preview: bool) -> str:
     """Where the walk-in went (or would go): its bay from now, or its estimated start from the
-    queue's simulation over the bays."""
+    queue's simulation over the bays (and the crews, where the outlet plans them: a free bay
+    is no start without someone qualified to work on it)."""
     if booking.bay is not None:
         if preview:
             return _("Earliest start: now, on bay %(bay)s.") % {"bay": booking.bay.display_name}
@@ -220,18 +245,13 @@ def _walk_in_outcome(booking: Booking, outlet: Outlet, *, preview: bool) -> str:
         }
     queue = outlet_queue(outlet=outlet, day=outlet.local_day(timezone.now()))
     entry = next((e for e in queue if e.booking.pk == booking.pk), None)
-    if entry is not None and entry.estimated_start is not None:
-        start = entry.estimated_start.astimezone(outlet.zone)
-        when = f"{start:%m-%d %H:%M}" if entry.starts_on_a_later_day else f"{start:%H:%M}"
-        if preview:
-            return _("No suitable bay is free now; estimated start %(time)s.") % {"time": when}
-        return _("Walk-in %(ref)s waits for a bay; estimated start %(time)s.") % {
-            "ref": booking.reference,
-            "time": when,
-        }
-    if preview:
-        return _("No suitable bay is free now; the car would wait.")
-    return _("Walk-in %(ref)s waits for a bay.") % {"ref": booking.reference}
+    estimate = entry.estimated_start if entry is not None else None
+    values = {"ref": booking.reference}
+    if entry is not None and estimate is not None:
+        start = estimate.astimezone(outlet.zone)
+        values["time"] = f"{start:%m-%d %H:%M}" if entry.starts_on_a_later_day else f"{start:%H:%M}"
+    previewed, registered = WAITING[(outlet.plans_crews, estimate is not None)]
+    return str(previewed if preview else registered) % values
 
 
 def _register(request: HttpRequest, outlet: Outlet, data: dict) -> Booking:
