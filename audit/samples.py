@@ -53,7 +53,8 @@ def float8_array(data: bytes) -> Values:
 
 def _ascending(values: Values) -> Values:
     """The values sorted in place, and returned: each array here is new already, and np.sort's
-    copy and argument handling took three times as long over the thousands a view sorts."""
+    copy and argument handling cost more than the sort itself over the thousands of small
+    arrays a view sorts (docs/performance.md)."""
     values.sort()
     return values
 

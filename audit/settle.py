@@ -128,7 +128,8 @@ def _step(*, now: dt.datetime, result: Settled) -> bool:
     stale, the watermark where it can be) or another runner holds the lock."""
     target = now - SETTLE_AFTER
     # Planned for each step's own stretch: the beat worker repeats these statements on one
-    # connection, and their generic plan took 50 times as long (hima_service.plans).
+    # connection, and their generic plan, blind to the stretch, took many times as long
+    # (hima_service.plans).
     with unprepared(), transaction.atomic():
         if not _rows(sql.SQL("SELECT pg_try_advisory_xact_lock(%s)"), [LOCK_KEY])[0][0]:
             return False

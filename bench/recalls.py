@@ -82,7 +82,7 @@ from recalls.vins import MAX_LINES, campaign_import_vins  # noqa: E402
 from vehicles.models import Brand, Vehicle, VehicleModel  # noqa: E402
 from vehicles.vin import make_vin  # noqa: E402
 
-TARGET = 1000  # sends a second, one worker of two processes (issue 26)
+TARGET = 1000  # sends a second, one worker of two processes: a recall burst's pace
 OWNER_PREFIX = "rbench"
 CAMPAIGN_PREFIX = "RB-"
 

@@ -13,7 +13,8 @@ from django.db.models import F, FloatField, Func
 @dataclass
 class Busy:
     """Busy intervals sorted by start, with a running max of ends. Instants are epoch seconds:
-    PostgreSQL sends them as float8, which loads ~10x faster than timestamptz (bench/)."""
+    PostgreSQL sends them as float8, which loads many times faster than timestamptz, one
+    datetime object per instant (bench/availability.py)."""
 
     starts: list[float] = field(default_factory=list)
     ends_max: list[float] = field(default_factory=list)

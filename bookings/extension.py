@@ -1,4 +1,4 @@
-"""Lengthening a visit that is already booked (approved extra work, issue 25): the same bay and
+"""Lengthening a visit that is already booked (approved extra work): the same bay and
 crew held longer, or refused, through the same constraints as every booking write."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""API tokens (issue 21, finding 5): one per sign-in with its expiry, revoked by signing out,
+"""API tokens: one per sign-in with its expiry, revoked by signing out,
 by a password change, and dead once expired."""
 
 import datetime as dt

@@ -15,9 +15,9 @@ from hima_service.language import localized
 from ..samples import Samples, Values
 
 
-# Not frozen: a frozen dataclass sets each of its 43 fields through object.__setattr__, and
-# built that way Figures took five times as long (7 µs); the alliance's equity view builds
-# 12,000 of them at full size. Nothing assigns to a field once built.
+# Not frozen: a frozen dataclass sets each of its fields through object.__setattr__, several
+# times slower to build, and the alliance's equity view builds one per side of every outlet and
+# brand (docs/performance.md). Nothing assigns to a field once built.
 @dataclass(slots=True)
 class Figures:
     """One group's figures: the counts behind every rate, then the figures themselves."""

@@ -239,13 +239,13 @@ def window_bookings(
     *, outlet_ids: Sequence[int], bay_ids: Sequence[int], start: dt.datetime, end: dt.datetime
 ) -> QuerySet[Booking]:
     """Active bookings of these outlets' bays starting in [start, end): the window read, written
-    so that its plan cannot depend on statistics (issue 14; a test EXPLAINs it).
+    so that its plan cannot depend on statistics (a test EXPLAINs it).
 
     It matches the partial index `booking_active_window` (outlet, start) INCLUDE (bay,
     bay_released_at) WHERE active, so PostgreSQL walks that one B-tree range per outlet. The
     bay filter is `bay_id + 0 = ANY(…)`: an expression no index has, so the planner can never
     again combine the walk with the exclusion constraint's GiST index on `bay_id` — a plan
-    it chose on some statistics, at 300 ms instead of 2 ms (see bench/availability.py). The
+    it chose on some statistics, two orders of magnitude slower (bench/availability.py). The
     lower bound on start keeps the walk short; see LONGEST_BOOKING."""
     return (
         Booking.objects.alias(bay_key=F("bay_id") + 0)
@@ -290,7 +290,7 @@ def own_car_and_busy(
     condition on the joined bookings would lose the car's row when none meets it. Two queries
     (the car, then vehicle_busy) cost a quarter more than this one, and a FilteredRelation
     (which keeps the row) twice as much: bench/http.py's owner's ask. So the cost grows with
-    the car's history (docs/performance.md: a bench car with 10,000 bookings takes 95 ms)."""
+    the car's history (docs/performance.md measures a bench car booked solid)."""
     rows = list(
         vehicle_list(owner=owner)
         .filter(pk=vehicle_id)

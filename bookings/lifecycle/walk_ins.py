@@ -1,7 +1,7 @@
 """A car that arrives without booking: the outlet's counter customer's unless its owner is
-verified (issue 21), checked against the same
-catalog, brand and bay rules as any booking (the availability rules), then put into the first
-free suitable bay from now, or into the waiting line when none is free."""
+verified (docs/architecture.md, rule 10), checked against the same catalog, brand and bay
+rules as any booking (the availability rules), then put into the first free suitable bay from
+now, or into the waiting line when none is free."""
 
 from __future__ import annotations
 

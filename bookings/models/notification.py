@@ -63,7 +63,7 @@ class Notification(models.Model):
         ordering = ["due_at", "id"]
         indexes = [
             # The claim's order, whole: on `due_at` alone, a recall's million rows due at one
-            # instant were sorted by id for every batch the scan claimed (3 s a batch).
+            # instant were sorted by id for every batch the scan claimed.
             models.Index(
                 fields=["due_at", "id"],
                 name="notification_pending_due",

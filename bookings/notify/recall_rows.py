@@ -1,9 +1,9 @@
 """The outbox rows of a batch of recall notices, written by PostgreSQL in one INSERT … SELECT.
 
 A recall reaches a million cars at once: built in Python, each notice cost its rows' models,
-their values prepared field by field and a statement of thousands of placeholders, some 1 ms a
-car (a quarter of an hour for a million). Here the rows are made from the affected-vehicle rows
-joined to their campaign, service, car and owner, in the statement itself:
+their values prepared field by field and a statement of thousands of placeholders: many minutes
+for a million cars (bench/recalls.py). Here the rows are made from the
+affected-vehicle rows joined to their campaign, service, car and owner, in the statement itself:
   key      `vehicle:<id>:recall_notice:<campaign>[:follow-up]:<channel>`, unique: a notice
            recorded twice is recorded once (ON CONFLICT DO NOTHING);
   channels every one with an address, opted out or not (a safety notice: outbox.SAFETY_KINDS),

@@ -1,5 +1,5 @@
-"""Brand admins read their brand's bookings without personal data (issue 21, finding 4;
-DESIGN: minimum necessary): no owner, plate, pickup address, notes or free text."""
+"""Brand admins read their brand's bookings without personal data (the
+minimum necessary): no owner, plate, pickup address, notes or free text."""
 
 import datetime as dt
 import json

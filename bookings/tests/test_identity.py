@@ -1,5 +1,5 @@
-"""Issue 21 ("Trust"): verified channels, verified owners, walk-ins that never attach a car or
-a visit by a typed phone or to an unverified holder. Each finding has its test here."""
+"""Trust in people and cars: verified channels, verified owners, walk-ins that never attach a
+car or a visit by a typed phone or to an unverified holder."""
 
 import pytest
 

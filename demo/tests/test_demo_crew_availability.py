@@ -3,8 +3,8 @@ scenario outlet, battery work (a crew of two at high-voltage level 2 or more) is
 the two days next week the guardian is away, while general work is, and battery work is offered
 on the other working days of that week.
 
-Needs the crew-aware engine of issue 24 (bookings.availability.engine.free_starts planning
-crews at outlets with `plans_crews`)."""
+Needs the crew-aware engine (bookings.availability.engine.free_starts planning crews at
+outlets with `plans_crews`)."""
 
 import datetime as dt
 

@@ -1,5 +1,5 @@
 """The demo's crews: every outlet plans by crews and is staffed over its opening hours, and the
-technician scenario of issue 24 holds in the data (one outlet's high-voltage pair is broken up
+technicians' scenario holds in the data (one outlet's high-voltage pair is broken up
 on two days next week; one certificate lapses within the month)."""
 
 import datetime as dt

@@ -49,7 +49,7 @@ def test_mistyped_vin_is_a_field_error(owner_api, vin):
 
 def test_a_vin_held_unverified_by_another_account_can_still_be_added(owner_api, other_owner_api):
     # Anyone can type a VIN from a windscreen: holding one unverified proves nothing, so the
-    # rightful owner is never locked out by a squatter (issue 21, finding 2).
+    # rightful owner is never locked out by a squatter.
     assert create(owner_api).status_code == 201
     response = create(other_owner_api, vin=GOOD_VIN.lower())
     assert response.status_code == 201

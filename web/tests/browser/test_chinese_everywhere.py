@@ -1,4 +1,4 @@
-"""Chinese pages speak Chinese down to their data (issue 23, item 13): on the demo network, the
+"""Chinese pages speak Chinese down to their data: on the demo network, the
 outlet search, an outlet's page, the time picker and the staff board show cities, addresses,
 bay names and checklist items in Chinese, an outlet's sentence names it in Chinese, and lists
 use Chinese punctuation. In English the same pages show the English data."""
