@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
 from crews.rules import CrewNeeds
-from outlets.models import Closure, Outlet
-from outlets.schedule import day_intervals, days_between
+from outlets.models import Outlet
+from outlets.schedule import days_between
 
+from .availability.calendar import load_hours
 from .crews import CrewCalendar, load_crew_calendars
 from .models import Booking
 from .selectors import with_details
@@ -55,19 +56,11 @@ def _earliest_gap(busy: list[tuple], after: datetime, length: timedelta) -> date
 def _opening_intervals(outlet: Outlet, first_day: date, until: date) -> list[Interval]:
     """The outlet's opening intervals (UTC, in order) from `first_day` to `until`, its closed
     days left out. Two queries."""
-    hours: dict[int, list[tuple[time, time]]] = {}
-    for opening in outlet.opening_hours.all():
-        hours.setdefault(opening.weekday, []).append((opening.opens, opening.closes))
-    closed = set(
-        Closure.objects.filter(outlet=outlet, date__range=(first_day, until)).values_list(
-            "date", flat=True
-        )
-    )
+    calendar = load_hours(outlet, first_day, until)
     return [
         interval
         for day in days_between(first_day, until)
-        if day not in closed
-        for interval in day_intervals(day, hours.get(day.weekday(), []), outlet.zone)
+        for interval in calendar.open_intervals(day)
     ]
 
 

@@ -59,6 +59,12 @@ class OutletCalendar:
             return True
         return at is not None and per_slot is not None and self.desk_at[at] >= per_slot
 
+    def open_intervals(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The day's opening intervals (UTC, in order); none on a closed day."""
+        if day in self.closures:
+            return []
+        return day_intervals(day, self.hours.get(day.weekday(), ()), self.zone)
+
     def starts_on(
         self,
         day: dt.date,
@@ -78,7 +84,7 @@ class OutletCalendar:
         roster, crews = self.crews, None
         if roster is not None and self.crew_needs is not None:
             crews = roster.day(day, self.crew_needs)
-        for opens, closes in day_intervals(day, self.hours.get(day.weekday(), ()), self.zone):
+        for opens, closes in self.open_intervals(day):
             for start in interval_starts(opens, closes, duration=duration, step=step):
                 if start < earliest or start in seen:
                     continue
@@ -130,6 +136,14 @@ def _load_hours_and_closures(
         .values_list("outlet_id", "date", "reason", "reason_zh")
     ):
         calendars[outlet_id].closures[day] = localized(reason, reason_zh)
+
+
+def load_hours(outlet: Outlet, date_from: dt.date, date_to: dt.date) -> OutletCalendar:
+    """One outlet's hours and its closures from date_from to date_to, without bays: what its
+    opening intervals over those days need (OutletCalendar.open_intervals). Two queries."""
+    calendar = OutletCalendar(outlet=outlet, zone=outlet.zone)
+    _load_hours_and_closures({outlet.pk: calendar}, date_from=date_from, date_to=date_to)
+    return calendar
 
 
 def load_day(

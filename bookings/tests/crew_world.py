@@ -5,11 +5,16 @@ general one; technicians are added by each test with `technician`."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from accounts.tests.factories import UserFactory
+from bookings.models import Booking, BookingService
+from bookings.reservation import reserve_bay
 from crews.models import Absence, BrandAuthorization, Shift, Technician
 from outlets.models import Capability, Outlet, ServiceType
 from outlets.tests.factories import BayFactory, OutletFactory, ServiceTypeFactory
-from vehicles.models import Brand
+from vehicles.models import Brand, Vehicle
+from vehicles.tests.factories import VehicleFactory
 
 LONG_AGO_VALID = dt.date(2030, 12, 31)
 
@@ -66,3 +71,20 @@ def technician(
     if away is not None:
         Absence.objects.create(technician=person, first_day=away[0], last_day=away[1])
     return person
+
+
+def reserve(world: CrewWorld, services, start: dt.datetime, vehicle: Vehicle | None = None):
+    """A booking of `services` at `start` through the reservation core (a bay and a crew, or
+    SlotTaken / CrewUnavailable), with its service lines, as a create writes them."""
+    vehicle = vehicle or VehicleFactory()
+    with transaction.atomic():
+        booking = Booking(owner=vehicle.owner, vehicle=vehicle, outlet=world.outlet, start=start)
+        reserve_bay(booking=booking, services=services)
+        for service in services:
+            BookingService.objects.create(
+                booking=booking,
+                service_type=service,
+                labour_minutes=service.labour_minutes,
+                price=service.price,
+            )
+    return booking

@@ -6,11 +6,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
-from bookings.models import Booking, BookingService
-from bookings.reservation import reserve_bay
-from bookings.tests.crew_world import crew_world, technician
+from bookings.models import Booking
+from bookings.tests.crew_world import crew_world, reserve, technician
 from bookings.tests.test_reservation_concurrency import race
 from hima_service.exceptions import CrewUnavailable, SlotTaken
 from outlets.models import Capability
@@ -41,17 +40,7 @@ def test_racing_bookings_for_the_last_free_crews(crews):
     vehicles = [VehicleFactory() for _ in range(THREADS)]
 
     def book(i: int) -> None:
-        with transaction.atomic():
-            booking = Booking(
-                owner=vehicles[i].owner, vehicle=vehicles[i], outlet=world.outlet, start=SLOT
-            )
-            reserve_bay(booking=booking, services=[world.general])
-            BookingService.objects.create(
-                booking=booking,
-                service_type=world.general,
-                labour_minutes=world.general.labour_minutes,
-                price=world.general.price,
-            )
+        reserve(world, [world.general], SLOT, vehicles[i])
 
     outcomes = race(book, THREADS, taken=(SlotTaken, CrewUnavailable))
     assert [o for o in outcomes if o not in ("won", "taken")] == []

@@ -14,9 +14,9 @@ from bookings.crews import crew_warnings
 from bookings.extension import extend_booking
 from bookings.lifecycle.status import booking_start
 from bookings.lifecycle.walk_ins import walk_in_register
-from bookings.models import Booking, BookingService
-from bookings.reservation import move_booking, reserve_bay
-from bookings.tests.crew_world import crew_world, technician
+from bookings.models import Booking
+from bookings.reservation import move_booking
+from bookings.tests.crew_world import crew_world, reserve, technician
 from bookings.tests.factories import BookingFactory
 from crews.models import Technician
 from crews.rules import Problem
@@ -119,21 +119,6 @@ def test_a_technician_held_by_another_booking_is_busy_then(world):
         services=[world.general],
     )
     assert hours_of(world, [world.general]) == ["09:00", "11:00"]
-
-
-def reserve(world, services, start, vehicle=None):
-    vehicle = vehicle or VehicleFactory()
-    with transaction.atomic():
-        booking = Booking(owner=vehicle.owner, vehicle=vehicle, outlet=world.outlet, start=start)
-        reserve_bay(booking=booking, services=services)
-        for service in services:
-            BookingService.objects.create(
-                booking=booking,
-                service_type=service,
-                labour_minutes=service.labour_minutes,
-                price=service.price,
-            )
-    return booking
 
 
 def test_the_reservation_gives_the_booking_a_qualified_crew_lead_first(world):

@@ -5,15 +5,13 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
 
 from accounts.tests.factories import UserFactory
 from bookings.lifecycle.walk_ins import walk_in_register
-from bookings.models import Booking, BookingService
+from bookings.models import Booking
 from bookings.queue import outlet_queue
-from bookings.reservation import reserve_bay
-from bookings.tests.crew_world import crew_world, technician
-from vehicles.tests.factories import VehicleFactory, valid_vin
+from bookings.tests.crew_world import crew_world, reserve, technician
+from vehicles.tests.factories import valid_vin
 
 pytestmark = pytest.mark.django_db
 
@@ -100,18 +98,10 @@ def test_a_shift_too_short_for_the_work_is_not_a_start(world, time_machine):
     assert estimates(world, at(10))[waiting.pk] == at(15)
 
 
-def test_a_booking_is_not_kept_waiting_by_its_own_crew(world):
+def test_a_booking_is_not_kept_waiting_by_its_own_crew(world, time_machine):
+    time_machine.move_to(at(9), tick=False)
     technician(world.outlet)
-    vehicle = VehicleFactory()
-    with transaction.atomic():
-        booked = Booking(owner=vehicle.owner, vehicle=vehicle, outlet=world.outlet, start=at(11))
-        reserve_bay(booking=booked, services=[world.general])
-        BookingService.objects.create(
-            booking=booked,
-            service_type=world.general,
-            labour_minutes=world.general.labour_minutes,
-            price=world.general.price,
-        )
+    booked = reserve(world, [world.general], at(11))
     assert booked.crew
     assert estimates(world, at(9))[booked.pk] == at(11)
 
