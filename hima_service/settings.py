@@ -123,6 +123,9 @@ CACHES = {
 # Availability answers asked without a vehicle are cached this long at most, and only while no
 # booking or calendar edit at their outlets has happened since (bookings.availability.answers).
 AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=60)
+# A web worker's garbage collector runs its youngest generation after this many new container
+# objects, not Python's 700 (hima_service.worker; docs/performance.md has the measurements).
+WEB_GC_THRESHOLD = env.int("WEB_GC_THRESHOLD", default=50_000)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
