@@ -122,9 +122,9 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-# Not frozen, as audit.selectors.Figures: the alliance's view builds one for each of some
-# 30,000 tests, and a frozen dataclass sets each field through object.__setattr__, several times
-# slower. Nothing assigns to a field once built.
+# Not frozen, as audit.selectors.Figures: the alliance's view builds one for each of its tests,
+# up to 30,000, and a frozen dataclass sets each field through object.__setattr__, several
+# times slower. Nothing assigns to a field once built.
 @dataclass(slots=True)
 class FigureTest:
     """One test a view runs: one brand at one outlet against the others there, on one figure."""
