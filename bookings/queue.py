@@ -29,6 +29,10 @@ CARRIED_OVER = (Booking.Status.CHECKED_IN, Booking.Status.IN_SERVICE, Booking.St
 OPENING_SEARCH_DAYS = 14
 
 Interval = tuple[datetime, datetime]
+# A bay's time taken: from, until, and the booking taking it.
+Span = tuple[datetime, datetime, int]
+# The cars the board estimates a start for.
+WAITING = (Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN)
 
 
 @dataclass
@@ -41,7 +45,7 @@ class QueueEntry:
     starts_on_a_later_day: bool = False
 
 
-def _earliest_gap(busy: list[tuple], after: datetime, length: timedelta) -> datetime:
+def _earliest_gap(busy: list[Span], after: datetime, length: timedelta) -> datetime:
     """The first moment >= after from which `length` fits between the busy intervals."""
     candidate = after
     for begin, end, _ in sorted(busy):
@@ -73,7 +77,7 @@ def _next_open(moment: datetime, openings: list[Interval]) -> datetime | None:
 
 
 def _estimated_start(
-    busy: list[tuple], after: datetime, length: timedelta, openings: list[Interval]
+    busy: list[Span], after: datetime, length: timedelta, openings: list[Interval]
 ) -> datetime:
     """The first moment >= after, in the opening hours, from which `length` fits between the
     busy intervals. The work may run past closing, as a started job does; only its start has
@@ -102,13 +106,26 @@ def queue_crews(*, outlet: Outlet, day: date, now: datetime) -> CrewCalendar | N
 
 
 @dataclass(frozen=True)
-class _CrewAsk:
-    """What a waiting car asks of the crews: people qualified for its work (`needs`), for as
-    long as the reservation would hold them (`work`), its own booking's hold disregarded."""
+class _Ask:
+    """What a waiting car asks: a bay with its work's capabilities, and people qualified for
+    the work (`needs`) for as long as the reservation would hold them (`work`), its own
+    booking's hold disregarded."""
 
+    capabilities: frozenset[str]
     needs: CrewNeeds
     work: timedelta
     booking_id: int
+
+
+def _ask(booking: Booking) -> _Ask:
+    lines = list(booking.booking_services.all())
+    return _Ask(
+        capabilities=frozenset(line.service_type.capability for line in lines),
+        needs=CrewNeeds.of([line.service_type for line in lines], booking.vehicle.model.brand_id),
+        # A crew is held for the booking's own span, as the reservation holds it.
+        work=booking.end - booking.start,
+        booking_id=booking.pk,
+    )
 
 
 @dataclass
@@ -132,13 +149,13 @@ class _CrewPlan:
 
         return is_free
 
-    def crew_at(self, ask: _CrewAsk, start: datetime) -> tuple[int, ...] | None:
+    def crew_at(self, ask: _Ask, start: datetime) -> tuple[int, ...] | None:
         """The first crew on shift and free for the work from `start`; None when there is none."""
         at, until = start.timestamp(), (start + ask.work).timestamp()
         plan = self.calendar.day(start.astimezone(self.calendar.zone).date(), ask.needs)
         return plan.first_crew(at, until, is_free=self._free(at, until, ask.booking_id))
 
-    def first_moment(self, ask: _CrewAsk, after: datetime) -> datetime | None:
+    def first_moment(self, ask: _Ask, after: datetime) -> datetime | None:
         """The first moment >= after at which a crew may start the work; None when none may
         by the end of the calendar's days. Only a shift starting or someone's busy time ending
         frees a crew where none was, so those are the moments tried after `after` itself."""
@@ -171,12 +188,12 @@ class _CrewPlan:
 
 
 def _start(
-    busy: list[tuple],
+    busy: list[Span],
     after: datetime,
     length: timedelta,
     openings: list[Interval],
     crews: _CrewPlan | None,
-    ask: _CrewAsk,
+    ask: _Ask,
 ) -> datetime | None:
     """_estimated_start on one bay, at a moment a crew may start the work as well where the
     outlet plans crews; None when no crew may within the calendar's days. Each turn moves the
@@ -192,6 +209,35 @@ def _start(
     return candidate
 
 
+def _keeps_its_turn(booking: Booking, now: datetime, bays: dict[int, list[Span]]) -> bool:
+    """A car booked on one of the bays keeps its turn once here, and while its time is to come:
+    one late and not yet here is fitted in around the others instead, delaying none of them."""
+    return booking.bay_id in bays and (
+        booking.status == Booking.Status.CHECKED_IN or booking.start >= now
+    )
+
+
+def _place(
+    booking: Booking,
+    estimate: datetime | None,
+    bay_id: int,
+    length: timedelta,
+    ask: _Ask,
+    placed: dict[int, list[Span]],
+    crews: _CrewPlan | None,
+) -> datetime | None:
+    """Give the car its bay from `estimate` in the simulation, and a crew where the outlet plans
+    them and the car's own reservation does not already hold one then, so that the cars
+    simulated after it count on neither."""
+    if estimate is None:
+        return None
+    placed[bay_id].append((estimate, estimate + length, booking.pk))
+    moved = booking.bay_id is None or estimate != booking.start
+    if crews is not None and moved and (crew := crews.crew_at(ask, estimate)):
+        crews.hold(crew, estimate, ask.work)
+    return estimate
+
+
 def outlet_queue(
     *,
     outlet: Outlet,
@@ -201,7 +247,8 @@ def outlet_queue(
 ) -> list[QueueEntry]:
     """The day's board at an outlet: bookings and walk-ins in order, how long the arrived ones
     have waited, and when those still waiting can expect to start (a simulation over the bays:
-    work running now, bookings ahead, and the waiting line in arrival order), each start in
+    the work running now, then the booked cars in their booked order, then the walk-ins in
+    arrival order and the late cars not yet here, fitted around them), each start in
     the outlet's opening hours and, where the outlet plans crews, with a qualified crew on
     shift and free (`crews`, as queue_crews reads it; read here when not given). A car no crew
     may start within the calendar's days gets no estimate."""
@@ -222,46 +269,70 @@ def outlet_queue(
         with_details(Booking.objects.filter(on_the_day, outlet=outlet)).order_by("start", "id")
     )
     bays = list(outlet.bays.filter(is_active=True).order_by("name"))
-    # bay id -> [(busy from, busy until, booking id)]
-    busy: dict[int, list[tuple[datetime, datetime, int | None]]] = {bay.pk: [] for bay in bays}
+    # Per bay: the work running now, and the reservations of the cars not yet started.
+    running: dict[int, list[Span]] = {bay.pk: [] for bay in bays}
+    held: dict[int, list[Span]] = {bay.pk: [] for bay in bays}
     for b in bookings:
-        if b.bay_id in busy and b.status in Booking.ACTIVE_STATUSES:
+        if b.bay_id in running and b.status in Booking.ACTIVE_STATUSES:
             begin = b.started_at or b.start
-            busy[b.bay_id].append((begin, max(begin + (b.bay_released_at - b.start), now), b.pk))
+            span = (begin, max(begin + (b.bay_released_at - b.start), now), b.pk)
+            (running if b.status == Booking.Status.IN_SERVICE else held)[b.bay_id].append(span)
+    waiting = [b for b in bookings if b.status in WAITING]
+    in_turn = [b for b in waiting if _keeps_its_turn(b, now, running)]
+    in_turn_ids = {b.pk for b in in_turn}
+    # Placed by the simulation, per bay: when each waiting car is expected on it.
+    placed: dict[int, list[Span]] = {bay.pk: [] for bay in bays}
+    estimates: dict[int, datetime | None] = {}
+    # Booked cars keep their turn, in the order of their booked start: each on its bay once the
+    # work there and the cars booked before it are done, as the Start form lets a car late on
+    # its booked bay start. An overrun delays them in turn; no two are promised one bay at once.
+    for b in in_turn:
+        ask, length = _ask(b), b.bay_released_at - b.start
+        estimate = _start(
+            running[b.bay_id] + placed[b.bay_id], max(b.start, now), length, openings, plan, ask
+        )
+        estimates[b.pk] = _place(b, estimate, b.bay_id, length, ask, placed, plan)
+    # Then the cars that fit around them, delaying no booked car: walk-ins waiting for a bay in
+    # arrival order, then cars past their booked time and not yet here. Their start must also
+    # clear every reservation on the bay, as the Start form's would.
+    rest = sorted(
+        (b for b in waiting if b.pk not in in_turn_ids),
+        key=lambda b: (b.status != Booking.Status.CHECKED_IN, b.start, b.pk),
+    )
+    for b in rest:
+        ask, length = _ask(b), b.bay_released_at - b.start
+        # Its own bay, or a waiting walk-in any bay that can do the work.
+        usable = [
+            bay.pk
+            for bay in bays
+            if (bay.pk == b.bay_id if b.bay_id else ask.capabilities <= set(bay.capabilities))
+        ]
+        options = [
+            (found, bay_id)
+            for bay_id in usable
+            if (
+                found := _start(
+                    [s for s in running[bay_id] + held[bay_id] + placed[bay_id] if s[2] != b.pk],
+                    max(b.start, now),
+                    length,
+                    openings,
+                    plan,
+                    ask,
+                )
+            )
+        ]
+        estimate, bay_id = min(options, default=(None, 0))
+        estimates[b.pk] = _place(b, estimate, bay_id, length, ask, placed, plan)
     entries = []
     for b in bookings:
-        waiting = estimate = None
+        waiting_minutes = None
         if b.status == Booking.Status.CHECKED_IN and b.checked_in_at:
-            waiting = max(0, int((now - b.checked_in_at).total_seconds() // 60))
-        if b.status in (Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN):
-            lines = list(b.booking_services.all())
-            # A crew is held for the booking's own span, as the reservation holds it.
-            ask = _CrewAsk(
-                needs=CrewNeeds.of([line.service_type for line in lines], b.vehicle.model.brand_id),
-                work=b.end - b.start,
-                booking_id=b.pk,
-            )
-            if b.bay_id:
-                others = [iv for iv in busy.get(b.bay_id, []) if iv[2] != b.pk]
-                estimate = _start(others, max(b.start, now), ask.work, openings, plan, ask)
-            else:
-                needed = {line.service_type.capability for line in lines}
-                length = b.bay_released_at - b.start
-                options = [
-                    (found, bay.pk)
-                    for bay in bays
-                    if needed <= set(bay.capabilities)
-                    and (found := _start(busy[bay.pk], now, length, openings, plan, ask))
-                ]
-                if options:
-                    estimate, bay_id = min(options)
-                    busy[bay_id].append((estimate, estimate + length, None))
-                    if plan is not None and (crew := plan.crew_at(ask, estimate)):
-                        plan.hold(crew, estimate, ask.work)
+            waiting_minutes = max(0, int((now - b.checked_in_at).total_seconds() // 60))
+        estimate = estimates.get(b.pk)
         entries.append(
             QueueEntry(
                 booking=b,
-                waiting_minutes=waiting,
+                waiting_minutes=waiting_minutes,
                 estimated_start=estimate,
                 starts_on_a_later_day=estimate is not None and outlet.local_day(estimate) > today,
             )
