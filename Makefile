@@ -81,7 +81,8 @@ DATE_TESTS := demo audit web/tests/test_pages.py web/tests/test_dashboard_pages.
 	bookings/tests/test_availability.py bookings/tests/test_availability_api.py \
 	bookings/tests/test_booking_api.py bookings/tests/test_notifications.py \
 	bookings/tests/test_day_of_service.py bookings/tests/test_state_machine.py \
-	bookings/tests/test_queue_and_walk_ins.py bookings/tests/test_network_search.py \
+	bookings/tests/test_queue_and_walk_ins.py bookings/tests/test_queue_turns.py \
+	bookings/tests/test_network_search.py \
 	--ignore=demo/tests/test_demo_any_day.py --ignore=audit/tests/test_equity_family.py \
 	--ignore=audit/tests/test_queries.py --ignore=audit/tests/test_stats.py
 
