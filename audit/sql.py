@@ -142,6 +142,26 @@ PART_COLUMNS = (
     "standard_total", "waits", "labour_ratios", "approval_minutes", "ratings",
 )  # fmt: skip
 
+# Parts added up into one part (alias `p`): the same columns as PART_SUMS, over a group of parts
+# instead of a group of bookings (the equity view's parts of one brand at one outlet).
+PART_ADDS = sql.SQL(",\n    ").join(
+    [
+        *(
+            sql.SQL("sum(p.{0})::int AS {0}").format(sql.Identifier(column))
+            for column in PART_COUNTS
+        ),
+        sql.SQL("sum(p.extra_value_approved) AS extra_value_approved"),
+        sql.SQL("min(p.currency_low) AS currency_low"),
+        sql.SQL("max(p.currency_high) AS currency_high"),
+        sql.SQL("sum(p.charged_total) AS charged_total"),
+        sql.SQL("sum(p.standard_total) AS standard_total"),
+        *(
+            sql.SQL("audit_array_cat_agg(p.{0}::float8[]) AS {0}").format(sql.Identifier(kind))
+            for kind in ("waits", "labour_ratios", "approval_minutes", "ratings")
+        ),
+    ]
+)
+
 # The figures of a group of parts (alias `p`: weeks and the loose rows' sums), but the medians
 # (taken over the parts' values in audit.samples).
 PART_FIGURES = sql.SQL("""

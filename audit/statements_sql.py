@@ -19,6 +19,7 @@ from psycopg import sql
 from .samples import MEDIAN_KINDS, SAMPLE_KINDS
 from .sql import (
     METRICS,
+    PART_ADDS,
     PART_COLUMNS,
     PART_COUNTS,
     PART_FIGURES,
@@ -175,15 +176,20 @@ LEFT JOIN outlets_outlet o ON o.id = f.outlet_id""").format(
 # alliance, which compares every brand, a brand's values are sent once, on its own side; the
 # others' side pools them from there.
 _SAMPLES_SENT = sql.SQL("(p.own OR %(compared_brand_id)s::bigint IS NOT NULL)")
-_EQUITY_CTES = sql.SQL("""
+
+
+def _equity_ctes(sides_of: str) -> sql.Composed:
+    """The equity comparison's CTEs (`perspectives`, `sides`, `side_figures`), over the parts
+    named (`parts`, or `brand_parts`: BRAND_PARTS)."""
+    return sql.SQL("""
 perspectives AS (
     SELECT outlet_id, brand_id, count(*) OVER (PARTITION BY outlet_id) AS brands_here
-    FROM (SELECT DISTINCT outlet_id, brand_id FROM parts) AS present
+    FROM (SELECT DISTINCT outlet_id, brand_id FROM {sides_of}) AS present
 ),
 sides AS (
     SELECT p.*, pp.brand_id AS compared_brand_id, p.brand_id = pp.brand_id AS own, pp.brands_here
     FROM perspectives pp
-    JOIN parts p ON p.outlet_id = pp.outlet_id
+    JOIN {sides_of} p ON p.outlet_id = pp.outlet_id
     WHERE %(compared_brand_id)s::bigint IS NULL OR pp.brand_id = %(compared_brand_id)s::bigint
 ),
 side_figures AS (
@@ -196,15 +202,29 @@ side_figures AS (
     FROM sides p
     GROUP BY p.outlet_id, p.compared_brand_id, p.own
 )""").format(
-    part_figures=PART_FIGURES,
-    samples=sql.SQL(",\n        ").join(
-        sql.SQL(
-            "CASE WHEN {sent} THEN array_send(audit_array_cat_agg(p.{kind}::float8[]) "
-            "FILTER (WHERE {sent})) END AS {kind}"
-        ).format(sent=_SAMPLES_SENT, kind=sql.Identifier(kind))
-        for kind in SAMPLE_KINDS
-    ),
-)
+        sides_of=sql.Identifier(sides_of),
+        part_figures=PART_FIGURES,
+        samples=sql.SQL(",\n        ").join(
+            sql.SQL(
+                "CASE WHEN {sent} THEN array_send(audit_array_cat_agg(p.{kind}::float8[]) "
+                "FILTER (WHERE {sent})) END AS {kind}"
+            ).format(sent=_SAMPLES_SENT, kind=sql.Identifier(kind))
+            for kind in SAMPLE_KINDS
+        ),
+    )
+
+
+# The alliance compares every brand at every outlet: each brand's parts there (a dozen weeks and
+# its loose rows) are first added up into one, so that each brand is set beside four or so rows
+# of the others' instead of all their parts, which sorted and summed five times over took most of
+# the statement. Not for one brand: adding up every other brand's parts first costs more than it
+# saves when only one brand is compared.
+BRAND_PARTS = sql.SQL("""
+brand_parts AS MATERIALIZED (
+    SELECT p.outlet_id, p.brand_id, {part_adds}
+    FROM parts p
+    GROUP BY p.outlet_id, p.brand_id
+)""").format(part_adds=PART_ADDS)
 _EQUITY_ROWS = sql.SQL("""{row}
 FROM side_figures f
 JOIN outlets_outlet o ON o.id = f.outlet_id
@@ -227,10 +247,20 @@ OUTLET_FIGURES = sql.SQL("WITH {parts},{ctes}\nSELECT {rows}\nORDER BY f.is_tota
 )
 
 # The equity view: every brand's parts (`brand_id` NULL), the comparison narrowed to
-# `compared_brand_id` when it names one.
-EQUITY_FIGURES = sql.SQL(
-    "WITH {parts},{ctes}\nSELECT {rows}\nORDER BY o.code, br.code, f.own DESC"
-).format(parts=PARTS, ctes=_EQUITY_CTES, rows=_EQUITY_ROWS)
+# `compared_brand_id` when it names one (EQUITY_FIGURES), or every brand's (with `compared_brand_id`
+# NULL: EVERY_BRAND_EQUITY_FIGURES).
+_EQUITY_SELECT = sql.SQL("SELECT {rows}\nORDER BY o.code, br.code, f.own DESC").format(
+    rows=_EQUITY_ROWS
+)
+EQUITY_FIGURES = sql.SQL("WITH {parts},{ctes}\n{select}").format(
+    parts=PARTS, ctes=_equity_ctes("parts"), select=_EQUITY_SELECT
+)
+EVERY_BRAND_EQUITY_FIGURES = sql.SQL("WITH {parts},{brand_parts},{ctes}\n{select}").format(
+    parts=PARTS,
+    brand_parts=BRAND_PARTS,
+    ctes=_equity_ctes("brand_parts"),
+    select=_EQUITY_SELECT,
+)
 
 # The dashboard's overview shows both: the scope's outlet figures and the flags of its equity
 # view. One statement reads the period's parts once (every brand's, as the equity view needs
@@ -243,16 +273,26 @@ _SCOPE_CTES, _SCOPE_ROWS = _outlet_figures(
         "OR brand_id = %(compared_brand_id)s::bigint)"
     ),
 )
-OVERVIEW_FIGURES = sql.SQL("""WITH {parts},{scope_ctes},{equity_ctes}
-SELECT {scope_rows}
+_OVERVIEW_SELECT = sql.SQL("""SELECT {scope_rows}
 UNION ALL
 SELECT {equity_rows}
 ORDER BY kind, is_total, outlet, brand, own DESC""").format(
+    scope_rows=_SCOPE_ROWS, equity_rows=_EQUITY_ROWS
+)
+OVERVIEW_FIGURES = sql.SQL("WITH {parts},{scope_ctes},{equity_ctes}\n{select}").format(
     parts=PARTS,
     scope_ctes=_SCOPE_CTES,
-    equity_ctes=_EQUITY_CTES,
-    scope_rows=_SCOPE_ROWS,
-    equity_rows=_EQUITY_ROWS,
+    equity_ctes=_equity_ctes("parts"),
+    select=_OVERVIEW_SELECT,
+)
+EVERY_BRAND_OVERVIEW_FIGURES = sql.SQL(
+    "WITH {parts},{scope_ctes},{brand_parts},{equity_ctes}\n{select}"
+).format(
+    parts=PARTS,
+    scope_ctes=_SCOPE_CTES,
+    brand_parts=BRAND_PARTS,
+    equity_ctes=_equity_ctes("brand_parts"),
+    select=_OVERVIEW_SELECT,
 )
 
 

@@ -47,8 +47,14 @@ def equity_comparisons(
     """Each brand (the scope's only, when it has one) at each outlet against the other brands
     there pooled. One query; the other brands' own figures are never computed for a scope
     with a brand."""
-    params = statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
-    return _comparisons(fetch_rows(statements_sql.EQUITY_FIGURES, _compared(params)))
+    params = _compared(
+        statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
+    )
+    every_brand = params["compared_brand_id"] is None
+    statement = (
+        statements_sql.EVERY_BRAND_EQUITY_FIGURES if every_brand else statements_sql.EQUITY_FIGURES
+    )
+    return _comparisons(fetch_rows(statement, params))
 
 
 def overview_figures(
@@ -61,8 +67,16 @@ def overview_figures(
 ) -> tuple[OutletAudit, list[Comparison]]:
     """outlet_audit and equity_comparisons together, as the dashboard's overview shows both:
     one query, which reads the period's bookings once for both."""
-    params = statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
-    rows = fetch_rows(statements_sql.OVERVIEW_FIGURES, _compared(params))
+    params = _compared(
+        statement_params(scope=scope, period=period, outlet=outlet, city=city, now=now)
+    )
+    every_brand = params["compared_brand_id"] is None
+    statement = (
+        statements_sql.EVERY_BRAND_OVERVIEW_FIGURES
+        if every_brand
+        else statements_sql.OVERVIEW_FIGURES
+    )
+    rows = fetch_rows(statement, params)
     return (
         _outlet_audit([row for row in rows if row["kind"] == "outlet"]),
         _comparisons([row for row in rows if row["kind"] == "equity"]),

@@ -14,12 +14,14 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 
-from audit import settle
+from audit import settle, statements_sql
 from audit.charts import wait_distribution, weekly_on_time
 from audit.equity import equity_audit, equity_of
 from audit.models import SETTLE_AFTER, BookingFacts, FactsWatermark, StaleFacts, WeekFigures
+from audit.samples import SAMPLE_KINDS, float8_array
 from audit.scope import audit_scope, auditor_for
 from audit.selectors import Period, outlet_audit, overview_figures
+from audit.selectors.statements import fetch_rows
 from audit.tasks import settle_facts
 from bookings.models import Booking, BookingService, Feedback
 from estimates.models import EstimateLine
@@ -536,3 +538,40 @@ def test_the_charts_read_the_week_figures(october, people):
     assert pudong.counts == [*was.counts[:2], was.counts[2] - 1, was.counts[3], was.counts[4] + 1]
     week = next(w for w in weeks if w.week == dt.date(2026, 10, 5))
     assert (week.started, week.on_time) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("one_brand_at_a_time", "every_brand"),
+    [
+        (statements_sql.EQUITY_FIGURES, statements_sql.EVERY_BRAND_EQUITY_FIGURES),
+        (statements_sql.OVERVIEW_FIGURES, statements_sql.EVERY_BRAND_OVERVIEW_FIGURES),
+    ],
+)
+def test_every_brand_added_up_per_outlet_first_gives_the_same_rows(
+    october, one_brand_at_a_time, every_brand
+):
+    """The alliance's statements add each brand's parts at an outlet up before comparing: the
+    same rows as comparing the parts themselves, over settled weeks, loose rows and bookings
+    ahead, in two currencies. The values come in another order, so they are compared sorted."""
+    settle.facts_settle()
+    params = {
+        "date_from": dt.date(2026, 10, 1),
+        "date_to": dt.date(2026, 10, 31),
+        "now": NOW_AT,
+        "outlet_id": None,
+        "city": None,
+        "brand_id": None,
+        "compared_brand_id": None,
+    }
+
+    def read(statement) -> list[dict]:
+        rows = fetch_rows(statement, dict(params))
+        for row in rows:
+            for kind in SAMPLE_KINDS:
+                if row[kind] is not None:
+                    row[kind] = sorted(float8_array(row[kind]))
+        return rows
+
+    expected = read(one_brand_at_a_time)
+    assert {row["brand"] for row in expected} >= {"AITO", "LUXEED", "STELATO"}
+    assert read(every_brand) == expected
