@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from psycopg import sql
 
+from .samples import SAMPLE_KINDS
+
 # Started at most this long after the scheduled start (or before it): on time.
 ON_TIME_MINUTES = 15
 
@@ -157,7 +159,7 @@ PART_ADDS = sql.SQL(",\n    ").join(
         sql.SQL("sum(p.standard_total) AS standard_total"),
         *(
             sql.SQL("audit_array_cat_agg(p.{0}::float8[]) AS {0}").format(sql.Identifier(kind))
-            for kind in ("waits", "labour_ratios", "approval_minutes", "ratings")
+            for kind in SAMPLE_KINDS
         ),
     ]
 )
