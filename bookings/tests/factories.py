@@ -46,3 +46,16 @@ class BookingFactory(factory.django.DjangoModelFactory):
                 labour_minutes=service.labour_minutes,
                 price=service.price,
             )
+
+
+def waiting_walk_in(outlet, *, arrived: dt.datetime) -> Booking:
+    """A walk-in checked in at `arrived` and waiting for a bay: none is given it yet."""
+    return BookingFactory(
+        outlet=outlet,
+        bay=None,
+        status=Booking.Status.CHECKED_IN,
+        channel=Booking.Channel.WALK_IN,
+        start=arrived,
+        checked_in_at=arrived,
+        vehicle=VehicleFactory(),
+    )

@@ -5,11 +5,11 @@ from django.utils import timezone
 
 from bookings.models import Booking
 from bookings.queue import outlet_queue
-from bookings.tests.factories import BookingFactory, next_local
+from bookings.tests.factories import BookingFactory, next_local, waiting_walk_in
 from outlets.models import OpeningHours
 from outlets.tests.factories import ClosureFactory, OutletFactory, ServiceTypeFactory
 from vehicles.models import Vehicle
-from vehicles.tests.factories import VehicleFactory, brand, valid_vin
+from vehicles.tests.factories import brand, valid_vin
 
 pytestmark = pytest.mark.django_db
 
@@ -109,15 +109,7 @@ def test_queue_orders_the_day_and_estimates_the_waiting_line(world):
     later = BookingFactory(
         outlet=world.outlet, bay=world.bays[1], start=now + dt.timedelta(minutes=45)
     )
-    waiting = BookingFactory(
-        outlet=world.outlet,
-        bay=None,
-        status="checked_in",
-        channel="walk_in",
-        start=now - dt.timedelta(minutes=20),
-        checked_in_at=now - dt.timedelta(minutes=20),
-        vehicle=VehicleFactory(),
-    )
+    waiting = waiting_walk_in(world.outlet, arrived=now - dt.timedelta(minutes=20))
     entries = {
         e.booking.reference: e for e in outlet_queue(outlet=world.outlet, day=now.date(), now=now)
     }
@@ -169,15 +161,7 @@ def test_a_walk_in_waiting_for_a_bay_after_closing_is_expected_at_the_next_openi
             bay_released_at=now + dt.timedelta(hours=2),
             started_at=now - dt.timedelta(hours=1),
         )
-    walk_in = BookingFactory(
-        outlet=world.outlet,
-        bay=None,
-        status="checked_in",
-        channel="walk_in",
-        start=now,
-        checked_in_at=now,
-        vehicle=VehicleFactory(),
-    )
+    walk_in = waiting_walk_in(world.outlet, arrived=now)
     entries = {e.booking.pk: e for e in outlet_queue(outlet=world.outlet, day=now.date(), now=now)}
     assert entries[walk_in.pk].estimated_start == now.replace(hour=9) + dt.timedelta(days=1)
 

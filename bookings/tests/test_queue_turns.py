@@ -8,8 +8,7 @@ import random
 import pytest
 
 from bookings.queue import outlet_queue
-from bookings.tests.factories import BookingFactory, next_local
-from vehicles.tests.factories import VehicleFactory
+from bookings.tests.factories import BookingFactory, next_local, waiting_walk_in
 
 pytestmark = pytest.mark.django_db
 
@@ -71,15 +70,7 @@ def test_a_walk_in_is_not_promised_a_bay_a_delayed_booked_car_will_take(world):
     noon = _here(world, first, next_local(12))
     # The second bay is booked from 13:30: an hour's work does not fit there before it.
     booked = BookingFactory(outlet=world.outlet, bay=second, start=now + HOUR / 2)
-    walk_in = BookingFactory(
-        outlet=world.outlet,
-        bay=None,
-        status="checked_in",
-        channel="walk_in",
-        start=now - dt.timedelta(minutes=10),
-        checked_in_at=now - dt.timedelta(minutes=10),
-        vehicle=VehicleFactory(),
-    )
+    walk_in = waiting_walk_in(world.outlet, arrived=now - dt.timedelta(minutes=10))
     estimates = _estimates(world, now)
     assert estimates[noon.pk] == now
     assert estimates[booked.pk] == booked.start
