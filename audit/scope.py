@@ -18,7 +18,9 @@ from vehicles.models import Brand
 class Auditor:
     """A user who may read audits: an alliance admin, or the admin of these brands."""
 
-    user: User
+    # None: no one in particular, the platform figuring a view ahead (audit.kept), which
+    # depends only on the other two.
+    user: User | None
     is_alliance: bool
     brands: tuple[Brand, ...]
 

@@ -179,10 +179,18 @@ class OutletFiguresSerializer(_OutletColumns, FiguresSerializer):
     """The outlet's columns first, then its figures (DRF orders base classes' fields so)."""
 
 
+COMPUTED_AT_HELP = (
+    "When these figures were figured. The last quarter of every outlet (the dashboard's opening "
+    "view: a brand admin's brand, the alliance admin's every brand) is figured every five "
+    "minutes and answered from then; anything else is figured for the request."
+)
+
+
 class OutletAuditSerializer(serializers.Serializer):
     brand = serializers.CharField(allow_null=True, help_text="null: every brand.")
     date_from = serializers.DateField()
     date_to = serializers.DateField()
+    computed_at = serializers.DateTimeField(help_text=COMPUTED_AT_HELP)
     rows = OutletFiguresSerializer(many=True)
     total = OutletFiguresSerializer(help_text="The whole network (outlets in scope) at once.")
 
@@ -241,6 +249,7 @@ class EquityAuditSerializer(serializers.Serializer):
     brand = serializers.CharField(allow_null=True, help_text="null: every brand.")
     date_from = serializers.DateField()
     date_to = serializers.DateField()
+    computed_at = serializers.DateTimeField(help_text=COMPUTED_AT_HELP)
     outlets = OutletEquitySerializer(many=True)
     tests = serializers.IntegerField(
         help_text="The view's family: how many one-sided tests it ran (each outlet × compared "

@@ -21,12 +21,11 @@ from hima_service.routers import audit_reads
 from hima_service.schema import ErrorSerializer
 from outlets.models import Outlet
 
-from . import export
+from . import export, kept
 from .crew_serializers import CrewAuditInputSerializer, CrewAuditSerializer, crew_audit_table
 from .crews import crew_audit
-from .equity import equity_audit
 from .scope import AuditScope, audit_scope, auditor_for
-from .selectors import Period, audit_bookings, audit_outlet, outlet_audit
+from .selectors import Period, audit_bookings, audit_outlet
 from .serializers import (
     AuditBookingSerializer,
     AuditBookingsInputSerializer,
@@ -92,17 +91,19 @@ class OutletAuditView(_AuditView):
     def get(self, request):
         scope, data = self.scope_and_filters()
         period: Period = data["period"]
-        audit = outlet_audit(
+        figured = kept.outlet_figures(
             scope=scope,
             period=period,
             outlet=_outlet_filter(data.get("outlet")),
             city=data.get("city"),
         )
+        audit = figured.value
         body = OutletAuditSerializer(
             {
                 "brand": scope.brand.code if scope.brand else None,
                 "date_from": period.date_from,
                 "date_to": period.date_to,
+                "computed_at": figured.computed_at,
                 "rows": audit.rows,
                 "total": audit.total,
             }
@@ -126,17 +127,19 @@ class EquityAuditView(_AuditView):
     def get(self, request):
         scope, data = self.scope_and_filters()
         period: Period = data["period"]
-        audit = equity_audit(
+        figured = kept.equity(
             scope=scope,
             period=period,
             outlet=_outlet_filter(data.get("outlet")),
             city=data.get("city"),
         )
+        audit = figured.value
         body = EquityAuditSerializer(
             {
                 "brand": scope.brand.code if scope.brand else None,
                 "date_from": period.date_from,
                 "date_to": period.date_to,
+                "computed_at": figured.computed_at,
                 "outlets": audit.outlets,
                 "tests": audit.tests,
                 "flags": audit.flags,

@@ -1,6 +1,7 @@
 """The audit dashboard's pages through Django's test client: who may see them, that they show
 the audit API's own numbers, that bad filters become messages next to their fields (never a
-500), and that they cost the same queries for 1 outlet or 30."""
+500), that they cost the same queries for 1 outlet or 30, and that the opening view the beat
+keeps is the same page, saying when it was figured."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import PASSWORD, AdminFactory, UserFactory
+from audit.kept import keep_opening_views
 from audit.tests.factories import History, Visit, local
 from audit.tests.test_equity import UNFAIR_AITO, fair
 from outlets.tests.factories import OutletFactory, OutletMembershipFactory
@@ -557,3 +559,69 @@ def test_a_campaign_is_created_from_the_form(people, db):
     )
     assert again.status_code == 400
     assert 'id="id_code_error"' in again.content.decode()
+
+
+# --- the opening view, kept (audit.kept): the same page, saying when it was figured ---
+
+KEPT_PAGES = ["/dashboard/", "/dashboard/equity/"]
+
+
+def kept_a_little_earlier():
+    """The beat's refresh, four minutes before the page is asked for."""
+    with time_machine.travel("2026-11-05T11:56:00+08:00", tick=False):
+        keep_opening_views()
+
+
+def as_of(html: str) -> str | None:
+    found = re.search(r'<p class="zone-note" id="figures-as-of">(.*?)</p>', html, re.S)
+    return found.group(1) if found else None
+
+
+def without_as_of(html: str) -> str:
+    # The CSRF token of the page's forms differs per response.
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r'<p class="zone-note" id="figures-as-of">.*?</p>', "", html, flags=re.S)
+
+
+@pytest.mark.parametrize("url", KEPT_PAGES)
+@pytest.mark.parametrize("who", ["aito_admin", "alliance_admin"])
+def test_the_opening_view_is_the_kept_one_and_says_when_it_was_figured(people, unequal, url, who):
+    client = page_client(people[who])
+    live = client.get(url).content.decode()
+    kept_a_little_earlier()
+    kept = client.get(url).content.decode()
+
+    assert as_of(live) is None
+    assert as_of(kept).startswith("Figures as of 11:56.")
+    assert "⚑" in kept  # the unequal outlet's flags, as kept
+    assert without_as_of(kept) == without_as_of(live)
+
+
+@pytest.mark.parametrize("url", KEPT_PAGES)
+def test_the_kept_page_speaks_the_readers_language(people, unequal, url):
+    user = people["aito_admin"]
+    user.language = "zh-hans"
+    user.save(update_fields=["language"])
+    kept_a_little_earlier()
+    html = page_client(user).get(url).content.decode()
+
+    assert as_of(html).startswith("数据截至 11:56。")
+    flags = re.findall(r'<li class="dash-flag"[^>]*>(.*?)</li>', html, re.S)
+    assert flags
+    assert all("在南山测试中心，问界车主" in flag for flag in flags)
+
+
+@pytest.mark.parametrize("url", KEPT_PAGES)
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"city": "Shenzhen"},
+        {"period": "this_month"},
+        {"period": "custom", "date_from": "2026-10-01", "date_to": "2026-10-31"},
+    ],
+)
+def test_a_filter_or_another_period_is_figured_when_asked(people, unequal, url, query):
+    kept_a_little_earlier()
+    html = page_client(people["aito_admin"]).get(url, query).content.decode()
+    assert 'id="flags-title"' in html  # the figures are there, figured now
+    assert as_of(html) is None

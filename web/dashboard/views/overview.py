@@ -16,9 +16,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit import export
+from audit import export, kept
 from audit.charts import WaitDistribution, wait_distribution, weekly_on_time
-from audit.equity import equity_audit, equity_of
 from audit.scope import Auditor, AuditScope, audit_scope, auditor_for
 from audit.selectors import (
     OutletFigures,
@@ -26,7 +25,6 @@ from audit.selectors import (
     audit_bookings,
     audit_outlet,
     outlet_audit,
-    overview_figures,
 )
 from hima_service import csv_export
 from hima_service.exceptions import NotFound
@@ -142,21 +140,22 @@ def overview(request: HttpRequest) -> HttpResponse:
     if scope is not None:
         city = form.cleaned_data.get("city") or None
         filters = {"scope": scope, "period": period, "outlet": outlet, "city": city}
-        # The outlet figures and the equity view's flags, from one read of the period.
-        audit, comparisons = overview_figures(**filters)
+        # The outlet figures and the equity view's flags, from one read of the period (or as
+        # the beat kept them, for the opening view).
+        figured = kept.overview(**filters)
+        audit, flags = figured.value.audit, figured.value.equity.flags
         key, descending = parse_sort(form.cleaned_data.get("sort"))
         page = _outlet_page(request, sorted_rows(audit.rows, key=key, descending=descending))
-        equity_view = equity_of(comparisons, scope=scope)
-        flags = equity_view.flags
         context.update(
             scope=scope,
             period=period,
+            figured=figured,
             page=page,
             page_query=_query_without(request, "page"),
             rows=page.object_list,
             total=audit.total,
             flags=flags,
-            equity_tests=equity_view.tests,
+            equity_tests=figured.value.equity.tests,
             flagged_outlets={f.outlet for f in flags},
             sort_key=key,
             sort_descending=descending,
@@ -175,7 +174,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             charts=figures.overview_charts(
                 rows=page.object_list,
                 waits=_on_page(wait_distribution(audit), page.object_list),
-                weeks=weekly_on_time(**filters),
+                weeks=figured.value.weeks,
             ),
         )
     return render(request, "web/dashboard/overview.html", context)
@@ -188,11 +187,13 @@ def equity(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "section": "equity", "equity_figures": EQUITY_FIGURES}
     if scope is not None:
         city = form.cleaned_data.get("city") or None
-        audit = equity_audit(scope=scope, period=period, outlet=outlet, city=city)
+        figured = kept.equity(scope=scope, period=period, outlet=outlet, city=city)
+        audit = figured.value
         page = _outlet_page(request, audit.outlets)
         context.update(
             scope=scope,
             period=period,
+            figured=figured,
             audit=audit,
             page=page,
             page_query=_query_without(request, "page"),
