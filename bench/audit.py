@@ -18,8 +18,10 @@ each request twice, in the same run: first with every booking computed live (the
 aside in a transaction rolled back), then as served, from the settled facts. Then, served, the
 alliance admin's equity view of every brand (each brand at each outlet beside the others).
 Beside each API request, the audit dashboard's page of the same figures (the overview, the
-equity page), with the same floor. Last, the crews page (who may crew each outlet's days) over
-the 30 days ahead and 90, without a floor: its rules run in Python.
+equity page), with the same floor. Then the dashboard's opening view, the last quarter (the 90
+days up to yesterday), each of those requests figured when asked and then answered as the beat
+keeps it (audit.kept), with the time the beat's refresh took. Last, the crews page (who may crew
+each outlet's days) over the 30 days ahead and 90, without a floor: its rules run in Python.
 
 With BENCH_SIZE=full, the same at the alliance's size (`hima_bench_full`, seeded by
 bench/alliance.py with the outcomes, service lines and ratings already in: 1,200 outlets, 10
@@ -54,7 +56,9 @@ from django.utils import timezone  # noqa: E402
 from psycopg import sql  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from audit.kept import keep_opening_views  # noqa: E402
 from audit.models import FactsWatermark  # noqa: E402
+from audit.periods import last_quarter  # noqa: E402
 from audit.settle import facts_settle  # noqa: E402
 from bench import machine  # noqa: E402
 from bookings.models import BookingService  # noqa: E402
@@ -287,6 +291,62 @@ def bench_crews(client: Client, today: dt.date) -> None:
         )
 
 
+def bench_opening_views(client: Client, alliance_client: Client, today: dt.date) -> None:
+    """The dashboard's opening view (the last quarter of every outlet): each request figured
+    when asked, then as the beat keeps it (audit.kept), beside the same floor, with the time
+    the beat's refresh of every opening view took."""
+    quarter = last_quarter(today=today)
+    period = {"date_from": quarter.date_from, "date_to": quarter.date_to}
+    requests = [
+        (client, "outlet audit", "/api/v1/audit/outlets/", FLOOR_OUTLETS, BRAND, False),
+        (client, "overview page", "/dashboard/", FLOOR_OUTLETS, BRAND, True),
+        (client, "equity audit", "/api/v1/audit/equity/", FLOOR_EQUITY, BRAND, False),
+        (client, "equity page", "/dashboard/equity/", FLOOR_EQUITY, BRAND, True),
+        (
+            alliance_client,
+            "equity audit, every brand",
+            "/api/v1/audit/equity/",
+            FLOOR_EQUITY_EVERY_BRAND,
+            None,
+            False,
+        ),
+        (
+            alliance_client,
+            "equity page, every brand",
+            "/dashboard/equity/",
+            FLOOR_EQUITY_EVERY_BRAND,
+            None,
+            True,
+        ),
+    ]
+    log(f"the last quarter ({quarter.date_from} … {quarter.date_to}), the dashboard's opening view")
+    floors: dict[tuple[int, str | None], float] = {}
+    for way in ("figured when asked", "kept"):
+        if way == "kept":
+            started = time.perf_counter()
+            views = keep_opening_views()
+            kept_by = timezone.now()
+            log(
+                f"  the beat's refresh: {views} views kept in {time.perf_counter() - started:.1f} s"
+            )
+            # Figured when asked, it would say a later time.
+            asked = alliance_client.get("/api/v1/audit/equity/", period).json()
+            if dt.datetime.fromisoformat(asked["computed_at"]) >= kept_by:
+                raise RuntimeError("the every-brand equity audit was not answered as kept")
+        for who, label, url, floor_sql, brand, page in requests:
+            known = (id(floor_sql), brand)
+            floors[known] = bench(
+                who,
+                f"  {label}, last quarter, {way}",
+                url,
+                period,
+                floor_sql,
+                brand=brand,
+                page=page,
+                floor_ms=floors.get(known),
+            )
+
+
 def settle_facts() -> None:
     """The audit's settled facts brought up to now (audit.settle), as the beat task keeps them:
     the whole history at first, then only what changed or ended since."""
@@ -368,6 +428,7 @@ def main() -> None:
             page=True,
             floor_ms=base,
         )
+    bench_opening_views(client, alliance, today)
     bench_crews(client, today)
     log(machine.describe(", at the end"))
     if os.environ.get("BENCH_JSON"):

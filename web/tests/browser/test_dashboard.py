@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
+from audit.kept import keep_opening_views
 from demo.history import UNEQUAL_BRAND, UNEQUAL_OUTLET
 from demo.network import DEMO_PASSWORD
 from demo.seed import seed_demo
@@ -343,6 +344,30 @@ def test_the_dashboard_on_a_phone(demo, live_server, open_page, language):
     # nothing wider than the phone but the scrolling tables and charts
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     check_accessibility(page)
+    assert page.csp_violations == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_alliance_admin_opens_the_view_the_beat_kept(demo, live_server, open_page, language):
+    User.objects.filter(username="admin").update(language=language)
+    keep_opening_views()
+    kept_at = timezone.localtime().strftime("%H:%M")
+    page = open_page(language, viewport=PHONE)
+    sign_in(page, live_server.url, "admin")
+
+    as_of = page.locator("#figures-as-of")
+    expect(as_of).to_be_visible()
+    expect(as_of).to_contain_text(kept_at)
+    expect(as_of).to_contain_text("数据截至" if language == "zh-hans" else "Figures as of")
+    expect(page.locator(".dash-flag").first).to_be_visible()
+    check_accessibility(page)
+    # Another period is figured when asked: no such line.
+    page.click("#dashboard-filter-box summary")
+    page.select_option("#id_period", Preset.THIS_MONTH)
+    page.click("#dashboard-filter-box button[type=submit]")
+    page.wait_for_url(re.compile(r"period=this_month"))
+    expect(page.locator("#flags-title")).to_be_visible()
+    expect(page.locator("#figures-as-of")).to_have_count(0)
     assert page.csp_violations == []
 
 
