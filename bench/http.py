@@ -88,6 +88,8 @@ def _bench_url() -> str:
 DATABASE_URL = _bench_url()
 os.environ["BENCH_DATABASE_URL"] = DATABASE_URL  # bench/availability.py seeds this database
 os.environ["DATABASE_URL"] = DATABASE_URL
+# The cache's keys of this database's own (bench/availability.py says why); the server too.
+os.environ["CACHE_KEY_PREFIX"] = f"bench-{DATABASE_URL.rsplit('/', 1)[-1]}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hima_service.settings")
 
 import django  # noqa: E402
@@ -281,6 +283,7 @@ def gunicorn(queue: str, settings_env: dict[str, str]) -> Iterator[None]:
         **_ENV_BEFORE,
         **settings_env,
         "DATABASE_URL": DATABASE_URL,
+        "CACHE_KEY_PREFIX": os.environ["CACHE_KEY_PREFIX"],
         "PORT": str(PORT),
         "CELERY_QUEUE": queue,
     }
