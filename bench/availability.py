@@ -52,10 +52,13 @@ def _bench_url() -> str:
 
 
 os.environ["DATABASE_URL"] = _bench_url()
-# The cache's keys of this database's own: the benches share Redis, and a small network's kept
-# audit views or cached availability must never answer for the full one's (same dates, same
-# outlet ids).
-os.environ["CACHE_KEY_PREFIX"] = f"bench-{urlsplit(os.environ['DATABASE_URL']).path.lstrip('/')}"
+# The cache's keys of this database's own (unless a caller chose a prefix of its own, as
+# bench/scaleout.py does per run): the benches share Redis, and a small network's kept audit
+# views or cached availability must never answer for the full one's (same dates, same outlet
+# ids).
+os.environ.setdefault(
+    "CACHE_KEY_PREFIX", f"bench-{urlsplit(os.environ['DATABASE_URL']).path.lstrip('/')}"
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hima_service.settings")
 os.environ.setdefault("CONN_MAX_AGE", "0")
 # Run directly, as `make bench` runs it: the development settings, as the Makefile gives every

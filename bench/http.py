@@ -89,7 +89,7 @@ DATABASE_URL = _bench_url()
 os.environ["BENCH_DATABASE_URL"] = DATABASE_URL  # bench/availability.py seeds this database
 os.environ["DATABASE_URL"] = DATABASE_URL
 # The cache's keys of this database's own (bench/availability.py says why); the server too.
-os.environ["CACHE_KEY_PREFIX"] = f"bench-{DATABASE_URL.rsplit('/', 1)[-1]}"
+os.environ.setdefault("CACHE_KEY_PREFIX", f"bench-{DATABASE_URL.rsplit('/', 1)[-1]}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hima_service.settings")
 
 import django  # noqa: E402
