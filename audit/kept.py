@@ -37,6 +37,7 @@ from .flags import Flag
 from .periods import last_quarter
 from .scope import Auditor, AuditScope
 from .selectors import (
+    Comparison,
     Figures,
     OutletAudit,
     OutletFigures,
@@ -153,7 +154,8 @@ def overview(
     """The overview in the active language: kept when the beat keeps it, else figured now."""
     if outlet is None and not city:
         kept = _kept(_key("figures", scope, period), _equity_key(scope, period))
-        if kept:
+        # Both of one refresh: a page read between two refreshes' writes figures itself.
+        if kept and kept[0].computed_at == kept[1].computed_at:
             figures, equity_view = kept
             return Figured(
                 Overview(figures.value.audit, figures.value.weeks, equity_view.value),
@@ -161,11 +163,27 @@ def overview(
                 kept=True,
             )
     now = timezone.now()
+    audit, weeks, comparisons = _overview_now(
+        scope=scope, period=period, outlet=outlet, city=city, now=now
+    )
+    return Figured(Overview(audit, weeks, equity_of(comparisons, scope=scope)), now)
+
+
+def _overview_now(
+    *,
+    scope: AuditScope,
+    period: Period,
+    outlet: Outlet | None = None,
+    city: str | None = None,
+    now: dt.datetime,
+) -> tuple[OutletAudit, list[WeekOnTime], list[Comparison]]:
+    """What the overview reads: the outlet figures and the equity view's comparisons in one
+    statement, and the weekly on-time rates."""
     audit, comparisons = overview_figures(
         scope=scope, period=period, outlet=outlet, city=city, now=now
     )
     weeks = weekly_on_time(scope=scope, period=period, outlet=outlet, city=city, now=now)
-    return Figured(Overview(audit, weeks, equity_of(comparisons, scope=scope)), now)
+    return audit, weeks, comparisons
 
 
 def opening_scopes() -> list[AuditScope]:
@@ -189,8 +207,7 @@ def keep_view(*, scope: AuditScope, period: Period, now: dt.datetime | None = No
     them for KEEP_SECONDS."""
     computed_at = now or timezone.now()
     with audit_reads():
-        audit, comparisons = overview_figures(scope=scope, period=period, now=computed_at)
-        weeks = weekly_on_time(scope=scope, period=period, now=computed_at)
+        audit, weeks, comparisons = _overview_now(scope=scope, period=period, now=computed_at)
     kept: dict[str, Figured[KeptFigures] | Figured[EquityAudit]] = {
         _key("figures", scope, period): Figured(KeptFigures(audit, weeks), computed_at),
     }

@@ -2,10 +2,10 @@
 
 Nothing the platform keeps in the cache is needed to answer a request: it holds throttle counters
 (sign-in lockouts are counted in PostgreSQL by django-axes), anonymous availability answers and
-the audit's opening views figured ahead (audit.kept), each figured again on a miss. So a stopped or frozen Redis must
-cost a request at most one short socket timeout, never a 500: reads answer the default, writes
-are dropped. After a failure the cache is skipped for a few seconds, so that a frozen Redis does
-not make every request of the outage wait for its own timeout.
+the audit's opening views figured ahead (audit.kept), each figured again on a miss. So a stopped
+or frozen Redis must cost a request at most one short socket timeout, never a 500: reads answer
+the default, writes are dropped. After a failure the cache is skipped for a few seconds, so that
+a frozen Redis does not make every request of the outage wait for its own timeout.
 """
 
 from __future__ import annotations
