@@ -53,22 +53,24 @@ def pytest_configure(config):
     # Factories hash a password per user; the production hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks that committed bookings queue on commit (notification kicks) go to this run's own
-    # queue, never to the one a `make run` worker consumes against another database.
-
+    # queues, never to the ones `make run`'s workers consume against another database.
     celery_app.conf.task_default_queue = RUN_QUEUE
+    celery_app.conf.task_routes = {"audit.*": {"queue": RUN_AUDIT_QUEUE}}
     # Photos stored by a test that sets no MEDIA_ROOT of its own (the demo's seed stores some)
     # land in this run's folder, never in the project's media/.
     settings.MEDIA_ROOT = RUN_MEDIA
 
 
 RUN_QUEUE = f"test-run-{uuid.uuid4().hex[:8]}"
+RUN_AUDIT_QUEUE = f"{RUN_QUEUE}-audit"
 RUN_MEDIA = Path(tempfile.gettempdir()) / f"hima-test-media-{uuid.uuid4().hex[:8]}"
 
 
 def pytest_unconfigure(config):
-    """Drop this run's queue: nobody consumes it; and its photos."""
+    """Drop this run's queues: nobody consumes them; and its photos."""
     shutil.rmtree(RUN_MEDIA, ignore_errors=True)
     drop_queue(RUN_QUEUE)
+    drop_queue(RUN_AUDIT_QUEUE)
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,8 @@ bookings; a minute and a half the first time, then reused), and starts, each a p
   X-Forwarded-Proto, as in bench/http.py);
 - two workers, the Procfile's `worker` line (2 processes each) with distinct node names
   (`-n`) and without mingle and gossip (they would talk to other workers on the shared Redis);
+- the Procfile's `audit` worker (one process) on the run's audit queue, which takes the beat's
+  audit work;
 - one beat, the Procfile's `beat` line with its schedule file in a temporary folder.
 
 All of them queue Celery messages on a queue of the run's own, dropped at the end (no other
@@ -87,6 +89,7 @@ from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 _ENV_BEFORE = dict(os.environ)  # what the processes inherit, before the settings below
 RUN = uuid.uuid4().hex[:8]
 QUEUE = f"bench-scaleout-{RUN}"
+AUDIT_QUEUE = f"{QUEUE}-audit"  # the beat's audit work: the Procfile's `audit` worker takes it
 CACHE_PREFIX = f"hima-bench-scaleout-{RUN}"
 
 
@@ -107,6 +110,7 @@ os.environ["BENCH_HTTP_DATABASE_URL"] = DATABASE_URL
 os.environ["BENCH_SIZE"] = "small"
 os.environ["CACHE_KEY_PREFIX"] = CACHE_PREFIX
 os.environ["CELERY_QUEUE"] = QUEUE  # the scans this process runs queue there too
+os.environ["CELERY_AUDIT_QUEUE"] = AUDIT_QUEUE
 
 from bench import http as web  # noqa: E402 (first: it sets Django up)
 
@@ -184,6 +188,7 @@ def process_env(**extra: str) -> dict[str, str]:
         **CONSOLE_CHANNELS,
         "DATABASE_URL": DATABASE_URL,
         "CELERY_QUEUE": QUEUE,
+        "CELERY_AUDIT_QUEUE": AUDIT_QUEUE,
         "CACHE_KEY_PREFIX": CACHE_PREFIX,
         **extra,
     }
@@ -253,6 +258,13 @@ def worker(number: int, logs: Path, stack: ExitStack) -> Process:
     return stack.enter_context(started(f"worker{number}", command, process_env(), logs))
 
 
+def audit_worker(logs: Path, stack: ExitStack) -> Process:
+    command = with_option(procfile_command("audit"), "-Q", AUDIT_QUEUE)
+    command = with_option(command, "-n", f"scaleout-audit-{RUN}@%h")
+    command = [*command, "--without-mingle", "--without-gossip"]
+    return stack.enter_context(started("audit", command, process_env(), logs))
+
+
 def beat(logs: Path, stack: ExitStack) -> Process:
     command = with_option(procfile_command("beat"), "--schedule", str(logs / "beat-schedule"))
     return stack.enter_context(started("beat", command, process_env(), logs))
@@ -269,13 +281,16 @@ def wait_for_workers(workers: list[Process]) -> None:
 
 
 def clean_redis() -> None:
-    """Drop the run's queue and its cache keys (only those under the run's own prefix)."""
+    """Drop the run's queues and its cache keys (only those under the run's own prefix)."""
     web.drop_queue(QUEUE)
+    web.drop_queue(AUDIT_QUEUE)
     try:
         client = redis.Redis.from_url(settings.REDIS_URL)
         # A worker's declare also records the binding in kombu's "permanent" set, which
         # drop_queue (for a run without workers) does not know.
-        client.delete(f"_kombu.binding_permanent.{QUEUE}")
+        client.delete(
+            f"_kombu.binding_permanent.{QUEUE}", f"_kombu.binding_permanent.{AUDIT_QUEUE}"
+        )
         keys = list(client.scan_iter(match=f"{CACHE_PREFIX}:*", count=1000))
         if keys:
             client.delete(*keys)
@@ -562,16 +577,17 @@ def main() -> None:
         logs.mkdir(parents=True, exist_ok=True)
         servers = [server(port, logs, stack) for port in PORTS]
         workers = [worker(n, logs, stack) for n in (1, 2)]
+        audit = audit_worker(logs, stack)
         beat_process = beat(logs, stack)
         beat_started = time.monotonic()
-        wait_for_workers(workers)
+        wait_for_workers([*workers, audit])
         log(
             f"servers: {' and '.join(f'{HOST}:{port}' for port in PORTS)}, each "
             f"`{' '.join(procfile_command('web'))}`, production settings"
         )
         log(
             f"workers: 2 × `{' '.join(procfile_command('worker'))}` (-n scaleout1, scaleout2); "
-            f"beat: 1; queue {QUEUE}"
+            f"the audit's: 1; beat: 1; queues {QUEUE}, {AUDIT_QUEUE}"
         )
         web.PORT = PORTS[0]  # free_slots asks the first server
         slots = web.free_slots(3 * CREATES)
@@ -584,7 +600,7 @@ def main() -> None:
             one_first = creates(parts[0], spots[0], PORTS[:1])
             spread = creates(parts[1], spots[1], PORTS)
             one_last = creates(parts[2], spots[2], PORTS[:1])
-        for process in [*servers, *workers, beat_process]:
+        for process in [*servers, *workers, audit, beat_process]:
             check_alive(process)
 
         log(

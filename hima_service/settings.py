@@ -314,6 +314,11 @@ CELERY_RESULT_EXPIRES = timedelta(hours=1)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="hima")
+# The audit's beat work (settling facts, figuring the opening views) runs for seconds at a time at
+# the alliance's size, up to a minute in a backfill. On a queue of its own, consumed by a worker of
+# its own (the Procfile's `audit`), it never holds a delivery worker's process while messages wait.
+AUDIT_QUEUE = env.str("CELERY_AUDIT_QUEUE", default="hima-audit")
+CELERY_TASK_ROUTES = {"audit.*": {"queue": AUDIT_QUEUE}}
 # Celery closes the database connection around every task unless told to reuse it; a new
 # PostgreSQL connection per task cost more than the task itself (bench/reminders.py). Tasks that
 # run often call django.db.close_old_connections() first: broken or old connections still go.

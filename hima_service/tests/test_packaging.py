@@ -9,11 +9,13 @@ import ast
 import importlib.metadata
 import os
 import re
+import shlex
 import subprocess
 import sys
 
 import pytest
 import yaml
+from django.conf import settings
 from packaging.requirements import Requirement
 
 from hima_service.settings import BASE_DIR
@@ -207,6 +209,23 @@ def test_the_procfile_serves_with_the_shared_gunicorn_configuration():
     assert procfile["web"] == ".venv/bin/gunicorn -c gunicorn.conf.py hima_service.wsgi"
 
 
+def test_two_workers_one_for_the_audits_queue_alone_in_the_procfile_and_compose():
+    procfile = dict(
+        line.split(": ", 1) for line in (BASE_DIR / "Procfile").read_text().splitlines() if line
+    )
+    services = compose()["services"]
+    for name in ("worker", "audit"):
+        assert procfile[name].removeprefix(".venv/bin/") == services[name]["command"], name
+    worker, audit = shlex.split(procfile["worker"]), shlex.split(procfile["audit"])
+    # The delivery worker consumes the default queue (CELERY_QUEUE) and no other ...
+    assert "-Q" not in worker
+    # ... and the audit's worker the audit's queue only, one task at a time.
+    assert audit[audit.index("-Q") + 1] == settings.AUDIT_QUEUE
+    assert audit[audit.index("--concurrency") + 1] == "1"
+    # Two workers on one host need names of their own.
+    assert worker[worker.index("-n") + 1] != audit[audit.index("-n") + 1]
+
+
 def test_the_image_leaves_out_secrets_the_virtualenv_and_history():
     ignored = lines(BASE_DIR / ".dockerignore")
     assert {".env", ".venv", ".git", "production.env"} <= set(ignored)
@@ -217,7 +236,7 @@ def test_compose_migrates_once_before_the_services_start_and_seeds_only_on_reque
     migrate = services["migrate"]
     assert "manage.py migrate" in migrate["command"]
     assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "audit", "beat"):
         assert services[name]["depends_on"]["migrate"] == {
             "condition": "service_completed_successfully"
         }
@@ -229,7 +248,7 @@ def test_compose_migrates_once_before_the_services_start_and_seeds_only_on_reque
 
 def test_compose_runs_the_production_settings_with_the_operators_secret():
     services = compose()["services"]
-    for name in ("migrate", "seed", "web", "worker", "beat"):
+    for name in ("migrate", "seed", "web", "worker", "audit", "beat"):
         assert services[name]["environment"]["DEBUG"] == "0"
         assert "SECRET_KEY" not in services[name]["environment"]
         assert services[name]["env_file"] == "production.env"
