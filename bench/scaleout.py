@@ -159,7 +159,7 @@ CONSOLE_CHANNELS = {
 
 
 def procfile_command(kind: str) -> list[str]:
-    """The Procfile's line for `kind` (web, worker, beat), split into arguments."""
+    """The Procfile's line for `kind` (web, worker, audit, beat), split into arguments."""
     for line in (BASE_DIR / "Procfile").read_text().splitlines():
         if line.startswith(f"{kind}:"):
             return shlex.split(line.removeprefix(f"{kind}:").strip())

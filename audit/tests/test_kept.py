@@ -151,7 +151,11 @@ def test_the_cache_drops_a_kept_view_after_two_missed_refreshes(unequal):
 
 def test_beat_refreshes_the_kept_views_as_often_as_they_say(unequal):
     entry = next(e for e in BEAT_SCHEDULE.values() if e["task"] == keep_views.name)
-    assert entry["schedule"] == REFRESH_SECONDS
+    # Every REFRESH_SECONDS on the platform's clock, midnight among them: the last quarter
+    # turns then (on the same calendar), and the new one is kept within seconds.
+    assert entry["schedule"].minute == set(range(0, 60, REFRESH_SECONDS // 60))
+    assert entry["schedule"].hour == set(range(24))
+    assert settings.CELERY_TIMEZONE == settings.TIME_ZONE
     assert entry["options"]["expires"] < REFRESH_SECONDS
     with time_machine.travel(NOW, tick=False):
         assert keep_views() == 6
