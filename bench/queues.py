@@ -51,6 +51,7 @@ from hima_service.testing import drop_queue, start_worker, stop_worker, wait_unt
 
 REFRESHES = int(os.environ.get("BENCH_QUEUES_REFRESHES", "2"))
 DUE = int(os.environ.get("BENCH_QUEUES_DUE", "5000"))
+DELIVERY_PROCESSES = 2  # the Procfile's `worker`
 RUN = uuid.uuid4().hex[:8]
 QUEUE, AUDIT_QUEUE = f"bench-queues-{RUN}", f"bench-queues-{RUN}-audit"
 KEY = f"bench-queues:{RUN}"
@@ -117,7 +118,9 @@ def run_mode(mode: int, label: str, owner: User, booking: Booking, logs: Path) -
     workers, log_paths = [], []
     try:
         delivery_log = logs / f"worker-{mode}.log"
-        workers.append(start_worker(QUEUE, log_path=delivery_log, **WORKER_ENV))
+        workers.append(
+            start_worker(QUEUE, concurrency=DELIVERY_PROCESSES, log_path=delivery_log, **WORKER_ENV)
+        )
         log_paths.append(delivery_log)
         audit_queue = QUEUE
         if mode == 3:
@@ -133,7 +136,7 @@ def run_mode(mode: int, label: str, owner: User, booking: Booking, logs: Path) -
             for _ in range(REFRESHES):
                 celery_app.send_task(KEEP, queue=audit_queue, ignore_result=True)
             # As many as the workers' processes take at once (the rest wait in the queue).
-            at_once = min(REFRESHES, 2 if mode == 2 else 1)
+            at_once = min(REFRESHES, DELIVERY_PROCESSES if mode == 2 else 1)
             if not wait_until(lambda: taken(log_paths) >= at_once, timeout=60):
                 raise SystemExit(f"{label}: the refreshes were not taken within 60 s")
         started = timezone.now()
@@ -175,7 +178,10 @@ def main() -> None:
         2: f"{REFRESHES} refreshes on the delivery worker's queue (before)",
         3: f"{REFRESHES} refreshes on the audit's queue and worker (now)",
     }
-    log(f"\n{DUE:,} messages due, one delivery worker of 2 processes: dispatch → last send")
+    log(
+        f"\n{DUE:,} messages due, one delivery worker of {DELIVERY_PROCESSES} processes: "
+        "dispatch → last send"
+    )
     seconds: dict[int, float] = {}
     try:
         with tempfile.TemporaryDirectory() as logs:
