@@ -49,10 +49,10 @@ run: db messages
 	@echo "HIMA Service: http://127.0.0.1:$(PORT)/  API docs: http://127.0.0.1:$(PORT)/api/docs/"
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
-# The whole suite, as CI runs it, on fresh test databases: the quick tests two at a time
-# (pytest-xdist, a test database per process: they spend half their time waiting on PostgreSQL),
-# then one at a time the tests with real worker processes, faults and races, and the browser
-# tests, whose timings two processes on two cores would only disturb.
+# The whole suite, as CI runs it, on fresh test databases: the quick tests and the API contract's
+# fuzzing two at a time (pytest-xdist, a test database per process: they spend half their time
+# waiting on PostgreSQL), then one at a time the tests with real worker processes, faults and
+# races, and the browser tests, whose timings two processes on two cores would only disturb.
 test: install browser messages
 	@$(PY) manage.py ensure_database
 	@$(PY) manage.py check_services
@@ -60,12 +60,13 @@ test: install browser messages
 	$(VENV)/bin/pytest --create-db -m "slow" $(PYTEST_ARGS)
 	$(VENV)/bin/pytest --reuse-db web/tests/browser $(PYTEST_ARGS)
 
-# The everyday loop: no browser, no real worker processes, two at a time, the test databases
-# kept between runs (Django still applies any new migration to them).
+# The everyday loop: no browser, no real worker processes, no fuzzing, two at a time, the test
+# databases kept between runs (Django still applies any new migration to them).
 test-fast: install messages
 	@$(PY) manage.py ensure_database
 	@$(PY) manage.py check_services
-	$(VENV)/bin/pytest --reuse-db -n 2 -m "not slow" --ignore=web/tests/browser $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --reuse-db -n 2 -m "not slow and not fuzz" --ignore=web/tests/browser \
+		$(PYTEST_ARGS)
 
 # Every test starts at one fixed instant (conftest.TEST_NOW). These run the tests that read the
 # calendar again at the instants where calendars have edges: a year's last night and first

@@ -49,7 +49,8 @@ from outlets.tests.factories import (
 )
 from vehicles.tests.factories import BrandMembershipFactory, VehicleFactory, vehicle_model
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+# Not `slow`: no worker process, fault or race, only minutes of work, which two processes share.
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 CHECKS = [
     not_a_server_error,
