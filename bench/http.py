@@ -54,6 +54,7 @@ import http.client  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import secrets  # noqa: E402
+import shlex  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -70,6 +71,7 @@ from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
 from bench import alliance  # noqa: E402
+from bench.procfile import procfile_command  # noqa: E402
 
 _ENV_BEFORE = dict(os.environ)  # what the server inherits, before the seeding module sets its own
 # This process seeds and reads the database with the development settings, as `make bench`
@@ -271,10 +273,7 @@ def shared(requests: list[Request]) -> Callable[[], Iterator[Request]]:
 
 def web_command() -> str:
     """The Procfile's `web` line: the server exactly as `make run` starts it."""
-    for line in (BASE_DIR / "Procfile").read_text().splitlines():
-        if line.startswith("web:"):
-            return line.removeprefix("web:").strip()
-    raise SystemExit("Procfile has no web line.")
+    return shlex.join(procfile_command("web"))
 
 
 @contextmanager

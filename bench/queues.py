@@ -44,6 +44,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from audit.kept import keep_opening_views  # noqa: E402
+from bench.procfile import option_value, procfile_command  # noqa: E402
 from bookings.models import Booking, Notification  # noqa: E402
 from bookings.notify.dispatch import notifications_dispatch_due  # noqa: E402
 from hima_service.celery import app as celery_app  # noqa: E402
@@ -51,7 +52,8 @@ from hima_service.testing import drop_queue, start_worker, stop_worker, wait_unt
 
 REFRESHES = int(os.environ.get("BENCH_QUEUES_REFRESHES", "2"))
 DUE = int(os.environ.get("BENCH_QUEUES_DUE", "5000"))
-DELIVERY_PROCESSES = 2  # the Procfile's `worker`
+# The Procfile's `worker`, as `make run` and the image start it.
+DELIVERY_PROCESSES = int(option_value(procfile_command("worker"), "--concurrency"))
 RUN = uuid.uuid4().hex[:8]
 QUEUE, AUDIT_QUEUE = f"bench-queues-{RUN}", f"bench-queues-{RUN}-audit"
 KEY = f"bench-queues:{RUN}"

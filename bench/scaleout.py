@@ -73,7 +73,6 @@ import datetime as dt  # noqa: E402
 import http.client  # noqa: E402
 import re  # noqa: E402
 import secrets  # noqa: E402
-import shlex  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -124,6 +123,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bench.http import Request, Result, log, once, send, shared  # noqa: E402
+from bench.procfile import procfile_command, with_option  # noqa: E402
 from bookings.models import Booking, Notification, NotificationDelivery  # noqa: E402
 from bookings.notify.dispatch import notifications_dispatch_due  # noqa: E402
 
@@ -156,22 +156,6 @@ CONSOLE_CHANNELS = {
 
 
 # --- the processes --------------------------------------------------------------------------
-
-
-def procfile_command(kind: str) -> list[str]:
-    """The Procfile's line for `kind` (web, worker, audit, beat), split into arguments."""
-    for line in (BASE_DIR / "Procfile").read_text().splitlines():
-        if line.startswith(f"{kind}:"):
-            return shlex.split(line.removeprefix(f"{kind}:").strip())
-    raise SystemExit(f"Procfile has no {kind} line.")
-
-
-def with_option(command: list[str], option: str, value: str) -> list[str]:
-    """The command with `option`'s value replaced (or the option added)."""
-    if option in command:
-        at = command.index(option)
-        return [*command[: at + 1], value, *command[at + 2 :]]
-    return [*command, option, value]
 
 
 @dataclass
