@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests: a fixed clock, API clients per role, a clean cache."""
 
 import datetime as dt
+import functools
 import importlib
 import os
 import shutil
@@ -82,12 +83,21 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@functools.cache
+def _redis() -> redis.Redis:
+    """One client (and its connection pool) per test process, not a connection per test."""
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Throttle counters live in Redis: each test starts with none of this run's keys."""
     yield
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    keys = list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    client = _redis()
+    # SCAN walks the whole keyspace, which other runs and the benches share: a thousand keys a
+    # round trip, not Redis's default ten (a test's teardown made 160 round trips beside a
+    # bench's 1,600 cached answers).
+    keys = list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
     if keys:
         client.delete(*keys)
 
