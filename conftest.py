@@ -95,8 +95,8 @@ def _clean_cache():
     yield
     client = _redis()
     # SCAN walks the whole keyspace, which other runs and the benches share: a thousand keys a
-    # round trip, not Redis's default ten (a test's teardown made 160 round trips beside a
-    # bench's 1,600 cached answers).
+    # round trip, not Redis's default ten (a test's teardown made 160 round trips beside the
+    # 1,600 rate counters a bench leaves for an hour).
     keys = list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
     if keys:
         client.delete(*keys)

@@ -45,7 +45,7 @@ class OutletFactory(factory.django.DjangoModelFactory):
     longitude = Decimal("121.473701")
 
     # The links of a new outlet inserted at once: the related managers' set() would first read
-    # the links it has (none) and which of the new ones exist, three statements more per outlet.
+    # the links it has (none) and which of the new ones exist, two statements more for each.
     @factory.post_generation
     def brands(obj, create, extracted, **kwargs):
         if create:
