@@ -78,8 +78,9 @@ DATES := 2026-12-31T23:30:00+08:00 2027-01-01T00:30:00+08:00 2027-03-31T20:00:00
 # Demo, audit, pages, the booking window, reminders and no-shows; not the tests that pin their
 # own instants or read no calendar (the demo's any-day test, the equity simulation, plans).
 # Pinned, whatever HIMA_TEST_NOW says: the dashboard pages (their module's October) and the
-# audit modules whose tests all take `now` (audit/tests/conftest.py), which start at the same
-# instant in every run (checked by starting every test at two instants and comparing clocks).
+# audit modules whose mark gives every test `now` (audit/tests/conftest.py), which start at the
+# same instant in every run (checked by starting every test at two instants and comparing
+# clocks). A test added there is pinned too, so leaving these out loses no instant's test.
 DATE_TESTS := demo audit web/tests/test_pages.py \
 	web/tests/test_staff_pages.py web/tests/test_vehicle_dates.py \
 	bookings/tests/test_availability.py bookings/tests/test_availability_api.py \

@@ -19,7 +19,7 @@ from vehicles.tests.factories import brand
 
 from .crew_factories import FAR, adas_service, battery_service, general_service, technician
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
 TODAY = dt.date(2026, 10, 20)  # conftest's NOW, a Tuesday
 WEEK = Period(date_from=dt.date(2026, 10, 21), date_to=dt.date(2026, 10, 27))

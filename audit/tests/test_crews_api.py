@@ -14,7 +14,7 @@ from vehicles.tests.factories import brand
 
 from .crew_factories import FAR, battery_service, general_service, technician
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("now")]
 
 URL = "/api/v1/audit/crews/"
 PERIOD = {"date_from": "2026-10-21", "date_to": "2026-10-27"}
