@@ -13,7 +13,6 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from demo.network import DEMO_PASSWORD
-from demo.seed import seed_demo
 from outlets.models import Bay, Outlet, ServiceType
 
 from .conftest import check_accessibility
@@ -57,11 +56,6 @@ def english_data() -> set[str]:
 def shown_in_english(text: str, english: set[str]) -> list[str]:
     # a whole word or phrase; a zone's IANA name ("Asia/Shanghai") is a code, not a city
     return sorted(e for e in english if re.search(rf"(?<![\w/]){re.escape(e)}(?!\w)", text))
-
-
-@pytest.fixture
-def demo(db):
-    seed_demo()
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

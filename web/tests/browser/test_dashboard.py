@@ -19,7 +19,6 @@ from accounts.models import User
 from audit.kept import keep_opening_views
 from demo.history import UNEQUAL_BRAND, UNEQUAL_OUTLET
 from demo.network import DEMO_PASSWORD
-from demo.seed import seed_demo
 from outlets.models import Outlet
 from vehicles.models import Brand
 from web.common.display import local_name
@@ -68,11 +67,6 @@ def download_csv(page: Page, link_text: str) -> list[dict[str, str]]:
     raw = info.value.path().read_bytes()
     assert raw.startswith("\ufeff".encode())  # the BOM spreadsheet programs need
     return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-
-
-@pytest.fixture
-def demo(db):
-    seed_demo()
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
