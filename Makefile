@@ -10,7 +10,7 @@ PORT ?= 8000
 # themselves fail closed (DEBUG off, a real SECRET_KEY required), as the Docker image runs them.
 export DEBUG ?= 1
 
-.PHONY: install run test test-fast test-dates lint typecheck format services db bench clean browser \
+.PHONY: install run test test-slow test-browser test-fast test-dates lint typecheck format services db bench clean browser \
 	gettext messages secret
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -51,14 +51,23 @@ run: db messages
 
 # The whole suite, as CI runs it, on fresh test databases: the quick tests and the API contract's
 # fuzzing two at a time (pytest-xdist, a test database per process: they spend half their time
-# waiting on PostgreSQL), then one at a time the tests with real worker processes, faults and
-# races, and the browser tests, whose timings two processes on two cores would only disturb.
+# waiting on PostgreSQL), then the tests with real worker processes, faults and races beside the
+# browser tests. Neither keeps two cores busy: the first mostly wait for workers to start, die
+# and deliver, or for a frozen Redis to time out; the second for pages and the board's polls.
+# Each is one process on a test database of its own; make prints each one's output whole.
 test: install browser messages
 	@$(PY) manage.py ensure_database
 	@$(PY) manage.py check_services
 	$(VENV)/bin/pytest --create-db -n 2 -m "not slow" --ignore=web/tests/browser $(PYTEST_ARGS)
-	$(VENV)/bin/pytest --create-db -m "slow" $(PYTEST_ARGS)
-	$(VENV)/bin/pytest --reuse-db web/tests/browser $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-slow test-browser
+
+# The two halves of `make test`'s second step, which compiles the catalogs and checks the services
+# first.
+test-slow: install
+	TEST_DATABASE_NAME=test_hima_slow $(VENV)/bin/pytest --create-db -m "slow" $(PYTEST_ARGS)
+
+test-browser: install browser
+	$(VENV)/bin/pytest --create-db web/tests/browser $(PYTEST_ARGS)
 
 # The everyday loop: no browser, no real worker processes, no fuzzing, two at a time, the test
 # databases kept between runs (Django still applies any new migration to them).
