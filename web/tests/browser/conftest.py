@@ -121,11 +121,11 @@ def demo(transactional_db) -> None:
     pytest-django empties every table after a live-server test, and a seed takes seconds, for
     each of the many tests that read the demo. So the run's first seed is copied out of every
     table, and each later test gets exactly those rows back (ids included) with COPY, a small
-    fraction of a seed. Triggers and foreign-key checks are off while they
-    go back in, as pg_restore's `--disable-triggers` does: the rows already hold what the
-    triggers wrote (the outlets' versions, the audit's marks), and their keys held when they
-    were copied out. Every test starts at the same instant, so the copy is what a seed would
-    have written; the photos the seed stores stay in the run's media folder."""
+    fraction of a seed. Triggers and foreign-key checks are off while they go back in, as
+    pg_restore's `--disable-triggers` does: the rows already hold what the triggers wrote (the
+    outlets' versions, the audit's marks), and their keys held when they were copied out.
+    Every test starts at the same instant, so the copy is what a seed would have written; the
+    photos the seed stores stay in the run's media folder."""
     if _seeded_rows:
         _copy_in(_seeded_rows)
         return
