@@ -13,6 +13,7 @@ from bookings.availability.calendar import load_calendars
 from bookings.locks import UpcomingAsk, share_lock_day_bays
 from bookings.models import Booking
 from bookings.tests.plans import plan_indexes
+from conftest import TEST_NOW
 from outlets.tests.factories import BayFactory, OutletFactory
 from vehicles.tests.factories import VehicleFactory
 
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 GIST_INDEXES = {"booking_no_bay_overlap", "booking_no_vehicle_overlap"}
 OUTLETS, BAYS, DAYS, HOURS = 6, 6, 30, range(9, 18)
-FIRST_DAY = dt.date.today() - dt.timedelta(days=10)
+# Around the suite's fixed instant: this module is imported before any test's clock is set.
+FIRST_DAY = TEST_NOW.date() - dt.timedelta(days=10)
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
