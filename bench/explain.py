@@ -47,7 +47,7 @@ from rest_framework.test import APIClient  # noqa: E402
 from audit.periods import last_quarter  # noqa: E402
 from bench import availability as network  # noqa: E402
 from bench.http import FIRST_FREE_OWNER, verified_owners  # noqa: E402
-from bookings.availability.answers import namespace  # noqa: E402
+from hima_service.cache import database_namespace  # noqa: E402
 from vehicles.models import Vehicle  # noqa: E402
 
 READS_A_TABLE = re.compile(r"\bFROM\b", re.IGNORECASE)
@@ -169,7 +169,8 @@ def main() -> None:
     args = parser.parse_args()
     audit_bench.ensure_network()
     database = connection.settings_dict["NAME"]
-    lines = [f"Plans on `{database}` ({namespace()}), {timezone.now():%Y-%m-%d %H:%M} UTC.", ""]
+    when = f"{timezone.now():%Y-%m-%d %H:%M} UTC"
+    lines = [f"Plans on `{database}` ({database_namespace()}), {when}.", ""]
     seen: set[str] = set()
     for label, call in requests().items():
         call()  # warm: connections, caches, prepared statements

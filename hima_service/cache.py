@@ -6,10 +6,14 @@ the audit's opening views figured ahead (audit.kept), each figured again on a mi
 or frozen Redis must cost a request at most one short socket timeout, never a 500: reads answer
 the default, writes are dropped. After a failure the cache is skipped for a few seconds, so that
 a frozen Redis does not make every request of the outage wait for its own timeout.
+
+Keys for what is figured from the database's rows carry the database's identity
+(database_namespace): checkouts, test runs and benches on one machine share one Redis.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from typing import Any
@@ -17,11 +21,27 @@ from typing import Any
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection
 
 log = logging.getLogger(__name__)
 
 # Seconds to answer from "Redis is down" without asking it again after a failure.
 SKIP_AFTER_FAILURE_SECONDS = 5.0
+
+
+@functools.cache
+def _database_identity(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
+        (oid,) = cursor.fetchone()
+    return f"{name}:{oid}"
+
+
+def database_namespace() -> str:
+    """This database as it is now, name and OID, for the keys of answers figured from its rows:
+    another checkout's or a test run's database answers differently, and a database created
+    again reuses ids and versions, but not its OID. Read once per process."""
+    return _database_identity(connection.settings_dict["NAME"])
 
 
 class ResilientRedisCache(RedisCache):

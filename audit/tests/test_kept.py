@@ -99,6 +99,20 @@ def test_anything_but_an_opening_view_is_figured_when_asked(unequal, as_, asked,
     assert body["computed_at"] == "2026-10-20T12:04:00+08:00"
 
 
+@pytest.mark.parametrize("url", [EQUITY, OUTLETS])
+def test_views_kept_from_another_database_are_not_read(unequal, as_, monkeypatch, url):
+    # Another checkout's or a test run's audit worker, on the same Redis, keeping the same
+    # opening views of its own database.
+    monkeypatch.setattr(kept, "database_namespace", lambda: "hima_elsewhere:16384")
+    kept_now()
+    monkeypatch.undo()
+
+    with time_machine.travel(LATER, tick=False):
+        body = as_("aito_admin").get(url, QUARTER).json()
+
+    assert body["computed_at"] == "2026-10-20T12:04:00+08:00"  # figured here, now
+
+
 def test_the_kept_flags_speak_the_askers_language(unequal, as_):
     kept_now()
     client = as_("aito_admin")

@@ -24,7 +24,6 @@ earliest start for this car, which the brand's answer does not hold: that ask is
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -36,26 +35,13 @@ from django.db import connection, transaction
 from django.utils.translation import get_language
 from rest_framework.request import Request
 
+from hima_service.cache import database_namespace
 from outlets.versions import outlet_versions
 
 from ..busy import Busy
 from .rules import LEAD_TIME
 
 Question = Mapping[str, Sequence[str]]
-
-
-@functools.cache
-def _database_identity(name: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
-        (oid,) = cursor.fetchone()
-    return f"{name}:{oid}"
-
-
-def namespace() -> str:
-    """This database as it is now, name and OID: checkouts and test runs on one machine share
-    Redis, and a database created again reuses outlet ids and versions, but not its OID."""
-    return _database_identity(connection.settings_dict["NAME"])
 
 
 def caching() -> bool:
@@ -79,7 +65,7 @@ def answer_key(kind: str, question: Question) -> str:
     """One key per question: the kind, every query parameter in order, and the language."""
     parts = [kind, sorted((name, list(values)) for name, values in question.items())]
     digest = hashlib.sha256(json.dumps([*parts, get_language()]).encode()).hexdigest()[:32]
-    return f"availability:{namespace()}:{digest}"
+    return f"availability:{database_namespace()}:{digest}"
 
 
 def computed(
