@@ -34,7 +34,15 @@ def current_database_url() -> str:
 
 
 def worker_env(queue: str, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "DATABASE_URL": current_database_url(), "CELERY_QUEUE": queue}
+    """A worker's environment: this process's database, `queue`, and this run's cache keys
+    (conftest sets their prefix in process): what the worker keeps in the cache is this run's
+    to read and to delete, never under the prefix `make run` reads."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": current_database_url(),
+        "CELERY_QUEUE": queue,
+        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+    }
     env.update(extra)
     return env
 
