@@ -7,8 +7,8 @@ or frozen Redis must cost a request at most one short socket timeout, never a 50
 the default, writes are dropped. After a failure the cache is skipped for a few seconds, so that
 a frozen Redis does not make every request of the outage wait for its own timeout.
 
-Keys for what is figured from the database's rows carry the database's identity
-(database_namespace): checkouts, test runs and benches on one machine share one Redis.
+Every key names the database it was figured from (database_namespace): checkouts, test runs and
+benches on one machine share one Redis, and their ids (an account's, an outlet's) overlap.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _database_identity(name: str) -> str:
 
 
 def database_namespace() -> str:
-    """This database as it is now, name and OID, for the keys of answers figured from its rows:
+    """This database as it is now, name and OID, for the keys of what is kept of its rows:
     another checkout's or a test run's database answers differently, and a database created
     again reuses ids and versions, but not its OID. Read once per process."""
     return _database_identity(connection.settings_dict["NAME"])

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from bookings.lifecycle import caps
 from bookings.lifecycle.caps import ACCOUNT_UPCOMING_LIMIT, CAR_UPCOMING_LIMIT
 from bookings.lifecycle.create import booking_create, booking_reschedule
 from bookings.models import Booking
@@ -123,6 +124,18 @@ def test_an_account_makes_at_most_its_hours_creates(world, settings, time_machin
 
     time_machine.move_to(timezone.now() + dt.timedelta(minutes=41))
     create(world, vehicle=another_car(world), days=3)
+
+
+def test_creates_counted_on_another_database_do_not_count(world, settings, monkeypatch):
+    settings.BOOKING_CREATES_PER_HOUR = 1
+    # Another checkout's server on the same Redis, whose account has this one's id.
+    monkeypatch.setattr(caps, "database_namespace", lambda: "hima_elsewhere:16384")
+    create(world, days=1)
+    monkeypatch.undo()
+
+    create(world, vehicle=another_car(world), days=2)  # this database's first of the hour
+    with pytest.raises(BookingRateLimited):
+        create(world, vehicle=another_car(world), days=3)
 
 
 def test_refused_creates_do_not_count_towards_the_hour(world, settings):

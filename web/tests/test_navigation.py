@@ -14,7 +14,8 @@ from outlets.models import OutletMembership
 from outlets.tests.factories import OutletFactory, OutletMembershipFactory
 from vehicles.models import Brand
 from vehicles.tests.factories import BrandMembershipFactory, VehicleFactory
-from web.common.navigation import roles_key
+from web.common import navigation
+from web.common.navigation import Roles, roles_key
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,19 @@ def test_a_brand_admin_sees_the_dashboard_and_the_owner_links_only_with_a_car():
     VehicleFactory(owner=admin)
     cache.delete(roles_key(admin.pk))  # the header trusts its cache for a few minutes
     assert "My vehicles" in _labels(_header(admin))
+
+
+def test_roles_kept_from_another_database_are_not_read(monkeypatch):
+    # Another checkout's server on the same Redis, whose user with this id is a brand admin.
+    person = UserFactory()
+    monkeypatch.setattr(navigation, "database_namespace", lambda: "hima_elsewhere:16384")
+    elsewhere = Roles(owns_vehicles=True, brand_admin=True, outlets=("SH-X-01",), managed=())
+    cache.set(roles_key(person.pk), elsewhere)
+    monkeypatch.undo()
+
+    labels = _labels(_header(person))
+    assert "Audit dashboard" not in labels
+    assert not any("SH-X-01" in label for label in labels)
 
 
 def test_a_person_with_every_role_sees_each_roles_links():
