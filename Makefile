@@ -10,8 +10,8 @@ PORT ?= 8000
 # themselves fail closed (DEBUG off, a real SECRET_KEY required), as the Docker image runs them.
 export DEBUG ?= 1
 
-.PHONY: install run test test-slow test-browser test-fast test-dates lint typecheck format services db bench clean browser \
-	gettext messages secret
+.PHONY: install run test test-slow test-browser test-fast test-dates lint typecheck format services \
+	db bench clean browser gettext messages secret
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
