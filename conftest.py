@@ -140,7 +140,7 @@ def _reference_data(request):
         return
     request.getfixturevalue("_django_db_helper")
     load_reference_data()
-    # Read once per process, at its first cached answer: read here, so that no test's query
+    # Read once per process, at its first cache key: read here, so that no test's query
     # count depends on whether it ran first.
     database_namespace()
     yield

@@ -14,7 +14,7 @@ weeks, language-neutral, and the equity view in each language (its flags are sen
 equity view is figured from the overview's own comparisons, one statement for both. A kept
 value is served as long as the cache holds it (KEEP_SECONDS), so a beat that stops leaves no
 stale figures behind for long. Nothing here is needed to answer: a miss figures the view live.
-The keys name the database (hima_service.cache.database_namespace): a test run's or another
+The cache's keys name the database (hima_service.cache.make_key): a test run's or another
 checkout's workers, on the same Redis, keep views of their own databases."""
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from hima_service.cache import database_namespace
 from hima_service.routers import audit_reads
 from outlets.models import Outlet
 from vehicles.models import Brand
@@ -109,7 +108,7 @@ def _key(kind: str, scope: AuditScope, period: Period, language: str = "") -> st
     who = "alliance" if scope.is_alliance else "brand-admin"
     brand = scope.brand.code if scope.brand else "ALL"
     dates = f"{period.date_from.isoformat()}/{period.date_to.isoformat()}"
-    return f"audit:kept:{database_namespace()}:{SHAPE}:{kind}:{who}:{brand}:{dates}:{language}"
+    return f"audit:kept:{SHAPE}:{kind}:{who}:{brand}:{dates}:{language}"
 
 
 def _equity_key(scope: AuditScope, period: Period) -> str:

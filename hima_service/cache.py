@@ -7,7 +7,7 @@ or frozen Redis must cost a request at most one short socket timeout, never a 50
 the default, writes are dropped. After a failure the cache is skipped for a few seconds, so that
 a frozen Redis does not make every request of the outage wait for its own timeout.
 
-Every key names the database it was figured from (database_namespace): checkouts, test runs and
+Every key also names the database (make_key, the cache's KEY_FUNCTION): checkouts, test runs and
 benches on one machine share one Redis, and their ids (an account's, an outlet's) overlap.
 """
 
@@ -42,6 +42,12 @@ def database_namespace() -> str:
     another checkout's or a test run's database answers differently, and a database created
     again reuses ids and versions, but not its OID. Read once per process."""
     return _database_identity(connection.settings_dict["NAME"])
+
+
+def make_key(key: str, key_prefix: str, version: int) -> str:
+    """The cache's KEY_FUNCTION: Django's `prefix:version:key`, with the database between
+    version and key, so that no cache user has to remember it."""
+    return f"{key_prefix}:{version}:{database_namespace()}:{key}"
 
 
 class ResilientRedisCache(RedisCache):

@@ -109,13 +109,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: the Celery broker and the cache. ---
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# An unreachable Redis is a cache miss, never a 500 (hima_service.cache): the cache only holds
-# throttle counters, and sign-in lockouts are counted in PostgreSQL (django-axes).
+# An unreachable Redis is a cache miss, never a 500 (hima_service.cache): nothing in the cache is
+# needed to answer, and sign-in lockouts are counted in PostgreSQL (django-axes). Every key names
+# the database too (hima_service.cache.make_key).
 CACHES = {
     "default": {
         "BACKEND": "hima_service.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="hima"),
+        "KEY_FUNCTION": "hima_service.cache.make_key",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }

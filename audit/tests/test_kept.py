@@ -16,6 +16,7 @@ from audit import kept
 from audit.kept import KEEP_SECONDS, REFRESH_SECONDS, keep_opening_views
 from audit.selectors import Period
 from audit.tasks import keep_views
+from hima_service import cache as hima_cache
 from hima_service.beat import BEAT_SCHEDULE
 from outlets.tests.factories import OutletFactory
 from vehicles.tests.factories import brand
@@ -103,7 +104,7 @@ def test_anything_but_an_opening_view_is_figured_when_asked(unequal, as_, asked,
 def test_views_kept_from_another_database_are_not_read(unequal, as_, monkeypatch, url):
     # Another checkout's or a test run's audit worker, on the same Redis, keeping the same
     # opening views of its own database.
-    monkeypatch.setattr(kept, "database_namespace", lambda: "hima_elsewhere:16384")
+    monkeypatch.setattr(hima_cache, "database_namespace", lambda: "hima_elsewhere:16384")
     kept_now()
     monkeypatch.undo()
 

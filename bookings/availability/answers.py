@@ -35,7 +35,6 @@ from django.db import connection, transaction
 from django.utils.translation import get_language
 from rest_framework.request import Request
 
-from hima_service.cache import database_namespace
 from outlets.versions import outlet_versions
 
 from ..busy import Busy
@@ -65,7 +64,7 @@ def answer_key(kind: str, question: Question) -> str:
     """One key per question: the kind, every query parameter in order, and the language."""
     parts = [kind, sorted((name, list(values)) for name, values in question.items())]
     digest = hashlib.sha256(json.dumps([*parts, get_language()]).encode()).hexdigest()[:32]
-    return f"availability:{database_namespace()}:{digest}"
+    return f"availability:{digest}"
 
 
 def computed(

@@ -27,7 +27,6 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from hima_service.cache import database_namespace
 from hima_service.exceptions import BookingLimit, BookingRateLimited
 
 from ..locks import Upcoming
@@ -93,7 +92,7 @@ def _limit(scope: str) -> int:
 
 
 def _key(scope: str, user_id: int) -> str:
-    return f"booking-rate:{database_namespace()}:{scope}:{user_id}"
+    return f"booking-rate:{scope}:{user_id}"
 
 
 def _recent(scope: str, user_id: int, now: datetime) -> list[float]:

@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from bookings.lifecycle import caps
 from bookings.lifecycle.caps import ACCOUNT_UPCOMING_LIMIT, CAR_UPCOMING_LIMIT
 from bookings.lifecycle.create import booking_create, booking_reschedule
 from bookings.models import Booking
 from bookings.tests.factories import BookingFactory
+from hima_service import cache as hima_cache
 from hima_service.exceptions import BookingLimit, BookingRateLimited
 from vehicles.tests.factories import VehicleFactory
 
@@ -129,7 +129,7 @@ def test_an_account_makes_at_most_its_hours_creates(world, settings, time_machin
 def test_creates_counted_on_another_database_do_not_count(world, settings, monkeypatch):
     settings.BOOKING_CREATES_PER_HOUR = 1
     # Another checkout's server on the same Redis, whose account has this one's id.
-    monkeypatch.setattr(caps, "database_namespace", lambda: "hima_elsewhere:16384")
+    monkeypatch.setattr(hima_cache, "database_namespace", lambda: "hima_elsewhere:16384")
     create(world, days=1)
     monkeypatch.undo()
 

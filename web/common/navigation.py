@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from hima_service.cache import database_namespace
 from outlets.models import OutletMembership
 from vehicles.models import BrandMembership, Vehicle
 
@@ -46,7 +45,7 @@ class NavLink:
 
 
 def roles_key(user_id: int) -> str:
-    return f"web:nav-roles:{database_namespace()}:{user_id}"
+    return f"web:nav-roles:{user_id}"
 
 
 def _read_roles(user: User) -> Roles:

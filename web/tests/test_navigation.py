@@ -10,11 +10,11 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.tests.factories import AdminFactory, UserFactory
+from hima_service import cache as hima_cache
 from outlets.models import OutletMembership
 from outlets.tests.factories import OutletFactory, OutletMembershipFactory
 from vehicles.models import Brand
 from vehicles.tests.factories import BrandMembershipFactory, VehicleFactory
-from web.common import navigation
 from web.common.navigation import Roles, roles_key
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_a_brand_admin_sees_the_dashboard_and_the_owner_links_only_with_a_car():
 def test_roles_kept_from_another_database_are_not_read(monkeypatch):
     # Another checkout's server on the same Redis, whose user with this id is a brand admin.
     person = UserFactory()
-    monkeypatch.setattr(navigation, "database_namespace", lambda: "hima_elsewhere:16384")
+    monkeypatch.setattr(hima_cache, "database_namespace", lambda: "hima_elsewhere:16384")
     elsewhere = Roles(owns_vehicles=True, brand_admin=True, outlets=("SH-X-01",), managed=())
     cache.set(roles_key(person.pk), elsewhere)
     monkeypatch.undo()
