@@ -18,6 +18,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
 from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, JsonResponse
@@ -117,3 +118,9 @@ def lockout_response(
     response = JsonResponse(error_body("throttled", lockout.detail), status=429)
     response["Retry-After"] = str(lockout.retry_after)
     return response
+
+
+def lockout_clear(*, username: str) -> int:
+    """Forget the account's failed sign-ins (its lockout ends now): for an owner who has just
+    proven who they are by another way. Returns how many records went."""
+    return reset(username=username)

@@ -78,14 +78,16 @@ class User(AbstractUser):
 
 
 class OneTimeCode(models.Model):
-    """A one-time code sent to prove a phone, an e-mail address or a car's delivery record.
-    Only an HMAC of the code is kept (accounts.codes); `subject` names what it proves beyond the
-    address (a vehicle's id), `target` the address it went to."""
+    """A one-time code sent to prove a phone, an e-mail address or a car's delivery record, or
+    to set a forgotten password. Only an HMAC of the code is kept (accounts.codes); `subject`
+    names what it proves beyond the address (a vehicle's id), `target` the address it went
+    to."""
 
     class Purpose(models.TextChoices):
         PHONE = "phone", _("phone")
         EMAIL = "email", _("e-mail")
         VEHICLE = "vehicle", _("vehicle owner")
+        PASSWORD = "password", _("password reset")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="one_time_codes"

@@ -90,10 +90,22 @@ def user_password_change(
             _("The current password is not right."),
             fields={"old_password": [_("The current password is not right.")]},
         )
+    return user_password_set(user=user, new_password=new_password)
+
+
+def password_validate(*, user: User, new_password: str) -> None:
+    """The configured password validators, refusing on the field `new_password`."""
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
         raise ValidationError({"new_password": exc.messages}) from exc
+
+
+@transaction.atomic
+def user_password_set(*, user: User, new_password: str) -> User:
+    """Give the user a new password that passes the validators. Every API token is revoked,
+    and every web session ends with it (each holds a copy of the password hash)."""
+    password_validate(user=user, new_password=new_password)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     user_tokens_revoke(user=user)

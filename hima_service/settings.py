@@ -258,6 +258,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "hima_service.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "register": env.str("REGISTER_THROTTLE_RATE", default="20/hour"),
+        "password-reset": env.str("PASSWORD_RESET_THROTTLE_RATE", default="20/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -40,3 +40,18 @@ class CounterVerifiedOutputSerializer(serializers.Serializer):
     owner = _MaskedOwner()
     verified_at = serializers.DateTimeField()
     via = serializers.CharField()
+
+
+class PasswordResetInputSerializer(serializers.Serializer):
+    account = serializers.CharField(
+        max_length=254, help_text="the username, or a phone or e-mail address the account verified"
+    )
+
+
+class PasswordResetRequestedOutputSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="the same sentence whether or not a code was sent")
+
+
+class PasswordResetConfirmInputSerializer(PasswordResetInputSerializer):
+    code = serializers.RegexField(r"^\s*\d{6}\s*$", max_length=12)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)

@@ -3,6 +3,12 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("auth/password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "auth/password-reset/confirm/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
     path("me/phone/", views.PhoneView.as_view(), name="me-phone"),
     path("me/phone/verify/", views.PhoneVerifyView.as_view(), name="me-phone-verify"),
     path("me/email/", views.EmailView.as_view(), name="me-email"),

@@ -1,11 +1,14 @@
 """The identity endpoints: verify one's phone and e-mail, claim a car by a code to the phone in
-its delivery record, and staff verifying an owner at the counter."""
+its delivery record, staff verifying an owner at the counter, and a forgotten password."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.masking import mask_phone
@@ -13,7 +16,7 @@ from recalls.views import VehicleDetailView
 from vehicles.selectors import vehicle_get
 
 from ..selectors import outlet_for_staff
-from . import channels, ownership
+from . import channels, ownership, recovery
 from .serializers import (
     ChannelVerifiedOutputSerializer,
     CodeInputSerializer,
@@ -21,6 +24,9 @@ from .serializers import (
     CounterVerifiedOutputSerializer,
     CounterVerifyInputSerializer,
     EmailInputSerializer,
+    PasswordResetConfirmInputSerializer,
+    PasswordResetInputSerializer,
+    PasswordResetRequestedOutputSerializer,
     PhoneInputSerializer,
 )
 
@@ -131,3 +137,46 @@ class CounterVerifyView(APIView):
                 }
             ).data
         )
+
+
+class _PasswordResetView(APIView):
+    """For someone who cannot sign in: no authentication, a rate per address
+    (PASSWORD_RESET_THROTTLE_RATE) besides the codes' own sending limits and tries."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password-reset"
+
+
+class PasswordResetView(_PasswordResetView):
+    @extend_schema(
+        request=PasswordResetInputSerializer,
+        responses={202: PasswordResetRequestedOutputSerializer},
+        description="Send a code to set a new password, by SMS to the account's verified phone "
+        "or to its verified e-mail address. The answer is the same whether or not an account "
+        "was found.",
+    )
+    def post(self, request):
+        data = _parse(PasswordResetInputSerializer, request.data)
+        recovery.password_reset_request(identifier=data["account"])
+        detail = _(
+            "If this names an account with a verified phone or e-mail address, a code to set a "
+            "new password is on its way. It is valid for 10 minutes."
+        )
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(_PasswordResetView):
+    @extend_schema(
+        request=PasswordResetConfirmInputSerializer,
+        responses={204: None},
+        description="Set the new password with the code. Every token and web session of the "
+        "account ends, and a sign-in lockout of the account is lifted.",
+    )
+    def post(self, request):
+        data = _parse(PasswordResetConfirmInputSerializer, request.data)
+        recovery.password_reset_confirm(
+            identifier=data["account"], code=data["code"], new_password=data["new_password"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

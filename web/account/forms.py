@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+from ..common.fields import CodeField
+
 # The zones a person lives in, by continent and city; the legacy aliases (US/Eastern, Etc/GMT+8,
 # PRC…) name no place and stay out of the list.
 REGIONS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/")
@@ -95,6 +97,25 @@ class PasswordChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].widget.attrs["autocomplete"] = "current-password"
         self.fields["new_password"].widget.attrs["autocomplete"] = "new-password"
+
+
+class PasswordForgotForm(forms.Form):
+    account = forms.CharField(
+        label=_("Username, or your verified phone or e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+
+
+class PasswordResetForm(forms.Form):
+    code = CodeField()
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
 
 
 class EraseForm(forms.Form):

@@ -1,5 +1,6 @@
 """Throttling of the create-account page at the API's register rate (REGISTER_THROTTLE_RATE),
-counted per client address like the API's ScopedRateThrottle. Sign-in is not rate-throttled:
+and of the forgotten-password pages at the API's (PASSWORD_RESET_THROTTLE_RATE), counted per
+client address like the API's ScopedRateThrottle. Sign-in is not rate-throttled:
 django-axes locks accounts after failed attempts, for the page as for the API
 (accounts.lockout)."""
 
@@ -18,6 +19,10 @@ class CreateAccountThrottle(_PageThrottle):
     scope = "register"
 
 
+class PasswordResetThrottle(_PageThrottle):
+    scope = "password-reset"
+
+
 def refused_for(request: HttpRequest, throttle_class: type[_PageThrottle]) -> int | None:
     """Seconds to wait when this attempt is over the limit, else None (and it is counted)."""
     throttle = throttle_class()
@@ -28,3 +33,7 @@ def refused_for(request: HttpRequest, throttle_class: type[_PageThrottle]) -> in
 
 def create_account_refused_for(request: HttpRequest) -> int | None:
     return refused_for(request, CreateAccountThrottle)
+
+
+def password_reset_refused_for(request: HttpRequest) -> int | None:
+    return refused_for(request, PasswordResetThrottle)

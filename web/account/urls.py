@@ -1,9 +1,9 @@
 """The pages every visitor shares: home, the language, sign in and out, a new account, the
-password, one's own data."""
+password (changed, or forgotten and set anew), one's own data."""
 
 from django.urls import path
 
-from .views import my_data, pages, session
+from .views import my_data, pages, recovery, session
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("sign-out/", session.sign_out, name="sign-out"),
     path("create-account/", session.create_account, name="create-account"),
     path("password/", my_data.password_change, name="password"),
+    path("password/forgot/", recovery.password_forgot, name="password-forgot"),
+    path("password/reset/", recovery.password_reset, name="password-reset"),
     path("my-data/", my_data.my_data, name="my-data"),
     path("my-data/download/", my_data.my_data_download, name="my-data-download"),
     path("my-data/time-zone/", my_data.my_data_time_zone, name="my-data-time-zone"),

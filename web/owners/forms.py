@@ -17,6 +17,7 @@ from vehicles.models import Vehicle, VehicleModel
 from vehicles.validators import EARLIEST_DELIVERY, validate_delivery_date
 
 from ..common.display import car_name, local_name
+from ..common.fields import CodeField
 from .selectors import NEARBY_KM, NEARBY_KM_CHOICES
 
 
@@ -267,10 +268,4 @@ class PhoneForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    code = forms.RegexField(
-        label=_("Code (6 digits)"),
-        regex=r"^\s*\d{6}\s*$",
-        max_length=12,
-        error_messages={"invalid": _("Enter the 6 digits of the code.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+    code = CodeField()

@@ -1,0 +1,80 @@
+"""A forgotten password (DESIGN.md "Identity and trust"): a one-time code to a phone or e-mail
+address the account has proven, then a new password given with that code. The code is
+accounts.codes'; this module, which can reach the outbox, sends it.
+
+Nothing tells a caller whether an account exists: an unknown name, an account with no verified
+channel and one at its sending limit all get the answer a sent code gets, since a phone number
+that is known here is personal data (PIPL), not a fact for whoever types it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.codes import IssuedCode, code_check, code_issue
+from accounts.lockout import lockout_clear
+from accounts.models import OneTimeCode, User
+from accounts.selectors import account_for_recovery
+from accounts.services import password_validate, user_password_set
+from hima_service.exceptions import TooManyAttempts
+
+from ..models import Notification
+from ..notify.identity import notify_code
+
+Channel = Notification.Channel
+
+
+def _channel(user: User, identifier: str) -> tuple[str, str] | None:
+    """Where the code goes: the e-mail address when that was typed, else the verified phone,
+    else the verified e-mail address; None without a verified channel."""
+    if "@" in identifier and user.email_is_verified:
+        return Channel.EMAIL, user.email
+    if user.phone_is_verified:
+        return Channel.SMS, user.phone
+    if user.email_is_verified:
+        return Channel.EMAIL, user.email
+    return None
+
+
+def password_reset_request(*, identifier: str) -> IssuedCode | None:
+    """Send a code for a new password to the account `identifier` names (its username, or a
+    phone or e-mail address it verified: accounts.selectors.account_for_recovery). None, and
+    nothing sent, for no such account, none with a verified channel, or one whose codes are at
+    their sending limit (accounts.codes) — the caller answers the same in every case."""
+    user = account_for_recovery(identifier=identifier)
+    if user is None or (channel := _channel(user, identifier.strip())) is None:
+        return None
+    kind, target = channel
+    try:
+        with transaction.atomic():
+            issued = code_issue(user=user, purpose=OneTimeCode.Purpose.PASSWORD, target=target)
+            notify_code(issued=issued, channel=kind)
+    except TooManyAttempts:
+        return None
+    return issued
+
+
+def password_reset_confirm(*, identifier: str, code: str, new_password: str) -> User:
+    """Give the account `identifier` names a new password, proven by the code
+    password_reset_request sent. The password is checked first, so a weak one costs no try;
+    the code is checked outside the transaction, so a wrong try stays counted, and it must have
+    gone to a channel the account still has verified. Every API token and web session of the
+    account ends, and its sign-in lockout is lifted."""
+    user = account_for_recovery(identifier=identifier)
+    if user is None:
+        # The words of an account with no code waiting: an unknown name is not told apart.
+        raise ValidationError({"code": [_("No code is waiting; ask for a new one.")]})
+    password_validate(user=user, new_password=new_password)
+    row = code_check(user=user, purpose=OneTimeCode.Purpose.PASSWORD, code=code)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        proven = [locked.phone if locked.phone_is_verified else ""]
+        proven.append(locked.email.lower() if locked.email_is_verified else "")
+        if row.target.lower() not in proven:
+            raise ValidationError(
+                {"code": [_("The address changed after this code was sent; ask for a new one.")]}
+            )
+        user_password_set(user=locked, new_password=new_password)
+    lockout_clear(username=locked.username)
+    return locked
