@@ -45,24 +45,21 @@ def user_roles(*, user: User) -> dict[str, Any]:
 
 def account_for_recovery(*, identifier: str) -> User | None:
     """The account a forgotten-password request names: by its username (in any case), or by a
-    phone number or e-mail address it has verified. Only an active person's account, and only
-    when exactly one matches: a code to set a password goes where one account is meant, never
-    to an address typed but not proven."""
+    phone number or e-mail address it has verified and still holds (as User.phone_is_verified
+    and email_is_verified judge). Only an active person's account, and only when exactly one
+    matches: a code to set a password goes where one account is meant, never to an address
+    typed but not proven."""
     text = identifier.strip()
     if not text:
         return None
     named = Q(username__iexact=text)
     if "@" in text:
-        named |= Q(verified_email__iexact=text)
+        named |= Q(email__iexact=text, verified_email__iexact=text, email_verified_at__isnull=False)
     else:
         with suppress(ValidationError):  # not a phone number: a username only
-            named |= Q(verified_phone=normalize_phone(text))
-    candidates = User.objects.filter(named, is_active=True, is_counter_customer=False)
-    found = [
-        user
-        for user in candidates.order_by("pk")[:3]
-        if user.username.lower() == text.lower()
-        or (user.email_is_verified and user.email.lower() == text.lower())
-        or (user.phone_is_verified and "@" not in text)
-    ]
+            phone = normalize_phone(text)
+            named |= Q(phone=phone, verified_phone=phone, phone_verified_at__isnull=False)
+    found = list(
+        User.objects.filter(named, is_active=True, is_counter_customer=False).order_by("pk")[:2]
+    )
     return found[0] if len(found) == 1 else None

@@ -112,6 +112,14 @@ def test_an_address_proven_once_but_changed_since_names_nobody():
     assert not reset_notes().exists()
 
 
+def test_a_channel_without_the_time_it_was_proven_is_not_proven():
+    user = UserFactory(phone_verified_at=None, email_verified_at=None)
+    assert password_reset_request(identifier=user.phone) is None
+    assert password_reset_request(identifier=user.email) is None
+    assert password_reset_request(identifier=user.username) is None
+    assert not reset_notes().exists()
+
+
 def test_an_inactive_account_and_a_counter_customer_get_no_code():
     UserFactory(username="gone", is_active=False)
     UserFactory(username="counter", is_counter_customer=True)
