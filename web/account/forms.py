@@ -77,6 +77,13 @@ class TimeZoneForm(forms.Form):
     time_zone = TimeZoneField()
 
 
+class MessagesForm(forms.Form):
+    """The channels an owner hears from us on: confirmations, reminders and the like."""
+
+    sms_notifications = forms.BooleanField(label=_("Text messages (SMS)"), required=False)
+    email_notifications = forms.BooleanField(label=_("E-mail"), required=False)
+
+
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=User.Language.choices)
     next = forms.CharField(required=False)

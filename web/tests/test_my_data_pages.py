@@ -170,3 +170,21 @@ def test_password_page_in_chinese(shop, owner_client):
 def test_a_user_without_bookings_can_erase(owner_client):
     UserFactory()  # someone else, untouched
     assert owner_client.post("/my-data/erase/", {"password": PASSWORD}).status_code == 302
+
+
+def test_an_owner_turns_text_messages_off_and_keeps_e_mail(shop, owner_client):
+    page = owner_client.get("/my-data/").content.decode()
+    assert 'name="sms_notifications" id="id_sms_notifications" checked' in page
+    response = owner_client.post("/my-data/messages/", {"email_notifications": "on"}, follow=True)
+    assert response.redirect_chain == [("/my-data/", 302)]
+    assert "Your choice of messages was saved." in response.content.decode()
+    owner = User.objects.get(pk=shop.owner.pk)
+    assert (owner.sms_notifications, owner.email_notifications) == (False, True)
+    page = owner_client.get("/my-data/").content.decode()
+    assert 'name="sms_notifications" id="id_sms_notifications" checked' not in page
+    assert 'name="email_notifications" id="id_email_notifications" checked' in page
+
+
+def test_the_choice_of_messages_is_only_the_accounts_own(shop, client):
+    assert client.post("/my-data/messages/", {}).status_code == 302  # to the sign-in page
+    assert User.objects.get(pk=shop.owner.pk).sms_notifications

@@ -18,13 +18,19 @@ from privacy.services import account_erase
 from privacy.views import export_response
 
 from ...common.errors import form_error
-from ..forms import EraseForm, PasswordChangeForm, TimeZoneForm
+from ..forms import EraseForm, MessagesForm, PasswordChangeForm, TimeZoneForm
 
 
 def _my_data(request: HttpRequest, *, status: int = 200, **forms) -> HttpResponse:
     context = {
         "erase_form": EraseForm(),
         "zone_form": TimeZoneForm(initial={"time_zone": request.user.time_zone}),
+        "messages_form": MessagesForm(
+            initial={
+                "sms_notifications": request.user.sms_notifications,
+                "email_notifications": request.user.email_notifications,
+            }
+        ),
         **forms,
     }
     return render(request, "web/my_data.html", context, status=status)
@@ -48,6 +54,19 @@ def my_data_time_zone(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your time zone was saved."))
             return redirect("web:my-data")
     return _my_data(request, status=400, zone_form=form)
+
+
+@login_required
+@require_POST
+def my_data_messages(request: HttpRequest) -> HttpResponse:
+    """The channels the owner hears on; safety recalls and one-time codes go out regardless
+    (bookings.notify.skips)."""
+    form = MessagesForm(request.POST)
+    if form.is_valid():
+        user_update(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your choice of messages was saved."))
+        return redirect("web:my-data")
+    return _my_data(request, status=400, messages_form=form)
 
 
 @login_required

@@ -55,3 +55,23 @@ def test_my_data_erases_only_with_the_password(shop, live_server, open_page, lan
     expect(page.locator("form[action='/sign-out/']")).to_have_count(0)
     assert not User.objects.get(pk=shop.owner.pk).is_active
     assert page.csp_violations == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_an_owner_turns_text_messages_off(shop, live_server, open_page, language):
+    shop.owner.language = language
+    shop.owner.save()
+    page = open_page(language, viewport=PHONE)
+    sign_in(page, live_server.url, shop.owner.username)
+    page.goto(f"{live_server.url}/my-data/")
+    sms = page.get_by_label(t(language, "Text messages (SMS)"))
+    expect(sms).to_be_checked()
+    sms.uncheck()
+    page.get_by_role("button", name=t(language, "Save my choice")).click()
+    expect(page.locator(".flash")).to_have_text(t(language, "Your choice of messages was saved."))
+    expect(page.get_by_label(t(language, "Text messages (SMS)"))).not_to_be_checked()
+    expect(page.get_by_label(t(language, "E-mail"))).to_be_checked()
+    check_accessibility(page)
+    owner = User.objects.get(pk=shop.owner.pk)
+    assert (owner.sms_notifications, owner.email_notifications) == (False, True)
+    assert page.csp_violations == []
