@@ -267,5 +267,13 @@ class PhoneForm(forms.Form):
     )
 
 
+class EmailForm(forms.Form):
+    email = forms.CharField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+
+
 class CodeForm(forms.Form):
     code = CodeField()

@@ -7,6 +7,7 @@ from .views import booking, my_bookings, outlets, vehicles, verify
 
 urlpatterns = [
     path("account/phone/", verify.phone_verify, name="verify-phone"),
+    path("account/email/", verify.email_verify, name="verify-email"),
     path("vehicles/", vehicles.vehicle_list, name="vehicles"),
     path("vehicles/add/", vehicles.vehicle_add, name="vehicle-add"),
     path("vehicles/<int:pk>/edit/", vehicles.vehicle_edit, name="vehicle-edit"),

@@ -52,6 +52,35 @@ def test_an_owner_verifies_their_phone_on_the_page():
     assert user.phone_is_verified
 
 
+def test_an_owner_verifies_their_e_mail_address_on_the_page():
+    user = UnverifiedUserFactory(email="li.wei@example.com")
+    client = signed_in(user)
+    vehicles = client.get(reverse("web:vehicles")).content.decode()
+    assert 'href="/account/email/"' in vehicles  # the way there, while it is not proven
+    url = reverse("web:verify-email")
+    page = client.get(url).content.decode()
+    assert 'value="li.wei@example.com"' in page
+    sent = client.post(url, {"email": "wei.li@example.com", "send": "1"}, follow=True)
+    assert "A code was sent to wei.li@example.com." in sent.content.decode()
+    note = Notification.objects.get(kind="one_time_code", recipient=user)
+    assert (note.channel, note.address) == ("email", "wei.li@example.com")
+    done = client.post(url, {"code": last_code(user), "verify": "1"}, follow=True)
+    assert "Your e-mail address is verified." in done.content.decode()
+    user.refresh_from_db()
+    assert user.email_is_verified
+    assert user.email == "wei.li@example.com"
+    assert 'href="/account/email/"' not in client.get(reverse("web:vehicles")).content.decode()
+    assert "E-mail goes to wei.li@example.com." in client.get("/my-data/").content.decode()
+
+
+def test_a_malformed_e_mail_address_is_refused_next_to_its_field():
+    client = signed_in(UnverifiedUserFactory())
+    response = client.post(reverse("web:verify-email"), {"email": "not-an-address", "send": "1"})
+    assert response.status_code == 400
+    assert 'id="id_email_error"' in response.content.decode()
+    assert not Notification.objects.exists()
+
+
 def test_a_wrong_code_is_shown_next_to_its_field_in_chinese():
     user = UnverifiedUserFactory(language="zh-hans")
     client = signed_in(user)

@@ -1,62 +1,125 @@
-"""An owner verifies their phone and their cars: a code sent, then entered; the API's
+"""An owner verifies their phone, e-mail address and cars: a code sent, then entered; the API's
 services decide."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.codes import IssuedCode
 from accounts.masking import mask_phone
+from accounts.models import User
 from bookings.identity import channels, ownership
 from hima_service.exceptions import DomainError
 from vehicles.selectors import vehicle_get
 
 from ...common.errors import form_error
-from ..forms import CodeForm, PhoneForm
+from ..forms import CodeForm, EmailForm, PhoneForm
 
 
 def _status(*forms) -> int:
     return 400 if any(form.is_bound and form.errors for form in forms) else 200
 
 
-@login_required
-def phone_verify(request: HttpRequest) -> HttpResponse:
-    """Enter a number → a code is sent to it → enter the code → verified."""
+@dataclass(frozen=True)
+class _Channel:
+    """One of the account's channels as its page verifies it."""
+
+    form: type[forms.Form]
+    field: str  # the form's field, the user's field
+    request_code: Callable[..., IssuedCode]
+    confirm: Callable[..., User]
+    shown: Callable[[str], str]  # the address as the "code sent" message shows it
+    verified: Callable[[User], bool]
+    done: str  # what the page says once the code proved the address
+    template: str
+    url: str
+
+
+CHANNELS = {
+    "phone": _Channel(
+        form=PhoneForm,
+        field="phone",
+        request_code=channels.phone_code_request,
+        confirm=channels.phone_code_confirm,
+        shown=mask_phone,
+        verified=lambda user: user.phone_is_verified,
+        done=gettext_lazy("Your phone number is verified."),
+        template="web/verify_phone.html",
+        url="web:verify-phone",
+    ),
+    "email": _Channel(
+        form=EmailForm,
+        field="email",
+        request_code=channels.email_code_request,
+        confirm=channels.email_code_confirm,
+        shown=str,
+        verified=lambda user: user.email_is_verified,
+        done=gettext_lazy("Your e-mail address is verified."),
+        template="web/verify_email.html",
+        url="web:verify-email",
+    ),
+}
+
+
+def _verify_channel(request: HttpRequest, channel: _Channel) -> HttpResponse:
+    """Enter an address → a code is sent to it → enter the code → verified."""
     user = request.user
-    phone_form = PhoneForm(initial={"phone": user.phone})
+    address_form = channel.form(initial={channel.field: getattr(user, channel.field)})
     code_form = CodeForm()
     if request.method == "POST" and "send" in request.POST:
-        phone_form = PhoneForm(request.POST)
-        if phone_form.is_valid():
+        address_form = channel.form(request.POST)
+        if address_form.is_valid():
             try:
-                issued = channels.phone_code_request(
-                    user=user, phone=phone_form.cleaned_data["phone"]
+                issued = channel.request_code(
+                    user=user, **{channel.field: address_form.cleaned_data[channel.field]}
                 )
             except (ValidationError, DomainError) as exc:
-                form_error(phone_form, exc)
+                form_error(address_form, exc)
             else:
                 messages.success(
                     request,
-                    _("A code was sent to %(phone)s.") % {"phone": mask_phone(issued.row.target)},
+                    _("A code was sent to %(address)s.")
+                    % {"address": channel.shown(issued.row.target)},
                 )
-                return redirect("web:verify-phone")
+                return redirect(channel.url)
     elif request.method == "POST":
         code_form = CodeForm(request.POST)
         if code_form.is_valid():
             try:
-                channels.phone_code_confirm(user=user, code=code_form.cleaned_data["code"])
+                channel.confirm(user=user, code=code_form.cleaned_data["code"])
             except (ValidationError, DomainError) as exc:
                 form_error(code_form, exc)
             else:
-                messages.success(request, _("Your phone number is verified."))
-                return redirect("web:verify-phone")
+                messages.success(request, channel.done)
+                return redirect(channel.url)
     user.refresh_from_db()
-    context = {"phone_form": phone_form, "code_form": code_form, "account": user}
-    return render(request, "web/verify_phone.html", context, status=_status(phone_form, code_form))
+    context = {
+        "address_form": address_form,
+        "code_form": code_form,
+        "account": user,
+        "verified": channel.verified(user),
+    }
+    return render(request, channel.template, context, status=_status(address_form, code_form))
+
+
+@login_required
+def phone_verify(request: HttpRequest) -> HttpResponse:
+    return _verify_channel(request, CHANNELS["phone"])
+
+
+@login_required
+def email_verify(request: HttpRequest) -> HttpResponse:
+    return _verify_channel(request, CHANNELS["email"])
 
 
 @login_required

@@ -38,6 +38,30 @@ def last_code(user) -> str:
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_an_owner_verifies_their_e_mail_address(live_server, open_page, language):
+    user = UnverifiedUserFactory(language=language, email="li.wei@example.com")
+    page = open_page(language, viewport=PHONE)
+    sign_in(page, live_server.url, user.username)
+    page.get_by_role("button", name=t(language, "Verify your e-mail address")).click()
+    page.wait_for_url(re.compile(r"/account/email/$"))
+    check_accessibility(page)
+    page.click("button[name=send]")
+    expect(page.locator(".flash")).to_contain_text("li.wei@example.com")
+    wrong = f"{(int(last_code(user)) + 1) % 1_000_000:06d}"
+    page.fill("#id_code", wrong)
+    page.click("button[name=verify]")
+    expect(page.locator("#id_code_error")).to_be_visible()
+    page.fill("#id_code", last_code(user))
+    page.click("button[name=verify]")
+    expect(page.locator(".flash")).to_have_text(t(language, "Your e-mail address is verified."))
+    expect(page.locator("#email-status")).to_contain_text("li.wei@example.com")
+    check_accessibility(page)
+    user.refresh_from_db()
+    assert user.email_is_verified
+    assert page.csp_violations == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_an_owner_verifies_a_new_phone(live_server, open_page, language):
     user = UnverifiedUserFactory(language=language)
     page = open_page(language, viewport=PHONE)
