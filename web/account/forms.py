@@ -77,6 +77,18 @@ class TimeZoneForm(forms.Form):
     time_zone = TimeZoneField()
 
 
+class NameForm(forms.Form):
+    first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        if (get_language() or "").startswith("zh"):
+            self.order_fields(["last_name", "first_name"])  # 姓, then 名
+
+
 class MessagesForm(forms.Form):
     """The channels an owner hears from us on: confirmations, reminders and the like."""
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("my-data/download/", my_data.my_data_download, name="my-data-download"),
     path("my-data/time-zone/", my_data.my_data_time_zone, name="my-data-time-zone"),
     path("my-data/messages/", my_data.my_data_messages, name="my-data-messages"),
+    path("my-data/name/", my_data.my_data_name, name="my-data-name"),
     path("my-data/erase/", my_data.my_data_erase, name="my-data-erase"),
 ]

@@ -188,3 +188,24 @@ def test_an_owner_turns_text_messages_off_and_keeps_e_mail(shop, owner_client):
 def test_the_choice_of_messages_is_only_the_accounts_own(shop, client):
     assert client.post("/my-data/messages/", {}).status_code == 302  # to the sign-in page
     assert User.objects.get(pk=shop.owner.pk).sms_notifications
+
+
+def test_an_owner_sets_their_name_in_the_order_of_their_language(shop, owner_client):
+    shop.owner.language = "zh-hans"
+    shop.owner.save(update_fields=["language"])
+    page = owner_client.get("/my-data/").content.decode()
+    assert page.index('id="id_last_name"') < page.index('id="id_first_name"')  # 姓, then 名
+    response = owner_client.post(
+        "/my-data/name/", {"last_name": " 李 ", "first_name": "伟"}, follow=True
+    )
+    assert response.redirect_chain == [("/my-data/", 302)]
+    assert "您的姓名已保存。" in response.content.decode()
+    owner = User.objects.get(pk=shop.owner.pk)
+    assert (owner.last_name, owner.first_name, owner.display_name) == ("李", "伟", "李伟")
+
+
+def test_a_name_too_long_is_refused_next_to_its_field(shop, owner_client):
+    response = owner_client.post("/my-data/name/", {"first_name": "x" * 151, "last_name": ""})
+    assert response.status_code == 400
+    assert 'id="id_first_name_error"' in response.content.decode()
+    assert User.objects.get(pk=shop.owner.pk).first_name == shop.owner.first_name

@@ -18,12 +18,15 @@ from privacy.services import account_erase
 from privacy.views import export_response
 
 from ...common.errors import form_error
-from ..forms import EraseForm, MessagesForm, PasswordChangeForm, TimeZoneForm
+from ..forms import EraseForm, MessagesForm, NameForm, PasswordChangeForm, TimeZoneForm
 
 
 def _my_data(request: HttpRequest, *, status: int = 200, **forms) -> HttpResponse:
     context = {
         "erase_form": EraseForm(),
+        "name_form": NameForm(
+            initial={"first_name": request.user.first_name, "last_name": request.user.last_name}
+        ),
         "zone_form": TimeZoneForm(initial={"time_zone": request.user.time_zone}),
         "messages_form": MessagesForm(
             initial={
@@ -54,6 +57,19 @@ def my_data_time_zone(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your time zone was saved."))
             return redirect("web:my-data")
     return _my_data(request, status=400, zone_form=form)
+
+
+@login_required
+@require_POST
+def my_data_name(request: HttpRequest) -> HttpResponse:
+    """The name messages greet the owner by and staff confirm at the counter (masked)."""
+    form = NameForm(request.POST)
+    if form.is_valid():
+        names = {field: value.strip() for field, value in form.cleaned_data.items()}
+        user_update(user=request.user, **names)
+        messages.success(request, _("Your name was saved."))
+        return redirect("web:my-data")
+    return _my_data(request, status=400, name_form=form)
 
 
 @login_required

@@ -58,12 +58,19 @@ def test_my_data_erases_only_with_the_password(shop, live_server, open_page, lan
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_an_owner_turns_text_messages_off(shop, live_server, open_page, language):
+def test_an_owner_sets_their_name_and_turns_text_messages_off(
+    shop, live_server, open_page, language
+):
     shop.owner.language = language
     shop.owner.save()
     page = open_page(language, viewport=PHONE)
     sign_in(page, live_server.url, shop.owner.username)
     page.goto(f"{live_server.url}/my-data/")
+    page.get_by_role("textbox", name=t(language, "Family name"), exact=True).fill("Li")
+    page.get_by_role("textbox", name=t(language, "Given name"), exact=True).fill("Wei")
+    page.get_by_role("button", name=t(language, "Save my name")).click()
+    expect(page.locator(".flash")).to_have_text(t(language, "Your name was saved."))
+    assert User.objects.get(pk=shop.owner.pk).display_name == "Wei Li"
     sms = page.get_by_label(t(language, "Text messages (SMS)"))
     expect(sms).to_be_checked()
     sms.uncheck()
