@@ -46,9 +46,9 @@ def user_roles(*, user: User) -> dict[str, Any]:
 def account_for_recovery(*, identifier: str) -> User | None:
     """The account a forgotten-password request names: by its username (in any case), or by a
     phone number or e-mail address it has verified and still holds (as User.phone_is_verified
-    and email_is_verified judge). Only an active person's account, and only when exactly one
-    matches: a code to set a password goes where one account is meant, never to an address
-    typed but not proven."""
+    and email_is_verified judge). Only an active person's account, not an alliance admin's, and
+    only when exactly one matches: a code to set a password goes where one account is meant,
+    never to an address typed but not proven."""
     text = identifier.strip()
     if not text:
         return None
@@ -59,7 +59,10 @@ def account_for_recovery(*, identifier: str) -> User | None:
         with suppress(ValidationError):  # not a phone number: a username only
             phone = normalize_phone(text)
             named |= Q(phone=phone, verified_phone=phone, phone_verified_at__isnull=False)
-    found = list(
-        User.objects.filter(named, is_active=True, is_counter_customer=False).order_by("pk")[:2]
+    # Alliance admins reach the Django admin: a code by SMS (a SIM swap away) must not replace
+    # their password; they set it with `manage.py changepassword`.
+    people = User.objects.filter(
+        is_active=True, is_counter_customer=False, is_staff=False, is_superuser=False
     )
+    found = list(people.filter(named).order_by("pk")[:2])
     return found[0] if len(found) == 1 else None

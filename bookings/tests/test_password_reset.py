@@ -11,7 +11,12 @@ from rest_framework.throttling import SimpleRateThrottle
 from accounts.codes import MAX_SENDS_PER_ACCOUNT, MAX_TRIES
 from accounts.models import OneTimeCode
 from accounts.services import user_token
-from accounts.tests.factories import PASSWORD, UnverifiedUserFactory, UserFactory
+from accounts.tests.factories import (
+    PASSWORD,
+    AdminFactory,
+    UnverifiedUserFactory,
+    UserFactory,
+)
 from bookings.identity.channels import phone_code_request
 from bookings.identity.recovery import password_reset_confirm, password_reset_request
 from bookings.models import Notification, NotificationDelivery
@@ -125,6 +130,15 @@ def test_an_inactive_account_and_a_counter_customer_get_no_code():
     UserFactory(username="counter", is_counter_customer=True)
     assert password_reset_request(identifier="gone") is None
     assert password_reset_request(identifier="counter") is None
+    assert not reset_notes().exists()
+
+
+def test_an_alliance_admin_sets_no_password_by_a_code():
+    admin = AdminFactory(username="ops")
+    staff = UserFactory(username="ops.reader", is_staff=True)
+    root = UserFactory(username="root", is_superuser=True)
+    for name in ("ops", admin.phone, admin.email, "ops.reader", staff.phone, "root", root.email):
+        assert password_reset_request(identifier=name) is None
     assert not reset_notes().exists()
 
 
