@@ -65,8 +65,7 @@ def my_data_name(request: HttpRequest) -> HttpResponse:
     """The name messages greet the owner by and staff confirm at the counter (masked)."""
     form = NameForm(request.POST)
     if form.is_valid():
-        names = {field: value.strip() for field, value in form.cleaned_data.items()}
-        user_update(user=request.user, **names)
+        user_update(user=request.user, **form.cleaned_data)  # trimmed by the form's fields
         messages.success(request, _("Your name was saved."))
         return redirect("web:my-data")
     return _my_data(request, status=400, name_form=form)
