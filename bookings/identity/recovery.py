@@ -25,16 +25,22 @@ from ..notify.identity import notify_code
 Channel = Notification.Channel
 
 
+def _proven(user: User) -> dict[str, str]:
+    """The account's verified channels, each with its address."""
+    proven: dict[str, str] = {}
+    if user.phone_is_verified:
+        proven[Channel.SMS] = user.phone
+    if user.email_is_verified:
+        proven[Channel.EMAIL] = user.email
+    return proven
+
+
 def _channel(user: User, identifier: str) -> tuple[str, str] | None:
     """Where the code goes: the e-mail address when that was typed, else the verified phone,
     else the verified e-mail address; None without a verified channel."""
-    if "@" in identifier and user.email_is_verified:
-        return Channel.EMAIL, user.email
-    if user.phone_is_verified:
-        return Channel.SMS, user.phone
-    if user.email_is_verified:
-        return Channel.EMAIL, user.email
-    return None
+    proven = _proven(user)
+    order = [Channel.EMAIL, Channel.SMS] if "@" in identifier else [Channel.SMS, Channel.EMAIL]
+    return next(((kind, proven[kind]) for kind in order if kind in proven), None)
 
 
 def password_reset_request(*, identifier: str) -> IssuedCode | None:
@@ -69,9 +75,7 @@ def password_reset_confirm(*, identifier: str, code: str, new_password: str) -> 
     row = code_check(user=user, purpose=OneTimeCode.Purpose.PASSWORD, code=code)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        proven = [locked.phone if locked.phone_is_verified else ""]
-        proven.append(locked.email.lower() if locked.email_is_verified else "")
-        if row.target.lower() not in proven:
+        if row.target.lower() not in {address.lower() for address in _proven(locked).values()}:
             raise ValidationError(
                 {"code": [_("The address changed after this code was sent; ask for a new one.")]}
             )

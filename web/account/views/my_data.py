@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -44,31 +45,42 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return _my_data(request)
 
 
-@login_required
-@require_POST
-def my_data_time_zone(request: HttpRequest) -> HttpResponse:
-    form = TimeZoneForm(request.POST)
+def _update_account(
+    request: HttpRequest, form: forms.Form, *, shown_as: str, saved: str
+) -> HttpResponse:
+    """Save a My data form's fields on the account, as PATCH /api/v1/me/ does
+    (accounts.services.user_update); a refusal is shown next to its field in the form the page
+    shows as `shown_as`."""
     if form.is_valid():
         try:
-            user_update(user=request.user, time_zone=form.cleaned_data["time_zone"])
+            user_update(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, _("Your time zone was saved."))
+            messages.success(request, saved)
             return redirect("web:my-data")
-    return _my_data(request, status=400, zone_form=form)
+    return _my_data(request, status=400, **{shown_as: form})
+
+
+@login_required
+@require_POST
+def my_data_time_zone(request: HttpRequest) -> HttpResponse:
+    return _update_account(
+        request,
+        TimeZoneForm(request.POST),
+        shown_as="zone_form",
+        saved=_("Your time zone was saved."),
+    )
 
 
 @login_required
 @require_POST
 def my_data_name(request: HttpRequest) -> HttpResponse:
-    """The name messages greet the owner by and staff confirm at the counter (masked)."""
-    form = NameForm(request.POST)
-    if form.is_valid():
-        user_update(user=request.user, **form.cleaned_data)  # trimmed by the form's fields
-        messages.success(request, _("Your name was saved."))
-        return redirect("web:my-data")
-    return _my_data(request, status=400, name_form=form)
+    """The name messages greet the owner by and staff confirm at the counter (masked); the
+    form's fields trim it."""
+    return _update_account(
+        request, NameForm(request.POST), shown_as="name_form", saved=_("Your name was saved.")
+    )
 
 
 @login_required
@@ -76,12 +88,12 @@ def my_data_name(request: HttpRequest) -> HttpResponse:
 def my_data_messages(request: HttpRequest) -> HttpResponse:
     """The channels the owner hears on; safety recalls and one-time codes go out regardless
     (bookings.notify.skips)."""
-    form = MessagesForm(request.POST)
-    if form.is_valid():
-        user_update(user=request.user, **form.cleaned_data)
-        messages.success(request, _("Your choice of messages was saved."))
-        return redirect("web:my-data")
-    return _my_data(request, status=400, messages_form=form)
+    return _update_account(
+        request,
+        MessagesForm(request.POST),
+        shown_as="messages_form",
+        saved=_("Your choice of messages was saved."),
+    )
 
 
 @login_required
