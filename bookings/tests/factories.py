@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import factory
 from django.utils import timezone
 
-from bookings.models import Booking, BookingService
+from bookings.models import Booking, BookingService, Notification
 from outlets.tests.factories import BayFactory, OutletFactory, ServiceTypeFactory
 from vehicles.tests.factories import VehicleFactory
 
@@ -59,3 +59,12 @@ def waiting_walk_in(outlet, *, arrived: dt.datetime) -> Booking:
         checked_in_at=arrived,
         vehicle=VehicleFactory(),
     )
+
+
+def sent_code(user, purpose: str | None = None) -> str:
+    """The plain code of the newest one-time code recorded for `user` (of `purpose`, when
+    given), read from its outbox row before it is sent, as the tests' owner reads the SMS."""
+    notes = Notification.objects.filter(kind=Notification.Kind.ONE_TIME_CODE, recipient=user)
+    if purpose is not None:
+        notes = notes.filter(context__purpose=purpose)
+    return notes.latest("pk").context["code"]

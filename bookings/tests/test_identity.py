@@ -9,7 +9,7 @@ from accounts.tests.factories import UnverifiedUserFactory, UserFactory
 from bookings.models import Booking, Notification, NotificationDelivery
 from bookings.notify.delivery import notification_deliver
 from bookings.notify.outbox import notify_booking_created
-from bookings.tests.factories import BookingFactory, next_local
+from bookings.tests.factories import BookingFactory, next_local, sent_code
 from conftest import client_for
 from vehicles.models import DeliveryRecord, OwnershipVerification, Vehicle
 from vehicles.tests.factories import UnverifiedVehicleFactory, brand, valid_vin, vehicle_model
@@ -17,13 +17,6 @@ from vehicles.tests.factories import UnverifiedVehicleFactory, brand, valid_vin,
 pytestmark = pytest.mark.django_db
 
 NEW_VIN = valid_vin(601, wmi="LVV")
-
-
-def latest_code(user, purpose="phone") -> str:
-    note = Notification.objects.filter(
-        kind=Notification.Kind.ONE_TIME_CODE, recipient=user, context__purpose=purpose
-    ).latest("pk")
-    return note.context["code"]
 
 
 def walk_in(world, who="advisor", outlet=None, **overrides):
@@ -63,7 +56,8 @@ def test_a_wrong_code_is_a_field_error_and_verifies_nothing():
     user = UnverifiedUserFactory()
     api = client_for(user)
     api.post("/api/v1/me/phone/", {"phone": "13912348000"}, format="json")
-    wrong = f"{(int(latest_code(user)) + 1) % 1_000_000:06d}"
+    code = sent_code(user, purpose="phone")
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     response = api.post("/api/v1/me/phone/verify/", {"code": wrong}, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
@@ -96,7 +90,7 @@ def test_an_email_address_is_verified_the_same_way():
     api = client_for(user)
     response = api.post("/api/v1/me/email/", {"email": "li@example.cn"}, format="json")
     assert response.status_code == 202
-    code = latest_code(user, purpose="email")
+    code = sent_code(user, purpose="email")
     assert api.post("/api/v1/me/email/verify/", {"code": code}).status_code == 200
     user.refresh_from_db()
     assert user.email_is_verified
@@ -175,7 +169,7 @@ def test_the_real_owner_wins_a_squatted_vin_by_the_delivery_record_code(world):
     sent = real_api.post(f"/api/v1/vehicles/{car}/verify/")
     assert sent.status_code == 202, sent.json()
     assert sent.json()["sent_to"] == "139****2222"
-    code = latest_code(real, purpose="vehicle")
+    code = sent_code(real, purpose="vehicle")
     assert Notification.objects.get(kind="one_time_code").address == "+8613900002222"
     confirmed = real_api.post(f"/api/v1/vehicles/{car}/verify/confirm/", {"code": code})
     # Then the car is theirs, verified

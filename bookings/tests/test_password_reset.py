@@ -21,22 +21,20 @@ from bookings.identity.channels import phone_code_request
 from bookings.identity.recovery import password_reset_confirm, password_reset_request
 from bookings.models import Notification, NotificationDelivery
 from bookings.notify.delivery import notification_deliver
+from bookings.tests.factories import sent_code
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Starry-Night-2027"
 REQUEST = "/api/v1/auth/password-reset/"
 CONFIRM = "/api/v1/auth/password-reset/confirm/"
+RESET = OneTimeCode.Purpose.PASSWORD
 
 
 def reset_notes():
     return Notification.objects.filter(
         kind=Notification.Kind.ONE_TIME_CODE, context__purpose=OneTimeCode.Purpose.PASSWORD
     )
-
-
-def sent_code(user) -> str:
-    return reset_notes().filter(recipient=user).latest("pk").context["code"]
 
 
 def wrong(code: str) -> str:
@@ -165,7 +163,7 @@ def test_the_code_sets_the_new_password_and_ends_every_token():
     user_token(user=user)
     password_reset_request(identifier=user.username)
     password_reset_confirm(
-        identifier=user.username, code=sent_code(user), new_password=NEW_PASSWORD
+        identifier=user.username, code=sent_code(user, RESET), new_password=NEW_PASSWORD
     )
     assert not AuthToken.objects.filter(user=user).exists()
     assert signs_in(user.username, NEW_PASSWORD)
@@ -175,7 +173,7 @@ def test_the_code_sets_the_new_password_and_ends_every_token():
 def test_a_code_sets_a_password_once():
     user = UserFactory()
     password_reset_request(identifier=user.username)
-    code = sent_code(user)
+    code = sent_code(user, RESET)
     password_reset_confirm(identifier=user.username, code=code, new_password=NEW_PASSWORD)
     with pytest.raises(ValidationError, match="No code is waiting"):
         password_reset_confirm(identifier=user.username, code=code, new_password="Other-2027-pw")
@@ -186,7 +184,9 @@ def test_a_weak_password_is_refused_without_costing_a_try():
     user = UserFactory()
     password_reset_request(identifier=user.username)
     with pytest.raises(ValidationError, match="new_password"):
-        password_reset_confirm(identifier=user.username, code=sent_code(user), new_password="123")
+        password_reset_confirm(
+            identifier=user.username, code=sent_code(user, RESET), new_password="123"
+        )
     assert OneTimeCode.objects.get().attempts == 0
     assert OneTimeCode.objects.get().used_at is None
     assert signs_in(user.username, PASSWORD)
@@ -195,7 +195,7 @@ def test_a_weak_password_is_refused_without_costing_a_try():
 def test_wrong_codes_are_counted_and_the_fifth_kills_the_code():
     user = UserFactory()
     password_reset_request(identifier=user.username)
-    code = sent_code(user)
+    code = sent_code(user, RESET)
     for _ in range(MAX_TRIES):
         with pytest.raises(ValidationError, match="code"):
             password_reset_confirm(
@@ -216,7 +216,7 @@ def test_a_code_for_verifying_a_phone_does_not_set_a_password():
 def test_a_code_sent_before_the_phone_changed_no_longer_works():
     user = UserFactory()
     password_reset_request(identifier=user.username)
-    code = sent_code(user)
+    code = sent_code(user, RESET)
     user.phone = "+8613912340000"  # changed: no longer the verified phone
     user.email = "new@example.com"
     user.save()
@@ -233,7 +233,7 @@ def test_the_new_password_lifts_the_sign_in_lockout(settings):
     assert not signs_in(user.username, PASSWORD)  # locked out, even with the right one
     password_reset_request(identifier=user.username)
     password_reset_confirm(
-        identifier=user.username, code=sent_code(user), new_password=NEW_PASSWORD
+        identifier=user.username, code=sent_code(user, RESET), new_password=NEW_PASSWORD
     )
     assert not AccessAttempt.objects.filter(username=user.username).exists()
     assert signs_in(user.username, NEW_PASSWORD)
@@ -257,7 +257,7 @@ def test_the_api_sets_the_new_password_with_the_code(api):
     signed_in = APIClient()
     signed_in.credentials(HTTP_AUTHORIZATION=f"Token {user_token(user=user).token}")
     api.post(REQUEST, {"account": user.phone}, format="json")
-    body = {"account": user.phone, "code": sent_code(user), "new_password": NEW_PASSWORD}
+    body = {"account": user.phone, "code": sent_code(user, RESET), "new_password": NEW_PASSWORD}
     response = api.post(CONFIRM, body, format="json")
     assert response.status_code == 204, response.content
     assert signed_in.get("/api/v1/me/").status_code == 401  # the earlier token ended
@@ -267,7 +267,11 @@ def test_the_api_sets_the_new_password_with_the_code(api):
 def test_the_api_refuses_a_wrong_code_in_the_error_shape(api):
     user = UserFactory()
     api.post(REQUEST, {"account": user.username}, format="json")
-    body = {"account": user.username, "code": wrong(sent_code(user)), "new_password": NEW_PASSWORD}
+    body = {
+        "account": user.username,
+        "code": wrong(sent_code(user, RESET)),
+        "new_password": NEW_PASSWORD,
+    }
     response = api.post(CONFIRM, body, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
@@ -286,7 +290,7 @@ def test_the_api_refuses_a_malformed_code_and_a_weak_password_by_field(api):
     body = {"account": user.username, "code": "12ab", "new_password": NEW_PASSWORD}
     assert set(api.post(CONFIRM, body, format="json").json()["fields"]) == {"code"}
     api.post(REQUEST, {"account": user.username}, format="json")
-    body = {"account": user.username, "code": sent_code(user), "new_password": "password"}
+    body = {"account": user.username, "code": sent_code(user, RESET), "new_password": "password"}
     response = api.post(CONFIRM, body, format="json")
     assert response.status_code == 400
     assert set(response.json()["fields"]) == {"new_password"}

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UnverifiedUserFactory, UserFactory
 from bookings.models import Booking, Notification
-from bookings.tests.factories import BookingFactory
+from bookings.tests.factories import BookingFactory, sent_code
 from outlets.tests.factories import OutletFactory, OutletMembershipFactory
 from vehicles.models import DeliveryRecord, OwnershipVerification, Vehicle
 from vehicles.tests.factories import (
@@ -31,14 +31,6 @@ def signed_in(user) -> Client:
     return client
 
 
-def last_code(user) -> str:
-    return (
-        Notification.objects.filter(kind="one_time_code", recipient=user)
-        .latest("pk")
-        .context["code"]
-    )
-
-
 def test_an_owner_verifies_their_phone_on_the_page():
     user = UnverifiedUserFactory()
     client = signed_in(user)
@@ -46,7 +38,7 @@ def test_an_owner_verifies_their_phone_on_the_page():
     assert "nothing but its code" in client.get(url).content.decode()
     sent = client.post(url, {"phone": "13912340000", "send": "1"}, follow=True)
     assert "139****0000" in sent.content.decode()
-    done = client.post(url, {"code": last_code(user), "verify": "1"}, follow=True)
+    done = client.post(url, {"code": sent_code(user), "verify": "1"}, follow=True)
     assert "Your phone number is verified." in done.content.decode()
     user.refresh_from_db()
     assert user.phone_is_verified
@@ -64,7 +56,7 @@ def test_an_owner_verifies_their_e_mail_address_on_the_page():
     assert "A code was sent to wei.li@example.com." in sent.content.decode()
     note = Notification.objects.get(kind="one_time_code", recipient=user)
     assert (note.channel, note.address) == ("email", "wei.li@example.com")
-    done = client.post(url, {"code": last_code(user), "verify": "1"}, follow=True)
+    done = client.post(url, {"code": sent_code(user), "verify": "1"}, follow=True)
     assert "Your e-mail address is verified." in done.content.decode()
     user.refresh_from_db()
     assert user.email_is_verified
@@ -85,7 +77,7 @@ def test_a_wrong_code_is_shown_next_to_its_field_in_chinese():
     user = UnverifiedUserFactory(language="zh-hans")
     client = signed_in(user)
     client.post(reverse("web:verify-phone"), {"phone": "13912340001", "send": "1"})
-    wrong = f"{(int(last_code(user)) + 1) % 1_000_000:06d}"
+    wrong = f"{(int(sent_code(user)) + 1) % 1_000_000:06d}"
     response = client.post(
         reverse("web:verify-phone"), {"code": wrong, "verify": "1"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
@@ -108,7 +100,7 @@ def test_an_owner_verifies_a_car_by_the_delivery_record_code():
     assert "Verify that it is yours" in client.get(reverse("web:vehicles")).content.decode()
     sent = client.post(url, {"send": "1"}, follow=True)
     assert "139****4444" in sent.content.decode()
-    done = client.post(url, {"code": last_code(user), "verify": "1"}, follow=True)
+    done = client.post(url, {"code": sent_code(user), "verify": "1"}, follow=True)
     assert "verified owner" in done.content.decode()
     car.refresh_from_db()
     assert car.is_verified

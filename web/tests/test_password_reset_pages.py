@@ -9,20 +9,12 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import OneTimeCode
 from accounts.tests.factories import PASSWORD, UserFactory
-from bookings.models import Notification
+from bookings.tests.factories import sent_code
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Starry-Night-2027"
-
-
-def sent_code(user) -> str:
-    note = Notification.objects.filter(
-        kind=Notification.Kind.ONE_TIME_CODE,
-        recipient=user,
-        context__purpose=OneTimeCode.Purpose.PASSWORD,
-    ).latest("pk")
-    return note.context["code"]
+RESET = OneTimeCode.Purpose.PASSWORD
 
 
 def test_the_sign_in_page_leads_to_the_forgotten_password(client):
@@ -39,7 +31,9 @@ def test_an_owner_sets_a_new_password_with_the_code_and_signs_in(client):
     assert user.username in response.content.decode()
 
     response = client.post(
-        "/password/reset/", {"code": sent_code(user), "new_password": NEW_PASSWORD}, follow=True
+        "/password/reset/",
+        {"code": sent_code(user, RESET), "new_password": NEW_PASSWORD},
+        follow=True,
     )
     assert response.redirect_chain == [("/sign-in/", 302)]
     assert "Your password was changed. Sign in with it." in response.content.decode()
@@ -65,7 +59,7 @@ def test_an_unknown_name_reads_as_a_known_one(client):
 def test_errors_stand_next_to_their_fields_in_the_users_language(client):
     user = UserFactory()
     client.post("/password/forgot/", {"account": user.username}, HTTP_ACCEPT_LANGUAGE="zh-CN")
-    code = sent_code(user)
+    code = sent_code(user, RESET)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     response = client.post(
         "/password/reset/",

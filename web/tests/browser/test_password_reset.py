@@ -12,13 +12,14 @@ from playwright.sync_api import expect
 
 from accounts.models import OneTimeCode
 from accounts.tests.factories import UserFactory
-from bookings.models import Notification
+from bookings.tests.factories import sent_code
 
 from .conftest import PHONE, check_accessibility
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_PASSWORD = "Starry-Night-2027"
+RESET = OneTimeCode.Purpose.PASSWORD
 SENT = (
     "If this names an account with a verified phone or e-mail address, a code to set a new "
     "password is on its way. It is valid for 10 minutes."
@@ -28,15 +29,6 @@ SENT = (
 def t(language: str, text: str) -> str:
     with translation.override(language):
         return translation.gettext(text)
-
-
-def sent_code(user) -> str:
-    note = Notification.objects.filter(
-        kind=Notification.Kind.ONE_TIME_CODE,
-        recipient=user,
-        context__purpose=OneTimeCode.Purpose.PASSWORD,
-    ).latest("pk")
-    return note.context["code"]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -54,14 +46,14 @@ def test_an_owner_who_forgot_the_password_sets_a_new_one(live_server, open_page,
     expect(page.locator("h1")).to_have_text(t(language, "Set a new password"))
     check_accessibility(page)
 
-    wrong = f"{(int(sent_code(user)) + 1) % 1_000_000:06d}"
+    wrong = f"{(int(sent_code(user, RESET)) + 1) % 1_000_000:06d}"
     page.fill("#id_code", wrong)
     page.fill("#id_new_password", NEW_PASSWORD)
     page.click("form[action='/password/reset/'] button[type=submit]")
     expect(page.locator("#id_code_error")).to_be_visible()
     check_accessibility(page)
 
-    page.fill("#id_code", sent_code(user))
+    page.fill("#id_code", sent_code(user, RESET))
     page.fill("#id_new_password", NEW_PASSWORD)
     page.click("form[action='/password/reset/'] button[type=submit]")
     page.wait_for_url(re.compile(r"/sign-in/$"))

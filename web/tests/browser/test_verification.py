@@ -10,7 +10,7 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import PASSWORD, UnverifiedUserFactory, UserFactory
-from bookings.models import Notification
+from bookings.tests.factories import sent_code
 from vehicles.models import DeliveryRecord
 from vehicles.tests.factories import UnverifiedVehicleFactory
 
@@ -32,11 +32,6 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.wait_for_url(re.compile(r"/vehicles/$"))
 
 
-def last_code(user) -> str:
-    note = Notification.objects.filter(kind="one_time_code", recipient=user).latest("pk")
-    return note.context["code"]
-
-
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_an_owner_verifies_their_e_mail_address(live_server, open_page, language):
     user = UnverifiedUserFactory(language=language, email="li.wei@example.com")
@@ -47,11 +42,11 @@ def test_an_owner_verifies_their_e_mail_address(live_server, open_page, language
     check_accessibility(page)
     page.click("button[name=send]")
     expect(page.locator(".flash")).to_contain_text("li.wei@example.com")
-    wrong = f"{(int(last_code(user)) + 1) % 1_000_000:06d}"
+    wrong = f"{(int(sent_code(user)) + 1) % 1_000_000:06d}"
     page.fill("#id_code", wrong)
     page.click("button[name=verify]")
     expect(page.locator("#id_code_error")).to_be_visible()
-    page.fill("#id_code", last_code(user))
+    page.fill("#id_code", sent_code(user))
     page.click("button[name=verify]")
     expect(page.locator(".flash")).to_have_text(t(language, "Your e-mail address is verified."))
     expect(page.locator("#email-status")).to_contain_text("li.wei@example.com")
@@ -71,12 +66,12 @@ def test_an_owner_verifies_a_new_phone(live_server, open_page, language):
     page.fill("#id_phone", "13912345600")
     page.click("button[name=send]")
     expect(page.locator(".flash")).to_contain_text("139****5600")
-    wrong = f"{(int(last_code(user)) + 1) % 1_000_000:06d}"
+    wrong = f"{(int(sent_code(user)) + 1) % 1_000_000:06d}"
     page.fill("#id_code", wrong)
     page.click("button[name=verify]")
     expect(page.locator("#id_code_error")).to_be_visible()
     check_accessibility(page)
-    page.fill("#id_code", last_code(user))
+    page.fill("#id_code", sent_code(user))
     page.click("button[name=verify]")
     expect(page.locator(".flash")).to_have_text(t(language, "Your phone number is verified."))
     user.refresh_from_db()
@@ -100,7 +95,7 @@ def test_an_owner_verifies_a_car_by_the_delivery_record_code(live_server, open_p
     check_accessibility(page)
     page.click("button[name=send]")
     expect(page.locator(".flash")).to_contain_text("139****4444")
-    page.fill("#id_code", last_code(user))
+    page.fill("#id_code", sent_code(user))
     page.click("button[name=verify]")
     page.wait_for_url(re.compile(r"/vehicles/$"))
     expect(page.locator(".flash")).to_have_text("You are this car's verified owner.")
