@@ -1,6 +1,12 @@
 """One-time codes: 6 digits, valid 10 minutes, 5 tries, sending limited per address and per
 account (DESIGN.md "Identity and trust").
 
+Sending is limited by the hour (5 per address, 5 per account: a slow SMS is asked for again) and
+an account by the day too (10). A code for an account is what opens it (a password reset), and
+someone who keeps at one account would otherwise get 5 tries of 5 codes every hour: 600 guesses
+a day. An address has no daily cap: a fleet's one phone in the delivery records verifies each of
+its cars.
+
 Only an HMAC-SHA256 of the code, keyed with SECRET_KEY and the row's purpose and address, is
 stored: a copy of the table alone gives no code (a plain hash of 6 digits would be reversed by
 trying the million of them). Codes are compared in constant time.
@@ -21,6 +27,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +41,14 @@ MAX_TRIES = 5
 SEND_WINDOW = timedelta(hours=1)
 MAX_SENDS_PER_TARGET = 5
 MAX_SENDS_PER_ACCOUNT = 5
+ACCOUNT_DAY = timedelta(days=1)
+MAX_SENDS_PER_ACCOUNT_DAY = 10
+Limits = tuple[tuple[timedelta, int], ...]  # (window, sends allowed within it)
+TARGET_LIMITS: Limits = ((SEND_WINDOW, MAX_SENDS_PER_TARGET),)
+ACCOUNT_LIMITS: Limits = (
+    (SEND_WINDOW, MAX_SENDS_PER_ACCOUNT),
+    (ACCOUNT_DAY, MAX_SENDS_PER_ACCOUNT_DAY),
+)
 
 
 @dataclass(frozen=True)
@@ -48,20 +63,33 @@ def _digest(*, purpose: str, target: str, code: str) -> str:
 
 
 def _check_send_limits(*, user: User, target: str, now: datetime) -> None:
-    since = now - SEND_WINDOW
-    recent = OneTimeCode.objects.filter(created_at__gt=since)
-    for rows, limit in (
-        (recent.filter(target=target), MAX_SENDS_PER_TARGET),
-        (recent.filter(user=user), MAX_SENDS_PER_ACCOUNT),
-    ):
-        times = list(rows.order_by("-created_at").values_list("created_at", flat=True)[:limit])
-        if len(times) >= limit:
+    waits = [
+        _wait(OneTimeCode.objects.filter(target=target), TARGET_LIMITS, now=now),
+        _wait(OneTimeCode.objects.filter(user=user), ACCOUNT_LIMITS, now=now),
+    ]
+    if any(waits):
+        raise TooManyAttempts(
+            _("Too many codes were sent; please try again later."), retry_after=max(waits)
+        )
+
+
+def _wait(rows: QuerySet[OneTimeCode], limits: Limits, *, now: datetime) -> int:
+    """Seconds until one more send among `rows` keeps within every (window, limit) of
+    `limits`; 0 when it does now. One query."""
+    longest = max(window for window, _limit in limits)
+    most = max(limit for _window, limit in limits)
+    times = list(
+        rows.filter(created_at__gt=now - longest)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:most]
+    )
+    waits = [0]
+    for window, limit in limits:
+        within = [sent for sent in times if sent > now - window]
+        if len(within) >= limit:
             # The oldest of the last `limit` sends leaves the window first.
-            retry_after = int((times[-1] + SEND_WINDOW - now).total_seconds()) + 1
-            raise TooManyAttempts(
-                _("Too many codes were sent; please try again later."),
-                retry_after=max(retry_after, 1),
-            )
+            waits.append(max(int((within[limit - 1] + window - now).total_seconds()) + 1, 1))
+    return max(waits)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.codes import (
     CODE_TTL,
     MAX_SENDS_PER_ACCOUNT,
+    MAX_SENDS_PER_ACCOUNT_DAY,
     MAX_SENDS_PER_TARGET,
     MAX_TRIES,
     code_check,
@@ -100,6 +101,33 @@ def test_sending_is_limited_per_account_across_numbers():
         issue(user, target=f"+86138001380{n:02d}")
     with pytest.raises(TooManyAttempts):
         issue(user, target="+8613800138099")
+
+
+def test_an_account_is_sent_at_most_a_days_codes_however_they_are_spread(time_machine):
+    user = UnverifiedUserFactory()
+    first_sent = timezone.now()
+    for n in range(MAX_SENDS_PER_ACCOUNT_DAY):
+        issue(user, target=f"+86138001380{n:02d}")
+        time_machine.move_to(timezone.now() + dt.timedelta(hours=2))  # never the hour's limit
+    with pytest.raises(TooManyAttempts) as excinfo:
+        issue(user, target="+8613800138099")
+    # Another send is allowed once the first of the day's leaves the day.
+    allowed_again = timezone.now() + dt.timedelta(seconds=excinfo.value.retry_after)
+    assert abs(allowed_again - (first_sent + dt.timedelta(days=1))) <= dt.timedelta(seconds=1)
+    time_machine.move_to(first_sent + dt.timedelta(days=1) - dt.timedelta(minutes=1))
+    with pytest.raises(TooManyAttempts):
+        issue(user, target="+8613800138099")
+    time_machine.move_to(first_sent + dt.timedelta(days=1, seconds=1))
+    issue(user, target="+8613800138099")
+
+
+def test_a_number_has_no_daily_cap_as_a_fleets_phone_verifies_each_car(time_machine):
+    for _hour in range(3):
+        for _ in range(MAX_SENDS_PER_TARGET):
+            issue(UnverifiedUserFactory())
+        time_machine.move_to(timezone.now() + dt.timedelta(hours=1, seconds=1))
+    issue(UnverifiedUserFactory())
+    assert OneTimeCode.objects.filter(target=PHONE).count() > MAX_SENDS_PER_ACCOUNT_DAY
 
 
 @pytest.mark.parametrize(
