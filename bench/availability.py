@@ -30,7 +30,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Run as a script, this file's folder comes first on the path, where bench/http.py would shadow
@@ -38,27 +37,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path[0] = str(BASE_DIR)
 
 from bench import alliance  # noqa: E402
+from bench.database import bench_database_url, database_name  # noqa: E402
 
-
-def _bench_url() -> str:
-    """BENCH_DATABASE_URL, else DATABASE_URL with `_bench` after its database name (`hima_bench`
-    by default), so that two checkouts on different databases never share a bench database.
-    The full size (BENCH_SIZE=full) adds `_full`: the small database stays."""
-    if os.environ.get("BENCH_DATABASE_URL"):
-        return os.environ["BENCH_DATABASE_URL"]
-    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hima"))
-    name = f"{base.path.rstrip('/') or '/hima'}_bench{alliance.suffix()}"
-    return urlunsplit(base._replace(path=name))
-
-
-os.environ["DATABASE_URL"] = _bench_url()
+# The full size (BENCH_SIZE=full) adds `_full`: the small database stays.
+os.environ["DATABASE_URL"] = bench_database_url(
+    f"_bench{alliance.suffix()}", override="BENCH_DATABASE_URL"
+)
 # The cache's keys of this database's own (unless a caller chose a prefix of its own, as
 # bench/scaleout.py does per run): the benches share Redis, and a small network's kept audit
 # views or cached availability must never answer for the full one's (same dates, same outlet
 # ids).
-os.environ.setdefault(
-    "CACHE_KEY_PREFIX", f"bench-{urlsplit(os.environ['DATABASE_URL']).path.lstrip('/')}"
-)
+os.environ.setdefault("CACHE_KEY_PREFIX", f"bench-{database_name(os.environ['DATABASE_URL'])}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hima_service.settings")
 os.environ.setdefault("CONN_MAX_AGE", "0")
 # Run directly, as `make bench` runs it: the development settings, as the Makefile gives every

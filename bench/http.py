@@ -1,9 +1,10 @@
 """HTTP load benchmark: `make bench` or `.venv/bin/python bench/http.py`.
 
-One command: creates and seeds its own database (`hima_bench_http`, with bench/availability.py's
-network: 200 outlets, 116,000 bookings; with BENCH_SIZE=full the alliance's size, 1,200 outlets
-and 10,000,000 bookings, in `hima_bench_http_full`: bench/alliance.py), starts gunicorn with
-the command `make run` uses (the Procfile's `web` line, whose gunicorn.conf.py the Docker image
+One command: creates and seeds its own database (DATABASE_URL's name + `_bench_http`,
+`hima_bench_http` by default, with bench/availability.py's network: 200 outlets, 116,000
+bookings; with BENCH_SIZE=full the alliance's size, 1,200 outlets and 10,000,000 bookings, in
+`hima_bench_http_full`: bench/alliance.py), starts gunicorn with the command `make run` uses
+(the Procfile's `web` line, whose gunicorn.conf.py the Docker image
 runs too) on its own port (BENCH_HTTP_PORT, default 8301), and drives it over
 loopback with a load generator of its own (threads, one keep-alive connection each). It does so
 twice (BENCH_HTTP_MODES=production,development): with the production settings, on which the
@@ -67,10 +68,10 @@ from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass, field, replace  # noqa: E402
 from itertools import count, zip_longest  # noqa: E402
 from typing import IO  # noqa: E402
-from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
 from bench import alliance  # noqa: E402
+from bench.database import bench_database_url, database_name  # noqa: E402
 from bench.procfile import procfile_command  # noqa: E402
 
 _ENV_BEFORE = dict(os.environ)  # what the server inherits, before the seeding module sets its own
@@ -79,19 +80,14 @@ _ENV_BEFORE = dict(os.environ)  # what the server inherits, before the seeding m
 os.environ.setdefault("DEBUG", "1")
 
 
-def _bench_url() -> str:
-    if os.environ.get("BENCH_HTTP_DATABASE_URL"):
-        return os.environ["BENCH_HTTP_DATABASE_URL"]
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hima")
-    # BENCH_SIZE=full: the alliance's size, in `hima_bench_http_full` (bench/alliance.py).
-    return urlunsplit(urlsplit(base)._replace(path=f"/hima_bench_http{alliance.suffix()}"))
-
-
-DATABASE_URL = _bench_url()
+# BENCH_SIZE=full: the alliance's size, in `hima_bench_http_full` (bench/alliance.py).
+DATABASE_URL = bench_database_url(
+    f"_bench_http{alliance.suffix()}", override="BENCH_HTTP_DATABASE_URL"
+)
 os.environ["BENCH_DATABASE_URL"] = DATABASE_URL  # bench/availability.py seeds this database
 os.environ["DATABASE_URL"] = DATABASE_URL
 # The cache's keys of this database's own (bench/availability.py says why); the server too.
-os.environ.setdefault("CACHE_KEY_PREFIX", f"bench-{DATABASE_URL.rsplit('/', 1)[-1]}")
+os.environ.setdefault("CACHE_KEY_PREFIX", f"bench-{database_name(DATABASE_URL)}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hima_service.settings")
 
 import django  # noqa: E402

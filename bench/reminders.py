@@ -32,24 +32,15 @@ import uuid
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from time import perf_counter
-from urllib.parse import urlsplit, urlunsplit
 
 BASE = Path(__file__).resolve().parent.parent
 # Run as a script, this file's folder comes first on the path, where bench/http.py would shadow
 # the standard library's `http` (Django imports it): the repository root replaces the folder.
 sys.path[0] = str(BASE)
 
+from bench.database import bench_database_url  # noqa: E402
 
-def _bench_url() -> str:
-    """BENCH_DATABASE_URL, else DATABASE_URL with `_bench_reminders` after its database name,
-    so that two checkouts on different databases never share a bench database."""
-    if os.environ.get("BENCH_DATABASE_URL"):
-        return os.environ["BENCH_DATABASE_URL"]
-    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hima"))
-    return urlunsplit(base._replace(path=f"{base.path.rstrip('/') or '/hima'}_bench_reminders"))
-
-
-os.environ["DATABASE_URL"] = _bench_url()
+os.environ["DATABASE_URL"] = bench_database_url("_bench_reminders", override="BENCH_DATABASE_URL")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hima_service.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 # Measured as production runs, whatever the caller's environment (`make bench` sets DEBUG=1):

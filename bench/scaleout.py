@@ -4,8 +4,9 @@ Two web servers and two Celery workers on one PostgreSQL and one Redis, as an op
 out: the booking race and exactly-once delivery must still hold across processes that share
 nothing but the database and the broker.
 
-One command. Works in its own database (`hima_bench_scaleout`; BENCH_SCALEOUT_DATABASE_URL
-overrides it), seeded once with bench/availability.py's network (200 outlets, 116,000
+One command. Works in its own database (DATABASE_URL's name + `_bench_scaleout`,
+`hima_bench_scaleout` by default; BENCH_SCALEOUT_DATABASE_URL overrides it), seeded once with
+bench/availability.py's network (200 outlets, 116,000
 bookings; a minute and a half the first time, then reused), and starts, each a process of its own:
 
 - two servers, the Procfile's `web` line (gunicorn.conf.py) on ports BENCH_SCALEOUT_PORTS
@@ -83,7 +84,8 @@ from collections import Counter  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from contextlib import ExitStack, contextmanager  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
-from urllib.parse import urlsplit, urlunsplit  # noqa: E402
+
+from bench.database import bench_database_url  # noqa: E402
 
 _ENV_BEFORE = dict(os.environ)  # what the processes inherit, before the settings below
 RUN = uuid.uuid4().hex[:8]
@@ -92,15 +94,7 @@ AUDIT_QUEUE = f"{QUEUE}-audit"  # the beat's audit work: the Procfile's `audit` 
 CACHE_PREFIX = f"hima-bench-scaleout-{RUN}"
 
 
-def _bench_url() -> str:
-    """BENCH_SCALEOUT_DATABASE_URL, else DATABASE_URL's server with `hima_bench_scaleout`."""
-    if os.environ.get("BENCH_SCALEOUT_DATABASE_URL"):
-        return os.environ["BENCH_SCALEOUT_DATABASE_URL"]
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hima")
-    return urlunsplit(urlsplit(base)._replace(path="/hima_bench_scaleout"))
-
-
-DATABASE_URL = _bench_url()
+DATABASE_URL = bench_database_url("_bench_scaleout", override="BENCH_SCALEOUT_DATABASE_URL")
 # bench/http.py, imported below for its load generator and data helpers, sets Django up on
 # the database this names (and seeds it through bench/availability.py).
 os.environ["BENCH_HTTP_DATABASE_URL"] = DATABASE_URL
