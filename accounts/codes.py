@@ -123,11 +123,21 @@ def _refuse(message: str) -> ValidationError:
 
 
 def code_check(
-    *, user: User, purpose: str, code: str, subject: str = "", now: datetime | None = None
+    *,
+    user: User,
+    purpose: str,
+    code: str,
+    subject: str = "",
+    now: datetime | None = None,
+    consume: bool = True,
 ) -> OneTimeCode:
     """The code row proven by `code`, marked used. A wrong code counts one try; the count is
     committed even though the caller's request then fails, so call this outside any transaction
-    that a refusal rolls back (the views do: ATOMIC_REQUESTS is off)."""
+    that a refusal rolls back (the views do: ATOMIC_REQUESTS is off).
+
+    `consume=False` leaves a right code waiting, for a caller that may still refuse the request
+    for another reason and would not have the code spent on it: it marks the code used with
+    code_use, in the transaction that does what the code proves."""
     now = now or timezone.now()
     with transaction.atomic():
         row = (
@@ -144,8 +154,9 @@ def code_check(
             raise _refuse(_("Too many wrong codes; ask for a new one."))
         given = _digest(purpose=purpose, target=row.target, code=code.strip())
         if hmac.compare_digest(given, row.code_hash):
-            row.used_at = now
-            row.save(update_fields=["used_at"])
+            if consume:
+                row.used_at = now
+                row.save(update_fields=["used_at"])
             return row
         row.attempts += 1
         row.save(update_fields=["attempts"])
@@ -153,3 +164,10 @@ def code_check(
     if left <= 0:
         raise _refuse(_("Too many wrong codes; ask for a new one."))
     raise _refuse(_("Wrong code; %(left)s tries left.") % {"left": left})
+
+
+def code_use(row: OneTimeCode, *, now: datetime | None = None) -> bool:
+    """Mark a code that code_check(consume=False) proved as used; False if it was used or
+    replaced by a newer one since (another request got there first)."""
+    now = now or timezone.now()
+    return bool(OneTimeCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now))

@@ -12,6 +12,7 @@ from accounts.codes import (
     MAX_TRIES,
     code_check,
     code_issue,
+    code_use,
 )
 from accounts.masking import mask_name, mask_phone
 from accounts.models import OneTimeCode
@@ -83,6 +84,20 @@ def test_a_new_code_replaces_the_earlier_one():
         with pytest.raises(ValidationError):
             code_check(user=user, purpose=OneTimeCode.Purpose.PHONE, code=first.code)
     code_check(user=user, purpose=OneTimeCode.Purpose.PHONE, code=second.code)
+
+
+def test_a_code_checked_but_not_consumed_waits_until_it_is_used_once():
+    user = UnverifiedUserFactory()
+    issued = issue(user)
+    row = code_check(user=user, purpose=OneTimeCode.Purpose.PHONE, code=issued.code, consume=False)
+    assert row.used_at is None
+    again = code_check(
+        user=user, purpose=OneTimeCode.Purpose.PHONE, code=issued.code, consume=False
+    )
+    assert code_use(again) is True
+    assert code_use(row) is False  # a second request that proved it too comes second
+    with pytest.raises(ValidationError):
+        code_check(user=user, purpose=OneTimeCode.Purpose.PHONE, code=issued.code)
 
 
 def test_sending_is_limited_per_number_across_accounts(time_machine):

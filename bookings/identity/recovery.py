@@ -3,8 +3,9 @@ address the account has proven, then a new password given with that code. The co
 accounts.codes'; this module, which can reach the outbox, sends it.
 
 Nothing tells a caller whether an account exists: an unknown name, an account with no verified
-channel and one at its sending limit all get the answer a sent code gets, since a phone number
-that is known here is personal data (PIPL), not a fact for whoever types it."""
+channel and one at its sending limit all get the answer a sent code gets, and a code given for
+an unknown name the refusal a wrong one gets, since a phone number that is known here is
+personal data (PIPL), not a fact for whoever types it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.codes import IssuedCode, code_check, code_issue
+from accounts.codes import IssuedCode, code_check, code_issue, code_use
 from accounts.lockout import lockout_clear
 from accounts.models import OneTimeCode, User
 from accounts.selectors import account_for_recovery
@@ -61,20 +62,36 @@ def password_reset_request(*, identifier: str) -> IssuedCode | None:
     return issued
 
 
+def _not_proven() -> ValidationError:
+    return ValidationError(
+        {"code": [_("This code is wrong, has expired or was used; check it or ask for a new one.")]}
+    )
+
+
 def password_reset_confirm(*, identifier: str, code: str, new_password: str) -> User:
     """Give the account `identifier` names a new password, proven by the code
-    password_reset_request sent. The password is checked first, so a weak one costs no try;
-    the code is checked outside the transaction, so a wrong try stays counted, and it must have
-    gone to a channel the account still has verified. Every API token and web session of the
-    account ends, and its sign-in lockout is lifted."""
+    password_reset_request sent.
+
+    Until the code is proven, every refusal is the same sentence on the code (no such account,
+    no code waiting, a wrong, expired or spent one): which of them it was, or a refusal of the
+    password before the code, would tell whoever types a phone number whether it has an account
+    here. Wrong tries are counted all the same (outside the transaction, so a refusal keeps
+    them). The password is checked once the code is proven, and a refusal of it leaves the code
+    waiting: a weak password costs no try. The code must have gone to a channel the account
+    still has verified. Every API token and web session of the account ends, and its sign-in
+    lockout is lifted."""
     user = account_for_recovery(identifier=identifier)
     if user is None:
-        # The words of an account with no code waiting: an unknown name is not told apart.
-        raise ValidationError({"code": [_("No code is waiting; ask for a new one.")]})
+        raise _not_proven()
+    try:
+        row = code_check(user=user, purpose=OneTimeCode.Purpose.PASSWORD, code=code, consume=False)
+    except ValidationError as exc:
+        raise _not_proven() from exc
     password_validate(user=user, new_password=new_password)
-    row = code_check(user=user, purpose=OneTimeCode.Purpose.PASSWORD, code=code)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
+        if not code_use(row):
+            raise _not_proven()
         if row.target.lower() not in {address.lower() for address in _proven(locked).values()}:
             raise ValidationError(
                 {"code": [_("The address changed after this code was sent; ask for a new one.")]}

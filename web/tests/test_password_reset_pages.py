@@ -69,7 +69,7 @@ def test_errors_stand_next_to_their_fields_in_the_users_language(client):
     assert response.status_code == 400
     page = response.content.decode()
     assert 'id="id_code_error"' in page
-    assert "验证码错误，还可尝试 4 次。" in page
+    assert "验证码有误、已过期或已使用，请核对或重新获取。" in page
     response = client.post(
         "/password/reset/", {"code": code, "new_password": "123"}, HTTP_ACCEPT_LANGUAGE="zh-CN"
     )
