@@ -1,6 +1,9 @@
 """Sign-in lockout: django-axes counts failed sign-ins in PostgreSQL, with one limit per account
 and a much higher one per address.
 
+Failures are counted per username in lower case (`sign_in_username`, AXES_USERNAME_CALLABLE): a
+username signs in whatever its case (accounts.models), so "Li.Wei" and "LI.WEI" must be one count.
+
 Axes compares one failure count with one limit (`AXES_FAILURE_LIMIT`, the account limit here).
 `SignInLockoutHandler` counts the account's failures and the address's failures separately and
 reports the account limit as soon as either reached its own limit, so every place axes decides
@@ -34,6 +37,16 @@ class Lockout:
 
     detail: str
     retry_after: int  # seconds
+
+
+def sign_in_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the username the sign-in names, as axes finds it (the
+    credentials, else the posted form), in lower case."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return username.lower() if isinstance(username, str) else username
 
 
 def _failures(attempts: QuerySet) -> int:
@@ -123,4 +136,4 @@ def lockout_response(
 def lockout_clear(*, username: str) -> int:
     """Forget the account's failed sign-ins (its lockout ends now): for an owner who has just
     proven who they are by another way. Returns how many records went."""
-    return reset(username=username)
+    return reset(username=username.lower())

@@ -1,9 +1,10 @@
 from zoneinfo import available_timezones
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,10 +21,22 @@ def person_name(first_name: str, last_name: str) -> str:
     return f"{first_name} {last_name}".strip()
 
 
+class CaseInsensitiveUserManager(UserManager):
+    """Signs in whatever the case of the username typed: usernames are unique regardless of case
+    (User's constraint), and a phone's keyboard capitalises the first letter of a new account's
+    name that its owner later types in lower case."""
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # username__iexact compares UPPER(username), which the constraint's index serves.
+        return self.get(username__iexact=username)
+
+
 class User(AbstractUser):
     """Every person who signs in. Everyone may own vehicles; other roles come from memberships
     (outlet staff: `outlets.OutletMembership`, brand admin: `vehicles.BrandMembership`) and
     alliance admins are `is_staff` users."""
+
+    objects = CaseInsensitiveUserManager()
 
     class Language(models.TextChoices):
         ZH_HANS = "zh-hans", "简体中文"
@@ -50,6 +63,15 @@ class User(AbstractUser):
     # An outlet's counter customer: the holder of walk-in cars the platform cannot attach to a
     # verified owner. Never signs in (inactive, no usable password).
     is_counter_customer = models.BooleanField(default=False)
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                Upper("username"),
+                name="user_username_upper_unique",
+                violation_error_message=_("This username is already taken."),
+            )
+        ]
 
     @property
     def display_name(self) -> str:

@@ -152,6 +152,7 @@ SIGNIN_ADDRESS_FAILURE_LIMIT = env.int("SIGNIN_ADDRESS_FAILURE_LIMIT", default=2
 SIGNIN_LOCKOUT_MINUTES = env.int("SIGNIN_LOCKOUT_MINUTES", default=15)
 AXES_HANDLER = "accounts.lockout.SignInLockoutHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # the handler gives each its own limit
+AXES_USERNAME_CALLABLE = "accounts.lockout.sign_in_username"  # one count for every case
 AXES_FAILURE_LIMIT = SIGNIN_ACCOUNT_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
 # Attempts while locked are not counted, so a lockout ends when it said it would.

@@ -1,4 +1,5 @@
 import pytest
+from django.db import IntegrityError
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
@@ -39,6 +40,26 @@ def test_register_refuses_taken_username_and_weak_password(api):
     assert body["code"] == "invalid"
     assert "username" in body["fields"]
     assert User.objects.filter(username__iexact="taken").count() == 1
+
+
+def test_a_username_signs_in_whatever_the_case_it_is_typed_in(api):
+    """A phone's keyboard capitalises the first letter of a new account's name; its owner
+    types it in lower case later."""
+    registered = api.post(
+        "/api/v1/auth/register/", {"username": "Lihua.Wang", "password": "Wenjie-M9-2026"}
+    )
+    assert registered.status_code == 201
+    for typed in ["lihua.wang", "LIHUA.WANG", "Lihua.Wang"]:
+        token = api.post("/api/v1/auth/token/", {"username": typed, "password": "Wenjie-M9-2026"})
+        assert token.status_code == 200, typed
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    assert api.get("/api/v1/me/").json()["username"] == "Lihua.Wang"  # as it was created
+
+
+def test_the_database_holds_one_username_in_any_case():
+    UserFactory(username="zhao")
+    with pytest.raises(IntegrityError):
+        User.objects.create(username="ZHAO")
 
 
 def test_register_weak_password_is_a_field_error(api):

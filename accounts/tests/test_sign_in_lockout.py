@@ -68,6 +68,21 @@ def test_ten_wrong_passwords_lock_the_account_from_any_address():
     assert sign_in(colleague.username, PASSWORD, address="198.51.100.23").status_code == 200
 
 
+def test_failures_in_any_case_of_the_username_count_against_one_account():
+    """A username signs in whatever its case, so its failures are one count: ten spellings
+    must not buy ten times the tries."""
+    victim = UserFactory(username="Zhang.Wei")
+    limit = settings.SIGNIN_ACCOUNT_FAILURE_LIMIT
+    spellings = ["zhang.wei", "ZHANG.WEI", "Zhang.wei", "zHANG.WEI", "Zhang.Wei"]
+    statuses = [
+        sign_in(spellings[n % len(spellings)], "not-the-password").status_code for n in range(limit)
+    ]
+    assert statuses == [401] * (limit - 1) + [429]
+    assert sign_in("zhang.WEI", PASSWORD).status_code == 429
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"zhang.wei"}
+    assert sign_in(victim.username.upper(), PASSWORD, address="198.51.100.9").status_code == 429
+
+
 def test_the_lockout_ends_after_its_cool_off(time_machine):
     victim = UserFactory()
     time_machine.move_to("2026-06-01 09:00:00+08:00", tick=False)

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +49,8 @@ class SignInForm(AuthenticationForm):
 
 
 class CreateAccountForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
+    # Django's username field: no capital first letter from a phone's keyboard.
+    username = UsernameField(label=_("Username"), max_length=150)
     password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(render_value=False)
     )
@@ -122,7 +123,7 @@ class PasswordForgotForm(forms.Form):
     account = forms.CharField(
         label=_("Username, or your verified phone or e-mail"),
         max_length=254,
-        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
 
 

@@ -163,6 +163,15 @@ def test_sign_in_and_wrong_password(shop, client):
     assert right.status_code == 302
 
 
+def test_sign_in_takes_the_username_in_any_case_and_new_names_are_not_capitalised(shop, client):
+    assert (
+        client.post("/sign-in/", {"username": "Web-Owner", "password": PASSWORD}).status_code == 302
+    )
+    page = client.get("/create-account/").content.decode()
+    [username] = re.findall(r'<input[^>]* name="username"[^>]*>', page)
+    assert 'autocapitalize="none"' in username
+
+
 def test_sign_in_page_shares_the_apis_account_lockout(shop, client, settings):
     for _ in range(settings.SIGNIN_ACCOUNT_FAILURE_LIMIT):
         client.post("/sign-in/", {"username": "web-owner", "password": "nope"})
