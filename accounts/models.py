@@ -65,6 +65,12 @@ class User(AbstractUser):
     is_counter_customer = models.BooleanField(default=False)
 
     class Meta(AbstractUser.Meta):
+        indexes = [
+            # The accounts a forgotten password names by a verified phone or e-mail address,
+            # and the holders a newly verified phone is taken from (bookings.identity).
+            models.Index(fields=["verified_phone"], name="user_verified_phone"),
+            models.Index(Upper("verified_email"), name="user_verified_email_upper"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Upper("username"),
