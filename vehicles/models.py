@@ -173,7 +173,11 @@ class DeliveryRecord(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
-        indexes = [models.Index(fields=["vin", "uploaded_at"], name="delivery_vin_latest")]
+        indexes = [
+            models.Index(fields=["vin", "uploaded_at"], name="delivery_vin_latest"),
+            # The records naming a person's proven phone: their data's export and erasure.
+            models.Index(fields=["buyer_phone"], name="delivery_buyer_phone"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["brand", "vin", "buyer_phone"], name="deliveryrecord_unique"

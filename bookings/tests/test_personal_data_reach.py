@@ -7,6 +7,8 @@ anonymous rows for the audit."""
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from accounts.models import OneTimeCode
@@ -20,7 +22,7 @@ from bookings.notify.delivery import notification_deliver
 from bookings.personal_data.services import account_erase
 from conftest import client_for
 from vehicles.models import DeliveryRecord, OwnershipVerification, Vehicle
-from vehicles.ownership import verified_vehicle
+from vehicles.ownership import delivery_records_naming, verified_vehicle
 from vehicles.tests.factories import UnverifiedVehicleFactory, brand, valid_vin, vehicle_model
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +90,22 @@ def test_export_holds_the_delivery_records_naming_my_proven_phone(world, claimed
             "uploaded_at": claimed["record"].uploaded_at.isoformat(),
         }
     ]
+
+
+def test_the_records_naming_me_are_found_by_index_not_by_reading_every_record(world, claimed):
+    """Two million delivery records at the alliance's size: the export and the erasure walk
+    the index of the records the owner's verifications name and that of their proven phone."""
+    _record(world, valid_vin(722, wmi="LVV"), "+8613900000001")  # somebody else's
+    with CaptureQueriesContext(connection) as queries:
+        assert [r.vin for r in delivery_records_naming(world.owner)] == [VIN]
+    [sql] = [q["sql"] for q in queries.captured_queries if "buyer_phone" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    assert "delivery_buyer_phone" in plan
+    assert "vehicles_deliveryrecord_pkey" in plan
+    assert "Seq Scan on vehicles_deliveryrecord" not in plan
 
 
 def test_export_holds_my_ownership_verifications_and_cars_as_verified(world, claimed):
