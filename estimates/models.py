@@ -3,7 +3,7 @@ and the sendings that carried them to the owner (DESIGN.md "The visit in the wor
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -62,6 +62,9 @@ class EstimateLine(models.Model):
 
     # Waiting for the owner's answer.
     OPEN_STATES = (State.PROPOSED, State.VIEWED)
+    # Extra work is found, offered and answered while the car is in the workshop; lines still
+    # open when it leaves (ready, or any end) run out with it.
+    IN_WORKSHOP = (Booking.Status.CHECKED_IN, Booking.Status.IN_SERVICE)
 
     class Hold(models.TextChoices):
         """What an approval did to the visit's hold of the bay (and crew)."""
@@ -86,7 +89,8 @@ class EstimateLine(models.Model):
     parts_price = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
     price = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
     currency = models.CharField(max_length=3)
-    photos = models.ManyToManyField("workshop.Photo", blank=True, related_name="+")
+    # The inspection keeps a photo a line shows when its view gets a new one (workshop.services).
+    photos = models.ManyToManyField("workshop.Photo", blank=True, related_name="estimate_lines")
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -164,6 +168,12 @@ class EstimateLine(models.Model):
         return self.state in (self.State.APPROVED, self.State.DECLINED, self.State.EXPIRED)
 
 
+def part_total(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    """A part line's price, to the cent, rounded half up as prices are: the sheet shows each
+    part's total beside the line's parts price, which is their sum."""
+    return (quantity * unit_price).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 class EstimatePart(models.Model):
     """A part a repair line uses, priced per unit when the line was proposed."""
 
@@ -185,4 +195,4 @@ class EstimatePart(models.Model):
 
     @property
     def total(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+        return part_total(self.quantity, self.unit_price)

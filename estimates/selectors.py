@@ -71,8 +71,9 @@ def waiting_for_owner(lines: list[EstimateLine]) -> list[EstimateLine]:
 
 def waiting_counts(*, booking_ids: Collection[int], now: dt.datetime) -> dict[int, int]:
     """For each of these bookings that has any, how many of its lines wait for the owner's
-    answer: sent, not answered, and their sending's window still open at `now` (a line past it
-    has expired, whether or not estimates_expire has marked it yet). One query, for a list."""
+    answer: sent, not answered, their sending's window still open at `now` and the car still in
+    the workshop (a line past either has expired, whether or not estimates_expire has marked it
+    yet). One query, for a list."""
     if not booking_ids:
         return {}
     rows = (
@@ -80,6 +81,7 @@ def waiting_counts(*, booking_ids: Collection[int], now: dt.datetime) -> dict[in
             booking_id__in=booking_ids,
             state__in=EstimateLine.OPEN_STATES,
             sending__expires_at__gt=now,
+            booking__status__in=EstimateLine.IN_WORKSHOP,
         )
         .order_by()
         .values_list("booking_id")

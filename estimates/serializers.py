@@ -11,6 +11,8 @@ from workshop.serializers import PhotoOutputSerializer
 
 from .models import EstimateLine, EstimatePart
 
+MAX_PARTS = 20  # a repair's parts; more is a second line
+
 
 class PartInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
@@ -26,7 +28,7 @@ class LineInputSerializer(serializers.Serializer):
     service = serializers.SlugField(max_length=32, required=False)
     description = serializers.CharField(max_length=255, required=False, default="")
     labour_minutes = serializers.IntegerField(min_value=0, max_value=24 * 60, default=0)
-    parts = PartInputSerializer(many=True, required=False, default=list)
+    parts = PartInputSerializer(many=True, required=False, default=list, max_length=MAX_PARTS)
     photos = serializers.ListField(
         child=serializers.UUIDField(), required=False, default=list, max_length=10
     )

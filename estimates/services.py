@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,17 +28,21 @@ from bookings.notify.outbox import notify_estimate_sent
 from hima_service.exceptions import Conflict, CrewUnavailable, NotFound, RuleViolation, SlotTaken
 from outlets.models import ServiceType
 from pricing.selectors import labour_rate, service_prices
+from workshop.models import Photo
+from workshop.photos import PreparedPhoto, photo_save
 
 from . import links
 from .errors import AlreadyDecided, LinkExpired, NotApproved
-from .models import EstimateLine, EstimatePart, EstimateSending
+from .models import EstimateLine, EstimatePart, EstimateSending, part_total
 
 State = EstimateLine.State
 Hold = EstimateLine.Hold
 OPEN = EstimateLine.OPEN_STATES
 # Extra work is found on the car in the workshop: checked in or in service.
-PROPOSABLE = [Booking.Status.CHECKED_IN, Booking.Status.IN_SERVICE]
+PROPOSABLE = EstimateLine.IN_WORKSHOP
 CENT = Decimal("0.01")
+# What one line's price can be: its column is numeric(10, 2) (EstimateLine.price).
+MAX_LINE_PRICE = Decimal("99999999.99")
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,7 @@ def _price_line(
         line.parts_price = Decimal("0")
     else:
         line.labour_price = (rate * line.labour_minutes / 60).quantize(CENT, ROUND_HALF_UP)
-        line.parts_price = sum(
-            ((p.quantity * p.unit_price).quantize(CENT, ROUND_HALF_UP) for p in parts),
-            Decimal("0"),
-        )
+        line.parts_price = sum((part_total(p.quantity, p.unit_price) for p in parts), Decimal("0"))
     line.price = line.labour_price + line.parts_price
 
 
@@ -88,11 +90,14 @@ def estimate_line_add(
     description: str = "",
     labour_minutes: int = 0,
     parts: Sequence[PartInput] = (),
-    photos: Sequence = (),
+    photos: Sequence[Photo] = (),
+    new_photo: PreparedPhoto | None = None,
     now: dt.datetime | None = None,
 ) -> EstimateLine:
     """Staff propose a line on a car in the workshop (checked in or in service); its price is
-    frozen now. A catalog service, or a repair with a description, parts and labour minutes."""
+    frozen now. A catalog service, or a repair with a description, parts and labour minutes;
+    `photos` already taken of the car, and `new_photo`, taken for the line, stored only once
+    the line is accepted (a refused line leaves no file behind)."""
     now = now or timezone.now()
     locked = lock_booking(booking.pk)
     if locked.status not in PROPOSABLE:
@@ -119,11 +124,16 @@ def estimate_line_add(
         )
     line.booking, line.grade, line.proposed_by, line.created_at = locked, grade, actor, now
     _price_line(line, locked, parts, locked.outlet.local_day(now))
+    if line.price > MAX_LINE_PRICE:
+        too_much = _("One line cannot cost this much; check the quantities and prices.")
+        raise RuleViolation(too_much, fields={"parts": [too_much]})
     line.save(force_insert=True)
     EstimatePart.objects.bulk_create(
         EstimatePart(line=line, name=p.name, quantity=p.quantity, unit_price=p.unit_price)
         for p in parts
     )
+    if new_photo is not None:
+        photos = [*photos, photo_save(booking=locked, prepared=new_photo, actor=actor)]
     if photos:
         line.photos.set(photos)
     _touch(locked, now)
@@ -177,10 +187,13 @@ def estimate_send(
 
 
 def estimates_expire(*, booking_id: int | None = None, now: dt.datetime | None = None) -> int:
-    """Lines still unanswered when their sending's window closed become expired: one UPDATE,
-    harmless to run twice (lazily before a read, and by the beat scan for every booking)."""
+    """Lines still unanswered when their sending's window closed, or when the car left the
+    workshop, become expired: one UPDATE, harmless to run twice (lazily before a read, and by
+    the beat scan for every booking)."""
     now = now or timezone.now()
-    overdue = EstimateLine.objects.filter(state__in=OPEN, sending__expires_at__lte=now)
+    overdue = EstimateLine.objects.filter(state__in=OPEN).filter(
+        Q(sending__expires_at__lte=now) | ~Q(booking__status__in=PROPOSABLE)
+    )
     if booking_id is not None:
         overdue = overdue.filter(booking_id=booking_id)
     return overdue.update(state=State.EXPIRED)
@@ -211,6 +224,7 @@ def estimate_open(*, token: str, user: User, now: dt.datetime | None = None) -> 
     if sending.expires_at <= now:
         raise LinkExpired()  # its lines run out in estimates_expire (before reads, and beat)
     lock_booking(sending.booking_id)
+    estimates_expire(booking_id=sending.booking_id, now=now)  # a visit over: no buttons
     changed = EstimateLine.objects.filter(sending=sending, state=State.PROPOSED).update(
         state=State.VIEWED, viewed_at=now
     )
@@ -263,7 +277,8 @@ def estimate_decide(
         raise AlreadyDecided()
     if locked.sending is None:
         raise Conflict(_("This line has not been sent to you yet."))
-    if locked.sending.expires_at <= now:
+    # Past its window, or the car has left the workshop: the visit's sheet is settled without it.
+    if locked.sending.expires_at <= now or booking.status not in PROPOSABLE:
         raise LinkExpired()
     locked.decided_at, locked.decided_by = now, actor
     if locked.viewed_at is None:

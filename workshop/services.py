@@ -145,5 +145,7 @@ def _update_view(
         replaced = view.photo
         view.photo = photo_save(booking=inspection.booking, prepared=prepared, actor=actor)
     view.save()
-    if replaced is not None:
+    # A replaced photo goes, unless an extra-work line shows it: the owner was asked to approve
+    # the work on what it shows.
+    if replaced is not None and not replaced.estimate_lines.exists():
         photo_delete(photo=replaced)

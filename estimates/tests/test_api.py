@@ -12,6 +12,9 @@ from django.utils import timezone
 from bookings.models import Booking
 from estimates import links
 from estimates.models import EstimateLine, EstimateSending
+from estimates.serializers import MAX_PARTS
+from workshop.models import Photo
+from workshop.tests.images import jpeg_bytes, upload
 
 pytestmark = pytest.mark.django_db
 REPAIR = {
@@ -114,3 +117,35 @@ def test_a_line_needs_a_subject(visit):
     )
     assert unknown.status_code == 400
     assert "service" in unknown.json()["fields"]
+
+
+def test_parts_beyond_what_a_line_holds_are_refused_in_the_error_shape(visit):
+    staff = visit.api("advisor")
+    dear = {
+        **REPAIR,
+        "parts": [{"name": "Pack", "quantity": "99999.99", "unit_price": "9999999.99"}],
+    }
+    refused = staff.post(_url(visit), dear, format="json")
+    assert refused.status_code == 400
+    assert "parts" in refused.json()["fields"]
+    many = {**REPAIR, "parts": [REPAIR["parts"][0]] * (MAX_PARTS + 1)}
+    assert staff.post(_url(visit), many, format="json").status_code == 400
+    assert not EstimateLine.objects.exists()
+
+
+def test_a_new_photo_of_a_view_keeps_the_old_one_a_line_shows(visit):
+    """The owner approves the work on what the line's photo shows: re-taking the walk-around's
+    front view must not take it from the line."""
+    staff = visit.api("advisor")
+    inspection = f"/api/v1/bookings/{visit.booking.reference}/inspection/"
+    reading = {"odometer_km": 30000, "state_of_charge": 50}
+    first = staff.post(inspection, {**reading, "front_photo": upload(jpeg_bytes())}, "multipart")
+    key = first.json()["views"][0]["photo"]["key"]
+    added = staff.post(_url(visit), {**REPAIR, "photos": [key]}, format="json")
+    assert added.status_code == 201, added.json()
+    again = staff.post(inspection, {**reading, "front_photo": upload(jpeg_bytes())}, "multipart")
+    assert again.json()["views"][0]["photo"]["key"] != key
+    assert [str(p.key) for p in EstimateLine.objects.get().photos.all()] == [key]
+    # A replaced photo that no line shows goes, as before.
+    staff.post(inspection, {**reading, "front_photo": upload(jpeg_bytes())}, "multipart")
+    assert Photo.objects.count() == 2  # the line's and the view's newest

@@ -12,14 +12,16 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bookings.lifecycle.status import booking_transition
 from bookings.models import Booking, Notification
 from bookings.notify.render import notification_render
 from bookings.tests.factories import BookingFactory
 from estimates import links, services
 from estimates.errors import AlreadyDecided, LinkExpired, NotApproved
 from estimates.models import EstimateLine
+from estimates.settlement import settlement_read
 from estimates.tasks import expire_unanswered
-from hima_service.exceptions import Conflict, NotFound
+from hima_service.exceptions import Conflict, NotFound, RuleViolation
 from outlets.tests.factories import ServiceTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +37,25 @@ def test_a_repair_is_priced_at_the_standard_labour_rate_plus_its_parts(visit):
     assert (line.currency, line.labour_rate, line.labour_price) == ("CNY", 280, Decimal("420.00"))
     assert (line.parts_price, line.price) == (Decimal("301.00"), Decimal("721.00"))
     assert line.state == State.PROPOSED
+
+
+def test_a_parts_own_total_is_rounded_as_the_lines_parts_price_is(visit):
+    """The sheet prints each part's total beside the line's parts price, their sum."""
+    line = visit.repair(
+        labour_minutes=0,
+        parts=[
+            services.PartInput(name="Clip", quantity=Decimal("1.50"), unit_price=Decimal("0.75"))
+        ],
+    )
+    assert line.parts.get().total == line.parts_price == Decimal("1.13")  # 1.125, half up
+
+
+def test_a_line_dearer_than_its_price_can_hold_is_refused_and_nothing_is_written(visit):
+    dear = services.PartInput(name="Pack", quantity=Decimal("99999.99"), unit_price=Decimal("9999"))
+    with pytest.raises(RuleViolation) as refused:
+        visit.repair(parts=[dear])
+    assert "parts" in refused.value.fields
+    assert not EstimateLine.objects.exists()
 
 
 def test_a_catalog_service_takes_its_standard_price_and_time(visit):
@@ -119,6 +140,22 @@ def test_after_48_hours_the_link_is_refused_and_the_lines_expire(visit):
         assert services.estimates_expire() == 0  # harmless twice
     line.refresh_from_db()
     assert line.state == State.EXPIRED
+
+
+def test_a_line_left_open_runs_out_when_the_car_leaves_the_workshop(visit):
+    """Once the car is ready the visit's sheet is settled: an approval two days later must not
+    charge for work nobody did."""
+    line = visit.repair()
+    token = visit.send()
+    for status in ["in_service", "ready", "completed"]:
+        booking_transition(booking=visit.refresh(), to=status, actor=visit.advisor)
+    total = settlement_read(booking=visit.refresh()).total
+    with pytest.raises(LinkExpired):
+        services.estimate_decide(line=line, actor=visit.owner, approve=True)
+    services.estimate_open(token=token, user=visit.owner)  # the page: no buttons left
+    line.refresh_from_db()
+    assert line.state == State.EXPIRED
+    assert settlement_read(booking=visit.refresh()).total == total
 
 
 def test_a_decided_line_stays_decided(visit):

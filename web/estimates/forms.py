@@ -41,11 +41,20 @@ class LineForm(forms.Form):
             self.fields[f"part_{row}_name"] = forms.CharField(
                 label=_("Part %(n)s") % {"n": row}, max_length=120, required=False
             )
+            # The digits of the part's columns (EstimatePart), as the API's input has them.
             self.fields[f"part_{row}_quantity"] = forms.DecimalField(
-                label=_("Quantity"), min_value=Decimal("0.01"), decimal_places=2, required=False
+                label=_("Quantity"),
+                min_value=Decimal("0.01"),
+                max_digits=7,
+                decimal_places=2,
+                required=False,
             )
             self.fields[f"part_{row}_unit_price"] = forms.DecimalField(
-                label=_("Unit price"), min_value=Decimal("0"), decimal_places=2, required=False
+                label=_("Unit price"),
+                min_value=Decimal("0"),
+                max_digits=9,
+                decimal_places=2,
+                required=False,
             )
 
     def part_rows(self) -> list[tuple]:

@@ -48,6 +48,8 @@ def estimate_link(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def estimate_decide(request: HttpRequest, token: str, line: int, decision: str) -> HttpResponse:
+    if decision not in ("approve", "decline"):
+        raise Http404  # a mistyped address decides nothing
     try:
         sending = services.estimate_link_sending(token=token, user=request.user)
     except NotFound as exc:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from estimates import selectors, services
 from hima_service.exceptions import DomainError
-from workshop.photos import photo_create
+from workshop.photos import photo_prepare
 
 from ..common.errors import form_error
 from ..staff.scope import booking_at, staff_outlet
@@ -49,25 +48,17 @@ def staff_estimate(request: HttpRequest, code: str, reference: str) -> HttpRespo
         return _page(request, outlet, booking, form, status=400)
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            photos = []
-            if data.get("photo"):
-                try:
-                    photos.append(
-                        photo_create(booking=booking, upload=data["photo"], actor=request.user)
-                    )
-                except ValidationError as exc:
-                    raise ValidationError({"photo": exc.message_dict["photo"]}) from exc
-            services.estimate_line_add(
-                booking=booking,
-                actor=request.user,
-                grade=data["grade"],
-                service_type=data.get("service"),
-                description=data.get("description") or "",
-                labour_minutes=data.get("labour_minutes") or 0,
-                parts=data["parts"],
-                photos=photos,
-            )
+        new_photo = photo_prepare(upload=data["photo"]) if data.get("photo") else None
+        services.estimate_line_add(
+            booking=booking,
+            actor=request.user,
+            grade=data["grade"],
+            service_type=data.get("service"),
+            description=data.get("description") or "",
+            labour_minutes=data.get("labour_minutes") or 0,
+            parts=data["parts"],
+            new_photo=new_photo,
+        )
     except (ValidationError, DomainError) as exc:
         form_error(form, exc)
         status = exc.status_code if isinstance(exc, DomainError) else 400

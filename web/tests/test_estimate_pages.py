@@ -16,6 +16,7 @@ from estimates.models import EstimateLine, EstimateSending
 from estimates.services import estimate_decide, estimate_send
 from estimates.tests.conftest import media_root, visit  # noqa: F401 - the shared fixtures
 from web.estimates.poll import timeline_token
+from workshop.models import Photo
 from workshop.tests.images import jpeg_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,47 @@ def test_a_file_that_is_not_an_image_is_refused_next_to_the_field(visit):  # noq
     assert answer.status_code == 400
     assert b'class="field-error"' in answer.content
     assert not EstimateLine.objects.exists()
+
+
+def test_a_refused_line_leaves_no_photo_behind(visit, media_root):  # noqa: F811
+    Booking.objects.filter(pk=visit.booking.pk).update(status=Booking.Status.READY)
+    answer = _client(visit.advisor).post(
+        _staff_url(visit),
+        {
+            "grade": "info",
+            "description": "Scratch",
+            "labour_minutes": "10",
+            "photo": upload(jpeg_bytes()),
+        },
+    )
+    assert answer.status_code == 409
+    assert not Photo.objects.exists()
+    assert not list(media_root.rglob("*.jpg"))
+
+
+def test_a_quantity_beyond_its_digits_is_refused_next_to_the_field(visit):  # noqa: F811
+    answer = _client(visit.advisor).post(
+        _staff_url(visit),
+        {
+            "grade": "info",
+            "description": "Wiper",
+            "part_1_name": "Blade",
+            "part_1_quantity": "100000000",
+            "part_1_unit_price": "1",
+        },
+    )
+    assert answer.status_code == 400
+    assert 'id="id_part_1_quantity_error"' in answer.content.decode()
+    assert not EstimateLine.objects.exists()
+
+
+def test_a_mistyped_decision_address_decides_nothing(visit):  # noqa: F811
+    line = visit.repair()
+    token = _token(visit)
+    answer = _client(visit.owner).post(f"/estimate/{token}/{line.pk}/approved/")
+    assert answer.status_code == 404
+    line.refresh_from_db()
+    assert line.state == "proposed"
 
 
 def test_the_owner_approves_on_the_link_page_in_chinese(visit):  # noqa: F811
