@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -118,6 +119,12 @@ def code_issue(
     return IssuedCode(row=row, code=code)
 
 
+def _ascii_digits(code: str) -> str:
+    """The code typed, in ASCII digits: a Chinese input method in full-width mode types
+    １２３４５６, which the forms accept as digits and must not count as a wrong try."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in code.strip())
+
+
 def _refuse(message: str) -> ValidationError:
     return ValidationError({"code": [message]})
 
@@ -152,7 +159,7 @@ def code_check(
             raise _refuse(_("This code has expired; ask for a new one."))
         if row.attempts >= MAX_TRIES:
             raise _refuse(_("Too many wrong codes; ask for a new one."))
-        given = _digest(purpose=purpose, target=row.target, code=code.strip())
+        given = _digest(purpose=purpose, target=row.target, code=_ascii_digits(code))
         if hmac.compare_digest(given, row.code_hash):
             if consume:
                 row.used_at = now

@@ -53,7 +53,8 @@ UNSET: Any = object()  # "not given", as opposed to an explicit value
 
 
 def _user_by_username(username: str) -> User:
-    user = User.objects.filter(username=username.strip(), is_active=True).first()
+    # A username is one account in any case (accounts.models), as at sign-in.
+    user = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
     if user is None or user.is_counter_customer:
         raise ValidationError({"username": [_("No account has this username.")]})
     return user

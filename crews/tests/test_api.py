@@ -110,6 +110,12 @@ def test_a_patch_changes_what_it_gives_and_replaces_the_lists(outlet, manager_ap
     ]
 
 
+def test_a_technician_is_added_by_their_username_in_any_case(manager_api):
+    UserFactory(username="Li.Ming")
+    response = manager_api.post(URL, {"username": "li.ming"}, format="json")
+    assert response.status_code == 201, response.json()
+
+
 def test_bad_input_answers_400_naming_each_field(outlet, manager_api):
     technician = TechnicianFactory(outlet=outlet)
 
