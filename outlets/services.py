@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,6 +23,8 @@ from hima_service.exceptions import Conflict, NotFound
 from .models import Bay, Capability, Closure, OpeningHours, Outlet, capability_labels
 from .selectors import outlet_local_today
 
+# How far ahead a closure is planned: next year's holidays, not the end of the calendar.
+CLOSURES_AHEAD = dt.timedelta(days=2 * 366)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 UNSET: Any = object()  # "not given", as opposed to an explicit value
 
@@ -107,8 +110,13 @@ def closure_create(
     still holds active bookings (they must be moved first: a closure never strands a customer).
 
     Locks the outlet row so that the booking check and the insert see the same day."""
-    if date < outlet_local_today(outlet=outlet):
+    today = outlet_local_today(outlet=outlet)
+    if date < today:
         raise ValidationError({"date": [_("This day is in the past.")]})
+    try:
+        MaxValueValidator(today + CLOSURES_AHEAD)(date)
+    except ValidationError as exc:
+        raise ValidationError({"date": exc.messages}) from exc
     Outlet.objects.select_for_update().filter(pk=outlet.pk).first()
     if outlet.closures.filter(date=date).exists():
         raise ValidationError({"date": [_("The outlet is already closed on that day.")]})

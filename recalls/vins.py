@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from psycopg import sql
 
+from hima_service.csv_upload import UnreadableLine, csv_rows
 from hima_service.exceptions import RuleViolation
 from hima_service.language import localized
 from vehicles.models import Brand, Vehicle, VehicleModel
@@ -91,14 +92,17 @@ def decode_vin_file(data: bytes) -> str:
 
 def vin_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     """(line number, first column) of each VIN line of a CSV file: blank lines and a first
-    line that names the column ("VIN") are skipped."""
-    for number, row in enumerate(csv.reader(lines), start=1):
-        value = row[0].strip() if row else ""
-        if not value and not any(cell.strip() for cell in row):
-            continue
-        if number == 1 and value.lower() in HEADER_NAMES:
-            continue
-        yield number, value
+    line that names the column ("VIN") are skipped. A line csv cannot read refuses the file."""
+    try:
+        for number, row in enumerate(csv_rows(lines), start=1):
+            value = row[0].strip() if row else ""
+            if not value and not any(cell.strip() for cell in row):
+                continue
+            if number == 1 and value.lower() in HEADER_NAMES:
+                continue
+            yield number, value
+    except UnreadableLine as exc:
+        raise VinFileRejected(exc.message, fields={"file": [exc.message]}) from exc
 
 
 def parse_vin_file(text: str) -> tuple[list[str], int]:

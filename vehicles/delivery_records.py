@@ -9,7 +9,6 @@ first MAX_REPORTED of them). Repeating an upload adds nothing.
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +21,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.phones import normalize_phone
+from hima_service.csv_upload import UnreadableLine, csv_rows
 from hima_service.exceptions import NotFound, RuleViolation
 
 from .models import Brand, DeliveryRecord, Vehicle
@@ -83,13 +83,16 @@ def _decode(data: bytes) -> str:
 def _csv_lines(text: str) -> list[tuple[int, str, str]]:
     """(line number, VIN, phone) per line; a header line and blank lines are skipped."""
     found = []
-    for number, row in enumerate(csv.reader(text.splitlines()), start=1):
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
-        if number == 1 and cells[0].lower() in HEADER_NAMES:
-            continue
-        found.append((number, cells[0], cells[1] if len(cells) > 1 else ""))
+    try:
+        for number, row in enumerate(csv_rows(text.splitlines()), start=1):
+            cells = [cell.strip() for cell in row]
+            if not any(cells):
+                continue
+            if number == 1 and cells[0].lower() in HEADER_NAMES:
+                continue
+            found.append((number, cells[0], cells[1] if len(cells) > 1 else ""))
+    except UnreadableLine as exc:
+        raise _file_error(exc.message) from exc
     return found
 
 
@@ -97,7 +100,7 @@ def _json_lines(text: str) -> list[tuple[int, str, str]]:
     """(item number, VIN, phone) per item of a list of {"vin", "buyer_phone"} objects."""
     try:
         items = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # nested beyond Python's stack: not records
         raise _file_error(_("The file is not valid JSON.")) from exc
     if isinstance(items, dict):
         items = items.get("records")

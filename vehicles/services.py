@@ -5,6 +5,7 @@ from enum import Enum
 from typing import Final, Literal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -96,7 +97,7 @@ def vehicle_create(
         vin=vin,
         model=model,
         model_year=_model_year_for(vin, model_year),
-        plate=plate.strip().upper(),
+        plate=_plate(plate),
         odometer_km=odometer_km,
         delivery_date=delivery_date,
     )
@@ -107,6 +108,17 @@ def vehicle_create(
         raise ValidationError({"vin": [VIN_TAKEN]}) from exc
     OdometerReading.objects.create(vehicle=vehicle, km=odometer_km, recorded_at=timezone.now())
     return vehicle
+
+
+def _plate(text: str) -> str:
+    """A plate as stored, in upper case, which can make it longer than typed ("ß" is "SS"):
+    the column's length is checked on what is stored."""
+    plate = text.strip().upper()
+    try:
+        MaxLengthValidator(Vehicle._meta.get_field("plate").max_length)(plate)
+    except ValidationError as exc:
+        raise ValidationError({"plate": exc.messages}) from exc
+    return plate
 
 
 @transaction.atomic
@@ -122,7 +134,7 @@ def vehicle_update(
     locked = Vehicle.objects.select_for_update().select_related("model__brand").get(pk=vehicle.pk)
     changed: list[str] = []
     if plate is not None:
-        locked.plate = plate.strip().upper()
+        locked.plate = _plate(plate)
         changed.append("plate")
     if delivery_date is not UNSET:
         locked.delivery_date = delivery_date

@@ -236,7 +236,7 @@ def test_closure_create_list_delete(manager_api, outlet):
 
 @pytest.mark.parametrize(
     ("offset", "status"),
-    [(-1, 400), (0, 201), (60, 201)],
+    [(-1, 400), (0, 201), (60, 201), (2 * 366, 201), (2 * 366 + 1, 400)],
 )
 def test_closure_date_from_today_in_the_outlets_zone(manager_api, outlet, offset, status):
     day = local_today(outlet) + dt.timedelta(days=offset)
@@ -244,6 +244,12 @@ def test_closure_date_from_today_in_the_outlets_zone(manager_api, outlet, offset
     assert response.status_code == status
     if status == 400:
         assert "date" in response.json()["fields"]
+
+
+def test_a_closure_at_the_end_of_the_calendar_is_400(manager_api, outlet):
+    response = manager_api.post(f"{BASE}/closures/", {"date": "9999-12-31"})
+    assert response.status_code == 400
+    assert "date" in response.json()["fields"]
 
 
 def test_closing_a_closed_day_again_is_400(manager_api, outlet):

@@ -147,6 +147,16 @@ def test_a_bad_vin_file_answers_400_naming_each_line_and_imports_nothing(people)
     assert not AffectedVehicle.objects.exists()
 
 
+def test_a_vin_file_csv_cannot_read_answers_400(people):
+    RecallCampaignFactory(code="LX-LONG")
+    api = people.api("brand_admin")
+    text = f"{valid_vin(1, 'LVV')}\n{'A' * 140_000}\n"
+    response = api.post("/api/v1/recalls/LX-LONG/vins/", text, content_type="text/csv")
+    assert response.status_code == 400
+    assert response.json()["fields"]["file"][0].startswith("Line 2 cannot be read as CSV")
+    assert not AffectedVehicle.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

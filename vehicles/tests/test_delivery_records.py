@@ -83,3 +83,14 @@ def test_another_brands_records_answer_404(aito_admin):
 def test_people_who_are_not_brand_admins_get_404(who, owner):
     user = owner if who == "owner" else OutletMembershipFactory().user
     assert upload_csv(user, f"{valid_vin(1)},13900000001").status_code == 404
+
+
+def test_a_file_csv_or_json_cannot_read_answers_400(aito_admin):
+    long_cell = upload_csv(aito_admin, f"{valid_vin(1)},13900000001\n{'A' * 140_000},1\n")
+    assert long_cell.status_code == 400
+    assert long_cell.json()["fields"]["file"][0].startswith("Line 2 cannot be read as CSV")
+    deep = client_for(aito_admin).generic(
+        "POST", URL, ("[" * 50_000 + "]" * 50_000).encode(), content_type="application/json"
+    )
+    assert deep.status_code == 400
+    assert not DeliveryRecord.objects.exists()

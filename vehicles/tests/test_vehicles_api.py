@@ -165,3 +165,14 @@ def test_catalog_lists_the_five_brands_and_filters_models(api):
     assert models
     assert {m["brand"] for m in models} == {"LUXEED"}
     assert all(m["maintenance_interval_km"] > 0 for m in models)
+
+
+def test_a_plate_longer_once_in_capitals_is_refused_on_its_field(owner_api):
+    """ "ß" is "SS" in capitals: nine of them fit the form and not the column."""
+    created = owner_api.post(
+        "/api/v1/vehicles/",
+        {"vin": valid_vin(5), "model": "aito-m7", "plate": "ß" * 9},
+        format="json",
+    )
+    assert created.status_code == 400
+    assert "plate" in created.json()["fields"]

@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking, Feedback
+from bookings.serializers import FIRST_DAY, LAST_DAY
 from outlets.models import Amenity, Outlet, ServiceType
 from vehicles.models import Vehicle, VehicleModel
 from vehicles.validators import EARLIEST_DELIVERY, validate_delivery_date
@@ -193,7 +194,8 @@ class StartField(forms.DateTimeField):
             parsed = dt.datetime.fromisoformat(str(value).strip().replace(" ", "+"))
         except ValueError as exc:
             raise ValidationError(_("Choose one of the free times."), code="invalid") from exc
-        if parsed.tzinfo is None:
+        # Within the calendar the API takes: at its ends, moving to another zone overflows.
+        if parsed.tzinfo is None or not FIRST_DAY <= parsed.date() <= LAST_DAY:
             raise ValidationError(_("Choose one of the free times."), code="invalid")
         return parsed
 

@@ -3,7 +3,6 @@ verification): they parse and label input; the rules stay in the services."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +16,7 @@ from outlets.services import Interval
 from vehicles.models import VehicleModel
 
 from ..common.display import car_name, local_name
+from .intervals import day_intervals
 
 
 class ActionForm(forms.Form):
@@ -176,18 +176,13 @@ class HoursForm(forms.Form):
             )
 
     def _parse(self, day: int, text: str) -> list[Interval]:
-        intervals: list[Interval] = []
-        for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
-            try:
-                opens_text, closes_text = (t.strip() for t in part.replace("–", "-").split("-"))
-                opens = dt.time.fromisoformat(opens_text)
-                closes = dt.time.fromisoformat(closes_text)
-            except ValueError as exc:
-                raise ValidationError(
-                    {f"day{day}": [_("Write each interval as HH:MM-HH:MM.")]}
-                ) from exc
-            intervals.append(Interval(weekday=day, opens=opens, closes=closes))
-        return intervals
+        try:
+            times = day_intervals(text)
+        except ValueError as exc:
+            raise ValidationError(
+                {f"day{day}": [_("Write each interval as HH:MM-HH:MM.")]}
+            ) from exc
+        return [Interval(weekday=day, opens=opens, closes=closes) for opens, closes in times]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -3,7 +3,6 @@ crews.services (skills, certificates, shifts at this outlet, absences); the rule
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +17,7 @@ from vehicles.models import Brand
 
 from ..common.display import local_name
 from .forms import WEEKDAY_LABELS
+from .intervals import day_intervals
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,15 +32,11 @@ class TechnicianAddForm(forms.Form):
 
 def parse_shifts(day: int, text: str) -> list[ShiftInput]:
     """`08:00-12:00, 13:00-17:00` as the shifts of one weekday; an empty text is no shift."""
-    shifts: list[ShiftInput] = []
-    for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
-        try:
-            starts_text, ends_text = (t.strip() for t in part.replace("–", "-").split("-"))
-            starts, ends = dt.time.fromisoformat(starts_text), dt.time.fromisoformat(ends_text)
-        except ValueError as exc:
-            raise ValidationError(_("Write each interval as HH:MM-HH:MM.")) from exc
-        shifts.append(ShiftInput(weekday=day, starts=starts, ends=ends))
-    return shifts
+    try:
+        times = day_intervals(text)
+    except ValueError as exc:
+        raise ValidationError(_("Write each interval as HH:MM-HH:MM.")) from exc
+    return [ShiftInput(weekday=day, starts=starts, ends=ends) for starts, ends in times]
 
 
 def shifts_text(technician: Technician, day: int) -> str:

@@ -121,6 +121,14 @@ def test_continue_without_a_time_says_so_next_to_the_times(shop, owner_client):
     assert " checked" not in page.split('id="free-times"')[1]
 
 
+@pytest.mark.parametrize("start", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:00:00-08:00"])
+def test_a_start_at_the_ends_of_the_calendar_is_no_free_time(shop, owner_client, start):
+    query = {"vehicle": shop.vehicle.pk, "service": "mnt-annual", "start": start}
+    response = owner_client.get("/outlets/SH-WEB-01/book/confirm/", query)
+    assert response.status_code == 302
+    assert response["Location"].endswith("#free-times")
+
+
 def test_the_picker_checks_no_time_and_groups_the_services(minhang, shop, owner_client):
     response = owner_client.get(PICK, {"vehicle": shop.vehicle.pk, "service": "mnt-annual"})
     page = response.content.decode()

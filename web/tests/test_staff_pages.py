@@ -645,7 +645,13 @@ def test_manager_saves_hours_with_a_lunch_break(floor):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("08:00-12:00, 11:00-18:00", "overlap"), ("8 to 5", "HH:MM-HH:MM"), ("18:00-08:00", "closes")],
+    [
+        ("08:00-12:00, 11:00-18:00", "overlap"),
+        ("8 to 5", "HH:MM-HH:MM"),
+        ("18:00-08:00", "closes"),
+        ("08:00+08:00-17:00", "HH:MM-HH:MM"),  # the outlet's zone decides, not an offset
+        ("08:00Z-17:00", "HH:MM-HH:MM"),
+    ],
 )
 def test_bad_hours_are_refused_with_the_message(floor, text, message):
     before = OpeningHours.objects.filter(outlet=floor["outlet"]).count()
@@ -653,6 +659,14 @@ def test_bad_hours_are_refused_with_the_message(floor, text, message):
     assert response.status_code == 400
     assert message in response.content.decode()
     assert OpeningHours.objects.filter(outlet=floor["outlet"]).count() == before
+
+
+def test_a_closure_at_the_end_of_the_calendar_is_refused_next_to_its_field(floor):
+    response = _client(floor["manager"]).post(
+        "/staff/SH-BOARD-01/manage/closures/", {"date": "9999-12-31"}
+    )
+    assert response.status_code == 400
+    assert 'id="id_date_error"' in response.content.decode()
 
 
 def test_a_closure_on_a_day_with_bookings_is_refused(floor):

@@ -330,6 +330,9 @@ def test_the_pages_and_their_messages_in_chinese(crew_floor):
     data = _edit_data(shift0="8 to 12")
     html = client.post(_edit_url(crew_floor["technician"]), data).content.decode()
     assert _chinese("Write each interval as HH:MM-HH:MM.") in html
+    offset = client.post(_edit_url(crew_floor["technician"]), _edit_data(shift0="08:00Z-12:00"))
+    assert offset.status_code == 400
+    assert _chinese("Write each interval as HH:MM-HH:MM.") in offset.content.decode()
     assert _chinese("Skills, certificates and shifts") in html
     assert 'value="8 to 12"' in html
 
