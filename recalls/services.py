@@ -85,8 +85,12 @@ def affected_resolve_ranges(*, campaign: RecallCampaign | None = None) -> int:
 
 
 def affected_link_vehicles() -> int:
-    """Link listed VINs to the platform's vehicles registered since the list was uploaded."""
-    platform = Vehicle.objects.filter(vin=OuterRef("vin"))
+    """Link listed VINs to the platform's vehicles registered since the list was uploaded: a
+    car of the campaign's brand only (a VIN on a brand's list is no reason to reach the owner
+    of another brand's car)."""
+    platform = Vehicle.objects.filter(
+        vin=OuterRef("vin"), model__brand__recall_campaigns=OuterRef("campaign_id")
+    )
     return AffectedVehicle.objects.filter(Exists(platform), vehicle__isnull=True).update(
         vehicle=Subquery(platform.values("pk")[:1]), updated_at=timezone.now()
     )

@@ -84,7 +84,9 @@ def vehicle_claim(*, owner: User, vin: str, via: str, template: Vehicle, **how) 
                 booking=booking, to=Booking.Status.CANCELLED, actor=None, reason=reason
             )
         notify_vehicle_released(vehicle=released, holder=holder)
-    AffectedVehicle.objects.filter(vin=vin).update(vehicle=result.vehicle)
+    AffectedVehicle.objects.filter(
+        vin=vin, campaign__brand_id=result.vehicle.model.brand_id
+    ).update(vehicle=result.vehicle)
     return result
 
 

@@ -3,7 +3,8 @@
 A recall reaches a million cars at once: built in Python, each notice cost its rows' models,
 their values prepared field by field and a statement of thousands of placeholders: many minutes
 for a million cars (bench/recalls.py). Here the rows are made from the
-affected-vehicle rows joined to their campaign, service, car and owner, in the statement itself:
+affected-vehicle rows joined to their campaign, service, car (of the campaign's brand: never
+another brand's car that shares a listed VIN) and owner, in the statement itself:
   key      `vehicle:<id>:recall_notice:<campaign>[:follow-up]:<channel>`, unique: a notice
            recorded twice is recorded once (ON CONFLICT DO NOTHING);
   channels every one with an address, opted out or not (a safety notice: outbox.SAFETY_KINDS),
@@ -27,7 +28,7 @@ from psycopg import sql
 from accounts.models import User
 from outlets.models import ServiceType
 from recalls.models import AffectedVehicle, RecallCampaign
-from vehicles.models import Vehicle
+from vehicles.models import Vehicle, VehicleModel
 
 from ..models import Notification
 from .dispatch import notifications_kick
@@ -53,6 +54,7 @@ FROM {affected} a
 JOIN {campaigns} c ON c.id = a.campaign_id
 JOIN {services} s ON s.id = c.service_type_id
 JOIN {vehicles} v ON v.id = a.vehicle_id
+JOIN {models} m ON m.id = v.model_id AND m.brand_id = c.brand_id
 JOIN {users} u ON u.id = v.owner_id
 CROSS JOIN LATERAL (VALUES (1, %(sms)s, u.phone), (2, %(email)s, u.email))
     AS ch(position, channel, address)
@@ -95,6 +97,7 @@ def notify_recall_rows(*, affected_ids: Sequence[int], follow_up: bool, now: dat
         campaigns=_table(RecallCampaign),
         services=_table(ServiceType),
         vehicles=_table(Vehicle),
+        models=_table(VehicleModel),
         users=_table(User),
     )
     params: dict[str, Any] = {

@@ -18,6 +18,7 @@ from bookings.lifecycle.walk_ins import walk_in_register
 from bookings.models import Booking, Notification
 from bookings.notify.outbox import notify_booking_ready
 from bookings.tests.factories import BookingFactory, next_local
+from recalls.tests.factories import AffectedVehicleFactory, RecallCampaignFactory
 from vehicles.models import DeliveryRecord, Vehicle
 from vehicles.tests.factories import UnverifiedVehicleFactory, brand
 
@@ -131,3 +132,27 @@ def test_at_the_counter_a_visit_the_seller_booked_stays_the_sellers(world, sale)
     assert (visit.owner, visit.vehicle) == (world.owner, world.vehicle)
     assert visit.notes == "Seller's note: leave the key at the desk"
     assert not Booking.objects.filter(owner=sale["buyer"]).exists()
+
+
+def test_the_cars_recall_rows_follow_the_buyer_only_for_its_own_brand(world, sale):
+    """Another brand's campaign that listed the same VIN does not get the buyer's car."""
+    own = AffectedVehicleFactory(campaign=RecallCampaignFactory(), vehicle=world.vehicle)
+    other = AffectedVehicleFactory(
+        campaign=RecallCampaignFactory(brand=brand("AITO")), vehicle=None, vin=world.vehicle.vin
+    )
+    visit = walk_in_register(
+        outlet=world.outlet,
+        actor=world.advisor,
+        vin=world.vehicle.vin,
+        service_codes=[world.service.code],
+    )
+    vehicle_verify_at_counter(
+        outlet=world.outlet,
+        staff=world.advisor,
+        booking_reference=visit.reference,
+        phone=BUYER_PHONE,
+    )
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert own.vehicle == _buyer_car(world)
+    assert other.vehicle is None

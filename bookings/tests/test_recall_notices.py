@@ -20,7 +20,7 @@ from outlets.tests.factories import OutletFactory
 from recalls.models import AffectedVehicle
 from recalls.services import NOTICE_SCAN_TASK
 from recalls.tests.factories import AffectedVehicleFactory, RecallCampaignFactory
-from vehicles.tests.factories import VehicleFactory, valid_vin, vehicle_model
+from vehicles.tests.factories import VehicleFactory, brand, valid_vin, vehicle_model
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,28 @@ def test_one_notice_per_vehicle_campaign_and_channel_and_a_second_scan_records_n
     assert row.state == State.NOTIFIED
     assert row.notified_at is not None
     assert all(n.vehicle_id == row.vehicle_id for n in notices())
+
+
+def test_a_listed_vin_reaches_only_a_car_of_the_campaigns_brand():
+    """AITO lists a VIN not yet on the platform; a Luxeed owner then registers a car with that
+    VIN. The campaign must not reach them (a safety notice ignores opt-outs), nor tell AITO's
+    admins that the car was registered."""
+    aito = RecallCampaignFactory(brand=brand("AITO"))
+    listed = AffectedVehicleFactory(campaign=aito, vehicle=None, vin=valid_vin(4242))
+    luxeed_car = VehicleFactory(vin=listed.vin, model=vehicle_model("luxeed-s7"))
+    recall_notices_record()
+    listed.refresh_from_db()
+    assert (listed.vehicle_id, listed.state) == (None, State.AFFECTED)
+    assert not notices(recipient=luxeed_car.owner).exists()
+
+
+def test_a_notice_is_never_written_for_another_brands_car_however_it_was_linked():
+    aito = RecallCampaignFactory(brand=brand("AITO"))
+    mislinked = AffectedVehicleFactory(
+        campaign=aito, vehicle=VehicleFactory(model=vehicle_model("luxeed-s7"))
+    )
+    recall_notices_record()
+    assert not notices(vehicle=mislinked.vehicle).exists()
 
 
 def test_a_vehicle_in_two_campaigns_hears_of_each():
