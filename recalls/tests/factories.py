@@ -2,6 +2,7 @@ import factory
 
 from outlets.models import ServiceType
 from recalls.models import AffectedVehicle, RecallCampaign
+from vehicles.models import VehicleModel
 from vehicles.tests.factories import brand
 
 
@@ -36,6 +37,16 @@ class AffectedVehicleFactory(factory.django.DjangoModelFactory):
         model = AffectedVehicle
 
     campaign = factory.SubFactory(RecallCampaignFactory)
-    vehicle = factory.SubFactory("vehicles.tests.factories.VehicleFactory")
+    # A car of the campaign's brand: a campaign reaches no other brand's cars.
+    vehicle = factory.SubFactory(
+        "vehicles.tests.factories.VehicleFactory",
+        model=factory.LazyAttribute(
+            lambda car: (
+                VehicleModel.objects.filter(brand=car.factory_parent.campaign.brand)
+                .order_by("code")
+                .first()
+            )
+        ),
+    )
     vin = factory.SelfAttribute("vehicle.vin")
     source = AffectedVehicle.Source.LIST
