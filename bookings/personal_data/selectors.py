@@ -79,6 +79,12 @@ def _code_address(address: str, *, vehicle_code: bool) -> str:
     return mask_phone(address) if vehicle_code and address else address
 
 
+def _record_phone(phone: str, user: User) -> str:
+    """A delivery record names the person by their proven phone, or names a phone they proved
+    a car by (a fleet's, a seller's): that one only masked."""
+    return phone if user.phone_is_verified and phone == user.verified_phone else mask_phone(phone)
+
+
 def _code(row: OneTimeCode) -> dict[str, Any]:
     return {
         "purpose": row.purpose,
@@ -200,7 +206,7 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             {
                 "brand": record.brand.code,
                 "vin": record.vin,
-                "buyer_phone": record.buyer_phone,
+                "buyer_phone": _record_phone(record.buyer_phone, user),
                 "uploaded_at": _iso(record.uploaded_at),
             }
             for record in delivery_records_naming(user).order_by("uploaded_at", "id")

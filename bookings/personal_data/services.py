@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,6 +154,10 @@ def account_erase(*, user: User, password: str, now: datetime | None = None) -> 
     NotificationDelivery.objects.filter(notification__recipient=user).update(
         address="", subject="", body=""
     )
-    # Stored answers replayed for a repeated POST carry the booking as it was shown.
-    IdempotencyKey.objects.filter(user=user).delete()
+    # Stored answers replayed for a repeated POST carry the booking as it was shown: the
+    # person's own, and staff's about the person's bookings (a cancel, a check-in, a walk-in).
+    references = list(Booking.objects.filter(owner=user).values_list("reference", flat=True))
+    IdempotencyKey.objects.filter(
+        Q(user=user) | Q(response_body__reference__in=references)
+    ).delete()
     return cancelled

@@ -1,11 +1,13 @@
 """A booking as its owner and the outlet's staff read it: every instant in the outlet's own zone
 with its offset, so that no reader has to guess whose clock a time is on."""
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Booking
+from ..models import Booking, BookingEvent
 
 
 def local_iso(value, booking: Booking) -> str | None:
@@ -103,11 +105,28 @@ class BookingOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+@extend_schema_field({"type": "string", "nullable": True})
+class _Actor(serializers.Field):
+    """Who acted, by username; on a walk-in, whose owner is shown masked, the owner's own
+    events say "owner": their username could name them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, event: BookingEvent) -> str | None:
+        if event.actor is None:
+            return None
+        booking = event.booking
+        if event.actor_id == booking.owner_id and booking.channel == Booking.Channel.WALK_IN:
+            return "owner"
+        return event.actor.username
+
+
 class EventOutputSerializer(serializers.Serializer):
     kind = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = _Actor(allow_null=True)
     details = serializers.JSONField()
     at = serializers.DateTimeField(source="created_at")
 

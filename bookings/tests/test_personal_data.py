@@ -249,3 +249,29 @@ def test_erase_leaves_other_owners_alone(world, history):
 def test_erase_service_checks_the_password(world):
     with pytest.raises(RuleViolation):
         account_erase(user=world.owner, password="wrong")
+
+
+def test_erase_forgets_the_answers_staff_could_replay_about_the_persons_bookings(world):
+    """A staff POST repeated with its Idempotency-Key replays the first answer for a day: after
+    the owner's erasure it must not bring back their name, address and notes."""
+    booking = BookingFactory(
+        owner=world.owner,
+        vehicle=world.vehicle,
+        outlet=world.outlet,
+        bay=world.bays[0],
+        mode=Booking.Mode.PICKUP_DELIVERY,
+        pickup_address="88 Century Avenue, Pudong",
+        notes="Gate code 4711",
+        services=[world.service],
+        start=world.start(days=3),
+    )
+    staff = world.api("advisor")
+    path = f"/api/v1/bookings/{booking.reference}/cancel/"
+    first = staff.post(path, {"reason": "bay closed"}, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert "Gate code 4711" in str(first.json())
+    erased = world.api("owner").delete("/api/v1/me/", {"password": PASSWORD}, format="json")
+    assert erased.status_code == 204
+    replay = staff.post(path, {"reason": "bay closed"}, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert "Idempotent-Replayed" not in replay.headers
+    assert "Gate code 4711" not in str(replay.json())
+    assert "Century Avenue" not in str(replay.json())

@@ -92,6 +92,20 @@ def test_export_holds_the_delivery_records_naming_my_proven_phone(world, claimed
     ]
 
 
+def test_export_masks_a_records_phone_that_is_not_mine(world):
+    """A car proved by the code to a fleet's phone: the export shows that phone as the verify
+    answer did, masked."""
+    fleet = "+8613912345678"
+    vin = valid_vin(731, wmi="LVV")
+    _record(world, vin, fleet)
+    car = UnverifiedVehicleFactory(owner=world.owner, vin=vin, model=vehicle_model("luxeed-r7"))
+    sent = vehicle_code_request(user=world.owner, vehicle=car)
+    vehicle_code_confirm(user=world.owner, vehicle=car, code=sent.issued.code)
+    data = _export(world)
+    assert [r["buyer_phone"] for r in data["delivery_records"]] == [sent.sent_to]
+    assert fleet not in json.dumps(data)
+
+
 def test_the_records_naming_me_are_found_by_index_not_by_reading_every_record(world, claimed):
     """Two million delivery records at the alliance's size: the export and the erasure walk
     the index of the records the owner's verifications name and that of their proven phone."""

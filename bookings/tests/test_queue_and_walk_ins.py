@@ -3,6 +3,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from bookings.lifecycle.feedback import feedback_leave
+from bookings.lifecycle.walk_ins import walk_in_register
 from bookings.models import Booking
 from bookings.queue import outlet_queue
 from bookings.tests.factories import BookingFactory, next_local, waiting_walk_in
@@ -38,6 +40,25 @@ def test_walk_in_with_a_new_vin_creates_the_vehicle_and_takes_a_free_bay(world):
     assert not vehicle.owner.is_active
     assert not vehicle.owner.has_usable_password()
     assert body["owner"]["name"] == "counter customer"
+
+
+def test_a_walk_ins_history_names_its_masked_owner_only_as_owner(world):
+    """Staff of any outlet register a walk-in from a VIN and see its owner masked (李*): the
+    owner's own events in its history must not give their username away."""
+    world.owner.username = "li.hua.1988"
+    world.owner.save()
+    visit = walk_in_register(
+        outlet=world.outlet,
+        actor=world.advisor,
+        vin=world.vehicle.vin,
+        service_codes=[world.service.code],
+    )
+    Booking.objects.filter(pk=visit.pk).update(status=Booking.Status.COMPLETED)
+    feedback_leave(booking=Booking.objects.get(pk=visit.pk), owner=world.owner, rating=4)
+    body = world.api("advisor").get(f"/api/v1/bookings/{visit.reference}/").json()
+    assert "li.hua.1988" not in str(body)
+    assert [e["actor"] for e in body["events"]][-1] == "owner"
+    assert world.advisor.username in [e["actor"] for e in body["events"]]
 
 
 def test_walk_in_of_a_known_vehicle_reuses_it(world):
