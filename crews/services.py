@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from hima_service.exceptions import NotFound
 from outlets.models import Outlet, OutletMembership
 
 from .models import Absence, BrandAuthorization, Shift, Technician
@@ -152,6 +153,39 @@ def technician_update(
 def technician_retire(*, technician: Technician, outlet: Outlet) -> Technician:
     """Retire a technician (is_active false): never deleted, as bookings name them."""
     return technician_update(technician=technician, outlet=outlet, is_active=False)
+
+
+def _recorded_absences(technician: Technician, *, without: int | None = None) -> list[AbsenceInput]:
+    return [
+        AbsenceInput(first_day=a.first_day, last_day=a.last_day, reason=a.reason)
+        for a in technician.absences.order_by("first_day", "id")
+        if a.pk != without
+    ]
+
+
+@transaction.atomic
+def technician_absence_add(
+    *, technician: Technician, outlet: Outlet, absence: AbsenceInput
+) -> Technician:
+    """Record one more absence, read with the others under the technician's lock: two managers
+    adding one each at once keep both (a list sent whole would keep the last one's)."""
+    locked = Technician.objects.select_for_update().get(pk=technician.pk)
+    return technician_update(
+        technician=locked, outlet=outlet, absences=[*_recorded_absences(locked), absence]
+    )
+
+
+@transaction.atomic
+def technician_absence_remove(
+    *, technician: Technician, outlet: Outlet, absence_id: int
+) -> Technician:
+    """Remove one recorded absence (NotFound for another technician's), under the lock."""
+    locked = Technician.objects.select_for_update().get(pk=technician.pk)
+    if not locked.absences.filter(pk=absence_id).exists():
+        raise NotFound()
+    return technician_update(
+        technician=locked, outlet=outlet, absences=_recorded_absences(locked, without=absence_id)
+    )
 
 
 def _apply(

@@ -1,14 +1,22 @@
 """The rules of keeping technicians, at the layer that owns them (crews.services)."""
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 
 from accounts.tests.factories import UserFactory
 from crews.models import Technician
 from crews.selectors import lapsing_certificates, technician_list
-from crews.services import technician_create, technician_retire, technician_update
+from crews.services import (
+    technician_absence_add,
+    technician_create,
+    technician_retire,
+    technician_update,
+)
 from crews.tests.factories import (
     AbsenceFactory,
     BrandAuthorizationFactory,
@@ -231,3 +239,48 @@ def test_certificates_lapsing_within_thirty_days_warn(outlet, django_assert_max_
     assert [a.brand.code for a in found[1].authorizations] == ["AITO"]
     assert found[1].outlet_ids == {outlet.pk}
     assert elsewhere not in [f.technician for f in found]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_adding_an_absence_at_once_keep_both():
+    """Real concurrent connections: the second waits on the technician's lock and then reads
+    the first's absence with the others, instead of sending back a list without it."""
+    outlet = OutletFactory()
+    technician = TechnicianFactory(outlet=outlet)
+    first_holds_the_lock, release = threading.Event(), threading.Event()
+    today = dt.date(2026, 12, 1)
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                technician_absence_add(
+                    technician=technician,
+                    outlet=outlet,
+                    absence={"first_day": today, "last_day": today, "reason": "leave"},
+                )
+                first_holds_the_lock.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            first_holds_the_lock.wait(10)
+            later = today + dt.timedelta(days=9)
+            technician_absence_add(
+                technician=technician,
+                outlet=outlet,
+                absence={"first_day": later, "last_day": later, "reason": "course"},
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_holds_the_lock.wait(10)
+    time.sleep(0.3)  # the second is now waiting on the lock
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(technician.absences.values_list("reason", flat=True)) == ["course", "leave"]

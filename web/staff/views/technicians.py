@@ -20,6 +20,8 @@ from crews.models import Technician
 from crews.selectors import technician_get, technician_list
 from crews.services import (
     AbsenceInput,
+    technician_absence_add,
+    technician_absence_remove,
     technician_create,
     technician_retire,
     technician_update,
@@ -150,16 +152,6 @@ def technician_edit(request: HttpRequest, code: str, technician_id: int) -> Http
     return _edit_page(request, outlet, technician, form=form, status=400)
 
 
-def _absences(technician: Technician, *, without: int | None = None) -> list[AbsenceInput]:
-    """Every absence on record, past ones too (the service replaces the whole list), but the
-    one `without` names."""
-    return [
-        AbsenceInput(first_day=a.first_day, last_day=a.last_day, reason=a.reason)
-        for a in technician.absences.all()
-        if a.pk != without
-    ]
-
-
 @login_required
 @require_POST
 def absence_add(request: HttpRequest, code: str, technician_id: int) -> HttpResponse:
@@ -167,9 +159,10 @@ def absence_add(request: HttpRequest, code: str, technician_id: int) -> HttpResp
     technician = _technician(outlet, technician_id)
     form = AbsenceForm(request.POST)
     if form.is_valid():
-        absences = [*_absences(technician), AbsenceInput(**form.cleaned_data)]
         try:
-            technician_update(technician=technician, outlet=outlet, absences=absences)
+            technician_absence_add(
+                technician=technician, outlet=outlet, absence=AbsenceInput(**form.cleaned_data)
+            )
         except (ValidationError, DomainError) as exc:
             # The recorded absences passed before: what the service refuses is the new one.
             form_error(form, _rekeyed(exc, {"absences": "last_day"}))
@@ -185,12 +178,14 @@ def absence_remove(request: HttpRequest, code: str, technician_id: int) -> HttpR
     outlet = managed_outlet(request, code)
     technician = _technician(outlet, technician_id)
     form = AbsenceRemoveForm(request.POST)
-    recorded = {a.pk for a in technician.absences.all()}
-    if not form.is_valid() or form.cleaned_data["absence"] not in recorded:
-        raise Http404  # another technician's absence, or none
-    kept = _absences(technician, without=form.cleaned_data["absence"])
+    if not form.is_valid():
+        raise Http404
     try:
-        technician_update(technician=technician, outlet=outlet, absences=kept)
+        technician_absence_remove(
+            technician=technician, outlet=outlet, absence_id=form.cleaned_data["absence"]
+        )
+    except NotFound as exc:
+        raise Http404 from exc  # another technician's absence, or none
     except (ValidationError, DomainError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
