@@ -37,6 +37,9 @@ from hima_service.exceptions import TooManyAttempts
 from .models import OneTimeCode, User
 
 CODE_DIGITS = 6
+# A code as people type it, for the API's and the pages' fields: its digits, spaces around
+# forgiven (full-width digits too: code_check reads them as ASCII).
+CODE_PATTERN = rf"^\s*\d{{{CODE_DIGITS}}}\s*$"
 CODE_TTL = timedelta(minutes=10)
 MAX_TRIES = 5
 SEND_WINDOW = timedelta(hours=1)

@@ -44,6 +44,15 @@ def _channel(user: User, identifier: str) -> tuple[str, str] | None:
     return next(((kind, proven[kind]) for kind in order if kind in proven), None)
 
 
+def password_reset_requested() -> str:
+    """What the API and the page answer every request, in the active language: the same
+    sentence whether or not a code was sent."""
+    return _(
+        "If this names an account with a verified phone or e-mail address, a code to set a new "
+        "password is on its way. It is valid for 10 minutes."
+    )
+
+
 def password_reset_request(*, identifier: str) -> IssuedCode | None:
     """Send a code for a new password to the account `identifier` names (its username, or a
     phone or e-mail address it verified: accounts.selectors.account_for_recovery). None, and

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from accounts.codes import CODE_PATTERN
+
 
 class PhoneInputSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32)
@@ -10,7 +12,7 @@ class EmailInputSerializer(serializers.Serializer):
 
 
 class CodeInputSerializer(serializers.Serializer):
-    code = serializers.RegexField(r"^\s*\d{6}\s*$", max_length=12)
+    code = serializers.RegexField(CODE_PATTERN, max_length=12)
 
 
 class CodeSentOutputSerializer(serializers.Serializer):
@@ -53,5 +55,5 @@ class PasswordResetRequestedOutputSerializer(serializers.Serializer):
 
 
 class PasswordResetConfirmInputSerializer(PasswordResetInputSerializer):
-    code = serializers.RegexField(r"^\s*\d{6}\s*$", max_length=12)
+    code = serializers.RegexField(CODE_PATTERN, max_length=12)
     new_password = serializers.CharField(max_length=128, trim_whitespace=False)

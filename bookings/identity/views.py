@@ -3,7 +3,6 @@ its delivery record, staff verifying an owner at the counter, and a forgotten pa
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -160,10 +159,7 @@ class PasswordResetView(_PasswordResetView):
     def post(self, request):
         data = _parse(PasswordResetInputSerializer, request.data)
         recovery.password_reset_request(identifier=data["account"])
-        detail = _(
-            "If this names an account with a verified phone or e-mail address, a code to set a "
-            "new password is on its way. It is valid for 10 minutes."
-        )
+        detail = recovery.password_reset_requested()
         return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -102,21 +102,26 @@ class LanguageForm(forms.Form):
     next = forms.CharField(required=False)
 
 
+def new_password_field() -> forms.CharField:
+    """A new password as the change and the reset of a password ask for it."""
+    return forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+
+
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
         label=_("Current password"), strip=False, widget=forms.PasswordInput()
     )
-    new_password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(),
-        help_text=_("At least 8 characters, not only digits, not a common password."),
-    )
+    new_password = new_password_field()
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].widget.attrs["autocomplete"] = "current-password"
-        self.fields["new_password"].widget.attrs["autocomplete"] = "new-password"
 
 
 class PasswordForgotForm(forms.Form):
@@ -129,13 +134,7 @@ class PasswordForgotForm(forms.Form):
 
 class PasswordResetForm(forms.Form):
     code = CodeField()
-    new_password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters, not only digits, not a common password."),
-    )
+    new_password = new_password_field()
 
 
 class EraseForm(forms.Form):

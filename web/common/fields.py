@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.codes import CODE_PATTERN
+
 
 class CodeField(forms.RegexField):
     """A one-time code as accounts.codes makes them: 6 digits, spaces around forgiven. The
@@ -14,7 +16,7 @@ class CodeField(forms.RegexField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            regex=r"^\s*\d{6}\s*$",
+            regex=CODE_PATTERN,
             max_length=12,
             label=_("Code (6 digits)"),
             error_messages={"invalid": _("Enter the 6 digits of the code.")},

@@ -11,7 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bookings.identity.recovery import password_reset_confirm, password_reset_request
+from bookings.identity.recovery import (
+    password_reset_confirm,
+    password_reset_request,
+    password_reset_requested,
+)
 from hima_service.exceptions import DomainError
 
 from ...common.errors import form_error
@@ -38,14 +42,7 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
         account = form.cleaned_data["account"].strip()
         password_reset_request(identifier=account)
         request.session[SESSION_KEY] = account
-        # The same words whether or not an account was found (see bookings.identity.recovery).
-        messages.info(
-            request,
-            _(
-                "If this names an account with a verified phone or e-mail address, a code to "
-                "set a new password is on its way. It is valid for 10 minutes."
-            ),
-        )
+        messages.info(request, password_reset_requested())
         return redirect("web:password-reset")
     status = 400 if form.is_bound else 200
     return render(request, "web/password_forgot.html", {"form": form}, status=status)
