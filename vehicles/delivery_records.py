@@ -155,7 +155,9 @@ def _check(brand: Brand, lines: list[tuple[int, str, str]]) -> dict[tuple[str, s
 def delivery_records_import(
     *, brand: Brand, uploaded_by: User, data: bytes, is_json: bool, now: datetime | None = None
 ) -> DeliveryImport:
-    """Import a brand's delivery records, all or nothing; a record already there is kept."""
+    """Import a brand's delivery records, all or nothing. A record already there is uploaded
+    again: it becomes its VIN's latest (a car bought back, or a wrong later line corrected), so
+    that the owner's code goes to the phone the brand named last."""
     now = now or timezone.now()
     text = _decode(data)
     lines = _json_lines(text) if is_json else _csv_lines(text)
@@ -175,7 +177,9 @@ def delivery_records_import(
             )
             for vin, phone in records
         ],
-        ignore_conflicts=True,
+        update_conflicts=True,
+        unique_fields=["brand", "vin", "buyer_phone"],
+        update_fields=["uploaded_by", "uploaded_at"],
         batch_size=2000,
     )
     added = DeliveryRecord.objects.filter(brand=brand).count() - before

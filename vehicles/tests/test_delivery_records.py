@@ -5,6 +5,7 @@ import pytest
 from conftest import client_for
 from outlets.tests.factories import OutletMembershipFactory
 from vehicles.models import DeliveryRecord
+from vehicles.ownership import latest_delivery_record
 from vehicles.tests.factories import (
     BrandMembershipFactory,
     VehicleFactory,
@@ -94,3 +95,19 @@ def test_a_file_csv_or_json_cannot_read_answers_400(aito_admin):
     )
     assert deep.status_code == 400
     assert not DeliveryRecord.objects.exists()
+
+
+def test_a_record_uploaded_again_becomes_its_vins_latest(aito_admin, time_machine):
+    # Sold to the first buyer, resold, then bought back (or the later line was a mistake): the
+    # brand's last word names the first buyer again, and the owner's code must go there.
+    vin = valid_vin(4)
+    for day, phone in [("2026-01-05", "13900000001"), ("2026-03-05", "13900000002")]:
+        time_machine.move_to(f"{day}T10:00:00+08:00")
+        upload_csv(aito_admin, f"{vin},{phone}\n")
+    time_machine.move_to("2026-06-05T10:00:00+08:00")
+    response = upload_csv(aito_admin, f"{vin},13900000001\n")
+    assert response.json()["already"] == 1
+    assert latest_delivery_record(vin=vin, brand_id=brand("AITO").pk).buyer_phone == (
+        "+8613900000001"
+    )
+    assert DeliveryRecord.objects.filter(vin=vin).count() == 2
