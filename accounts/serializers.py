@@ -7,7 +7,10 @@ from .models import User, validate_time_zone
 
 class RegisterInputSerializer(serializers.Serializer):
     username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    # Not trimmed, as at sign-in: spaces a person typed are part of the password.
+    password = serializers.CharField(
+        write_only=True, style={"input_type": "password"}, trim_whitespace=False, max_length=128
+    )
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32, default="")
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
@@ -37,7 +40,9 @@ class RegisterInputSerializer(serializers.Serializer):
 
 
 class TokenInputSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    # No username is longer (User.username), and a longer one would not fit the failed
+    # attempt django-axes records.
+    username = serializers.CharField(max_length=150)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 

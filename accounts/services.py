@@ -14,6 +14,7 @@ from knox.models import AuthToken
 from hima_service.exceptions import RuleViolation
 
 from .models import User
+from .phones import normalize_phone
 
 
 @transaction.atomic
@@ -28,11 +29,12 @@ def user_register(
     language: str = User.Language.ZH_HANS,
     time_zone: str = "",
 ) -> User:
-    """Create an owner account; the password must pass the configured validators."""
+    """Create an owner account; the password must pass the configured validators. A phone
+    given is stored in its one form (accounts.phones), unverified."""
     user = User(
         username=username,
         email=email,
-        phone=phone,
+        phone=_phone(phone),
         first_name=first_name,
         last_name=last_name,
         language=language,
@@ -48,6 +50,16 @@ def user_register(
     except IntegrityError as exc:  # a sign-up of the same name, in any case, got there first
         raise ValidationError({"username": [_("This username is already taken.")]}) from exc
     return user
+
+
+def _phone(value: str) -> str:
+    """A typed phone in its one form, or "" for none; a field error on `phone` otherwise."""
+    if not value.strip():
+        return ""
+    try:
+        return normalize_phone(value)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
 
 
 @dataclass(frozen=True)
@@ -137,9 +149,11 @@ def user_anonymize(*, user: User) -> User:
 
 @transaction.atomic
 def user_update(*, user: User, **changes) -> User:
-    """Change a user's own profile and notification preferences."""
+    """Change a user's own profile and notification preferences (a phone in its one form)."""
     if not changes:
         return user
+    if "phone" in changes:
+        changes["phone"] = _phone(changes["phone"])
     for field, value in changes.items():
         setattr(user, field, value)
     user.full_clean(exclude=["password"])

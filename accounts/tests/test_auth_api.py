@@ -69,6 +69,46 @@ def test_register_weak_password_is_a_field_error(api):
     assert not User.objects.filter(username="newbie").exists()
 
 
+def test_a_password_with_spaces_signs_in_as_it_was_chosen(api):
+    password = " Xq9!long-pass-77 "
+    registered = api.post("/api/v1/auth/register/", {"username": "spacey", "password": password})
+    assert registered.status_code == 201, registered.json()
+    signed_in = api.post("/api/v1/auth/token/", {"username": "spacey", "password": password})
+    assert signed_in.status_code == 200, signed_in.json()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("", ""), ("+86 139-0000-0001", "+8613900000001"), ("139 0000 0002", "+8613900000002")],
+)
+def test_a_phone_given_at_sign_up_is_kept_in_its_one_form(api, typed, stored):
+    body = {"username": "phoned", "password": "Xq9!long-pass-77", "phone": typed}
+    assert api.post("/api/v1/auth/register/", body).status_code == 201
+    assert User.objects.get(username="phoned").phone == stored
+
+
+@pytest.mark.parametrize("path", ["register", "me"])
+def test_a_phone_that_is_not_one_is_a_field_error_and_changes_nothing(api, owner_api, owner, path):
+    if path == "register":
+        body = {"username": "phoney", "password": "Xq9!long-pass-77", "phone": "abc"}
+        response = api.post("/api/v1/auth/register/", body)
+    else:
+        response = owner_api.patch("/api/v1/me/", {"phone": "abc", "first_name": "Changed"})
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "phone": ["Enter a mobile number, e.g. 13800138000 or +8613800138000."]
+    }
+    assert not User.objects.filter(username="phoney").exists()
+    owner.refresh_from_db()
+    assert owner.first_name != "Changed"
+
+
+def test_a_username_longer_than_any_is_a_field_error_at_sign_in(api):
+    response = api.post("/api/v1/auth/token/", {"username": "a" * 300, "password": "x"})
+    assert response.status_code == 400
+    assert "username" in response.json()["fields"]
+
+
 def test_wrong_password_is_refused(api):
     UserFactory(username="wang")
     response = api.post("/api/v1/auth/token/", {"username": "wang", "password": "wrong"})

@@ -42,6 +42,10 @@ class TimeZoneField(forms.ChoiceField):
 class SignInForm(AuthenticationForm):
     """Django's form: it calls authenticate(request=…), so every auth backend (axes) applies."""
 
+    # Django's form sets the field's max_length after building it, which validates nothing: a
+    # longer name would reach authenticate and not fit the failed attempt axes records.
+    username = UsernameField(max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
+
     error_messages = {
         "invalid_login": _("Wrong username or password."),
         "inactive": _("This account is inactive."),

@@ -155,6 +155,23 @@ def test_create_account_uses_the_api_rules(shop, client):
     assert weak.context["form"].errors["password"]
 
 
+def test_create_account_refuses_a_phone_that_is_not_one_next_to_its_field(client):
+    response = client.post(
+        "/create-account/", {"username": "phoney", "password": "Harmony-2026!", "phone": "abc"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["phone"] == [
+        "Enter a mobile number, e.g. 13800138000 or +8613800138000."
+    ]
+    assert not User.objects.filter(username="phoney").exists()
+
+
+def test_a_username_longer_than_any_is_a_field_error_at_sign_in(client):
+    response = client.post("/sign-in/", {"username": "a" * 300, "password": "x"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["username"]
+
+
 def test_sign_in_and_wrong_password(shop, client):
     wrong = client.post("/sign-in/", {"username": "web-owner", "password": "nope"})
     assert wrong.status_code == 400

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import login, logout
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, ngettext
@@ -13,6 +14,7 @@ from accounts.serializers import RegisterInputSerializer
 from accounts.services import user_register
 from bookings.access import admin_brand_ids, staff_outlet_ids
 
+from ...common.errors import form_error
 from ..forms import CreateAccountForm, SignInForm
 from ..throttle import create_account_refused_for
 from .pages import safe_next
@@ -70,9 +72,13 @@ def create_account(request: HttpRequest) -> HttpResponse:
         # The API's own input rules (username taken in any case, password validators).
         serializer = RegisterInputSerializer(data={**form.cleaned_data, "language": get_language()})
         if serializer.is_valid():
-            user = user_register(**serializer.validated_data)
-            login(request, user, backend=MODEL_BACKEND)
-            return redirect("web:vehicles")
+            try:
+                user = user_register(**serializer.validated_data)
+            except ValidationError as exc:  # a phone that is not one; a name taken meanwhile
+                form_error(form, exc)
+            else:
+                login(request, user, backend=MODEL_BACKEND)
+                return redirect("web:vehicles")
         for field, messages in serializer.errors.items():
             form.add_error(field if field in form.fields else None, [str(m) for m in messages])
     status = 400 if request.method == "POST" else 200
