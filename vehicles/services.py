@@ -161,7 +161,16 @@ def vehicle_update(
 
 @transaction.atomic
 def vehicle_delete(*, vehicle: Vehicle) -> None:
-    """Remove a vehicle that has never been booked; a booked one keeps the service history."""
+    """Remove a vehicle that has never been booked nor verified: a booked one keeps the service
+    history, a verified one the record of who proved it theirs (OwnershipVerification). Such a
+    car leaves the account when its next owner verifies it."""
     if vehicle.bookings.exists():
         raise Conflict(gettext("This vehicle has bookings and its service history must be kept."))
+    if vehicle.verifications.exists():
+        raise Conflict(
+            gettext(
+                "This vehicle was verified as yours and that record must be kept; it leaves "
+                "your vehicles when its next owner verifies it."
+            )
+        )
     vehicle.delete()

@@ -2,6 +2,7 @@ import pytest
 from django.utils import timezone
 
 from vehicles.models import OdometerReading, Vehicle
+from vehicles.ownership import vehicle_owner_verify
 from vehicles.tests.factories import VehicleFactory, valid_vin
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,17 @@ def test_owner_deletes_an_unbooked_vehicle(owner_api, owner):
     vehicle = VehicleFactory(owner=owner)
     assert owner_api.delete(f"/api/v1/vehicles/{vehicle.pk}/").status_code == 204
     assert not Vehicle.objects.filter(pk=vehicle.pk).exists()
+
+
+def test_a_verified_vehicle_is_kept_with_the_record_of_its_owner(owner_api, owner):
+    vehicle = VehicleFactory(owner=owner)
+    vehicle_owner_verify(
+        owner=owner, vin=vehicle.vin, via=Vehicle.VerifiedVia.DELIVERY_RECORD, template=vehicle
+    )
+    response = owner_api.delete(f"/api/v1/vehicles/{vehicle.pk}/")
+    assert response.status_code == 409
+    assert "next owner verifies it" in response.json()["detail"]
+    assert Vehicle.objects.filter(pk=vehicle.pk, released_at__isnull=True).exists()
 
 
 def test_vehicles_need_authentication(api):
