@@ -146,6 +146,14 @@ class OpenRecallSerializer(serializers.ModelSerializer):
             "booking",
         ]
 
+    def to_representation(self, instance: AffectedVehicle) -> dict:
+        data = super().to_representation(instance)
+        if instance.vehicle_id is not None and instance.vehicle_id != self.context.get("vehicle"):
+            # Another account holding the same VIN booked the fix: the car's recall is booked,
+            # but where and under which reference is that person's (rule 4).
+            data.update(outlet=None, booking="")
+        return data
+
 
 class VehicleWithRecallsSerializer(VehicleOutputSerializer):
     """The vehicle API's answer with the car's open recalls, which the view reads for the whole
@@ -159,4 +167,4 @@ class VehicleWithRecallsSerializer(VehicleOutputSerializer):
     @extend_schema_field(OpenRecallSerializer(many=True))
     def get_open_recalls(self, vehicle) -> list[dict]:
         rows = self.context.get("open_recalls", {}).get(vehicle.pk, [])
-        return OpenRecallSerializer(rows, many=True).data
+        return OpenRecallSerializer(rows, many=True, context={"vehicle": vehicle.pk}).data

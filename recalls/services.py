@@ -230,10 +230,14 @@ def recall_claim_for_booking(*, vehicle: Vehicle, services: Sequence[ServiceType
             _("This vehicle is not affected by an open recall that %(services)s fixes.")
             % {"services": ", ".join(uncovered)}
         )
-    if booked := sorted({row.booking_reference for row in rows if row.state == State.BOOKED}):
+    booked = [row for row in rows if row.state == State.BOOKED]
+    if own := sorted({row.booking_reference for row in booked if row.vehicle_id == vehicle.pk}):
         errors.append(
-            _("This recall is already booked (%(references)s).") % {"references": ", ".join(booked)}
+            _("This recall is already booked (%(references)s).") % {"references": ", ".join(own)}
         )
+    elif booked:
+        # Booked by another account holding the same VIN: its reference is that person's.
+        errors.append(_("This recall is already booked for this car from another account."))
     if errors:
         raise ValidationError({"services": errors})
     return RecallClaim(free_service_ids=recall_ids, rows=rows)

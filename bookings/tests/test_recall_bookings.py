@@ -11,6 +11,7 @@ from bookings.models import Booking
 from bookings.tests.test_races import as_user, race, statuses
 from recalls.models import AffectedVehicle, RecallCampaign
 from recalls.tests.factories import AffectedVehicleFactory, RecallCampaignFactory, recall_service
+from vehicles.models import Vehicle
 from vehicles.tests.factories import VehicleFactory, brand, vehicle_model
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,32 @@ def test_a_booked_recall_cannot_be_booked_twice(world, recall):
     assert second.status_code == 400
     assert first.json()["reference"] in second.json()["fields"]["services"][0]
     assert Booking.objects.count() == 1
+
+
+def test_another_holder_of_the_vin_is_not_shown_the_owners_recall_booking(world, recall):
+    # The owner's car is not verified yet, so another account may add the same VIN.
+    Vehicle.objects.filter(pk=world.vehicle.pk).update(verified_at=None, verified_via="")
+    other = world.api("other_owner")
+    added = other.post(
+        "/api/v1/vehicles/", {"vin": world.vehicle.vin, "model": world.vehicle.model.code}
+    )
+    assert added.status_code == 201, added.json()
+    reference = book(world, ["rcl-campaign"]).json()["reference"]
+
+    theirs = other.get(f"/api/v1/vehicles/{added.json()['id']}/").json()["open_recalls"]
+    again = other.post(
+        "/api/v1/bookings/",
+        {**world.payload(services=["rcl-campaign"]), "vehicle": added.json()["id"]},
+    )
+
+    # The car's recall is booked, but where and under which reference is the owner's.
+    assert [(r["state"], r["outlet"], r["booking"]) for r in theirs] == [("booked", None, "")]
+    assert again.status_code == 400
+    assert again.json()["fields"]["services"] == [
+        "This recall is already booked for this car from another account."
+    ]
+    mine = world.api("owner").get(f"/api/v1/vehicles/{world.vehicle.pk}/").json()
+    assert mine["open_recalls"][0]["booking"] == reference
 
 
 def test_completing_the_booking_closes_the_recall(world, recall, time_machine):
