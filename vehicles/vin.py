@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -11,12 +12,16 @@ from vininfo.exceptions import ValidationError as VinFormatError
 
 
 def normalize_vin(value: str) -> str:
-    """Upper-case and validate a VIN; raise a Django ValidationError naming what is wrong."""
+    """Upper-case and validate a VIN; raise a Django ValidationError naming what is wrong.
+
+    Full-width letters and digits (a Chinese input method's) become ASCII first (NFKC), as
+    one-time codes and phones do; other scripts stay refused."""
+    value = unicodedata.normalize("NFKC", value or "")
     try:
-        vin = Vin(value or "")
+        vin = Vin(value)
     except VinFormatError as exc:
         # vininfo's own sentences are English only: say the same thing in the user's language.
-        length = len((value or "").strip())
+        length = len(value.strip())
         message = (
             _("A VIN has 17 characters (%(count)s given).") % {"count": length}
             if length != 17

@@ -17,6 +17,17 @@ def test_vin_is_upper_cased_and_trimmed():
     assert normalize_vin(" lgwef4a56r0123456 ") == "LGWEF4A56R0123456"
 
 
+def test_a_vin_typed_in_full_width_is_read_as_ascii():
+    # A Chinese input method in full-width mode types ＬＭ８…; the same keystrokes as ASCII.
+    vin = valid_vin(1)
+    assert normalize_vin("".join(chr(ord(c) + 0xFEE0) for c in vin)) == vin
+
+
+def test_digits_of_another_script_are_refused():
+    with pytest.raises(ValidationError):
+        normalize_vin(valid_vin(1)[:-1] + "\u0663")  # ARABIC-INDIC DIGIT THREE
+
+
 def test_generated_vins_pass_the_library_check():
     assert normalize_vin(valid_vin(42)) == valid_vin(42)
     assert make_vin("LM8AB2C3", "R0000042")[8] == valid_vin(42)[8]
