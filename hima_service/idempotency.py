@@ -19,6 +19,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from rest_framework.response import Response
 
 from .exceptions import DomainError
@@ -32,12 +33,12 @@ MAX_KEY_LENGTH = 255
 class KeyReused(DomainError):
     status_code = 422
     code = "idempotency_key_reused"
-    default_detail = "This Idempotency-Key was already used for a different request."
+    default_detail = gettext_lazy("This Idempotency-Key was already used for a different request.")
 
 
 class BadKey(DomainError):
     code = "invalid_idempotency_key"
-    default_detail = "The Idempotency-Key header must be 1 to 255 visible characters."
+    default_detail = gettext_lazy("The Idempotency-Key header must be 1 to 255 visible characters.")
 
 
 def request_fingerprint(*, method: str, path: str, body: object) -> str:

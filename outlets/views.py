@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -105,7 +106,7 @@ class OutletClosureDetailView(APIView):
         try:
             date = dt.date.fromisoformat(day)
         except ValueError as exc:
-            raise NotFound("The outlet is not closed on that day.") from exc
+            raise NotFound(_("The outlet is not closed on that day.")) from exc
         services.closure_delete(outlet=outlet, date=date)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -35,7 +35,9 @@ class AwareDateTimeField(serializers.DateTimeField):
             except ValueError:
                 parsed = None
             if parsed is None:
-                raise serializers.ValidationError(f"Not an ISO-8601 date and time. {AWARE_HINT}")
+                raise serializers.ValidationError(
+                    _("Not an ISO-8601 date and time. %(hint)s") % {"hint": AWARE_HINT}
+                )
             if parsed.tzinfo is None:
                 raise serializers.ValidationError(AWARE_HINT)
             if not FIRST_DAY <= parsed.date() <= LAST_DAY:

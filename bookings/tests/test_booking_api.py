@@ -496,3 +496,12 @@ def test_cancelling_skips_the_reminders_and_tells_the_owner(world):
     message = Notification.objects.filter(booking__reference=reference, kind="cancelled")
     assert set(message.values_list("status", flat=True)) == {"pending"}
     assert {n["kind"] for n in cancelled.json()["notifications"]} >= {"cancelled"}
+
+
+def test_a_start_that_is_not_a_time_is_explained_in_the_owners_language(world):
+    response = world.api("owner").post(
+        "/api/v1/bookings/", world.payload(start="next tuesday"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 400
+    [message] = response.json()["fields"]["start"]
+    assert message.startswith("不是 ISO-8601 格式的日期时间。")

@@ -73,3 +73,16 @@ def test_a_blank_or_huge_key_is_refused(world):
     assert post(world, world.payload(), " ").json()["code"] == "invalid_idempotency_key"
     assert post(world, world.payload(), "x" * 300).status_code == 400
     assert not Booking.objects.exists()
+
+
+def test_a_refused_key_is_explained_in_the_owners_language(world):
+    owner = world.api("owner")
+    owner.credentials(HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    def send(key, **changes):
+        return owner.post("/api/v1/bookings/", world.payload(**changes), HTTP_IDEMPOTENCY_KEY=key)
+
+    assert send(" ").json()["detail"] == "Idempotency-Key 请求头须为 1 至 255 个可见字符。"
+    assert send("k-zh").status_code == 201
+    reused = send("k-zh", start=world.start(hour=11).isoformat())
+    assert reused.json()["detail"] == "此 Idempotency-Key 已用于另一个请求。"
