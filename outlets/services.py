@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from hima_service.exceptions import Conflict, NotFound
 
 from .models import Bay, Capability, Closure, OpeningHours, Outlet, capability_labels
+from .schedule import day_intervals
 from .selectors import outlet_local_today
 
 # How far ahead a closure is planned: next year's holidays, not the end of the calendar.
@@ -59,9 +60,9 @@ def validate_week(intervals: Iterable[Interval]) -> None:
             )
             continue
         by_day.setdefault(day, []).append(interval)
-    for day, day_intervals in sorted(by_day.items()):
-        day_intervals.sort(key=lambda i: i["opens"])
-        for before, after in zip(day_intervals, day_intervals[1:], strict=False):
+    for day, of_day in sorted(by_day.items()):
+        of_day.sort(key=lambda i: i["opens"])
+        for before, after in zip(of_day, of_day[1:], strict=False):
             # Touching intervals are one interval written twice: refused, to keep one truth.
             if after["opens"] <= before["closes"]:
                 errors.append(
@@ -74,18 +75,53 @@ def validate_week(intervals: Iterable[Interval]) -> None:
 
 @transaction.atomic
 def outlet_hours_replace(*, outlet: Outlet, intervals: Sequence[Interval]) -> Outlet:
-    """Replace the whole week's opening intervals at once; locks the outlet row so that two
-    managers saving at the same time leave one week, not a mix of both.
+    """Replace the whole week's opening intervals at once. Refused (409 naming them) while an
+    active booking still to start would no longer fit one opening interval of its day: as a
+    closure, new hours never strand a customer; the manager moves those bookings first.
 
-    Existing bookings are kept: changing hours only shapes future availability."""
+    Locks the outlet row before reading the bookings: two managers saving at the same time leave
+    one week, not a mix of both, and a booking being made meanwhile (it share-locks the row) is
+    either seen here or made against the new week."""
     validate_week(intervals)
     Outlet.objects.select_for_update().filter(pk=outlet.pk).first()
+    if outside := _outside_week(outlet=outlet, intervals=intervals):
+        raise Conflict(
+            _(
+                "%(count)s active booking(s) would fall outside these opening hours and must be "
+                "moved or cancelled first: %(refs)s."
+            )
+            % {"count": len(outside), "refs": _named(outside)},
+            fields={"hours": [_("Active bookings fall outside these hours.")]},
+        )
     OpeningHours.objects.filter(outlet=outlet).delete()
     OpeningHours.objects.bulk_create(
         OpeningHours(outlet=outlet, weekday=i["weekday"], opens=i["opens"], closes=i["closes"])
         for i in intervals
     )
     return outlet
+
+
+def _outside_week(*, outlet: Outlet, intervals: Sequence[Interval]) -> list[str]:
+    """The references of the outlet's active bookings still to start that no interval of the
+    week would hold whole (rule 2: one opening interval of the booking's local day, DST-exact as
+    the engine computes it), soonest first. A visit already under way is the workshop's."""
+    week: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for interval in intervals:
+        week.setdefault(interval["weekday"], []).append((interval["opens"], interval["closes"]))
+    zone = outlet.zone
+    upcoming = (
+        _active_bookings(outlet.bookings)
+        .filter(start__gt=timezone.now())
+        .order_by("start", "pk")
+        .values_list("reference", "start", "end")
+    )
+    outside: list[str] = []
+    for reference, start, end in upcoming:
+        day = start.astimezone(zone).date()
+        opening = day_intervals(day, week.get(day.weekday(), ()), zone)
+        if not any(opens <= start and end <= closes for opens, closes in opening):
+            outside.append(reference)
+    return outside
 
 
 def _active_bookings(related: Any) -> QuerySet:
@@ -95,7 +131,12 @@ def _active_bookings(related: Any) -> QuerySet:
 
 
 def _references(bookings: QuerySet, *, limit: int = 10) -> str:
-    references = list(bookings.order_by("start").values_list("reference", flat=True)[: limit + 1])
+    references = bookings.order_by("start").values_list("reference", flat=True)[: limit + 1]
+    return _named(list(references), limit=limit)
+
+
+def _named(references: Sequence[str], *, limit: int = 10) -> str:
+    """The first `limit` references, and "and more" when there are others."""
     named = ", ".join(references[:limit])
     if len(references) > limit:
         return _("%(references)s and more") % {"references": named}

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone, translation
 
 from bookings.models import Booking
-from bookings.tests.factories import BookingFactory
+from bookings.tests.factories import BookingFactory, next_local
 from conftest import client_for
 from outlets.models import Bay, Capability, Closure, OpeningHours, OutletMembership
 from outlets.tests.factories import (
@@ -211,6 +211,77 @@ def test_hours_must_be_a_list(manager_api):
 def test_an_empty_week_closes_the_outlet(manager_api, outlet):
     assert manager_api.put(f"{BASE}/hours/", {"hours": []}).status_code == 200
     assert not OpeningHours.objects.filter(outlet=outlet).exists()
+
+
+def _hours(opens: str, closes: str, *more: tuple[str, str]) -> dict:
+    """The same intervals every day of the week."""
+    intervals = [(opens, closes), *more]
+    return {
+        "hours": [
+            {"weekday": day, "opens": start, "closes": end}
+            for day in range(7)
+            for start, end in intervals
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    "week",
+    [
+        {"hours": []},  # closed every day
+        _hours("14:00", "18:00"),  # opens after the booking's start
+        _hours("08:00", "10:30", ("11:00", "18:00")),  # a break in the middle of the visit
+    ],
+    ids=["closed", "later", "break"],
+)
+def test_hours_that_leave_an_upcoming_booking_outside_are_refused_naming_it(
+    manager_api, outlet, week
+):
+    booking = BookingFactory(outlet=outlet, start=next_local(10, days=2))
+    hours_before = set(OpeningHours.objects.filter(outlet=outlet).values_list("opens", "closes"))
+
+    response = manager_api.put(f"{BASE}/hours/", week)
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "conflict"
+    assert "1 active booking" in body["detail"]
+    assert booking.reference in body["detail"]
+    assert body["fields"] == {"hours": ["Active bookings fall outside these hours."]}
+    after = set(OpeningHours.objects.filter(outlet=outlet).values_list("opens", "closes"))
+    assert after == hours_before
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_hours_that_still_hold_every_upcoming_booking_are_saved(manager_api, outlet):
+    BookingFactory(outlet=outlet, start=next_local(10, days=2))  # 10:00–11:00, fits
+    # Neither a cancelled booking nor one already under way holds the hours.
+    BookingFactory(outlet=outlet, start=next_local(15, days=2), status=Booking.Status.CANCELLED)
+    started = timezone.now() - dt.timedelta(minutes=30)
+    BookingFactory(
+        outlet=outlet,
+        start=started,
+        end=started + dt.timedelta(hours=1),
+        status=Booking.Status.IN_SERVICE,
+    )
+
+    response = manager_api.put(f"{BASE}/hours/", _hours("10:00", "11:00"))
+
+    assert response.status_code == 200
+    assert set(OpeningHours.objects.filter(outlet=outlet).values_list("opens", "closes")) == {
+        (dt.time(10), dt.time(11))
+    }
+
+
+def test_bookings_are_held_to_the_hours_on_the_outlets_own_clock(manager_api, outlet):
+    # 10:00 in Munich is 16:00 or 17:00 in Shanghai: the booking's day and time are Munich's.
+    outlet.time_zone = "Europe/Berlin"
+    outlet.save(update_fields=["time_zone"])
+    BookingFactory(outlet=outlet, start=next_local(10, days=2, tz="Europe/Berlin"))
+
+    assert manager_api.put(f"{BASE}/hours/", _hours("13:00", "20:00")).status_code == 409
+    assert manager_api.put(f"{BASE}/hours/", _hours("08:00", "12:00")).status_code == 200
 
 
 # --- closures ---

@@ -661,6 +661,17 @@ def test_bad_hours_are_refused_with_the_message(floor, text, message):
     assert OpeningHours.objects.filter(outlet=floor["outlet"]).count() == before
 
 
+def test_hours_that_leave_a_booking_outside_are_refused_naming_it(floor):
+    booking = BookingFactory(outlet=floor["outlet"], bay=floor["outlet"].bays.first())
+    before = OpeningHours.objects.filter(outlet=floor["outlet"]).count()
+    # The booking is at 10:00: a week that opens at 14:00 would leave it outside.
+    data = {f"day{d}": "14:00-18:00" for d in range(7)}
+    response = _client(floor["manager"]).post("/staff/SH-BOARD-01/manage/hours/", data)
+    assert response.status_code == 400
+    assert booking.reference in response.content.decode()
+    assert OpeningHours.objects.filter(outlet=floor["outlet"]).count() == before
+
+
 def test_a_closure_at_the_end_of_the_calendar_is_refused_next_to_its_field(floor):
     response = _client(floor["manager"]).post(
         "/staff/SH-BOARD-01/manage/closures/", {"date": "9999-12-31"}
