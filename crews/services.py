@@ -132,11 +132,23 @@ def technician_update(
     absences: Sequence[AbsenceInput] = UNSET,
 ) -> Technician:
     """Change what is given; a list given (brands, shifts at `outlet`, absences) replaces the
-    whole list. Shifts at other outlets are never touched.
+    whole list. Shifts at other outlets are never touched. Whoever has their shifts here kept
+    is on the outlet's staff: their membership is kept (added, with the technician role, when
+    they had none), as technician_create does.
 
     Locks the technician row FOR UPDATE: two managers saving at once leave one version of each
     list, not a mix of both."""
     locked = Technician.objects.select_for_update().get(pk=technician.pk)
+    if shifts is not UNSET:
+        # A technician is listed at an outlet by a shift or a membership there
+        # (crews.selectors); someone on shift here without one (entered by an alliance admin)
+        # would drop off the outlet's list when their last shift is taken away, and the manager
+        # who kept them could no longer find them. Keeping the shifts is keeping the person.
+        OutletMembership.objects.get_or_create(
+            user_id=locked.user_id,
+            outlet=outlet,
+            defaults={"role": OutletMembership.Role.TECHNICIAN},
+        )
     return _apply(
         technician=locked,
         outlet=outlet,

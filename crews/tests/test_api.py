@@ -241,3 +241,21 @@ def test_a_technician_shows_only_their_shifts_at_this_outlet(outlet, manager_api
     body = manager_api.get(f"{URL}{technician.pk}/").json()
 
     assert body["shifts"] == [{"weekday": 1, "starts": "08:00", "ends": "18:00"}]
+
+
+def test_taking_every_shift_from_someone_listed_by_their_shifts_alone_keeps_them_listed(
+    outlet, manager_api
+):
+    # On shift here as an alliance admin enters them, with no membership of the outlet.
+    technician = TechnicianFactory()
+    ShiftFactory(technician=technician, outlet=outlet, weekday=1)
+
+    response = manager_api.patch(f"{URL}{technician.pk}/", {"shifts": []}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["shifts"] == []
+    assert not technician.shifts.exists()
+    assert manager_api.get(f"{URL}{technician.pk}/").status_code == 200
+    assert [t["id"] for t in manager_api.get(URL).json()] == [technician.pk]
+    membership = OutletMembership.objects.get(user=technician.user, outlet=outlet)
+    assert membership.role == "technician"

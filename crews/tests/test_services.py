@@ -175,6 +175,27 @@ def test_a_shift_may_not_overlap_the_technicians_shift_at_another_outlet(outlet)
     technician_update(technician=technician, outlet=outlet, shifts=[shift(3, "12:00", "16:00")])
 
 
+def test_shifts_kept_here_keep_the_person_on_the_outlets_staff(outlet):
+    technician = TechnicianFactory(outlet=OutletFactory())
+    ShiftFactory(technician=technician, outlet=outlet, weekday=1)
+
+    technician_update(technician=technician, outlet=outlet, shifts=[])
+
+    membership = OutletMembership.objects.get(user=technician.user, outlet=outlet)
+    assert membership.role == OutletMembership.Role.TECHNICIAN
+
+
+def test_shifts_refused_add_nobody_to_the_outlets_staff(outlet):
+    technician = TechnicianFactory(outlet=OutletFactory())
+    ShiftFactory(technician=technician, outlet=outlet, weekday=1)
+
+    refused(
+        technician_update, technician=technician, outlet=outlet, shifts=[shift(2, "10:00", "09:00")]
+    )
+
+    assert not OutletMembership.objects.filter(user=technician.user, outlet=outlet).exists()
+
+
 def test_an_update_changes_what_is_given_and_replaces_the_lists_given(outlet):
     other = OutletFactory()
     technician = TechnicianFactory(outlet=outlet, hv_level=2, skills=["general", "tyre"])
