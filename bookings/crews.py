@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.fields import ArrayField, RangeBoundary
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Subquery
 
 from crews.models import Absence, BrandAuthorization, Shift
-from crews.roster import load_members, load_rosters
+from crews.roster import load_members, load_rosters, load_shifts
 from crews.rules import CrewNeeds, CrewProblem, DayCrews, Member, crew_problems, day_crews
 from outlets.models import Outlet, ServiceType
 
@@ -252,23 +252,38 @@ def crews_for_write(
 def crew_warnings(bookings: Sequence[Booking]) -> dict[int, list[CrewProblem]]:
     """For each booking that holds a crew, what keeps that crew from its work on the booking's
     day now (crews.rules.crew_problems): a certificate lapsed after it was booked, someone
-    away or retired. Only bookings with problems are keys. Each booking's `lines` with their
-    service types, its vehicle's model and its outlet are read as loaded (the board and the
-    manager's list load them); three queries for the people, none without crews."""
+    away, retired or no longer on shift at its outlet for the whole visit. Only bookings with
+    problems are keys. Each booking's `lines` with their service types, its vehicle's model and
+    its outlet are read as loaded (the board and the manager's list load them); four queries
+    for the people and their shifts, none without crews."""
     crewed = [booking for booking in bookings if booking.crew]
     if not crewed:
         return {}
     days = {booking.pk: booking.outlet.local_day(booking.start) for booking in crewed}
-    members = load_members(
-        sorted({member for booking in crewed for member in booking.crew}),
-        date_from=min(days.values()),
-        date_to=max(days.values()),
-    )
+    people = sorted({member for booking in crewed for member in booking.crew})
+    members = load_members(people, date_from=min(days.values()), date_to=max(days.values()))
+    shifts = load_shifts(people, sorted({booking.outlet_id for booking in crewed}))
     warnings = {}
     for booking in crewed:
         needs = CrewNeeds.of(
             [line.service_type for line in booking.lines], booking.vehicle.model.brand_id
         )
-        if found := crew_problems(booking.crew, members, needs, days[booking.pk]):
+        # Each person as the booking's outlet knows them: with their shifts there.
+        here = {
+            member_id: replace(
+                members[member_id], shifts=shifts.get((member_id, booking.outlet_id), {})
+            )
+            for member_id in booking.crew
+            if member_id in members
+        }
+        found = crew_problems(
+            booking.crew,
+            here,
+            needs,
+            days[booking.pk],
+            span=(booking.start, booking.end),
+            zone=booking.outlet.zone,
+        )
+        if found:
             warnings[booking.pk] = found
     return warnings

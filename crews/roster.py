@@ -113,6 +113,24 @@ def load_members(
     return {tech_id: members[0] for tech_id, members in people.items()}
 
 
+def load_shifts(
+    technician_ids: Sequence[int], outlet_ids: Sequence[int]
+) -> dict[tuple[int, int], dict[int, list[tuple[dt.time, dt.time]]]]:
+    """{(technician id, outlet id): {weekday: shifts}} of these technicians at these outlets,
+    as Member.shifts holds them: whether the people a booking holds are still on shift for it
+    (bookings.crews). One query, none without ids."""
+    found: dict[tuple[int, int], dict[int, list[tuple[dt.time, dt.time]]]] = {}
+    if not technician_ids or not outlet_ids:
+        return found
+    for tech_id, outlet_id, weekday, starts, ends in (
+        Shift.objects.filter(technician_id__in=list(technician_ids), outlet_id__in=list(outlet_ids))
+        .order_by("weekday", "starts")
+        .values_list("technician_id", "outlet_id", "weekday", "starts", "ends")
+    ):
+        found.setdefault((tech_id, outlet_id), {}).setdefault(weekday, []).append((starts, ends))
+    return found
+
+
 def _member(
     tech_id: int,
     first: str,

@@ -118,6 +118,7 @@ class Problem(StrEnum):
     HV_LAPSED = "hv_lapsed"
     BRAND_LAPSED = "brand_lapsed"
     SKILL = "skill"
+    OFF_SHIFT = "off_shift"
 
 
 @dataclass(frozen=True)
@@ -128,11 +129,20 @@ class CrewProblem:
 
 
 def crew_problems(
-    crew: Sequence[int], members: Mapping[int, Member], needs: CrewNeeds, day: dt.date
+    crew: Sequence[int],
+    members: Mapping[int, Member],
+    needs: CrewNeeds,
+    day: dt.date,
+    *,
+    span: tuple[dt.datetime, dt.datetime],
+    zone: ZoneInfo,
 ) -> list[CrewProblem]:
-    """What keeps a booked crew (lead first) from doing `needs` on `day`: a certificate or
-    brand authorization lapsed since it was booked, a skill taken away, a technician retired or
-    away. Empty when the crew still may (their shifts are the manager's to keep)."""
+    """What keeps a booked crew (lead first) from doing `needs` over `span` on `day` (the span's
+    local date in `zone`, the outlet's): a certificate or brand authorization lapsed since it
+    was booked, a skill taken away, a technician retired, away, or no longer on shift for the
+    whole visit. `members` carry their shifts at the booking's outlet. Empty when the crew
+    still may."""
+    start, end = (moment.timestamp() for moment in span)
     problems: list[CrewProblem] = []
     for place, member_id in enumerate(crew):
         member = members.get(member_id)
@@ -143,6 +153,12 @@ def crew_problems(
             found.append(Problem.RETIRED)
         if member.away_on(day):
             found.append(Problem.AWAY)
+        else:
+            # As an absence: the person is there on the day, but not for this work's hours
+            # (a shift taken away or shortened after booking). Away already says they are not.
+            duty = [(s.timestamp(), e.timestamp()) for s, e in member.duty(day, zone)]
+            if not on_duty(duty, start, end):
+                found.append(Problem.OFF_SHIFT)
         if place == 0:
             if member.hv_on(day) < needs.min_hv:
                 found.append(Problem.HV_LAPSED)

@@ -18,10 +18,12 @@ from bookings.models import Booking
 from bookings.reservation import move_booking
 from bookings.tests.crew_world import crew_world, reserve, technician
 from bookings.tests.factories import BookingFactory
-from crews.models import Technician
+from crews.models import Absence, Shift, Technician
 from crews.rules import Problem
+from crews.services import technician_update
 from hima_service.exceptions import CrewUnavailable, SlotTaken
 from outlets.models import Capability
+from outlets.tests.factories import OutletFactory
 from vehicles.tests.factories import VehicleFactory, valid_vin
 
 pytestmark = pytest.mark.django_db
@@ -233,6 +235,59 @@ def test_a_crew_still_qualified_raises_no_warning(world):
     booking = reserve(world, [world.general], at(10))
     loaded = Booking.objects.select_related("outlet", "vehicle__model").get(pk=booking.pk)
     assert crew_warnings([loaded]) == {}
+
+
+def _warned(booking: Booking) -> list[tuple[int, Problem]]:
+    loaded = Booking.objects.select_related("outlet", "vehicle__model").get(pk=booking.pk)
+    return [(w.member_id, w.problem) for w in crew_warnings([loaded]).get(booking.pk, [])]
+
+
+@pytest.mark.parametrize(
+    "shifts",
+    [
+        [],  # every shift taken away
+        [{"weekday": DAY.weekday(), "starts": dt.time(9), "ends": dt.time(10, 30)}],  # shortened
+        [{"weekday": DAY.weekday() + 1, "starts": dt.time(9), "ends": dt.time(18)}],  # moved
+    ],
+    ids=["removed", "shortened", "another-day"],
+)
+def test_a_shift_taken_away_after_booking_flags_the_booking_not_cancels_it(world, shifts):
+    lead = technician(world.outlet)
+    booking = reserve(world, [world.general], at(10))  # 10:00–11:00
+    assert booking.crew == [lead.pk]
+
+    technician_update(technician=lead, outlet=world.outlet, shifts=shifts)
+
+    assert _warned(booking) == [(lead.pk, Problem.OFF_SHIFT)]
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_a_guardian_off_shift_flags_the_booking_too(world):
+    technician(world.outlet, skills=BOTH, hv_level=2)
+    guardian = technician(world.outlet, hv_level=2)
+    booking = reserve(world, [world.battery], at(10))
+    assert booking.crew[1] == guardian.pk
+
+    Shift.objects.filter(technician=guardian).update(starts=dt.time(11))
+
+    assert _warned(booking) == [(guardian.pk, Problem.OFF_SHIFT)]
+
+
+def test_a_shift_at_another_outlet_does_not_keep_the_crew_on_shift_here(world):
+    lead = technician(world.outlet)
+    booking = reserve(world, [world.general], at(10))
+    Shift.objects.filter(technician=lead).update(outlet=OutletFactory())
+
+    assert _warned(booking) == [(lead.pk, Problem.OFF_SHIFT)]
+
+
+def test_someone_away_that_day_is_flagged_away_alone(world):
+    lead = technician(world.outlet)
+    booking = reserve(world, [world.general], at(10))
+    Absence.objects.create(technician=lead, first_day=DAY, last_day=DAY)
+
+    assert _warned(booking) == [(lead.pk, Problem.AWAY)]
 
 
 def walk_in(world, number: int) -> Booking:

@@ -116,6 +116,7 @@ PROBLEMS: dict[str, Promise] = {
     Problem.HV_LAPSED: _("HV certificate lapsed"),
     Problem.BRAND_LAPSED: _("brand authorization lapsed"),
     Problem.SKILL: _("no longer has the skill for this work"),
+    Problem.OFF_SHIFT: _("not on shift for the whole visit"),
 }
 
 
@@ -136,7 +137,7 @@ class CrewFlag:
 
 def crew_flags(bookings: Sequence[Booking]) -> dict[int, list[CrewFlag]]:
     """Booking pk → what keeps its crew from the work on its day (bookings.crews.crew_warnings:
-    three queries for all of them, none when no booking holds a crew); only flagged bookings
+    four queries for all of them, none when no booking holds a crew); only flagged bookings
     are keys. An outlet planned by bays alone does not hold crews to the work (its starts need
     none), so its bookings are never flagged. The bookings come with their lines, vehicle
     model and outlet loaded."""
@@ -152,7 +153,7 @@ def flagged_bookings(
 ) -> list[tuple[Booking, list[CrewFlag]]]:
     """The outlet's active bookings from `today` for `days` days whose crew may no longer do
     the work (the manager's list of what to re-plan), soonest first. Two queries for the
-    bookings with their lines, and crew_flags' three; none at an outlet planned by bays."""
+    bookings with their lines, and crew_flags' four; none at an outlet planned by bays."""
     if not outlet.plans_crews:
         return []
     day_start, _end = outlet.day_bounds(today)

@@ -284,10 +284,11 @@ def test_the_board_of_an_outlet_planning_crews_costs_the_same_for_1_or_8_cars(
         _cars(shop, more)
         # The board's budget with crews named and cars checked in (test_board_crew, and the
         # one read of the bays' spans), and a fixed number more where the outlet plans crews:
-        # the crews calendar (bookings.crews: five queries) and the crews' flags (three).
-        with django_assert_max_num_queries(21 + 1 + 5 + 3) as page:
+        # the crews calendar (bookings.crews: five queries) and the crews' flags (four: the
+        # people, their authorizations, absences and shifts at the outlet).
+        with django_assert_max_num_queries(21 + 1 + 5 + 4) as page:
             assert client.get(_board_url(shop)).status_code == 200
-        with django_assert_max_num_queries(17 + 1 + 5 + 3) as fragment:
+        with django_assert_max_num_queries(17 + 1 + 5 + 4) as fragment:
             assert (
                 client.get(f"{_board_url(shop)}board/", HTTP_HX_REQUEST="true").status_code == 200
             )

@@ -1,7 +1,8 @@
 """Flagged to the manager: on the technicians page, the outlet's active bookings of the next 60
 days whose crew may no longer do the work (a certificate lapsed after they were booked, someone
-away or retired), each with its reference, local start, the person and the problem, in the
-reader's language; advisors and outlets planned by bays alone see no such list."""
+away, retired or no longer on shift for it), each with its reference, local start, the person
+and the problem, in the reader's language; advisors and outlets planned by bays alone see no
+such list."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from accounts.tests.factories import UserFactory
 from bookings.models import Booking
 from bookings.tests.crew_world import crew_world, technician
 from bookings.tests.factories import BookingFactory
+from crews.models import Shift, Technician
 from outlets.models import Capability, Outlet, OutletMembership
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +90,17 @@ def test_the_manager_sees_the_bookings_whose_crew_lapsed(shop):
     assert "⚠ HV certificate lapsed" in row
     for unflagged in (before, too_far, cancelled):
         assert unflagged.reference not in section
+
+
+def test_the_manager_sees_a_booking_whose_crew_is_no_longer_on_shift(shop):
+    booking = _battery_job(shop, NOW.date() + dt.timedelta(days=1))
+    li = Technician.objects.get(pk=shop["crew"][1])
+    Shift.objects.filter(technician=li).update(ends=dt.time(11))  # the job runs to 12:00
+    section = _section(_page(shop, "manager"))
+    row = section[section.index(f'data-reference="{booking.reference}"') :]
+    row = row[: row.index("</tr>")]
+    assert li.user.display_name in row
+    assert "⚠ not on shift for the whole visit" in row
 
 
 def test_the_list_in_chinese(shop):
