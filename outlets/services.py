@@ -331,6 +331,24 @@ def _desk_limit(name: str, value: int | None) -> int | None:
     return value
 
 
+def _check_crews_held(outlet: Outlet) -> None:
+    """Conflict while active bookings not yet over hold no crew. Once crews are planned, the
+    availability and the crew constraint count only the technicians bookings hold: those
+    bookings' work would be invisible, and their technicians sold again for the same hours.
+    Giving them crews is the reservation core's (bookings, above this layer), so they are named
+    for the manager to cancel, or to let run out, first."""
+    crewless = _active_bookings(outlet.bookings).filter(end__gt=timezone.now(), crew=[])
+    if crewless.exists():
+        raise Conflict(
+            _(
+                "%(count)s upcoming booking(s) were planned by bays alone and hold no crew: "
+                "%(refs)s. Plan by crews once they are over, or cancel them first."
+            )
+            % {"count": crewless.count(), "refs": _references(crewless)},
+            fields={"plans_crews": [_("Upcoming bookings hold no crew.")]},
+        )
+
+
 @transaction.atomic
 def outlet_capacity_update(
     *,
@@ -341,16 +359,20 @@ def outlet_capacity_update(
 ) -> Outlet:
     """Set how the outlet plans its work (by bays alone, or by crews as well) and its service
     desk's limits (cars per slot start and per day; None: no limit; at least 1 otherwise).
-    Bookings already made are kept: only what is offered from now on changes. Locks the outlet
-    row, as outlet_hours_replace does."""
+    Bookings already made are kept: only what is offered from now on changes. Planning by crews
+    is refused (409 naming them) while upcoming active bookings were planned by bays alone and
+    hold no crew. Locks the outlet row, as outlet_hours_replace does, so that no booking is
+    made by bays alone between that check and the switch (a create share-locks the row)."""
     locked = Outlet.objects.select_for_update().get(pk=outlet.pk)
     changed: dict[str, Any] = {}
-    if plans_crews is not UNSET:
-        changed["plans_crews"] = bool(plans_crews)
     if desk_per_slot is not UNSET:
         changed["desk_per_slot"] = _desk_limit("desk_per_slot", desk_per_slot)
     if desk_per_day is not UNSET:
         changed["desk_per_day"] = _desk_limit("desk_per_day", desk_per_day)
+    if plans_crews is not UNSET:
+        if plans_crews and not locked.plans_crews:
+            _check_crews_held(locked)  # after the input is checked: a 400 before a 409
+        changed["plans_crews"] = bool(plans_crews)
     for name, value in changed.items():
         setattr(locked, name, value)
         setattr(outlet, name, value)

@@ -118,6 +118,8 @@ CAPACITY = f"/staff/{CODE}/manage/capacity/"
 
 
 def test_the_manager_sets_the_desk_limits_and_plans_crews(desk):
+    # Crews are planned once no upcoming booking was planned by bays alone.
+    Booking.objects.filter(outlet=desk["outlet"]).update(status=Booking.Status.CANCELLED)
     client = _client(desk["manager"])
     page = client.get(CAPACITY)
     assert page.status_code == 200
@@ -131,6 +133,18 @@ def test_the_manager_sets_the_desk_limits_and_plans_crews(desk):
     assert "The service desk and crew settings are saved." in response.content.decode()
     outlet = Outlet.objects.get(pk=desk["outlet"].pk)
     assert (outlet.plans_crews, outlet.desk_per_slot, outlet.desk_per_day) == (True, 3, 40)
+
+
+def test_crews_are_not_planned_over_a_booking_that_holds_none(desk):
+    booked = Booking.objects.get(outlet=desk["outlet"])
+    response = _client(desk["manager"]).post(
+        CAPACITY, {"plans_crews": "on", "desk_per_slot": "", "desk_per_day": "1"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert booked.reference in html
+    assert "Upcoming bookings hold no crew." in html
+    assert Outlet.objects.get(pk=desk["outlet"].pk).plans_crews is False
 
 
 def test_empty_limits_mean_no_limit(desk):
