@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hima_service.exceptions import Conflict, NotFound
 
@@ -86,9 +87,12 @@ def outlet_hours_replace(*, outlet: Outlet, intervals: Sequence[Interval]) -> Ou
     Outlet.objects.select_for_update().filter(pk=outlet.pk).first()
     if outside := _outside_week(outlet=outlet, intervals=intervals):
         raise Conflict(
-            _(
-                "%(count)s active booking(s) would fall outside these opening hours and must be "
-                "moved or cancelled first: %(refs)s."
+            ngettext(
+                "%(count)s active booking would fall outside these opening hours and must be "
+                "moved or cancelled first: %(refs)s.",
+                "%(count)s active bookings would fall outside these opening hours and must be "
+                "moved or cancelled first: %(refs)s.",
+                len(outside),
             )
             % {"count": len(outside), "refs": _named(outside)},
             fields={"hours": [_("Active bookings fall outside these hours.")]},
@@ -338,13 +342,16 @@ def _check_crews_held(outlet: Outlet) -> None:
     Giving them crews is the reservation core's (bookings, above this layer), so they are named
     for the manager to cancel, or to let run out, first."""
     crewless = _active_bookings(outlet.bookings).filter(end__gt=timezone.now(), crew=[])
-    if crewless.exists():
+    if count := crewless.count():
         raise Conflict(
-            _(
-                "%(count)s upcoming booking(s) were planned by bays alone and hold no crew: "
-                "%(refs)s. Plan by crews once they are over, or cancel them first."
+            ngettext(
+                "%(count)s upcoming booking was planned by bays alone and holds no crew: "
+                "%(refs)s. Plan by crews once it is over, or cancel it first.",
+                "%(count)s upcoming bookings were planned by bays alone and hold no crew: "
+                "%(refs)s. Plan by crews once they are over, or cancel them first.",
+                count,
             )
-            % {"count": crewless.count(), "refs": _references(crewless)},
+            % {"count": count, "refs": _references(crewless)},
             fields={"plans_crews": [_("Upcoming bookings hold no crew.")]},
         )
 
