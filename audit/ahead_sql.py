@@ -18,6 +18,7 @@ from .values_sql import (
     SETTLED_BEFORE,
     STALE,
     UNSETTLED,
+    UNSETTLED_NOT_BEGUN,
     booking_values,
     bookings_in_scope,
     of_brand,
@@ -45,14 +46,17 @@ _BEGUN_AHEAD = sql.SQL("""begun_ahead AS MATERIALIZED (
     statuses=sql.SQL(", ").join(map(sql.Literal, BEGUN_AHEAD_STATUSES)),
     in_utc_range=IN_UTC_RANGE,
 )
+# A booking whose work was moved (UNSETTLED's second selection) began: never ahead.
+_UNSETTLED_AS_BOOKED, _UNSETTLED_MOVED = UNSETTLED
 LIVE_VALUES_NOT_AHEAD = sql.SQL("{},\n{}").format(
     _BEGUN_AHEAD,
     booking_values(
-        sql.SQL("{} AND b.start <= %(now)s").format(UNSETTLED),
+        sql.SQL("{} AND b.start <= %(now)s").format(_UNSETTLED_AS_BOOKED),
         sql.SQL("{} AND b.start > %(now)s AND b.id IN (SELECT id FROM begun_ahead)").format(
-            UNSETTLED
+            _UNSETTLED_AS_BOOKED
         ),
-        STALE,
+        _UNSETTLED_MOVED,
+        *STALE,
     ),
 )
 
@@ -99,9 +103,9 @@ AHEAD_COUNTS = sql.SQL("""ahead AS (
     of_brand=of_brand(sql.SQL("b.brand_id")),
     in_outlets=IN_OUTLETS,
     before=bookings_in_scope(
-        sql.SQL("{} AND {} AND b.start < {}").format(UNSETTLED, _AHEAD, _EVERY_ZONE_FROM)
+        sql.SQL("{} AND {} AND b.start < {}").format(UNSETTLED_NOT_BEGUN, _AHEAD, _EVERY_ZONE_FROM)
     ),
     after=bookings_in_scope(
-        sql.SQL("{} AND {} AND b.start >= {}").format(UNSETTLED, _AHEAD, _EVERY_ZONE_TO)
+        sql.SQL("{} AND {} AND b.start >= {}").format(UNSETTLED_NOT_BEGUN, _AHEAD, _EVERY_ZONE_TO)
     ),
 )

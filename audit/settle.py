@@ -22,7 +22,7 @@ from hima_service.plans import unprepared
 
 from .models import SETTLE_AFTER
 from .sql import PART_COLUMNS, PART_SUMS
-from .values_sql import FIGURE_COLUMNS, booking_values
+from .values_sql import BOOKED_START, FIGURE_COLUMNS, booking_values, by_booked_start
 
 # How far one step moves the watermark, and how many stale bookings it re-settles: a step's
 # transaction stays short (about 60,000 bookings a week at the alliance's size).
@@ -45,7 +45,10 @@ _UPDATES = sql.SQL(", ").join(
     for column in FIGURE_COLUMNS
     if column != "id"
 )
-IN_STRETCH = sql.SQL("b.start >= %(settle_from)s AND b.start < %(settle_to)s")
+# By the booked start, as the audit reads the watermark (audit.values_sql.BOOKED_START).
+IN_STRETCH = by_booked_start(
+    lambda start: sql.SQL("{0} >= %(settle_from)s AND {0} < %(settle_to)s").format(start)
+)
 STALE = sql.SQL("b.id = ANY(%(stale_ids)s)")
 # The weeks (outlet, local Monday) to add up again: those that end where the watermark moves
 # (after `settle_from`, by `settle_to`) at each outlet, and those ended by then where a fact was
@@ -92,8 +95,9 @@ _OPEN = sql.SQL("""
 SELECT DISTINCT e.booking_id FROM estimates_estimatesending e
 JOIN bookings_booking b ON b.id = e.booking_id
 WHERE e.expires_at > %(now)s
-  AND (b.start >= %(settle_from)s AND b.start < %(settle_to)s OR b.id = ANY(%(stale_ids)s))
-""")
+  AND ({booked_start} >= %(settle_from)s AND {booked_start} < %(settle_to)s
+       OR b.id = ANY(%(stale_ids)s))
+""").format(booked_start=BOOKED_START)
 
 
 # A statement's parameters: by name, or in order.
@@ -137,7 +141,12 @@ def _step(*, now: dt.datetime, result: Settled) -> bool:
         if mark:
             settle_from = mark[0][0]
         else:  # nothing settled yet: from the first booking on
-            first = _rows(sql.SQL("SELECT min(start) FROM bookings_booking"))[0][0]
+            first = _rows(
+                sql.SQL(
+                    "SELECT least((SELECT min(start) FROM bookings_booking),"
+                    " (SELECT min(promised_start) FROM bookings_booking))"
+                )
+            )[0][0]
             settle_from = min(first or target, target)
         settle_to = max(min(settle_from + STRETCH, target), settle_from)
         # A mark may name a booking gone since (its facts go) or one the watermark has not
@@ -167,7 +176,7 @@ def _step(*, now: dt.datetime, result: Settled) -> bool:
         )
         result.settled += _run(
             _SETTLE.format(
-                values=booking_values(IN_STRETCH),
+                values=booking_values(*IN_STRETCH),
                 columns=_COLUMNS,
                 updates=_UPDATES,
                 returning=sql.SQL(""),

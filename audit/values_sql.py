@@ -9,6 +9,8 @@ brings is a bound parameter (audit.statements_sql lists them).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from psycopg import sql
 
 # The car came to the workshop: the statuses of a visit, where extra work can be found.
@@ -36,6 +38,12 @@ FIGURE_COLUMNS = (
     "extra_value_approved", "approval_minutes",
 )  # fmt: skip
 
+# A booking's booked start: the time the owner was promised. Work that began at another time
+# on another bay or with another crew, or early, moved `start` there and kept the booked time in
+# `promised_start` (bookings.lifecycle.status.booking_start). The audit measures the wait from,
+# and reads the period and the settling watermark by, the booked start.
+BOOKED_START = sql.SQL("coalesce(b.promised_start, b.start)")
+
 # The period is a range of LOCAL dates: its bounds are computed per outlet in the outlet's own
 # zone (daylight saving included), so that 23:30 on the last day in Shanghai counts and 00:10
 # the next day does not, and the (outlet, start) index still narrows the rows. IN_UTC_RANGE is
@@ -44,10 +52,38 @@ FIGURE_COLUMNS = (
 # every year.
 IN_UTC_RANGE = sql.SQL("""b.start >= ((%(date_from)s::date - 1)::timestamp AT TIME ZONE 'UTC')
      AND b.start < ((%(date_to)s::date + 2)::timestamp AT TIME ZONE 'UTC')""")
-IN_PERIOD = sql.SQL("""
-     b.start >= (%(date_from)s::date::timestamp AT TIME ZONE o.time_zone)
-     AND b.start < ((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone)
-     AND {}""").format(IN_UTC_RANGE)
+
+
+def _in_period(start: sql.Composable) -> sql.Composed:
+    """`start` (a column of `b`) within the period at outlet `o`, as the indexes narrow it."""
+    return sql.SQL("""
+     {start} >= (%(date_from)s::date::timestamp AT TIME ZONE o.time_zone)
+     AND {start} < ((%(date_to)s::date + 1)::timestamp AT TIME ZONE o.time_zone)
+     AND {start} >= ((%(date_from)s::date - 1)::timestamp AT TIME ZONE 'UTC')
+     AND {start} < ((%(date_to)s::date + 2)::timestamp AT TIME ZONE 'UTC')""").format(start=start)
+
+
+# A condition on the booked start as two selections, each an index range: most bookings'
+# `start` is their booked start (`promised_start` null), read by (outlet, start); the few whose
+# work was moved are read by their `promised_start`, by the partial index over them (bookings'
+# booking_outlet_promised). One condition on the coalesce would lose the index, and no margin on
+# `start` makes up for it: a car that waited checked in may be started any time later.
+AS_BOOKED = sql.SQL("b.promised_start IS NULL AND {}")
+MOVED = sql.SQL("b.promised_start IS NOT NULL AND {}")
+
+
+def by_booked_start(
+    condition: Callable[[sql.Composable], sql.Composable],
+) -> tuple[sql.Composed, sql.Composed]:
+    """`condition` (of a booked start column of `b`) as the pair of selections above."""
+    return (
+        AS_BOOKED.format(condition(sql.SQL("b.start"))),
+        MOVED.format(condition(sql.SQL("b.promised_start"))),
+    )
+
+
+# The booked start in the period (two selections).
+IN_PERIOD = by_booked_start(_in_period)
 
 
 # The request's outlet and city (each None for all), at outlet `o`.
@@ -84,12 +120,14 @@ _BOOKED = sql.SQL("""
         b.vehicle_id,
         b.status,
         b.channel,
-        b.start,
+        {booked_start} AS start,
         b.started_at,
-        b.status <> 'cancelled' AND b.start <= %(now)s AS due,
-        -- Walk-ins had no appointment to be on time for: their waits are not measured.
+        b.status <> 'cancelled' AND {booked_start} <= %(now)s AS due,
+        -- Walk-ins had no appointment to be on time for: their waits are not measured. From the
+        -- booked start: negative when the work began early.
         CASE WHEN b.channel <> 'walk_in' AND b.started_at IS NOT NULL
-             THEN (EXTRACT(EPOCH FROM b.started_at - b.start) / 60)::float8 END AS wait_minutes,
+             THEN (EXTRACT(EPOCH FROM b.started_at - {booked_start}) / 60)::float8
+        END AS wait_minutes,
         b.actual_labour_minutes,
         -- Only a completed booking has a rating (bookings.lifecycle.feedback): looked up for
         -- those alone, where a join probed the ratings for every booking in scope, the
@@ -211,13 +249,14 @@ def booking_values(*selections: sql.Composable) -> sql.Composed:
     """The CTEs that end in `booking_values`: the values of the bookings that any of the
     `selections` (conditions on `b`, a booking, at `o`, its outlet) takes, within the request's
     outlet, city and brand. Parameters: those of the module, less the period for a selection
-    that does not use IN_PERIOD."""
+    that does not use IN_PERIOD. The row's `start` is the booked start (BOOKED_START)."""
     booked = sql.SQL("\n    UNION ALL").join(
         _BOOKED.format(
             bookings_in_scope=bookings_in_scope(selection),
             visited_statuses=sql.SQL("({})").format(
                 sql.SQL(", ").join(map(sql.Literal, VISITED_STATUSES))
             ),
+            booked_start=BOOKED_START,
         )
         for selection in selections
     )
@@ -244,12 +283,25 @@ SETTLED = sql.SQL("""settled AS (
     SELECT coalesce(max(settled_before), '-infinity'::timestamptz) AS settled_before
     FROM audit_factswatermark
 )""")
+
+
 # The bookings computed live: those of the period the watermark has not reached, and the stale
-# ones before it.
-UNSETTLED = sql.SQL("{} AND b.start >= {}").format(IN_PERIOD, SETTLED_BEFORE)
-STALE = sql.SQL("{} AND b.start < {} AND b.id IN (SELECT booking_id FROM audit_stalefacts)").format(
-    IN_PERIOD, SETTLED_BEFORE
-)
+# ones before it; by their booked start, as their facts are (each a pair of selections).
+# UNSETTLED_NOT_BEGUN for the bookings not begun (confirmed or cancelled), whose `start` is
+# their booked start: the status index that counts them has no `promised_start`.
+def _unsettled(start: sql.Composable) -> sql.Composed:
+    return sql.SQL("{} AND {} >= {}").format(_in_period(start), start, SETTLED_BEFORE)
+
+
+def _stale(start: sql.Composable) -> sql.Composed:
+    return sql.SQL("{} AND {} < {} AND b.id IN (SELECT booking_id FROM audit_stalefacts)").format(
+        _in_period(start), start, SETTLED_BEFORE
+    )
+
+
+UNSETTLED = by_booked_start(_unsettled)
+UNSETTLED_NOT_BEGUN = _unsettled(sql.SQL("b.start"))
+STALE = by_booked_start(_stale)
 
 # A fact the audit may read (alias `b`): not stale, of the request's brand.
 FACT_KEPT = sql.SQL(
@@ -258,5 +310,5 @@ FACT_KEPT = sql.SQL(
 # The bookings in scope, every one computed live, with the columns only the list of the bookings
 # behind a figure shows (reference, channel, start…): one outlet's bookings, a page at a time.
 SCOPED_LIVE = sql.SQL("{values},\nscoped AS (SELECT * FROM booking_values)").format(
-    values=booking_values(IN_PERIOD)
+    values=booking_values(*IN_PERIOD)
 )

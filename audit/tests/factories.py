@@ -62,6 +62,9 @@ class Visit:
     # Checklist items ticked per service line; None: all of them.
     done: int | None = None
     channel: str = Booking.Channel.ONLINE
+    # The work began on another bay (or with another crew, or early): `start` moved to the
+    # service start and the booked time kept in `promised_start`, as booking_start does.
+    moved: bool = False
 
 
 class History:
@@ -94,14 +97,16 @@ class History:
                 if started and visit.wait is not None
                 else None
             )
+            start = started_at if visit.moved and started_at else visit.start
             booking = Booking(
                 reference=f"HS-A{next(_references):06d}",
                 owner_id=vehicle.owner_id,
                 vehicle=vehicle,
                 outlet=outlet,
-                start=visit.start,
-                end=visit.start + dt.timedelta(minutes=minutes),
-                bay_released_at=visit.start + dt.timedelta(minutes=minutes),
+                start=start,
+                promised_start=visit.start if start != visit.start else None,
+                end=start + dt.timedelta(minutes=minutes),
+                bay_released_at=start + dt.timedelta(minutes=minutes),
                 status=visit.status,
                 channel=visit.channel,
                 checked_in_at=visit.start - dt.timedelta(minutes=5) if started else None,

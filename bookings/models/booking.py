@@ -160,6 +160,14 @@ class Booking(models.Model):
             models.Index(
                 fields=["status", "start"], include=["outlet", "brand"], name="booking_status_start"
             ),
+            # The bookings whose work began at another time than booked (`promised_start` set:
+            # a few): the audit reads a booking's period by its booked time, these by this
+            # index, the others by (outlet, start) (audit.values_sql).
+            models.Index(
+                fields=["outlet", "promised_start"],
+                condition=models.Q(promised_start__isnull=False),
+                name="booking_outlet_promised",
+            ),
             # The availability engine's window read (bookings.availability.calendar), made for
             # it: only active bookings, by outlet and start, with the two other columns it
             # needs, so PostgreSQL answers it from this index alone and never has a reason to
