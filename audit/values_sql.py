@@ -144,7 +144,8 @@ _BOOKED = sql.SQL("""
 # The values of the bookings in `booked` (CTE `booking_values`, one row per booking).
 _VALUES = sql.SQL("""
 booked AS ({booked}),
--- The service lines matter only once a booking is completed: standard labour time, checklist
+-- The service lines matter only once a booking is completed: standard labour time (as booked;
+-- the approved extra work's is added in booking_values), checklist
 -- items (as recorded; a line completed without a record counts its standard checklist as not
 -- done) and whether a recall was part of the work. One grouped pass, hashed, not a lookup per
 -- booking.
@@ -212,6 +213,8 @@ extra_totals AS (
                             OR e.expires_at <= %(now)s)::int AS lines_decided,
         count(*) FILTER (WHERE l.state = 'approved')::int AS lines_approved,
         sum(l.price) FILTER (WHERE l.state = 'approved') AS approved_value,
+        -- the standard labour time of the work the owner approved, done in the visit
+        sum(l.labour_minutes) FILTER (WHERE l.state = 'approved')::int AS approved_minutes,
         jsonb_agg((EXTRACT(EPOCH FROM l.decided_at - e.sent_at) / 60)::float8)
             FILTER (WHERE l.state = 'approved') AS approval_minutes
     FROM estimates_estimateline l
@@ -222,7 +225,10 @@ extra_totals AS (
 booking_values AS (
     SELECT
         booked.*,
-        line_totals.standard_minutes,
+        -- The standard of the work done: the booked services' and the approved extra work's
+        -- (its time is in the actual labour too).
+        line_totals.standard_minutes + coalesce(extra_totals.approved_minutes, 0)
+            AS standard_minutes,
         line_totals.checklist_items,
         line_totals.checklist_items_done,
         coalesce(line_totals.has_recall, false) AS has_recall,

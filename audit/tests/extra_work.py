@@ -20,6 +20,8 @@ class Line:
     price: str = "100.00"
     # Minutes from the sending to the owner's answer (approved or declined).
     answered_after: int | None = None
+    # The line's standard labour time.
+    labour: int = 0
 
 
 def send(
@@ -43,6 +45,7 @@ def send(
             description="Front brake pads",
             grade=EstimateLine.Grade.ADVISORY,
             state=line.state,
+            labour_minutes=line.labour,
             labour_price=Decimal(line.price),
             price=Decimal(line.price),
             currency=booking.outlet.currency,

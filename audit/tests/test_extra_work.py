@@ -209,3 +209,35 @@ def test_the_csv_carries_the_new_columns(october, as_):
     equity = as_("aito_admin").get("/api/v1/audit/equity/", {**PERIOD, "format": "csv"})
     header = next(csv.reader(io.StringIO(equity.content.decode("utf-8-sig"))))
     assert {"visits", "extra_offered", "extra_offered_rate"} <= set(header)
+
+
+def test_the_standard_labour_time_counts_the_approved_extra_work(history, as_):
+    """The actual labour time is all the work done in the visit, the approved extra work's
+    too: so is the standard it is set against. A declined line's time is not."""
+    outlet = OutletFactory(code="SH-LABOUR-01", time_zone=SH)
+    approved, declined = history.write(
+        outlet, [Visit("AITO", d(2), labour=120), Visit("AITO", d(3), labour=120)]
+    )
+    send(
+        approved,
+        d(2, 10, 10),
+        [Line(A, "300.00", 5, labour=60), Line("declined", "90.00", 7, labour=30)],
+    )
+    send(declined, d(3, 10, 10), [Line("declined", "300.00", 5, labour=60)])
+
+    row = as_("aito_admin").get(URL, PERIOD).json()["rows"][0]
+    # 120 / (60 + 60) and 120 / 60
+    assert row["timed"] == 2
+    assert row["labour_ratio_median"] == 1.5
+    behind = (
+        as_("aito_admin")
+        .get(f"{URL}SH-LABOUR-01/bookings/", {**PERIOD, "metric": "over_standard"})
+        .json()["results"]
+    )
+    assert [(b["reference"], b["standard_minutes"]) for b in behind] == [(declined.reference, 60)]
+    timed = (
+        as_("aito_admin")
+        .get(f"{URL}SH-LABOUR-01/bookings/", {**PERIOD, "metric": "timed"})
+        .json()["results"]
+    )
+    assert [b["standard_minutes"] for b in timed] == [120, 60]
