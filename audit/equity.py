@@ -10,17 +10,61 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from hima_service.language import localized
 from outlets.models import Outlet
 
 from .flags import Flag, flag_family
 from .scope import AuditScope
-from .selectors import Comparison, Figures, Period, equity_comparisons
+from .selectors import Comparison, Figures, Period, Side, equity_comparisons
 
 # A brand admin sees "all other brands" pooled; pooled over a single brand, those would be that
-# brand's own figures, so they are withheld below this many other brands.
+# brand's own figures, so they are withheld below this many other brands: figure by figure, by
+# the brands that contribute to the figure's own sample (audit.sql.POOLED: an empty sample is
+# nobody's own), not by the brands with any booking there. Two brands booked, one only
+# cancelled: the others' bookings and cancellations are pooled, their waits are one brand's.
 MIN_OTHER_BRANDS = 2
+
+# Each figure (and the counts behind it) and the sample it is taken over: its denominator's
+# bookings, items or lines (audit.sql.POOLED_SAMPLES).
+FIGURE_SAMPLES = {
+    **dict.fromkeys(("bookings", "cancelled", "cancellation_rate"), "bookings"),
+    **dict.fromkeys(("due", "completed", "no_show", "completion_rate", "no_show_rate"), "due"),
+    **dict.fromkeys(
+        ("started", "on_time", "on_time_rate", "wait_median_minutes", "wait_p90_minutes"),
+        "started",
+    ),
+    **dict.fromkeys(("timed", "labour_ratio_median"), "timed"),
+    **dict.fromkeys(
+        ("checklist_items", "checklist_items_done", "checklist_completion_rate"),
+        "checklist_items",
+    ),
+    **dict.fromkeys(("rated", "rating_mean"), "rated"),
+    **dict.fromkeys(("response_rate", "recall_done"), "completed"),
+    **dict.fromkeys(
+        (
+            "visits",
+            "extra_offered",
+            "extra_lines_sent",
+            "extra_offers_per_visit",
+            "extra_offered_rate",
+            "extra_value_approved",
+            "extra_value_per_visit",
+            "currency",
+        ),
+        "visits",
+    ),
+    **dict.fromkeys(
+        ("extra_lines_decided", "extra_lines_approved", "extra_acceptance_rate"),
+        "extra_lines_decided",
+    ),
+    "extra_approval_median_minutes": "extra_lines_approved",
+    **dict.fromkeys(
+        ("priced", "off_standard", "charged_total", "standard_total", "charged_to_standard_ratio"),
+        "priced",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -28,7 +72,9 @@ class BrandComparison:
     brand: str
     figures: Figures
     # All other brands at the outlet pooled; None when there are none, or when they are
-    # withheld from a brand admin (fewer than MIN_OTHER_BRANDS of them).
+    # withheld from a brand admin (fewer than MIN_OTHER_BRANDS of them booked). A figure
+    # (and its counts) fewer than MIN_OTHER_BRANDS of them contribute to is None for a brand
+    # admin, and `others_withheld` says some are.
     others: Figures | None
     other_brands: int
     others_withheld: bool
@@ -76,7 +122,8 @@ def equity_audit(
 ) -> EquityAudit:
     """Per outlet, each brand in scope against the others there, and the flags of the view's
     family (the tests this view runs: a brand admin's brand only, the alliance's every brand).
-    A brand admin gets the pooled others only when they are several brands."""
+    A brand admin gets a pooled figure of the others only where several brands contribute to
+    its sample."""
     comparisons = equity_comparisons(scope=scope, period=period, outlet=outlet, city=city, now=now)
     return equity_of(comparisons, scope=scope)
 
@@ -89,10 +136,12 @@ def equity_of(comparisons: Iterable[Comparison], *, scope: AuditScope) -> Equity
     for comparison in comparisons:
         others = comparison.others
         other_brands = others.brands if others else 0
-        withheld = not scope.is_alliance and others is not None and other_brands < MIN_OTHER_BRANDS
-        if withheld:  # neither shown nor tested: a flag would show that brand's own figure
-            others = None
-            comparison = dataclasses.replace(comparison, others=None)
+        withheld = False
+        if not scope.is_alliance and others is not None:
+            # Neither shown nor tested: a flag would show that brand's own figure.
+            others = _pooled_only(others)
+            withheld = others is not comparison.others
+            comparison = dataclasses.replace(comparison, others=others)
         shown.append(comparison)
         row = outlets.get(comparison.outlet)
         if row is None:
@@ -117,3 +166,18 @@ def equity_of(comparisons: Iterable[Comparison], *, scope: AuditScope) -> Equity
         )
     family = flag_family(shown)
     return EquityAudit(outlets=list(outlets.values()), flags=family.flags, tests=len(family.tests))
+
+
+def _pooled_only(others: Side) -> Side | None:
+    """The others' side as a brand admin sees it: each figure whose sample fewer than
+    MIN_OTHER_BRANDS brands contribute to withheld (None), and no side at all where that is
+    every figure (a single brand booked). The same side when nothing is withheld."""
+    if others.brands < MIN_OTHER_BRANDS or "bookings" not in others.pooled:
+        return None
+    # A withheld count is None too (Figures types it as shown): the API's `others` allows null.
+    withheld: dict[str, Any] = {
+        figure: None for figure, sample in FIGURE_SAMPLES.items() if sample not in others.pooled
+    }
+    if not withheld:
+        return others
+    return dataclasses.replace(others, figures=dataclasses.replace(others.figures, **withheld))

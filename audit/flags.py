@@ -179,10 +179,12 @@ Planned = tuple[Comparison, Rule, Side]
 
 
 def _in_family(comparison: Comparison, rule: Rule, others: Side) -> bool:
-    """Whether the view runs this test: enough observations on both sides, both figures there,
-    and, for a rule that needs them, a success on either side."""
+    """Whether the view runs this test: enough observations on both sides, both figures there
+    (not withheld from a brand admin), and, for a rule that needs them, a success on either
+    side."""
     own = comparison.own.figures
-    if getattr(own, rule.n) < MIN_SAMPLE or getattr(others.figures, rule.n) < MIN_SAMPLE:
+    n_others = getattr(others.figures, rule.n)  # None: withheld (audit.equity)
+    if getattr(own, rule.n) < MIN_SAMPLE or n_others is None or n_others < MIN_SAMPLE:
         return False
     if getattr(own, rule.metric) is None or getattr(others.figures, rule.metric) is None:
         return False

@@ -225,16 +225,29 @@ class FlagSerializer(serializers.Serializer):
     )
 
 
+class OthersFiguresSerializer(FiguresSerializer):
+    """The pooled others' figures: any of them null where withheld from a brand admin."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.allow_null = True
+        return fields
+
+
 class BrandComparisonSerializer(serializers.Serializer):
     brand = serializers.CharField()
     figures = FiguresSerializer()
-    others = FiguresSerializer(
-        allow_null=True, help_text="Every other brand at the outlet, pooled."
+    others = OthersFiguresSerializer(
+        allow_null=True,
+        help_text="Every other brand at the outlet, pooled. For a brand admin, a figure (and "
+        "its counts) that fewer than two other brands contribute to is null: it would be one "
+        "brand's own.",
     )
     other_brands = serializers.IntegerField(help_text="How many brands are pooled in others.")
     others_withheld = serializers.BooleanField(
-        help_text="Pooled over fewer than two brands, the others would be one brand's own "
-        "figures: brand admins do not see them."
+        help_text="Pooled over fewer than two brands, the others' figures (all, or those null "
+        "in others) would be one brand's own: brand admins do not see them."
     )
 
 

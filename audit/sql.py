@@ -144,6 +144,27 @@ PART_COLUMNS = (
     "standard_total", "waits", "labour_ratios", "approval_minutes", "ratings",
 )  # fmt: skip
 
+# The samples the figures are taken over, each a count a part carries (its bookings, items or
+# lines): the pooled others' figure over a sample only one brand contributed to would be that
+# brand's own (audit.equity.FIGURE_SAMPLES says which figure is taken over which).
+POOLED_SAMPLES = (
+    "bookings", "due", "completed", "started", "timed", "checklist_items", "rated", "visits",
+    "extra_lines_decided", "extra_lines_approved", "priced",
+)  # fmt: skip
+# Per sample of a group of parts (alias `p`), in POOLED_SAMPLES' order: whether it is pooled,
+# not one brand's alone: at least two brands contribute to it, or none (an empty sample is
+# nobody's). By the least and the greatest brand: no sort per group, as count(DISTINCT …)
+# would need.
+POOLED = sql.SQL("ARRAY[{}]").format(
+    sql.SQL(", ").join(
+        sql.SQL(
+            "coalesce(min(p.brand_id) FILTER (WHERE p.{0} > 0)"
+            " < max(p.brand_id) FILTER (WHERE p.{0} > 0), true)"
+        ).format(sql.Identifier(sample))
+        for sample in POOLED_SAMPLES
+    )
+)
+
 # Parts added up into one part (alias `p`): the same columns as PART_SUMS, over a group of parts
 # instead of a group of bookings (the equity view's parts of one brand at one outlet).
 PART_ADDS = sql.SQL(",\n    ").join(

@@ -24,6 +24,7 @@ from .sql import (
     PART_COUNTS,
     PART_FIGURES,
     PART_SUMS,
+    POOLED,
     RATES,
 )
 from .values_sql import IN_OUTLETS, SCOPED_LIVE
@@ -159,7 +160,7 @@ LEFT JOIN outlets_outlet o ON o.id = f.outlet_id""").format(
             kind="outlet",
             is_total=sql.SQL("f.is_total"),
             brand=sql.SQL("NULL AS brand, NULL AS brand_name, NULL AS brand_name_zh"),
-            side=sql.SQL("NULL::boolean AS own, NULL::bigint AS brands"),
+            side=sql.SQL("NULL::boolean AS own, NULL::bigint AS brands, NULL::boolean[] AS pooled"),
             samples={kind: sql.Identifier("s", kind) for kind in MEDIAN_KINDS},
         )
     )
@@ -197,12 +198,15 @@ side_figures AS (
         p.outlet_id, p.compared_brand_id, p.own,
         -- the brands on this side: the compared one, or all the others present
         CASE WHEN p.own THEN 1 ELSE min(p.brands_here) - 1 END AS brands,
+        -- per sample, whether it is pooled, not one brand's (a brand admin sees only those)
+        {pooled} AS pooled,
         {part_figures},
         {samples}
     FROM sides p
     GROUP BY p.outlet_id, p.compared_brand_id, p.own
 )""").format(
         sides_of=sql.Identifier(sides_of),
+        pooled=POOLED,
         part_figures=PART_FIGURES,
         samples=sql.SQL(",\n        ").join(
             sql.SQL(
@@ -233,7 +237,7 @@ JOIN vehicles_brand br ON br.id = f.compared_brand_id""").format(
         kind="equity",
         is_total=sql.SQL("NULL::boolean"),
         brand=sql.SQL("br.code AS brand, br.name AS brand_name, br.name_zh AS brand_name_zh"),
-        side=sql.SQL("f.own, f.brands"),
+        side=sql.SQL("f.own, f.brands, f.pooled"),
         samples={kind: sql.Identifier("f", kind) for kind in SAMPLE_KINDS},
     )
 )

@@ -13,6 +13,7 @@ from outlets.models import Outlet
 from .. import statements_sql
 from ..samples import Samples
 from ..scope import AuditScope
+from ..sql import POOLED_SAMPLES
 from .shapes import Comparison, Figures, OutletAudit, OutletFigures, Pool, Side
 from .statements import Period, fetch_rows, statement_params
 
@@ -168,9 +169,17 @@ def _samples(row: dict[str, Any], at_outlet: dict[str, Samples]) -> Samples:
 
 
 def _side(row: dict[str, Any], samples: Samples) -> Side:
+    pooled = (
+        frozenset()
+        if row["own"]
+        else frozenset(
+            sample for sample, several in zip(POOLED_SAMPLES, row["pooled"], strict=True) if several
+        )
+    )
     return Side(
         figures=Figures.from_row({**row, **samples.medians()}),
         brands=row["brands"],
         waits=samples.waits,
         ratings=samples.ratings,
+        pooled=pooled,
     )

@@ -119,6 +119,9 @@ class Side:
     # In ascending order (audit.samples).
     waits: Values
     ratings: Values
+    # The samples (audit.sql.POOLED_SAMPLES) that are not one brand's alone: at least two
+    # brands contribute to each, or none.
+    pooled: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

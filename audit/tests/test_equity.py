@@ -183,6 +183,49 @@ def test_others_pooled_over_one_brand_are_withheld_from_a_brand_admin(history, a
     assert {f["metric"] for f in everything["flags"] if f["brand"] == "AITO"} >= {"on_time_rate"}
 
 
+@pytest.mark.usefixtures("now")
+def test_a_figure_only_one_other_brand_contributes_to_is_withheld_from_a_brand_admin(history, as_):
+    """Three other brands booked, but only LUXEED's owners came: STELATO's one booking was
+    cancelled, MAEXTRO's is still to come (after the 20th). Pooled, the others' bookings and
+    cancellations are three brands'; every other figure would be LUXEED's own."""
+    outlet = OutletFactory(code="SH-ONE-CAME-01")
+    history.write(
+        outlet,
+        UNFAIR_AITO
+        + fair("LUXEED", 40)
+        + [
+            Visit("STELATO", local(ZONE, "2026-10-15", 19), status="cancelled", wait=None),
+            Visit("MAEXTRO", local(ZONE, "2026-10-25", 19), status="confirmed", wait=None),
+        ],
+    )
+
+    mine = as_("aito_admin").get(URL, PERIOD).json()
+    everything = as_("alliance_admin").get(URL, PERIOD).json()
+
+    (comparison,) = mine["outlets"][0]["comparisons"]
+    others = comparison["others"]
+    assert comparison["others_withheld"] is True
+    assert comparison["other_brands"] == 3
+    assert (others["bookings"], others["cancelled"]) == (42, 1)
+    assert others["cancellation_rate"] == 0.0238  # 1 / 42
+    withheld = {key for key, value in others.items() if value is None}
+    assert withheld >= {
+        "due", "completed", "completion_rate", "no_show", "no_show_rate", "started", "on_time",
+        "on_time_rate", "wait_median_minutes", "wait_p90_minutes", "timed",
+        "labour_ratio_median", "checklist_items", "checklist_completion_rate", "rated",
+        "rating_mean", "response_rate", "visits", "extra_offered_rate",
+    }  # fmt: skip
+    assert mine["flags"] == []  # a flag would show LUXEED's own figure
+    assert mine["tests"] == 0  # nor is any tested: the family is what the view shows
+    assert "LUXEED" not in json.dumps(mine)
+    # The alliance admin sees every brand's figures, pooled or not, as before.
+    (alliance_aito,) = (c for c in everything["outlets"][0]["comparisons"] if c["brand"] == "AITO")
+    assert alliance_aito["others_withheld"] is False
+    assert alliance_aito["others"]["started"] == 40
+    assert alliance_aito["others"]["wait_median_minutes"] == 4.5
+    assert {f["metric"] for f in everything["flags"] if f["brand"] == "AITO"} >= {"on_time_rate"}
+
+
 def test_filters_narrow_the_outlets(unequal, even, as_):
     body = as_("alliance_admin").get(URL, {**PERIOD, "outlet": "SH-EVEN-01"}).json()
     assert [o["outlet"] for o in body["outlets"]] == ["SH-EVEN-01"]
