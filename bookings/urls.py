@@ -14,7 +14,7 @@ urlpatterns = [
     path("bookings/<ref:reference>/cancel/", action_views.CancelView.as_view()),
     path("bookings/<ref:reference>/check-in/", action_views.CheckInView.as_view()),
     path("bookings/<ref:reference>/start/", action_views.StartView.as_view()),
-    path("bookings/<ref:reference>/ready/", action_views.ReadyView.as_view()),
+    # POST …/ready/ is served by estimates (ready waits for the approved extra work).
     path("bookings/<ref:reference>/complete/", action_views.CompleteView.as_view()),
     path("bookings/<ref:reference>/no-show/", action_views.NoShowView.as_view()),
     path("bookings/<ref:reference>/feedback/", action_views.FeedbackView.as_view()),

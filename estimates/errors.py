@@ -31,3 +31,10 @@ class NotApproved(Conflict):
     default_detail = gettext_lazy(
         "The owner has not approved this line: its work cannot start or be completed."
     )
+
+
+class ExtraWorkUnfinished(Conflict):
+    """The car is ready only once the work of every line the owner approved is completed."""
+
+    code = "extra_work_unfinished"
+    default_detail = gettext_lazy("The approved extra work is not completed yet.")

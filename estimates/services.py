@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookings.extension import extend_booking
+from bookings.lifecycle.status import booking_ready_locked
+from bookings.lifecycle.table import transition_for
 from bookings.locks import lock_booking
 from bookings.models import Booking
 from bookings.notify.outbox import notify_estimate_sent
@@ -32,7 +34,7 @@ from workshop.models import Photo
 from workshop.photos import PreparedPhoto, photo_save
 
 from . import links
-from .errors import AlreadyDecided, LinkExpired, NotApproved
+from .errors import AlreadyDecided, ExtraWorkUnfinished, LinkExpired, NotApproved
 from .models import EstimateLine, EstimatePart, EstimateSending, part_total
 
 State = EstimateLine.State
@@ -336,3 +338,37 @@ def estimate_work(
     locked.save(update_fields=["work_started_at", "work_completed_at"])
     _touch(booking, now)
     return locked
+
+
+@transaction.atomic
+def visit_ready(
+    *,
+    booking: Booking,
+    actor: User,
+    checklist: dict[str, list[str]],
+    now: dt.datetime | None = None,
+) -> Booking:
+    """The car is ready for pickup (bookings.lifecycle.status.booking_ready: the move and the
+    booked services' checklist) only once the work of every line the owner approved is
+    completed: the owner is told to collect the car, and the sheet charges that work. Here and
+    not in the booking core, which cannot see the lines (the layers). Locks the booking row,
+    then reads its lines."""
+    locked = lock_booking(booking.pk)
+    transition_for(locked.status, Booking.Status.READY)  # an impossible move says so first
+    unfinished = list(
+        EstimateLine.objects.filter(
+            booking=locked, state=State.APPROVED, work_completed_at__isnull=True
+        )
+        .select_related("service_type")
+        .order_by("created_at", "pk")
+    )
+    if unfinished:
+        names = ", ".join(
+            line.service_type.display_name if line.service_type else line.description
+            for line in unfinished
+        )
+        raise ExtraWorkUnfinished(
+            _("Complete the approved extra work before the car is ready: %(lines)s.")
+            % {"lines": names}
+        )
+    return booking_ready_locked(locked=locked, actor=actor, checklist=checklist, now=now)

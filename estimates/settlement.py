@@ -63,7 +63,8 @@ class Settlement:
 
 def settlement_read(*, booking: Booking) -> Settlement:
     """The itemised sheet of a completed visit: the booked services (a recall fix at zero)
-    and the approved extra lines, with labour time, parts and standard prices."""
+    and the approved extra lines whose work was done, with labour time, parts and standard
+    prices."""
     if booking.status != Status.COMPLETED:
         raise Conflict(_("The settlement is ready once the visit is completed."))
     sheet = Settlement(booking=booking, currency=booking.outlet.currency)
@@ -84,7 +85,11 @@ def settlement_read(*, booking: Booking) -> Settlement:
             )
         )
     for extra in estimate_lines(booking=booking):
-        if extra.state != EstimateLine.State.APPROVED:
+        # The owner pays for extra work that was done: approved, and its work completed.
+        # Ready waits for every approved line's work (services.visit_ready), so on a visit
+        # that went through it this is every approved line; a visit closed another way (a
+        # staff tool, or before that rule) does not bill work nobody did.
+        if extra.state != EstimateLine.State.APPROVED or extra.work_completed_at is None:
             continue
         sheet.items.append(
             SheetItem(

@@ -24,4 +24,6 @@ urlpatterns = [
     path("bookings/<ref:reference>/estimate/<int:line>/extend/", views.ExtendView.as_view()),
     path("estimate-links/<str:token>/", views.LinkView.as_view(), name="estimate-link"),
     path("bookings/<ref:reference>/settlement/", views.SettlementView.as_view()),
+    # The booking's ready action, with the rule that it waits for the approved extra work.
+    path("bookings/<ref:reference>/ready/", views.ReadyView.as_view()),
 ]

@@ -11,7 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings import access
+from bookings import access, action_views
 from bookings.models import Booking
 from bookings.selectors import booking_get
 from bookings.views import IDEMPOTENCY_HEADER, parse_input
@@ -209,6 +209,17 @@ class LinkView(APIView):
             "lines": selectors.sending_lines(sending=sending),
         }
         return Response(LinkOutputSerializer(body).data)
+
+
+class ReadyView(action_views.ReadyView):
+    """POST /bookings/{ref}/ready/: the booking core's ready action, and its input and answer,
+    refused while approved extra work is not completed (services.visit_ready). Served here,
+    not by bookings.urls, because that rule reads the estimate lines."""
+
+    def perform(self, request, booking, data):
+        return services.visit_ready(
+            booking=booking, actor=request.user, checklist=data["checklist"]
+        )
 
 
 class SettlementView(APIView):

@@ -260,8 +260,23 @@ def booking_ready(
 ) -> Booking:
     """Work is done and the car waits for its owner, who is told. The workshop declares it
     with the checklist: every item of every service's standard checklist must be ticked
-    (`checklist` maps service code → ticked items), and the service record keeps it."""
-    locked = lock_booking(booking.pk)
+    (`checklist` maps service code → ticked items), and the service record keeps it. The API
+    and the board call it through estimates.services.visit_ready, which first refuses while
+    approved extra work is not completed (a rule over the estimate lines, an app above)."""
+    return booking_ready_locked(
+        locked=lock_booking(booking.pk), actor=actor, checklist=checklist, now=now
+    )
+
+
+def booking_ready_locked(
+    *,
+    locked: Booking,
+    actor: User,
+    checklist: dict[str, list[str]],
+    now: datetime | None = None,
+) -> Booking:
+    """booking_ready on a booking the caller has locked (bookings.locks.lock_booking) in its
+    own transaction, after its own checks: one lock and one savepoint for the action."""
     transition_for(locked.status, Status.READY)
     lines = list(locked.booking_services.select_related("service_type").order_by("id"))
     if problems := _checklist_problems(lines, checklist):

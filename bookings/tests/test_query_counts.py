@@ -26,7 +26,7 @@ CANCEL = 12  # was 18
 CHECK_IN = 15  # was 18
 START = 10  # was 13
 START_EARLY = 16  # was 22
-READY = 11  # the checklist is read and recorded here (it was at complete)
+READY = 12  # the checklist is read and recorded here; the approved extra work read (12th)
 COMPLETE = 11  # was 17
 NO_SHOW = 10  # was 13
 

@@ -149,3 +149,25 @@ def test_a_new_photo_of_a_view_keeps_the_old_one_a_line_shows(visit):
     # A replaced photo that no line shows goes, as before.
     staff.post(inspection, {**reading, "front_photo": upload(jpeg_bytes())}, "multipart")
     assert Photo.objects.count() == 2  # the line's and the view's newest
+
+
+def test_ready_is_refused_in_the_error_shape_until_the_approved_work_is_completed(visit):
+    staff, owner = visit.api("advisor"), visit.api("owner")
+    line = staff.post(_url(visit), REPAIR, format="json").json()["id"]
+    staff.post(_url(visit, "send/"))
+    owner.post(_url(visit, f"{line}/approve/"))
+    ref = visit.booking.reference
+    assert staff.post(f"/api/v1/bookings/{ref}/start/").status_code == 200
+    service = visit.booking.booking_services.get().service_type
+    checklist = {"checklist": {service.code: list(service.checklist)}}
+
+    refused = staff.post(f"/api/v1/bookings/{ref}/ready/", checklist, format="json")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "extra_work_unfinished"
+    assert set(refused.json()) <= {"code", "detail", "fields"}
+    assert visit.refresh().status == Booking.Status.IN_SERVICE
+
+    staff.post(_url(visit, f"{line}/start-work/"))
+    staff.post(_url(visit, f"{line}/complete-work/"))
+    ready = staff.post(f"/api/v1/bookings/{ref}/ready/", checklist, format="json")
+    assert (ready.status_code, ready.json()["status"]) == (200, "ready")

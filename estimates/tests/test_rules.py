@@ -17,7 +17,7 @@ from bookings.models import Booking, Notification
 from bookings.notify.render import notification_render
 from bookings.tests.factories import BookingFactory
 from estimates import links, services
-from estimates.errors import AlreadyDecided, LinkExpired, NotApproved
+from estimates.errors import AlreadyDecided, ExtraWorkUnfinished, LinkExpired, NotApproved
 from estimates.models import EstimateLine
 from estimates.settlement import settlement_read
 from estimates.tasks import expire_unanswered
@@ -259,3 +259,44 @@ def test_the_beat_scan_runs_out_every_overdue_line(visit):
     with time_machine.travel(timezone.now() + dt.timedelta(hours=48, minutes=1)):
         assert expire_unanswered() == 1
     assert EstimateLine.objects.get().state == State.EXPIRED
+
+
+def _in_service_with_approved_repair(visit) -> EstimateLine:
+    line = visit.repair()
+    visit.send()
+    services.estimate_decide(line=line, actor=visit.owner, approve=True)
+    booking_transition(booking=visit.booking, to=Booking.Status.IN_SERVICE, actor=visit.advisor)
+    return line
+
+
+def _full_checklist(booking: Booking) -> dict[str, list[str]]:
+    return {
+        line.service_type.code: list(line.service_type.checklist)
+        for line in booking.booking_services.select_related("service_type")
+    }
+
+
+def test_the_car_is_not_ready_while_approved_extra_work_is_not_completed(visit):
+    line = _in_service_with_approved_repair(visit)
+    checklist = _full_checklist(visit.booking)
+    for step in ("nothing done", "started only"):
+        with pytest.raises(ExtraWorkUnfinished) as refused:
+            services.visit_ready(booking=visit.booking, actor=visit.advisor, checklist=checklist)
+        assert "Replace front brake pads" in refused.value.detail, step
+        assert visit.refresh().status == Booking.Status.IN_SERVICE
+        if step == "nothing done":
+            services.estimate_work(line=line, actor=visit.advisor, done=False)
+    services.estimate_work(line=line, actor=visit.advisor, done=True)
+    ready = services.visit_ready(booking=visit.booking, actor=visit.advisor, checklist=checklist)
+    assert ready.status == Booking.Status.READY
+
+
+def test_declined_and_unanswered_lines_do_not_keep_the_car_from_being_ready(visit):
+    declined = visit.repair(description="Wiper blades", labour_minutes=10, parts=[])
+    visit.send()
+    services.estimate_decide(line=declined, actor=visit.owner, approve=False)
+    visit.repair(description="Cabin filter", labour_minutes=10, parts=[])  # never sent
+    booking_transition(booking=visit.booking, to=Booking.Status.IN_SERVICE, actor=visit.advisor)
+    checklist = _full_checklist(visit.booking)
+    ready = services.visit_ready(booking=visit.booking, actor=visit.advisor, checklist=checklist)
+    assert ready.status == Booking.Status.READY

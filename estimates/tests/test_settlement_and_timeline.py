@@ -26,6 +26,12 @@ def _set(booking: Booking, **fields) -> None:
     booking.refresh_from_db()
 
 
+def _work(visit, line) -> None:
+    """The approved line's work started and completed (the car in service)."""
+    services.estimate_work(line=line, actor=visit.advisor, done=False)
+    services.estimate_work(line=line, actor=visit.advisor, done=True)
+
+
 def test_the_sheet_lists_booked_services_and_approved_lines_with_a_recall_at_zero(visit):
     recall = ServiceTypeFactory(code="recall-fix", category=ServiceType.Category.RECALL)
     BookingService.objects.create(
@@ -38,6 +44,8 @@ def test_the_sheet_lists_booked_services_and_approved_lines_with_a_recall_at_zer
     services.estimate_decide(line=declined, actor=visit.owner, approve=False)
     with pytest.raises(Conflict):
         settlement_read(booking=visit.booking)  # not completed yet
+    _set(visit.booking, status=Booking.Status.IN_SERVICE)
+    _work(visit, approved)
     _set(visit.booking, status=Booking.Status.COMPLETED, completed_at=next_local(12, days=0))
     sheet = settlement_read(booking=visit.booking)
     names = [(i.kind, i.service.code if i.service else i.description) for i in sheet.items]
@@ -52,6 +60,21 @@ def test_the_sheet_lists_booked_services_and_approved_lines_with_a_recall_at_zer
     assert sheet.labour_total == Decimal("399") + Decimal("280")
     assert sheet.total == Decimal("1099")
     assert sheet.currency == "CNY"
+
+
+def test_the_sheet_charges_only_approved_work_that_was_done(visit):
+    done = visit.repair()
+    never_done = visit.repair(description="Wiper blades", labour_minutes=10, parts=[])
+    visit.send()
+    for line in (done, never_done):
+        services.estimate_decide(line=line, actor=visit.owner, approve=True)
+    _set(visit.booking, status=Booking.Status.IN_SERVICE)
+    _work(visit, done)
+    # Closed without the ready action, which waits for every approved line's work (a visit
+    # closed before that rule, or by a staff tool): the owner pays only for the work done.
+    _set(visit.booking, status=Booking.Status.COMPLETED, completed_at=next_local(12, days=0))
+    sheet = settlement_read(booking=visit.booking)
+    assert [item.description for item in sheet.items if item.kind == "extra"] == [done.description]
 
 
 def _steps(booking) -> dict[str, tuple[bool, bool]]:

@@ -18,10 +18,10 @@ from bookings.lifecycle.status import (
     booking_check_in,
     booking_complete,
     booking_mark_no_show,
-    booking_ready,
     booking_start,
 )
 from bookings.models import Booking
+from estimates.services import visit_ready
 
 from .forms import ActionForm, CheckInForm, CompleteForm, ReadyForm, StartForm
 
@@ -68,7 +68,7 @@ ACTIONS: tuple[BoardAction, ...] = (
         "ready",
         Status.READY,
         ReadyForm,
-        booking_ready,
+        visit_ready,  # booking_ready, once the approved extra work is completed
         _("Ready for pickup"),
         _("%(ref)s is ready for pickup."),
     ),
