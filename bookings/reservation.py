@@ -248,9 +248,10 @@ def move_booking(
 
     The caller holds the booking's row lock (`bookings.locks.lock_booking`), so its status and
     times are current. The new times follow from its own services' booked labour minutes
-    (`lines`, its BookingService rows with their service types, when the caller has them), and
-    the row is UPDATEd in place on the first bay (or only `bay`) the exclusion constraint
-    accepts; the row's current time does not count against it. `held` is as for reserve_bay
+    (`lines`, its BookingService rows with their service types, when the caller has them) and
+    the time extend_booking added for approved extra work, and the row is UPDATEd in place on
+    the first bay (or only `bay`) the exclusion constraint accepts; the row's current time does
+    not count against it. `held` is as for reserve_bay
     (read with this booking ignored). If no bay can be won the row is left exactly as it was
     and SlotTaken is raised: the old slot is given up only once the new one is held. Updates
     `booking` in memory and returns it. Like reserve_bay, inside the caller's transaction.
@@ -266,7 +267,11 @@ def move_booking(
         lines = list(
             BookingService.objects.filter(booking_id=booking.pk).select_related("service_type")
         )
-    duration = booking_duration(lines) if lines else booking.end - booking.start
+    # The booked services' time, and any time added since for extra work the owner approved
+    # (extension.extend_booking moves `end` later in place): a move keeps the visit's whole
+    # length, so an early start or another bay still holds the approved work's time. Nothing
+    # else makes a booking longer than its services; a reschedule (before check-in) has none.
+    duration = max(booking_duration(lines), booking.end - booking.start)
     needed = needed_capabilities(line.service_type for line in lines)
     new_start, new_end, released = _times(start=start, duration=duration, outlet=outlet)
     candidates = (

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from bookings.extension import extend_booking
 from bookings.lifecycle.create import booking_create
 from bookings.lifecycle.status import (
     booking_check_in,
@@ -49,6 +50,20 @@ def test_starting_early_moves_the_reservation_to_now(world):
     assert started.promised == world.start()
     assert started.promised_end == world.start() + dt.timedelta(minutes=60)
     assert started.started_off_promise
+
+
+@pytest.mark.parametrize("bay", [None, 1], ids=["early on its bay", "early on another bay"])
+def test_an_early_start_keeps_the_time_added_for_approved_extra_work(world, bay):
+    booking = BookingFactory(
+        outlet=world.outlet, bay=world.bays[0], start=world.start(), status="checked_in"
+    )
+    extend_booking(booking=booking, minutes=45)  # the owner approved 45 minutes more
+    now = booking.start - dt.timedelta(minutes=40)
+    named = world.bays[bay] if bay is not None else None
+    started = booking_start(booking=booking, actor=world.technician, bay=named, now=now)
+    started.refresh_from_db()
+    assert (started.start, started.end) == (now, now + dt.timedelta(minutes=60 + 45))
+    assert started.bay_released_at == started.end
 
 
 def test_a_start_on_time_keeps_start_as_the_promise(world):
