@@ -107,15 +107,25 @@ def booking_check_in(
     *, booking: Booking, actor: User, odometer_km: int | None = None, now: datetime | None = None
 ) -> Booking:
     """The car has arrived, on its booking's day at the outlet (a car that comes days early
-    is a new visit, not this booking). An odometer reading taken at the desk is recorded."""
+    is a new visit, not this booking; one that comes days late missed it: a no-show, and the
+    visit is a walk-in, with a reservation of its own). An odometer reading taken at the desk
+    is recorded."""
     now = now or timezone.now()
     locked = lock_booking(booking.pk)
     transition_for(locked.status, Status.CHECKED_IN)
     outlet = locked.outlet
-    if outlet.local_day(now) < outlet.local_day(locked.start):
+    today, booked_day = outlet.local_day(now), outlet.local_day(locked.start)
+    if today < booked_day:
         raise RuleViolation(
             _("Check-in opens on the booking's day; reschedule it to come earlier."),
             fields={"start": [_("The booking is on a later day.")]},
+        )
+    if today > booked_day:
+        # Checked in now, it would be started on its old, past reservation: the bay would be
+        # held for nobody while the car is worked on, and free to anyone else.
+        raise RuleViolation(
+            _("This booking was for an earlier day and was missed; register the car as a walk-in."),
+            fields={"start": [_("The booking was on an earlier day.")]},
         )
     locked = _enter(locked, Status.CHECKED_IN, actor=actor, now=now)
     if odometer_km is not None:
@@ -150,14 +160,15 @@ def booking_start(
         # Another crew: the row is rewritten through the reservation core, on the bay named
         # or else the booked one (a waiting walk-in has none: any free bay).
         moves_bay, bay = True, bay if bay is not None else locked.bay
-    if not moves_bay and now >= locked.start:
+    if not moves_bay and locked.start <= now < locked.end:
         # On time or late on the booked bay: the reservation stands. An overrun into the next
         # booking is a real delay the queue's estimates show, not a reason to refuse the work.
         assert locked.bay is not None  # noqa: S101 - not moves_bay: it is booked on a bay
         return _enter(locked, Status.IN_SERVICE, actor=actor, now=now, bay=locked.bay.name)
-    # Early, or on another bay: the bay is used from now for the standard duration, so the
-    # reservation moves there through the guarded path (a car started early must not run into
-    # the bay's previous booking). The booked time is kept in the event.
+    # Early, on another bay, or after the booked time is over (it would hold the bay for none of
+    # this work): the bay is used from now for the visit's length, so the reservation moves
+    # there through the guarded path (a car started early must not run into the bay's previous
+    # booking, nor one started late into the next). The booked time is kept in the event.
     lines = list(locked.booking_services.select_related("service_type").order_by("id"))
     booking_parts_in_hand(locked, lines=lines)  # read once: for the move and the answer
     _move_for_start(locked, now=now, bay=bay, moves_bay=moves_bay, lines=lines, crew=crew)
@@ -197,8 +208,9 @@ def _move_for_start(
     elif bay is not None:
         targets = [bay]  # staff named the booked bay itself: that bay or nothing
     else:
-        # Early on the booked bay: keep it when it is free, or else any capable free bay
-        # (None lets the reservation core pick best fit) instead of sending staff to look.
+        # Early (or past its end) on the booked bay: keep it when it is free, or else any
+        # capable free bay (None lets the reservation core pick best fit) instead of sending
+        # staff to look.
         targets = [locked.bay, None]
     for target in targets:
         try:

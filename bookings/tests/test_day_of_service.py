@@ -34,6 +34,35 @@ def test_check_in_opens_on_the_bookings_local_day(world):
     assert checked_in.status == "checked_in"
 
 
+def test_a_booking_of_an_earlier_day_is_not_checked_in(world):
+    """Not checked in on its day, it was a no-show: the car that comes later is a walk-in, not
+    this booking on its old, past reservation."""
+    booking = BookingFactory(outlet=world.outlet, bay=world.bays[0], start=world.start(days=-1))
+    # Just after midnight at the outlet (Asia/Shanghai) is already the next day.
+    next_day = (booking.start + dt.timedelta(days=1)).replace(hour=0, minute=1)
+    late_that_day = booking.start.replace(hour=23, minute=59)
+    with pytest.raises(RuleViolation, match="earlier day") as refused:
+        booking_check_in(booking=booking, actor=world.advisor, now=next_day)
+    assert "start" in refused.value.fields
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    assert booking_check_in(booking=booking, actor=world.advisor, now=late_that_day).status == (
+        "checked_in"
+    )
+
+
+def test_a_start_after_the_booked_end_moves_the_reservation_to_now(world):
+    booking = BookingFactory(
+        outlet=world.outlet, bay=world.bays[0], start=world.start(), status="checked_in"
+    )
+    now = booking.end + dt.timedelta(hours=3)
+    started = booking_start(booking=booking, actor=world.technician, now=now)
+    started.refresh_from_db()
+    assert (started.start, started.end) == (now, now + dt.timedelta(minutes=60))
+    assert started.bay == world.bays[0]
+    assert started.promised_start == world.start()
+
+
 def test_starting_early_moves_the_reservation_to_now(world):
     booking = BookingFactory(
         outlet=world.outlet, bay=world.bays[0], start=world.start(), status="checked_in"
