@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -21,14 +22,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from bookings.availability.rules import check_servable, fields_renamed
 from bookings.extension import extend_booking
 from bookings.lifecycle.status import booking_ready_locked
 from bookings.lifecycle.table import transition_for
 from bookings.locks import lock_booking
 from bookings.models import Booking
 from bookings.notify.outbox import notify_estimate_sent
+from crews.roster import load_members
+from crews.rules import CrewNeeds, crew_problems
 from hima_service.exceptions import Conflict, CrewUnavailable, NotFound, RuleViolation, SlotTaken
-from outlets.models import ServiceType
+from outlets.models import ServiceType, capability_labels
 from pricing.selectors import labour_rate, service_prices
 from workshop.models import Photo
 from workshop.photos import PreparedPhoto, photo_save
@@ -57,6 +61,39 @@ class PartInput:
 def _touch(booking: Booking, now: dt.datetime) -> None:
     """The board and the timeline poll the booking's updated_at: a line's change is one."""
     Booking.objects.filter(pk=booking.pk).update(updated_at=now)
+
+
+def _bay_lacks(booking: Booking, service: ServiceType) -> str:
+    """Why the booking's bay cannot do the service, or "" when it can (or holds no bay yet)."""
+    bay = booking.bay
+    if bay is None or service.capability in bay.capabilities:
+        return ""
+    return _("Bay %(bay)s lacks %(missing)s.") % {
+        "bay": bay.display_name,
+        "missing": capability_labels({service.capability}),
+    }
+
+
+def _check_servable(booking: Booking, service: ServiceType) -> None:
+    """A catalog line is work the outlet offers (rule 3, as for a walk-in: the catalog, the
+    brand, an active bay able to do it) and that the car's own bay can do: an approval adds
+    its time to that bay's hold. ValidationError on `service`."""
+    with fields_renamed({"services": "service"}):
+        check_servable(outlet=booking.outlet, services=[service], brand=booking.vehicle.model.brand)
+    if lacks := _bay_lacks(booking, service):
+        raise ValidationError({"service": [lacks]})
+
+
+def _crew_cannot(booking: Booking, service: ServiceType) -> bool:
+    """Whether the booking's crew may not do the service on its day (crews.rules: the lead's
+    skill, brand and HV level, the guardians' level, and the crew's size). An outlet planned by
+    bays alone holds no crew: nothing to judge."""
+    if not booking.crew:
+        return False
+    needs = CrewNeeds.of([service], booking.vehicle.model.brand_id)
+    day = booking.outlet.local_day(booking.start)
+    members = load_members(booking.crew, date_from=day, date_to=day)
+    return len(booking.crew) < needs.size or bool(crew_problems(booking.crew, members, needs, day))
 
 
 def _price_line(
@@ -108,6 +145,7 @@ def estimate_line_add(
             % {"s": locked.get_status_display()}
         )
     if service_type is not None:
+        _check_servable(locked, service_type)
         line = EstimateLine(kind=EstimateLine.Kind.SERVICE, service_type=service_type)
     else:
         if not description.strip():
@@ -240,9 +278,9 @@ def estimate_open(*, token: str, user: User, now: dt.datetime | None = None) -> 
 
 def _extend_hold(line: EstimateLine, booking: Booking) -> None:
     """An approved line's time is added to the visit's hold of its bay (and crew) when they
-    are free then. When they are not, the approval stands (the owner's consent is not undone
-    by our calendar) and the line says why, for staff to choose: another bay, a later visit,
-    or working on past the hold."""
+    can do the work and are free then. When they are not, the approval stands (the owner's
+    consent is not undone by our calendar) and the line says why, for staff to choose: another
+    bay or crew, a later visit, or working on past the hold."""
     if line.labour_minutes <= 0:
         line.hold = Hold.NOT_NEEDED
         return
@@ -250,6 +288,21 @@ def _extend_hold(line: EstimateLine, booking: Booking) -> None:
         line.hold = Hold.REFUSED
         line.hold_note = _("The visit no longer holds a bay; plan this work with the owner.")
         return
+    service = line.service_type
+    if service is not None:
+        # Time is held only where the work can be done: the bay may have changed since the
+        # line was proposed (a start on another bay), and the crew was chosen for the booked
+        # services alone.
+        if lacks := _bay_lacks(booking, service):
+            line.hold, line.hold_note = Hold.REFUSED, lacks[:255]
+            return
+        if _crew_cannot(booking, service):
+            line.hold = Hold.REFUSED
+            line.hold_note = _(
+                "This car's crew may not do this work (skill, high-voltage level or crew "
+                "size); choose another crew, or plan it with the owner."
+            )
+            return
     try:
         extend_booking(booking=booking, minutes=line.labour_minutes)
     except (SlotTaken, CrewUnavailable) as exc:

@@ -117,6 +117,11 @@ def test_a_line_needs_a_subject(visit):
     )
     assert unknown.status_code == 400
     assert "service" in unknown.json()["fields"]
+    not_offered = visit.api("advisor").post(
+        _url(visit), {"grade": "urgent", "service": "annual-check"}, format="json"
+    )
+    assert not_offered.status_code == 400
+    assert "service" in not_offered.json()["fields"]
 
 
 def test_parts_beyond_what_a_line_holds_are_refused_in_the_error_shape(visit):

@@ -9,12 +9,14 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bookings.lifecycle.status import booking_transition
 from bookings.models import Booking, Notification
 from bookings.notify.render import notification_render
+from bookings.tests.crew_world import technician
 from bookings.tests.factories import BookingFactory
 from estimates import links, services
 from estimates.errors import AlreadyDecided, ExtraWorkUnfinished, LinkExpired, NotApproved
@@ -22,7 +24,8 @@ from estimates.models import EstimateLine
 from estimates.settlement import settlement_read
 from estimates.tasks import expire_unanswered
 from hima_service.exceptions import Conflict, NotFound, RuleViolation
-from outlets.tests.factories import ServiceTypeFactory
+from outlets.models import Bay, Capability, ServiceType
+from outlets.tests.factories import BayFactory, ServiceTypeFactory
 
 pytestmark = pytest.mark.django_db
 State = EstimateLine.State
@@ -60,6 +63,7 @@ def test_a_line_dearer_than_its_price_can_hold_is_refused_and_nothing_is_written
 
 def test_a_catalog_service_takes_its_standard_price_and_time(visit):
     service = ServiceTypeFactory(code="cabin-filter", labour_minutes=20, price=Decimal("188"))
+    visit.booking.outlet.services.add(service)
     line = services.estimate_line_add(
         booking=visit.booking, actor=visit.advisor, grade="advisory", service_type=service
     )
@@ -300,3 +304,80 @@ def test_declined_and_unanswered_lines_do_not_keep_the_car_from_being_ready(visi
     checklist = _full_checklist(visit.booking)
     ready = services.visit_ready(booking=visit.booking, actor=visit.advisor, checklist=checklist)
     assert ready.status == Booking.Status.READY
+
+
+def _battery_check(visit) -> ServiceType:
+    """HV battery work the outlet offers, on an ev_battery bay it has: not the car's bay."""
+    battery = ServiceTypeFactory(
+        code="hv-battery-check",
+        labour_minutes=60,
+        capability=Capability.EV_BATTERY,
+        skill=Capability.EV_BATTERY,
+        min_hv_level=2,
+        crew_size=2,
+    )
+    visit.booking.outlet.services.add(battery)
+    BayFactory(outlet=visit.booking.outlet, capabilities=[Capability.EV_BATTERY])
+    return battery
+
+
+def _add(visit, service: ServiceType) -> EstimateLine:
+    return services.estimate_line_add(
+        booking=visit.booking, actor=visit.advisor, grade="urgent", service_type=service
+    )
+
+
+def test_a_catalog_line_the_outlet_does_not_offer_is_refused(visit):
+    elsewhere = ServiceTypeFactory(code="paint-correction", labour_minutes=90)
+    with pytest.raises(ValidationError) as refused:
+        _add(visit, elsewhere)
+    assert "does not offer" in refused.value.message_dict["service"][0]
+    assert not EstimateLine.objects.exists()
+
+
+def test_a_catalog_line_the_cars_bay_cannot_do_is_refused(visit):
+    battery = _battery_check(visit)
+    assert visit.booking.bay.capabilities == [Capability.GENERAL]
+    with pytest.raises(ValidationError) as refused:
+        _add(visit, battery)
+    assert "lacks" in refused.value.message_dict["service"][0]
+    assert not EstimateLine.objects.exists()
+    # On a bay that can do it, the same work is proposed.
+    Bay.objects.filter(pk=visit.booking.bay_id).update(
+        capabilities=[Capability.GENERAL, Capability.EV_BATTERY]
+    )
+    assert _add(visit, battery).kind == EstimateLine.Kind.SERVICE
+
+
+@pytest.mark.parametrize(
+    ("crew", "hold"),
+    [
+        (["general"], EstimateLine.Hold.REFUSED),  # no battery skill, no HV level
+        (["hv lead"], EstimateLine.Hold.REFUSED),  # battery work needs a guardian too
+        (["hv lead", "hv guardian"], EstimateLine.Hold.EXTENDED),
+    ],
+)
+def test_an_approved_catalog_line_is_held_only_on_a_crew_that_may_do_it(visit, crew, hold):
+    battery = _battery_check(visit)
+    Bay.objects.filter(pk=visit.booking.bay_id).update(
+        capabilities=[Capability.GENERAL, Capability.EV_BATTERY]
+    )
+    outlet = visit.booking.outlet
+    people = {
+        "general": lambda: technician(outlet),
+        "hv lead": lambda: technician(
+            outlet, skills=(Capability.GENERAL, Capability.EV_BATTERY), hv_level=2
+        ),
+        "hv guardian": lambda: technician(outlet, hv_level=2),
+    }
+    Booking.objects.filter(pk=visit.booking.pk).update(crew=[people[who]().pk for who in crew])
+    end = visit.refresh().end
+    line = _add(visit, battery)
+    visit.send()
+    line = services.estimate_decide(line=line, actor=visit.owner, approve=True)
+    assert (line.state, line.hold) == (State.APPROVED, hold)
+    if hold == EstimateLine.Hold.REFUSED:
+        assert "crew" in line.hold_note
+        assert visit.refresh().end == end  # no time held for work this crew may not do
+    else:
+        assert visit.refresh().end == end + dt.timedelta(minutes=60)
