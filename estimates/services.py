@@ -30,7 +30,7 @@ from bookings.locks import lock_booking
 from bookings.models import Booking
 from bookings.notify.outbox import notify_estimate_sent
 from crews.roster import load_members
-from crews.rules import CrewNeeds, crew_problems
+from crews.rules import CrewNeeds, Problem, crew_problems
 from hima_service.exceptions import Conflict, CrewUnavailable, NotFound, RuleViolation, SlotTaken
 from outlets.models import ServiceType, capability_labels
 from pricing.selectors import labour_rate, service_prices
@@ -93,7 +93,17 @@ def _crew_cannot(booking: Booking, service: ServiceType) -> bool:
     needs = CrewNeeds.of([service], booking.vehicle.model.brand_id)
     day = booking.outlet.local_day(booking.start)
     members = load_members(booking.crew, date_from=day, date_to=day)
-    return len(booking.crew) < needs.size or bool(crew_problems(booking.crew, members, needs, day))
+    problems = crew_problems(
+        booking.crew,
+        members,
+        needs,
+        day,
+        span=(booking.start, booking.end),
+        zone=booking.outlet.zone,
+    )
+    # Whether they may do the work, not whether their shifts cover it: the crew is at work on
+    # the car now, and the members here carry no outlet's shifts.
+    return len(booking.crew) < needs.size or any(p.problem != Problem.OFF_SHIFT for p in problems)
 
 
 def _price_line(
