@@ -41,9 +41,10 @@ def sending_lines(*, sending: EstimateSending) -> list[EstimateLine]:
 
 
 def estimate_suggestions(*, vehicle: Vehicle, before: Booking | None = None) -> list[EstimateLine]:
-    """What the owner declined at this car's earlier visits, offered again: the latest
-    declined line of each kind of work (a catalog service, or a repair by its description),
-    unless that work was approved at a later visit. Newest first."""
+    """What the owner declined at this car's earlier visits, or approved and was left for a
+    later visit (its work never completed), offered again: the latest such line of each kind
+    of work (a catalog service, or a repair by its description), unless that work was done at
+    a later visit. Newest first."""
     lines = (
         EstimateLine.objects.filter(booking__vehicle=vehicle)
         .filter(state__in=[State.DECLINED, State.APPROVED])
@@ -59,7 +60,7 @@ def estimate_suggestions(*, vehicle: Vehicle, before: Booking | None = None) -> 
         if subject in seen:
             continue
         seen.add(subject)
-        if line.state == State.DECLINED:
+        if line.state == State.DECLINED or line.work_completed_at is None:
             suggestions.append(line)
     return suggestions
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from bookings.serializers.inputs import ReadyInputSerializer
 from workshop.serializers import PhotoOutputSerializer
 
 from .models import EstimateLine, EstimatePart
@@ -130,3 +131,14 @@ class SettlementOutputSerializer(serializers.Serializer):
     labour_total = serializers.DecimalField(max_digits=12, decimal_places=2)
     parts_total = serializers.DecimalField(max_digits=12, decimal_places=2)
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class VisitReadyInputSerializer(ReadyInputSerializer):
+    defer_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        default="",
+        help_text="Needed while approved extra work is not completed: why it waits for a later "
+        "visit (it is then not charged, and offered again at the car's next visit).",
+    )

@@ -409,13 +409,17 @@ def visit_ready(
     booking: Booking,
     actor: User,
     checklist: dict[str, list[str]],
+    defer_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Booking:
     """The car is ready for pickup (bookings.lifecycle.status.booking_ready: the move and the
-    booked services' checklist) only once the work of every line the owner approved is
-    completed: the owner is told to collect the car, and the sheet charges that work. Here and
-    not in the booking core, which cannot see the lines (the layers). Locks the booking row,
-    then reads its lines."""
+    booked services' checklist) once the work of every line the owner approved is completed:
+    the owner is told to collect the car, and the sheet charges that work. Work that cannot be
+    done on this visit (a part not in stock, a bay that cannot take it) is left for a later one
+    only with `defer_reason`, which the ready event keeps: it is not charged, and is offered
+    again at the car's next visit (selectors.estimate_suggestions). Here and not in the booking
+    core, which cannot see the lines (the layers). Locks the booking row, then reads its
+    lines."""
     locked = lock_booking(booking.pk)
     transition_for(locked.status, Booking.Status.READY)  # an impossible move says so first
     unfinished = list(
@@ -425,13 +429,20 @@ def visit_ready(
         .select_related("service_type")
         .order_by("created_at", "pk")
     )
+    details: dict[str, object] = {}
     if unfinished:
-        names = ", ".join(
+        names = [
             line.service_type.display_name if line.service_type else line.description
             for line in unfinished
-        )
-        raise ExtraWorkUnfinished(
-            _("Complete the approved extra work before the car is ready: %(lines)s.")
-            % {"lines": names}
-        )
-    return booking_ready_locked(locked=locked, actor=actor, checklist=checklist, now=now)
+        ]
+        if not (reason := defer_reason.strip()):
+            raise ExtraWorkUnfinished(
+                _(
+                    "Complete the approved extra work before the car is ready, or say why it "
+                    "waits for a later visit: %(lines)s."
+                )
+                % {"lines": ", ".join(names)},
+                fields={"defer_reason": [_("Why the approved work waits for a later visit.")]},
+            )
+        details = {"extra_work_deferred": names, "reason": reason[:255]}
+    return booking_ready_locked(locked=locked, actor=actor, checklist=checklist, now=now, **details)

@@ -28,6 +28,7 @@ from .serializers import (
     LinkOutputSerializer,
     SendingOutputSerializer,
     SettlementOutputSerializer,
+    VisitReadyInputSerializer,
 )
 from .settlement import settlement_read
 
@@ -211,14 +212,21 @@ class LinkView(APIView):
         return Response(LinkOutputSerializer(body).data)
 
 
+@extend_schema(request=VisitReadyInputSerializer)
 class ReadyView(action_views.ReadyView):
-    """POST /bookings/{ref}/ready/: the booking core's ready action, and its input and answer,
-    refused while approved extra work is not completed (services.visit_ready). Served here,
-    not by bookings.urls, because that rule reads the estimate lines."""
+    """POST /bookings/{ref}/ready/: the booking core's ready action and its answer, refused
+    while approved extra work is not completed unless a reason leaves it for a later visit
+    (services.visit_ready). Served here, not by bookings.urls, because that rule reads the
+    estimate lines."""
+
+    input_serializer = VisitReadyInputSerializer
 
     def perform(self, request, booking, data):
         return services.visit_ready(
-            booking=booking, actor=request.user, checklist=data["checklist"]
+            booking=booking,
+            actor=request.user,
+            checklist=data["checklist"],
+            defer_reason=data["defer_reason"],
         )
 
 

@@ -286,9 +286,11 @@ def booking_ready_locked(
     actor: User,
     checklist: dict[str, list[str]],
     now: datetime | None = None,
+    **details: Any,
 ) -> Booking:
     """booking_ready on a booking the caller has locked (bookings.locks.lock_booking) in its
-    own transaction, after its own checks: one lock and one savepoint for the action."""
+    own transaction, after its own checks: one lock and one savepoint for the action. The
+    `details` go into the ready event (the history says what the caller decided)."""
     transition_for(locked.status, Status.READY)
     lines = list(locked.booking_services.select_related("service_type").order_by("id"))
     if problems := _checklist_problems(lines, checklist):
@@ -299,7 +301,7 @@ def booking_ready_locked(
         ]
     BookingService.objects.bulk_update(lines, ["checklist_result"])
     booking_parts_in_hand(locked, lines=lines)
-    return _enter(locked, Status.READY, actor=actor, now=now or timezone.now())
+    return _enter(locked, Status.READY, actor=actor, now=now or timezone.now(), **details)
 
 
 @transaction.atomic

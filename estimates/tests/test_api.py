@@ -172,7 +172,28 @@ def test_ready_is_refused_in_the_error_shape_until_the_approved_work_is_complete
     assert set(refused.json()) <= {"code", "detail", "fields"}
     assert visit.refresh().status == Booking.Status.IN_SERVICE
 
+    assert refused.json()["fields"] == {
+        "defer_reason": ["Why the approved work waits for a later visit."]
+    }
+
     staff.post(_url(visit, f"{line}/start-work/"))
     staff.post(_url(visit, f"{line}/complete-work/"))
     ready = staff.post(f"/api/v1/bookings/{ref}/ready/", checklist, format="json")
     assert (ready.status_code, ready.json()["status"]) == (200, "ready")
+
+
+def test_ready_leaves_approved_work_for_a_later_visit_with_a_reason(visit):
+    staff, owner = visit.api("advisor"), visit.api("owner")
+    line = staff.post(_url(visit), REPAIR, format="json").json()["id"]
+    staff.post(_url(visit, "send/"))
+    owner.post(_url(visit, f"{line}/approve/"))
+    ref = visit.booking.reference
+    staff.post(f"/api/v1/bookings/{ref}/start/")
+    service = visit.booking.booking_services.get().service_type
+    body = {"checklist": {service.code: list(service.checklist)}, "defer_reason": "No pads"}
+
+    ready = staff.post(f"/api/v1/bookings/{ref}/ready/", body, format="json")
+
+    assert (ready.status_code, ready.json()["status"]) == (200, "ready")
+    [event] = [e for e in ready.json()["events"] if e["to_status"] == "ready"]
+    assert event["details"]["reason"] == "No pads"

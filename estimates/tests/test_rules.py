@@ -295,6 +295,31 @@ def test_the_car_is_not_ready_while_approved_extra_work_is_not_completed(visit):
     assert ready.status == Booking.Status.READY
 
 
+def test_approved_work_waits_for_a_later_visit_only_with_a_reason_the_history_keeps(visit):
+    # A part not in stock: the owner's approval stands, but the car goes home without it.
+    _in_service_with_approved_repair(visit)
+    checklist = _full_checklist(visit.booking)
+    with pytest.raises(ExtraWorkUnfinished) as refused:
+        services.visit_ready(
+            booking=visit.booking, actor=visit.advisor, checklist=checklist, defer_reason="  "
+        )
+    assert refused.value.fields == {
+        "defer_reason": ["Why the approved work waits for a later visit."]
+    }
+
+    ready = services.visit_ready(
+        booking=visit.booking,
+        actor=visit.advisor,
+        checklist=checklist,
+        defer_reason=" Pads not in stock ",
+    )
+
+    assert ready.status == Booking.Status.READY
+    event = visit.booking.events.get(to_status=Booking.Status.READY)
+    assert event.details["extra_work_deferred"] == ["Replace front brake pads"]
+    assert event.details["reason"] == "Pads not in stock"
+
+
 def test_declined_and_unanswered_lines_do_not_keep_the_car_from_being_ready(visit):
     declined = visit.repair(description="Wiper blades", labour_minutes=10, parts=[])
     visit.send()

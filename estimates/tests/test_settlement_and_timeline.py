@@ -105,6 +105,8 @@ def test_declined_work_is_offered_again_at_the_cars_next_visit(visit):
     visit.send()
     services.estimate_decide(line=wipers, actor=visit.owner, approve=False)
     services.estimate_decide(line=pads, actor=visit.owner, approve=True)
+    _set(visit.booking, status=Booking.Status.IN_SERVICE)
+    _work(visit, pads)
     next_visit = BookingFactory(
         vehicle=visit.booking.vehicle, start=next_local(10, days=14), outlet=visit.booking.outlet
     )
@@ -113,3 +115,25 @@ def test_declined_work_is_offered_again_at_the_cars_next_visit(visit):
     # Another car's history is not this one's.
     other = BookingFactory(start=next_local(10, days=14) + dt.timedelta(hours=1))
     assert estimate_suggestions(vehicle=other.vehicle, before=other) == []
+
+
+def test_approved_work_left_for_a_later_visit_is_offered_again_and_not_charged(visit):
+    pads = visit.repair()
+    visit.send()
+    services.estimate_decide(line=pads, actor=visit.owner, approve=True)
+    _set(visit.booking, status=Booking.Status.IN_SERVICE)
+    checklist = {
+        line.service_type.code: list(line.service_type.checklist)
+        for line in visit.booking.booking_services.select_related("service_type")
+    }
+    services.visit_ready(
+        booking=visit.booking, actor=visit.advisor, checklist=checklist, defer_reason="No pads"
+    )
+    _set(visit.booking, status=Booking.Status.COMPLETED)
+
+    assert [item.kind for item in settlement_read(booking=visit.booking).items] == ["booked"]
+    next_visit = BookingFactory(
+        vehicle=visit.booking.vehicle, start=next_local(10, days=14), outlet=visit.booking.outlet
+    )
+    suggested = estimate_suggestions(vehicle=visit.booking.vehicle, before=next_visit)
+    assert [line.pk for line in suggested] == [pads.pk]

@@ -81,6 +81,12 @@ class ReadyForm(ActionForm):
     # Never rendered as an input: the page shows the checklist's boxes, and the service's
     # messages about them land on this field (form_error places errors on visible fields).
     checklist = forms.CharField(required=False)
+    # Shown once ready was refused for approved extra work not done (estimates.services).
+    defer_reason = forms.CharField(
+        label=_("Why the approved extra work waits for a later visit"),
+        max_length=255,
+        required=False,
+    )
 
     def __init__(self, data: Any = None, *, booking: Booking):
         super().__init__(data, booking=booking)

@@ -252,3 +252,26 @@ def test_my_bookings_says_nothing_once_the_owner_answered(visit):  # noqa: F811
     page = _client(visit.owner).get("/bookings/").content.decode()
 
     assert "waits for your answer" not in page
+
+
+def test_the_board_asks_why_approved_work_waits_before_the_car_is_ready(visit):  # noqa: F811
+    line = visit.repair()
+    visit.send()
+    estimate_decide(line=line, actor=visit.owner, approve=True)
+    Booking.objects.filter(pk=visit.booking.pk).update(
+        status=Booking.Status.IN_SERVICE, started_at=timezone.now()
+    )
+    service = visit.booking.booking_services.get().service_type
+    staff = _client(visit.advisor)
+    url = f"/staff/{visit.booking.outlet.code}/{visit.booking.reference}/ready/"
+    ticked = {f"check-{service.code}": list(service.checklist)}
+
+    refused = staff.post(url, ticked)
+
+    assert refused.status_code == 409
+    html = refused.content.decode()
+    assert 'name="defer_reason"' in html
+    assert "Why the approved work waits for a later visit." in html
+    assert visit.refresh().status == Booking.Status.IN_SERVICE
+    assert staff.post(url, {**ticked, "defer_reason": "Pads on order"}).status_code == 302
+    assert visit.refresh().status == Booking.Status.READY
