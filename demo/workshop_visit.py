@@ -42,7 +42,9 @@ OUTLET = "SH-PUDONG-01"
 OWNER = "owner.wang"
 ADVISOR = "advisor.sh-pudong"
 BOOKED = "mnt-annual"
-ADVISORY = "tyr-alignment"
+# General work, as the booked service is: a catalog line is proposed only for work the car's own
+# bay can do, and the booked service may have found any general bay free.
+ADVISORY = "mnt-brake-fluid"
 PHOTO = (240, 160)
 # What each photo shows, drawn in its own colour: the walk-around's views and the findings.
 PICTURES = {

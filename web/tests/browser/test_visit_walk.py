@@ -183,7 +183,22 @@ def _run_the_visit(desk: Page, language: str, ref: str, service: ServiceType) ->
     card.get_by_role("button", name=t(language, "Start")).click()
     expect(_card(desk, "in_service", ref)).to_be_visible()
 
-    _card(desk, "in_service", ref).get_by_role("link", name=t(language, "Extra work")).click()
+    # Ready before the approved work is done: refused, and the card asks, beside the refusal,
+    # why the work would wait for a later visit (the advisor does the work instead).
+    card = _card(desk, "in_service", ref)
+    boxes = card.locator("input[type=checkbox]")
+    for n in range(len(service.checklist)):
+        boxes.nth(n).check()
+    card.get_by_role("button", name=t(language, "Ready for pickup")).click()
+    card = _card(desk, "in_service", ref)
+    reason = card.get_by_label(t(language, "Why the approved extra work waits for a later visit"))
+    expect(reason).to_be_visible()
+    expect(card.locator(".field-error")).to_contain_text(
+        t(language, "Why the approved work waits for a later visit.")
+    )
+    check_accessibility(desk)
+
+    card.get_by_role("link", name=t(language, "Extra work")).click()
     desk.get_by_role("button", name=t(language, "Start this work")).click()
     expect(desk.locator(".flash")).to_contain_text(t(language, "Work started."))
     desk.get_by_role("button", name=t(language, "Complete this work")).click()
